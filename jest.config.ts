@@ -1,0 +1,23 @@
+import type { Config } from 'jest';
+
+/**
+ * One jest run over every package. Tests import packages by name and are mapped to their
+ * TypeScript sources, so `npm test` never tests stale build output. ts-jest only transpiles
+ * (the type check is `npm run typecheck`), which keeps the suite fast.
+ */
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/examples'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@tapegrad/(core|nn|datasets)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/', '<rootDir>/examples/dist/'],
+  testTimeout: 60000,
+};
+
+export default config;

@@ -1,0 +1,174 @@
+import { GraphError, fmtShape } from '../errors';
+import type { Tensor } from '../tensor';
+import { shapesEqual } from '../shape';
+import { add } from '../ops/add';
+import { detachedCopy, onesLike } from '../creation';
+import { isGradEnabled, setGradEnabled } from './grad-mode';
+import type { Node } from './op';
+import { hooks } from './op-hooks';
+
+/** Options of `backward()`. */
+export interface BackwardOptions {
+  /** Keep the saved tensors so that the graph can be walked again. Default false. */
+  readonly retainGraph?: boolean;
+  /** Record the backward rules so the gradients are themselves differentiable. Default false. */
+  readonly createGraph?: boolean;
+}
+
+/**
+ * Tensors reachable from `roots` through creators, in topological order (inputs before the
+ * tensors made from them). Iterative, so a 100,000-op chain cannot overflow the stack.
+ */
+export function topoOrder(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: { t: Tensor; i: number }[] = [];
+  for (const root of roots) {
+    if (root.creator === null || visited.has(root)) continue;
+    visited.add(root);
+    stack.push({ t: root, i: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const inputs = (top.t.creator as Node).inputs;
+      if (top.i < inputs.length) {
+        const x = inputs[top.i++];
+        if (x.creator !== null && x.requiresGrad && !visited.has(x)) {
+          visited.add(x);
+          stack.push({ t: x, i: 0 });
+        }
+      } else {
+        stack.pop();
+        order.push(top.t);
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * The engine: propagates `seeds` (one per root) backwards through the recorded graph.
+ * With `targets`, returns the gradient of each target (null where unreached) and leaves every
+ * `.grad` untouched (the functional API). Without, accumulates into leaves' `.grad` (and into
+ * tensors that `retainGrad()`), as `backward()` does.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: BackwardOptions & { targets?: readonly Tensor[] } = {},
+): (Tensor | null)[] {
+  const { retainGraph = false, createGraph = false, targets } = options;
+  const targetGrads = targets ? new Map<Tensor, Tensor | null>(targets.map((t) => [t, null])) : null;
+  const grads = new Map<Tensor, Tensor>();
+  const prevMode = isGradEnabled();
+  setGradEnabled(createGraph);
+  try {
+    const accumulate = (m: Map<Tensor, Tensor | null>, t: Tensor, g: Tensor): void => {
+      const prev = m.get(t);
+      m.set(t, prev ? add(prev, g) : g);
+    };
+    const deliver = (t: Tensor, g: Tensor): void => {
+      if (t.creator !== null) {
+        accumulate(grads as Map<Tensor, Tensor | null>, t, g);
+        return;
+      }
+      g = t.applyHooks(g);
+      if (targetGrads) {
+        if (targetGrads.has(t)) accumulate(targetGrads, t, g);
+      } else accumulateLeafGrad(t, g, createGraph);
+    };
+    roots.forEach((r, i) => deliver(r, seeds[i]));
+    const order = topoOrder(roots);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k];
+      let gy = grads.get(t);
+      if (gy === undefined) continue;
+      grads.delete(t);
+      gy = t.applyHooks(gy);
+      if (targetGrads?.has(t)) targetGrads.set(t, gy);
+      if (!targetGrads && t.retainsGrad) accumulateLeafGrad(t, gy, createGraph);
+      const node = t.creator as Node;
+      if (node.released) {
+        throw new GraphError(
+          `backward: trying to backward through '${node.op.name}' a second time, but its saved tensors ` +
+            `were released by the first backward; pass { retainGraph: true } to the first backward()`,
+        );
+      }
+      const gxs = node.op.backward(gy, node);
+      checkGrads(node, gxs);
+      if (hooks.afterBackward !== null) hooks.afterBackward(node, gxs);
+      for (let i = 0; i < gxs.length; i++) {
+        const g = gxs[i];
+        const x = node.inputs[i];
+        if (g !== null && x.requiresGrad) deliver(x, g);
+      }
+      if (!retainGraph) node.release();
+    }
+    return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
+  } finally {
+    setGradEnabled(prevMode);
+  }
+}
+
+/**
+ * `tensor.backward(gy)`: seeds a scalar with 1, requires `gy` otherwise, and accumulates into
+ * the leaves' `.grad`.
+ */
+export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new GraphError(
+      `backward: the tensor of shape ${fmtShape(root.shape)} does not require grad and has no creator; ` +
+        `set requiresGrad on an input before computing it`,
+    );
+  }
+  let seed: Tensor;
+  if (gy === undefined || gy === null) {
+    if (root.size !== 1) {
+      throw new GraphError(
+        `backward: a gradient must be given for a non-scalar output of shape ${fmtShape(root.shape)}; ` +
+          `call y.backward(gy) with gy of that shape, or reduce y (e.g. y.sum()) first`,
+      );
+    }
+    seed = onesLike(root);
+  } else {
+    if (!shapesEqual(gy.shape, root.shape) || gy.dtype !== root.dtype) {
+      throw new GraphError(
+        `backward: gradient of shape ${fmtShape(gy.shape)} (${gy.dtype}) does not match the output ` +
+          `of shape ${fmtShape(root.shape)} (${root.dtype})`,
+      );
+    }
+    seed = gy;
+  }
+  runBackward([root], [seed], options);
+}
+
+function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    t.grad = t.grad === null ? g : add(t.grad, g);
+  } else if (t.grad === null) {
+    // A private copy: a rule may hand the same tensor to several inputs (add's gy).
+    t.grad = detachedCopy(g);
+  } else if (t.grad.creator !== null || t.grad.dtype !== g.dtype) {
+    t.grad = detachedCopy(add(t.grad, g));
+  } else {
+    const a = t.grad.data;
+    const b = g.data;
+    for (let i = 0; i < a.length; i++) a[i] += b[i];
+  }
+}
+
+function checkGrads(node: Node, gxs: readonly (Tensor | null)[]): void {
+  const inputs = node.inputs;
+  if (gxs.length !== inputs.length) {
+    throw new GraphError(`${node.op.name}: backward rule returned ${gxs.length} gradients for ${inputs.length} inputs`);
+  }
+  for (let i = 0; i < gxs.length; i++) {
+    const g = gxs[i];
+    if (g === null || !inputs[i].requiresGrad) continue;
+    if (!shapesEqual(g.shape, inputs[i].shape) || g.dtype !== inputs[i].dtype) {
+      throw new GraphError(
+        `${node.op.name}: backward rule returned a gradient of shape ${fmtShape(g.shape)} (${g.dtype}) ` +
+          `for input ${i} of shape ${fmtShape(inputs[i].shape)} (${inputs[i].dtype})`,
+      );
+    }
+  }
+}

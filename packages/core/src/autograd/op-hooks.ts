@@ -1,0 +1,12 @@
+import type { Tensor } from '../tensor';
+import type { Node, Op } from './op';
+
+/**
+ * Optional checks the engine calls when set (anomaly mode installs them). `null` when off, so
+ * the hot path pays one comparison.
+ */
+export const hooks: {
+  afterForward: ((op: Op<unknown>, inputs: readonly Tensor[], out: Tensor) => void) | null;
+  onRecord: ((node: Node<unknown>) => void) | null;
+  afterBackward: ((node: Node<unknown>, grads: readonly (Tensor | null)[]) => void) | null;
+} = { afterForward: null, onRecord: null, afterBackward: null };

@@ -1,0 +1,102 @@
+import type { Tensor } from '../tensor';
+import { isGradEnabled } from './grad-mode';
+import { hooks } from './op-hooks';
+
+/** The gradients a backward rule returns: one per input, `null` where an input gets none. */
+export type Grads = readonly (Tensor | null)[];
+
+/** What an op's definition provides: a forward on raw data and a backward in tensor ops. */
+export interface OpSpec<A> {
+  /** Shown in errors and graph exports. */
+  readonly name: string;
+  /**
+   * Computes the output from the inputs with kernels; never records. `save` keeps extra tensors
+   * for backward (the inputs are always available; the output when `savesOutput`).
+   */
+  forward(inputs: readonly Tensor[], attrs: A, save: (...t: Tensor[]) => void): Tensor;
+  /**
+   * The gradients w.r.t. each input given the output's gradient `gy`. Written in tensor ops so
+   * that it is itself recorded under `createGraph`.
+   */
+  backward(gy: Tensor, node: Node<A>): Grads;
+  /** Keep the output for backward (exp, sigmoid, tanh, softmax ...). */
+  readonly savesOutput?: boolean;
+}
+
+/** An op: the object a tape node points at. Made by {@link defineOp}. */
+export type Op<A> = Readonly<OpSpec<A>>;
+
+/**
+ * Defines a differentiable primitive. The node recorded for each call holds this object itself,
+ * not a name looked up in a registry.
+ *
+ * @example
+ * const expOp = defineOp<void>({ name: 'exp', savesOutput: true,
+ *   forward: ([x]) => map(x, 'exp'), backward: (gy, n) => [mul(gy, n.output!)] });
+ */
+export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
+  return Object.freeze({ ...spec });
+}
+
+let nextNodeId = 0;
+
+/** A recorded application of an op: the tape's unit. */
+export class Node<A = unknown> {
+  /** Creation order; stable ids for graph exports. */
+  readonly id = nextNodeId++;
+  /** Tensors saved by the forward; `null` once released after a backward without retainGraph. */
+  saved: Tensor[] | null;
+  /** The output, kept only for ops that declare `savesOutput`. */
+  output: Tensor | null;
+  /** Where the user created this node (only captured in anomaly mode). */
+  callSite: string | null = null;
+
+  constructor(
+    readonly op: Op<A>,
+    readonly inputs: readonly Tensor[],
+    readonly attrs: A,
+    saved: Tensor[],
+    output: Tensor | null,
+  ) {
+    this.saved = saved;
+    this.output = output;
+  }
+
+  /** True once a backward without `retainGraph` has freed this node's buffers. */
+  get released(): boolean {
+    return this.saved === null;
+  }
+
+  /** Whether input `i` needs a gradient (rules may skip work for the others). */
+  needsGrad(i: number): boolean {
+    return this.inputs[i].requiresGrad;
+  }
+
+  /** Frees what forward saved (the engine calls this after a backward without retainGraph). */
+  release(): void {
+    this.saved = null;
+    this.output = null;
+  }
+}
+
+const NO_SAVE: Tensor[] = [];
+
+/**
+ * Runs `op` forward and, when recording and some input requires grad, records a node on the
+ * output. Every public op funnels through here.
+ */
+export function runOp<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  let saved = NO_SAVE;
+  const out = op.forward(inputs, attrs, (...t) => {
+    saved = t;
+  });
+  if (hooks.afterForward !== null) hooks.afterForward(op, inputs, out);
+  if (!isGradEnabled()) return out;
+  let any = false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) any = true;
+  if (!any) return out;
+  const node = new Node(op, inputs, attrs, saved, op.savesOutput ? out : null);
+  if (hooks.onRecord !== null) hooks.onRecord(node);
+  out.setCreator(node);
+  return out;
+}

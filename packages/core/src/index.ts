@@ -1,0 +1,21 @@
+/**
+ * tapegrad core: N-d tensors on typed arrays, NumPy broadcasting, and a dynamic tape with a
+ * backward rule for every op.
+ *
+ * @example
+ * import { tensor } from '@tapegrad/core';
+ * const x = tensor([3, 4], { requiresGrad: true }); x.mul(x).sum().backward(); // x.grad = [6, 8]
+ *
+ * @packageDocumentation
+ */
+export { Tensor, type GradHook, type HookHandle, type NestedArray } from './tensor';
+export * from './creation';
+export * from './ops';
+export { type DType, type TypedArray, promoteTypes, isFloat } from './dtype';
+export { type Shape, broadcastShapes, sizeOf } from './shape';
+export { Rng, manualSeed, getDefaultRng } from './random';
+export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueError } from './errors';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
+export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
+export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
+export { kernels, setBackend, jsBackend, type KernelBackend } from './kernels';

@@ -1,0 +1,160 @@
+import type { TypedArray } from '../dtype';
+
+/**
+ * Elementwise kernels over equal-length typed arrays. Each writes into `out` (which may alias an
+ * input) and allocates nothing. One loop per operation so V8 keeps each monomorphic.
+ */
+
+/** Names of the binary elementwise kernels. */
+export type BinaryKernel =
+  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'maximum' | 'minimum';
+
+/** Names of the unary elementwise kernels. */
+export type UnaryKernel =
+  'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'step' | 'square' | 'reciprocal';
+
+export function binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  const n = out.length;
+  switch (kind) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      return;
+    case 'pow':
+      for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], b[i]);
+      return;
+    case 'eq':
+      for (let i = 0; i < n; i++) out[i] = a[i] === b[i] ? 1 : 0;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0;
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0;
+      return;
+    case 'ge':
+      for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0;
+      return;
+    case 'le':
+      for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0;
+      return;
+    case 'maximum':
+      for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? a[i] : b[i];
+      return;
+    case 'minimum':
+      for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? a[i] : b[i];
+      return;
+  }
+}
+
+/** `out[i] = a[i] (op) s` for a scalar `s`. */
+export function binaryScalar(
+  kind: 'add' | 'mul' | 'pow' | 'rsub' | 'rdiv',
+  a: TypedArray,
+  s: number,
+  out: TypedArray,
+): void {
+  const n = out.length;
+  switch (kind) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + s;
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * s;
+      return;
+    case 'pow':
+      if (s === 2) for (let i = 0; i < n; i++) out[i] = a[i] * a[i];
+      else for (let i = 0; i < n; i++) out[i] = Math.pow(a[i], s);
+      return;
+    case 'rsub':
+      for (let i = 0; i < n; i++) out[i] = s - a[i];
+      return;
+    case 'rdiv':
+      for (let i = 0; i < n; i++) out[i] = s / a[i];
+      return;
+  }
+}
+
+export function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
+  const n = out.length;
+  switch (kind) {
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -a[i];
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(a[i]);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : 0;
+      return;
+    case 'sigmoid':
+      // Stable for large |x|: never exponentiates a positive number.
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        if (x >= 0) out[i] = 1 / (1 + Math.exp(-x));
+        else {
+          const e = Math.exp(x);
+          out[i] = e / (1 + e);
+        }
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0;
+      return;
+    case 'step':
+      // relu'(x): 1 where x > 0, else 0 (relu'(0) = 0, as PyTorch).
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? 1 : 0;
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) out[i] = a[i] * a[i];
+      return;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / a[i];
+      return;
+  }
+}
+
+/** Leaky ReLU: `x` where x > 0, else `slope·x`. */
+export function leakyRelu(a: TypedArray, slope: number, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? a[i] : slope * a[i];
+}
+
+/** `out[i] = min(max(a[i], lo), hi)`. */
+export function clip(a: TypedArray, lo: number, hi: number, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) {
+    const x = a[i];
+    out[i] = x < lo ? lo : x > hi ? hi : x;
+  }
+}
+
+/** `out[i] = cond[i] !== 0 ? a[i] : b[i]`. */
+export function where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
+}
+
+/** Copies `src` into `out`, converting element type as the typed arrays do (int32 truncates). */
+export function cast(src: TypedArray, out: TypedArray): void {
+  if (out instanceof Int32Array && !(src instanceof Int32Array)) {
+    for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]);
+  } else out.set(src);
+}

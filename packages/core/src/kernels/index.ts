@@ -1,0 +1,57 @@
+/**
+ * The kernel layer: typed-array loops that know nothing of Tensors or autograd. Ops reach every
+ * kernel through `kernels()`, so a faster backend (WASM SIMD) can replace any of them by
+ * implementing {@link KernelBackend} and calling `setBackend`.
+ */
+import * as elementwise from './elementwise';
+import * as matmul from './matmul';
+import * as reduce from './reduce';
+import * as strided from './strided';
+
+/** Everything a backend must provide; the JS backend is the reference implementation. */
+export interface KernelBackend {
+  readonly name: string;
+  binary: typeof elementwise.binary;
+  binaryScalar: typeof elementwise.binaryScalar;
+  unary: typeof elementwise.unary;
+  leakyRelu: typeof elementwise.leakyRelu;
+  clip: typeof elementwise.clip;
+  where: typeof elementwise.where;
+  cast: typeof elementwise.cast;
+  stridedCopy: typeof strided.stridedCopy;
+  stridedScatter: typeof strided.stridedScatter;
+  copyBlocks: typeof strided.copyBlocks;
+  sumAxis: typeof reduce.sumAxis;
+  extremumAxis: typeof reduce.extremumAxis;
+  argExtremumAxis: typeof reduce.argExtremumAxis;
+  softmaxAxis: typeof reduce.softmaxAxis;
+  logSumExpAxis: typeof reduce.logSumExpAxis;
+  repeatAxis: typeof reduce.repeatAxis;
+  gatherAxis: typeof reduce.gatherAxis;
+  scatterAddAxis: typeof reduce.scatterAddAxis;
+  gemm: typeof matmul.gemm;
+}
+
+/** The pure-JS backend: always available, and the reference the others are tested against. */
+export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided, ...reduce, ...matmul };
+
+let current: KernelBackend = jsBackend;
+
+/** The active kernel backend. */
+export function kernels(): KernelBackend {
+  return current;
+}
+
+/**
+ * Replaces the active kernel backend; returns the previous one.
+ *
+ * @example
+ * const prev = setBackend(jsBackend); try { run(); } finally { setBackend(prev); }
+ */
+export function setBackend(backend: KernelBackend): KernelBackend {
+  const prev = current;
+  current = backend;
+  return prev;
+}
+
+export type { BinaryKernel, UnaryKernel } from './elementwise';

@@ -1,0 +1,62 @@
+import type { TypedArray } from '../dtype';
+
+/**
+ * `C = op(A)·op(B)` for one matrix pair, where op transposes when the flag is set, without
+ * materialising any transpose. A is M×K (stored K×M when `transA`), B is K×N (stored N×K when
+ * `transB`); C (M×N, contiguous at `cOff`) is overwritten. Loop orders keep the innermost loop
+ * on unit stride for every flag combination.
+ */
+export function gemm(
+  a: TypedArray,
+  aOff: number,
+  b: TypedArray,
+  bOff: number,
+  c: TypedArray,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  c.fill(0, cOff, cOff + m * n);
+  if (!transB) {
+    // C[i,:] += A[i,p] · B[p,:]  (B rows are contiguous)
+    const sa = transA ? 1 : k;
+    const sp = transA ? m : 1;
+    for (let i = 0; i < m; i++) {
+      const ci = cOff + i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = a[aOff + i * sa + p * sp];
+        if (aip === 0) continue;
+        const bp = bOff + p * n;
+        for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+      }
+    }
+    return;
+  }
+  if (!transA) {
+    // C[i,j] = A[i,:]·B[j,:]  (both rows contiguous)
+    for (let i = 0; i < m; i++) {
+      const ai = aOff + i * k;
+      const ci = cOff + i * n;
+      for (let j = 0; j < n; j++) {
+        const bj = bOff + j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+        c[ci + j] = s;
+      }
+    }
+    return;
+  }
+  // A stored K×M, B stored N×K: C[i,j] = Σ_p A[p,i]·B[j,p]; walk p outermost over rows of A.
+  for (let j = 0; j < n; j++) {
+    const bj = bOff + j * k;
+    for (let p = 0; p < k; p++) {
+      const bjp = b[bj + p];
+      if (bjp === 0) continue;
+      const ap = aOff + p * m;
+      for (let i = 0; i < m; i++) c[cOff + i * n + j] += a[ap + i] * bjp;
+    }
+  }
+}

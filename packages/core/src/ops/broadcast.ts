@@ -1,0 +1,109 @@
+import { defineOp, runOp } from '../autograd/op';
+import { empty } from '../creation';
+import { promoteTypes } from '../dtype';
+import { ShapeError, fmtShape } from '../errors';
+import { kernels } from '../kernels';
+import { broadcastShapes, checkShape, shapesEqual, splitAt } from '../shape';
+import type { Tensor } from '../tensor';
+import { astype } from './cast';
+import { type TensorLike, dtypeNextTo, toTensor } from './util';
+
+/**
+ * Broadcasting lives here and only here. Binary ops call {@link prepareBinary}, which records a
+ * cast and a BroadcastTo node where needed, so their own rules only ever see equal shapes.
+ * BroadcastTo's backward is SumTo and SumTo's backward is BroadcastTo.
+ */
+const broadcastToOp = defineOp<{ shape: readonly number[] }>({
+  name: 'broadcastTo',
+  forward: ([x], { shape }) => {
+    const out = empty(shape, x.dtype);
+    const off = shape.length - x.ndim;
+    const strides = new Array<number>(shape.length).fill(0);
+    let s = 1;
+    for (let i = x.ndim - 1; i >= 0; i--) {
+      strides[off + i] = x.shape[i] === 1 ? 0 : s;
+      s *= x.shape[i];
+    }
+    kernels().stridedCopy(x.data, 0, strides, shape, out.data);
+    return out;
+  },
+  backward: (gy, node) => [sumTo(gy, node.inputs[0].shape)],
+});
+
+const sumToOp = defineOp<{ shape: readonly number[] }>({
+  name: 'sumTo',
+  forward: ([x], { shape }) => {
+    // Sum the leading extra axes, then every axis where the target has extent 1.
+    let cur = x.data;
+    let curShape = [...x.shape];
+    const lead = curShape.length - shape.length;
+    const reduceAxis = (axis: number): void => {
+      const [outer, len, inner] = splitAt(curShape, axis);
+      const next = empty([outer * inner], x.dtype).data;
+      kernels().sumAxis(cur, outer, len, inner, next);
+      cur = next;
+      curShape = [...curShape.slice(0, axis), 1, ...curShape.slice(axis + 1)];
+    };
+    for (let i = curShape.length - 1; i >= 0; i--) {
+      const target = i - lead >= 0 ? shape[i - lead] : 1;
+      if (curShape[i] !== 1 && target === 1) reduceAxis(i);
+    }
+    const out = empty(shape, x.dtype);
+    out.data.set(cur);
+    return out;
+  },
+  backward: (gy, node) => [broadcastTo(gy, node.inputs[0].shape)],
+});
+
+/**
+ * Broadcasts `x` to `shape` under NumPy's rules (recorded; backward sums back).
+ *
+ * @example
+ * broadcastTo(tensor([1, 2]), [3, 2]); // [[1, 2], [1, 2], [1, 2]]
+ */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const target = checkShape('broadcastTo', shape);
+  if (shapesEqual(x.shape, target)) return x;
+  const b = broadcastShapes('broadcastTo', x.shape, target);
+  if (!shapesEqual(b, target)) {
+    throw new ShapeError(`broadcastTo: cannot broadcast x of shape ${fmtShape(x.shape)} to ${fmtShape(target)}`);
+  }
+  return runOp(broadcastToOp, [x], { shape: target });
+}
+
+/**
+ * Sums `x` down to `shape`, the adjoint of broadcasting: `sumTo(broadcastTo(v, s), v.shape)`
+ * sums the copies.
+ *
+ * @example
+ * sumTo(ones([3, 2]), [1, 2]); // [[3, 3]]
+ */
+export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+  const target = checkShape('sumTo', shape);
+  if (shapesEqual(x.shape, target)) return x;
+  const b = broadcastShapes('sumTo', x.shape, target);
+  if (!shapesEqual(b, x.shape)) {
+    throw new ShapeError(`sumTo: x of shape ${fmtShape(x.shape)} is not a broadcast of ${fmtShape(target)}`);
+  }
+  return runOp(sumToOp, [x], { shape: target });
+}
+
+/**
+ * Brings two operands of a binary op to one dtype (promoting) and one shape (broadcasting),
+ * recording both steps on the tape.
+ */
+export function prepareBinary(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  let ta = toTensor(op, a, dtypeNextTo(a, b));
+  let tb = toTensor(op, b, dtypeNextTo(b, a));
+  if (ta.dtype !== tb.dtype) {
+    const d = promoteTypes(ta.dtype, tb.dtype);
+    ta = astype(ta, d);
+    tb = astype(tb, d);
+  }
+  if (!shapesEqual(ta.shape, tb.shape)) {
+    const shape = broadcastShapes(op, ta.shape, tb.shape);
+    ta = broadcastTo(ta, shape);
+    tb = broadcastTo(tb, shape);
+  }
+  return [ta, tb];
+}

@@ -1,0 +1,69 @@
+import { type Op, defineOp, runOp } from '../autograd/op';
+import { empty } from '../creation';
+import { DTypeError, IndexError, fmtShape } from '../errors';
+import { kernels } from '../kernels';
+import { normalizeAxis, splitAt } from '../shape';
+import { Tensor } from '../tensor';
+
+interface GatherAttrs {
+  axis: number;
+  /** The indices, flattened, checked and made non-negative. */
+  idx: Int32Array;
+  idxShape: readonly number[];
+}
+
+/** Gather's backward scatter-adds gy into zeros (repeated indices accumulate). */
+const gatherOp: Op<GatherAttrs> = defineOp<GatherAttrs>({
+  name: 'gather',
+  forward: ([x], { axis, idx, idxShape }) => {
+    const [outer, len, inner] = splitAt(x.shape, axis);
+    const out = empty([...x.shape.slice(0, axis), ...idxShape, ...x.shape.slice(axis + 1)], x.dtype);
+    kernels().gatherAxis(x.data, outer, len, inner, idx, out.data);
+    return out;
+  },
+  backward: (gy, node) => [runOp(scatterAddOp, [gy], { ...node.attrs, inShape: node.inputs[0].shape })],
+});
+
+/** The adjoint of gather; its own backward gathers. */
+const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
+  GatherAttrs & { inShape: readonly number[] }
+>({
+  name: 'scatterAdd',
+  forward: ([g], { axis, idx, inShape }) => {
+    const out = empty(inShape, g.dtype);
+    const [outer, len, inner] = splitAt(inShape, axis);
+    kernels().scatterAddAxis(g.data, outer, len, inner, idx, out.data);
+    return out;
+  },
+  backward: (gg, node) => [runOp(gatherOp, [gg], node.attrs)],
+});
+
+/**
+ * Picks entries along `axis` by int32 indices, like `np.take(x, indices, axis)`: the result's
+ * shape is x's with that axis replaced by the indices' shape. Negative indices count from the
+ * end. This is how a label's probability is picked: `gather(p.reshape([-1]), rows·C + labels)`.
+ *
+ * @example
+ * gather(tensor([[1, 2], [3, 4]]), tensor([1, 1, 0], { dtype: 'int32' }), 0); // [[3, 4], [3, 4], [1, 2]]
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  const t = indices instanceof Tensor ? indices : new Tensor(Int32Array.from(indices), [indices.length]);
+  if (t.dtype !== 'int32') {
+    throw new DTypeError(
+      `gather: indices must be int32, got ${t.dtype} (shape ${fmtShape(t.shape)}); use .astype('int32')`,
+    );
+  }
+  const a = normalizeAxis('gather', axis, x.ndim);
+  const n = x.shape[a];
+  const idx = new Int32Array(t.size);
+  for (let i = 0; i < idx.length; i++) {
+    const v = t.data[i];
+    if (v < -n || v >= n) {
+      throw new IndexError(
+        `gather: index ${v} is out of range for axis ${a} of extent ${n} (x is ${fmtShape(x.shape)})`,
+      );
+    }
+    idx[i] = v < 0 ? v + n : v;
+  }
+  return runOp(gatherOp, [x], { axis: a, idx, idxShape: t.shape });
+}

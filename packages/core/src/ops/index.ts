@@ -1,0 +1,34 @@
+export { abs } from './abs';
+export { add } from './add';
+export { argmax, argmin } from './arg';
+export { broadcastTo, prepareBinary, sumTo } from './broadcast';
+export { astype } from './cast';
+export { eq, ge, gt, le, lt } from './compare';
+export { concat, stack } from './concat';
+export { clip } from './clip';
+export { div } from './div';
+export { exp } from './exp';
+export { max, min } from './extremum';
+export { gather } from './gather';
+export { log } from './log';
+export { logSumExp } from './log-sum-exp';
+export { dot, matmul, matmulT } from './matmul';
+export { mul } from './mul';
+export { neg } from './neg';
+export { pow, square } from './pow';
+export { leakyRelu, relu } from './relu';
+export { repeat } from './repeat';
+export { expandDims, flatten, reshape, squeeze } from './reshape';
+export { sigmoid } from './sigmoid';
+export { slice, type SliceSpec } from './slice';
+export { logSoftmax, softmax } from './softmax';
+export { sqrt } from './sqrt';
+export { sub } from './sub';
+export { type AxisArg, mean, sum } from './sum';
+export { tanh } from './tanh';
+export { transpose } from './transpose';
+export { where } from './where';
+export { type Scalar, type TensorLike } from './util';
+
+/** `gather` under NumPy's name. */
+export { gather as take } from './gather';

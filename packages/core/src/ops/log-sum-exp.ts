@@ -1,0 +1,38 @@
+import { noGrad } from '../autograd/grad-mode';
+import { normalizeAxes } from '../shape';
+import type { Tensor } from '../tensor';
+import { add } from './add';
+import { exp } from './exp';
+import { max } from './extremum';
+import { log } from './log';
+import { reshape } from './reshape';
+import { sub } from './sub';
+import { type AxisArg, sum } from './sum';
+import { checkFloat } from './util';
+
+/**
+ * log Σ exp(x) over `axis` (all when omitted), stable: m + log Σ exp(x − m) with m the max held
+ * constant (its gradient cancels exactly), so the gradient is softmax(x) and every order of
+ * derivative is available.
+ *
+ * @example
+ * logSumExp(tensor([1000, 1000])); // 1000.6931
+ */
+export function logSumExp(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  checkFloat('logSumExp', 'x', x);
+  const axes = normalizeAxes('logSumExp', axis, x.ndim);
+  const m = noGrad(() => {
+    const mx = max(x, axes, true);
+    const d = mx.data;
+    // An all −∞ (or +∞) slice would give NaN from x − m; shift by 0 there instead.
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) d[i] = 0;
+    return mx;
+  });
+  const lse = add(log(sum(exp(sub(x, m)), axes, true)), m);
+  return keepdims
+    ? lse
+    : reshape(
+        lse,
+        x.shape.filter((_, i) => !axes.includes(i)),
+      );
+}

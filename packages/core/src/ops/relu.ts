@@ -1,0 +1,57 @@
+import { defineOp, runOp } from '../autograd/op';
+import { empty } from '../creation';
+import { ValueError } from '../errors';
+import { kernels } from '../kernels';
+import type { Tensor } from '../tensor';
+import { mul } from './mul';
+import { checkFloat, mapUnary } from './util';
+
+/**
+ * relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch). The mask is a constant, so the
+ * second derivative is 0, which is right everywhere but the kink.
+ */
+const reluOp = defineOp({
+  name: 'relu',
+  forward: ([x]) => mapUnary('relu', x),
+  backward: (gy, node) => [mul(gy, mapUnary('step', node.inputs[0]))],
+});
+
+/** leakyRelu'(x) = 1 for x > 0, else the slope (also at 0). */
+const leakyReluOp = defineOp<{ slope: number }>({
+  name: 'leakyRelu',
+  forward: ([x], { slope }) => {
+    const out = empty(x.shape, x.dtype);
+    kernels().leakyRelu(x.data, slope, out.data);
+    return out;
+  },
+  backward: (gy, node) => {
+    const x = node.inputs[0];
+    const d = empty(x.shape, x.dtype);
+    const s = node.attrs.slope;
+    for (let i = 0; i < d.size; i++) d.data[i] = x.data[i] > 0 ? 1 : s;
+    return [mul(gy, d)];
+  },
+});
+
+/**
+ * max(x, 0) elementwise.
+ *
+ * @example
+ * relu(tensor([-1, 2])); // [0, 2]
+ */
+export function relu(x: Tensor): Tensor {
+  checkFloat('relu', 'x', x);
+  return runOp(reluOp, [x], undefined);
+}
+
+/**
+ * x for x > 0, else `slope`·x (default slope 0.01, as PyTorch).
+ *
+ * @example
+ * leakyRelu(tensor([-10, 2]), 0.1); // [-1, 2]
+ */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  checkFloat('leakyRelu', 'x', x);
+  if (!Number.isFinite(slope)) throw new ValueError(`leakyRelu: slope must be finite, got ${slope}`);
+  return runOp(leakyReluOp, [x], { slope });
+}

@@ -1,0 +1,43 @@
+import { defineOp, runOp } from '../autograd/op';
+import { empty } from '../creation';
+import { kernels } from '../kernels';
+import { splitAt, checkInt, normalizeAxis } from '../shape';
+import type { Tensor } from '../tensor';
+import { flatten, reshape } from './reshape';
+import { sum } from './sum';
+
+/**
+ * The book's Repeat node: each slice along `axis` is repeated `repeats` times in a row, as
+ * `np.repeat`. Its backward sums each run of copies: reshape gy to [..., len, repeats, ...] and
+ * sum the repeats axis.
+ */
+const repeatOp = defineOp<{ repeats: number; axis: number }>({
+  name: 'repeat',
+  forward: ([x], { repeats, axis }) => {
+    const [outer, len, inner] = splitAt(x.shape, axis);
+    const shape = [...x.shape];
+    shape[axis] *= repeats;
+    const out = empty(shape, x.dtype);
+    kernels().repeatAxis(x.data, outer, len, inner, repeats, out.data);
+    return out;
+  },
+  backward: (gy, node) => {
+    const x = node.inputs[0];
+    const { repeats, axis } = node.attrs;
+    const split = [...x.shape.slice(0, axis), x.shape[axis], repeats, ...x.shape.slice(axis + 1)];
+    return [reshape(sum(reshape(gy, split), axis + 1), x.shape)];
+  },
+});
+
+/**
+ * Repeats each element `repeats` times along `axis` (over the flattened tensor when omitted),
+ * like `np.repeat`.
+ *
+ * @example
+ * repeat(tensor([[1, 2]]), 3, 0); // [[1, 2], [1, 2], [1, 2]]
+ */
+export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor {
+  checkInt('repeat', 'repeats', repeats, 0);
+  if (axis === undefined || axis === null) return repeat(flatten(x), repeats, 0);
+  return runOp(repeatOp, [x], { repeats, axis: normalizeAxis('repeat', axis, x.ndim) });
+}

@@ -1,0 +1,24 @@
+import { defineOp, runOp } from '../autograd/op';
+import type { Tensor } from '../tensor';
+import { div } from './div';
+import { mul } from './mul';
+import { checkFloat, mapUnary } from './util';
+
+/** sqrt'(x) = 1 / (2·sqrt(x)) = 1 / (2y). */
+const sqrtOp = defineOp({
+  name: 'sqrt',
+  savesOutput: true,
+  forward: ([x]) => mapUnary('sqrt', x),
+  backward: (gy, node) => [div(gy, mul(node.output!, 2))],
+});
+
+/**
+ * √x elementwise.
+ *
+ * @example
+ * sqrt(tensor([4, 9])); // [2, 3]
+ */
+export function sqrt(x: Tensor): Tensor {
+  checkFloat('sqrt', 'x', x);
+  return runOp(sqrtOp, [x], undefined);
+}

@@ -1,0 +1,71 @@
+import { defineOp, runOp } from '../autograd/op';
+import { empty } from '../creation';
+import { kernels } from '../kernels';
+import { normalizeAxes, reducedShape, sizeOf, splitAt } from '../shape';
+import type { Tensor } from '../tensor';
+import type { TypedArray } from '../dtype';
+import { broadcastTo } from './broadcast';
+import { mul } from './mul';
+import { reshape } from './reshape';
+
+/** Axis argument of the reductions: one axis, several, or all (undefined/null). */
+export type AxisArg = number | readonly number[] | null | undefined;
+
+/**
+ * Reduces `x` over `axes` (sorted) one axis at a time, last first, with a single-axis kernel.
+ * Shared by sum, max and min.
+ */
+export function reduceAxes(
+  x: Tensor,
+  axes: readonly number[],
+  keepdims: boolean,
+  kernel: (src: TypedArray, outer: number, len: number, inner: number, out: TypedArray) => void,
+): Tensor {
+  let cur = x.data;
+  const shape = [...x.shape];
+  for (let k = axes.length - 1; k >= 0; k--) {
+    const [outer, len, inner] = splitAt(shape, axes[k]);
+    const next = empty([outer * inner], x.dtype).data;
+    kernel(cur, outer, len, inner, next);
+    cur = next;
+    shape[axes[k]] = 1;
+  }
+  const out = empty(reducedShape(x.shape, axes, keepdims), x.dtype);
+  out.data.set(cur);
+  return out;
+}
+
+/** Sum's backward is a broadcast of gy back over the summed axes (the book's Repeat). */
+const sumOp = defineOp<{ axes: number[]; keepdims: boolean }>({
+  name: 'sum',
+  forward: ([x], { axes, keepdims }) => reduceAxes(x, axes, keepdims, kernels().sumAxis),
+  backward: (gy, node) => {
+    const x = node.inputs[0];
+    const { axes } = node.attrs;
+    return [broadcastTo(reshape(gy, reducedShape(x.shape, axes, true)), x.shape)];
+  },
+});
+
+/**
+ * Sum over `axis` (a number, a list, or all when omitted), keeping reduced axes as 1 when
+ * `keepdims`.
+ *
+ * @example
+ * sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
+ */
+export function sum(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  const axes = normalizeAxes('sum', axis, x.ndim);
+  return runOp(sumOp, [x], { axes, keepdims });
+}
+
+/**
+ * Arithmetic mean over `axis` (all when omitted). Composite: sum · (1/count).
+ *
+ * @example
+ * mean(tensor([1, 2, 3, 4])); // 2.5
+ */
+export function mean(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  const axes = normalizeAxes('mean', axis, x.ndim);
+  const count = sizeOf(axes.map((a) => x.shape[a]));
+  return mul(sum(x, axes, keepdims), 1 / count);
+}

@@ -1,0 +1,39 @@
+import { type DType, isFloat } from '../dtype';
+import { DTypeError } from '../errors';
+import { empty, full } from '../creation';
+import { Tensor } from '../tensor';
+import { kernels, type UnaryKernel } from '../kernels';
+
+/** A plain number standing in for a tensor. */
+export type Scalar = number;
+
+/** A tensor, or a number that takes the other operand's dtype (PyTorch's "weak" scalars). */
+export type TensorLike = Tensor | Scalar;
+
+/** Turns a number into a scalar tensor of `dtype`; passes tensors through. */
+export function toTensor(op: string, x: TensorLike, dtype: DType): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') throw new DTypeError(`${op}: expected a Tensor or a number, got ${typeof x}`);
+  return full([], x, { dtype });
+}
+
+/** The dtype a number operand adopts next to `other`. */
+export function dtypeNextTo(x: TensorLike, other: TensorLike): DType {
+  if (other instanceof Tensor) return other.dtype;
+  if (x instanceof Tensor) return x.dtype;
+  return 'float32';
+}
+
+/** Throws a DTypeError unless `t` is float (the differentiable ops need it). */
+export function checkFloat(op: string, name: string, t: Tensor): void {
+  if (!isFloat(t.dtype)) {
+    throw new DTypeError(`${op}: ${name} must be float32 or float64, got ${t.dtype}; convert with .astype('float32')`);
+  }
+}
+
+/** Applies a unary kernel into a fresh tensor of the same shape and dtype. */
+export function mapUnary(kind: UnaryKernel, x: Tensor): Tensor {
+  const out = empty(x.shape, x.dtype);
+  kernels().unary(kind, x.data, out.data);
+  return out;
+}
