@@ -80,16 +80,23 @@ export class Node<A = unknown> {
 }
 
 const NO_SAVE: Tensor[] = [];
+// One saver for all ops, so a forward costs no closure allocation. runOp restores the previous
+// value afterwards, which keeps it correct if a forward ever runs another op.
+let pendingSaved: Tensor[] = NO_SAVE;
+const saver = (...t: Tensor[]): void => {
+  pendingSaved = t;
+};
 
 /**
  * Runs `op` forward and, when recording and some input requires grad, records a node on the
  * output. Every public op funnels through here.
  */
 export function runOp<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor {
-  let saved = NO_SAVE;
-  const out = op.forward(inputs, attrs, (...t) => {
-    saved = t;
-  });
+  const outer = pendingSaved;
+  pendingSaved = NO_SAVE;
+  const out = op.forward(inputs, attrs, saver);
+  const saved = pendingSaved;
+  pendingSaved = outer;
   if (hooks.afterForward !== null) hooks.afterForward(op, inputs, out);
   if (!isGradEnabled()) return out;
   let any = false;
