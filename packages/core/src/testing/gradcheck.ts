@@ -115,12 +115,11 @@ export function gradcheck(
     new Float64Array(y.size).map(() => rng.normal()),
     y.shape,
   );
-  const gy64 = y.dtype === 'float64' ? gy : noGrad(() => astype(gy, y.dtype));
-  const analytic = y.requiresGrad
-    ? runBackward([y], [gy64], {
-        targets: xs.map((x) => (x.dtype === 'int32' ? new Tensor(new Float64Array(0), [0]) : x)),
-      })
-    : xs.map(() => null);
+  // The seed in y's own dtype (f may compute in float32 internally).
+  const seed = noGrad(() => astype(gy, y.dtype));
+  const floats = xs.filter((x) => x.dtype !== 'int32');
+  const found = y.requiresGrad ? runBackward([y], [seed], { targets: floats }) : floats.map(() => null);
+  const analytic = xs.map((x) => (x.dtype === 'int32' ? null : found[floats.indexOf(x)]));
   const numeric = numericalGradient((...zs) => sum(mul(astype(f(...zs), 'float64'), gy)), xs, { eps });
   const report = compareGrads(
     'gradcheck',
