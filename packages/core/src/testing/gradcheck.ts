@@ -116,9 +116,9 @@ export function gradcheck(
     y.shape,
   );
   // The seed in y's own dtype (f may compute in float32 internally).
-  const seed = noGrad(() => astype(gy, y.dtype));
+  const upstream = noGrad(() => astype(gy, y.dtype));
   const floats = xs.filter((x) => x.dtype !== 'int32');
-  const found = y.requiresGrad ? runBackward([y], [seed], { targets: floats }) : floats.map(() => null);
+  const found = y.requiresGrad ? runBackward([y], [upstream], { targets: floats }) : floats.map(() => null);
   const analytic = xs.map((x) => (x.dtype === 'int32' ? null : found[floats.indexOf(x)]));
   const numeric = numericalGradient((...zs) => sum(mul(astype(f(...zs), 'float64'), gy)), xs, { eps });
   const report = compareGrads(
