@@ -19,3 +19,16 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
 export { kernels, setBackend, jsBackend, type KernelBackend } from './kernels';
+export {
+  grad,
+  valueAndGrad,
+  vjp,
+  jvp,
+  hvp,
+  jacobian,
+  hessian,
+  type Argnums,
+  type GradOptions,
+  type GradsOf,
+  type TensorFn,
+} from './autograd/functional';

@@ -9,7 +9,7 @@ import { hooks } from './op-hooks';
 
 /** Options of `backward()`. */
 export interface BackwardOptions {
-  /** Keep the saved tensors so that the graph can be walked again. Default false. */
+  /** Keep the saved tensors so that the graph can be walked again. Default: `createGraph`. */
   readonly retainGraph?: boolean;
   /** Record the backward rules so the gradients are themselves differentiable. Default false. */
   readonly createGraph?: boolean;
@@ -47,44 +47,47 @@ export function topoOrder(roots: readonly Tensor[]): Tensor[] {
 
 /**
  * The engine: propagates `seeds` (one per root) backwards through the recorded graph.
- * With `targets`, returns the gradient of each target (null where unreached) and leaves every
- * `.grad` untouched (the functional API). Without, accumulates into leaves' `.grad` (and into
- * tensors that `retainGrad()`), as `backward()` does.
+ * With `targets`, returns the gradient of each target (null where unreached), runs only the
+ * nodes that lie between the roots and the targets (an inner `grad` stops at its own inputs and
+ * leaves an outer graph untouched), and leaves every `.grad` untouched (the functional API).
+ * Without, accumulates into leaves' `.grad` (and into tensors that `retainGrad()`), as
+ * `backward()` does. A leaf's hooks see its total gradient of this pass, once, as PyTorch's.
+ * `retainGraph` defaults to `createGraph`, since a differentiable gradient refers back to the
+ * forward graph.
  */
 export function runBackward(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   options: BackwardOptions & { targets?: readonly Tensor[] } = {},
 ): (Tensor | null)[] {
-  const { retainGraph = false, createGraph = false, targets } = options;
+  const { createGraph = false, targets } = options;
+  const retainGraph = options.retainGraph ?? createGraph;
   const targetGrads = targets ? new Map<Tensor, Tensor | null>(targets.map((t) => [t, null])) : null;
   const grads = new Map<Tensor, Tensor>();
+  const leafGrads = new Map<Tensor, Tensor>();
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
   try {
-    const accumulate = (m: Map<Tensor, Tensor | null>, t: Tensor, g: Tensor): void => {
+    const accumulate = (m: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void => {
       const prev = m.get(t);
       m.set(t, prev ? add(prev, g) : g);
     };
     const deliver = (t: Tensor, g: Tensor): void => {
-      if (t.creator !== null) {
-        accumulate(grads as Map<Tensor, Tensor | null>, t, g);
-        return;
-      }
-      g = t.applyHooks(g);
-      if (targetGrads) {
-        if (targetGrads.has(t)) accumulate(targetGrads, t, g);
-      } else accumulateLeafGrad(t, g, createGraph);
+      if (t.creator !== null) accumulate(grads, t, g);
+      else if (!targetGrads || targetGrads.has(t)) accumulate(leafGrads, t, g);
     };
     roots.forEach((r, i) => deliver(r, seeds[i]));
     const order = topoOrder(roots);
+    const runs = targetGrads ? nodesToRun(order, targetGrads) : null;
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       let gy = grads.get(t);
       if (gy === undefined) continue;
       grads.delete(t);
+      if (runs !== null && !runs.has(t) && !targetGrads!.has(t)) continue;
       gy = t.applyHooks(gy);
       if (targetGrads?.has(t)) targetGrads.set(t, gy);
+      if (runs !== null && !runs.has(t)) continue;
       if (!targetGrads && t.retainsGrad) accumulateLeafGrad(t, gy, createGraph);
       const node = t.creator as Node;
       if (node.released) {
@@ -95,6 +98,7 @@ export function runBackward(
       }
       const gxs = node.op.backward(gy, node);
       checkGrads(node, gxs);
+      if (createGraph && gy.requiresGrad) checkDifferentiable(node, gxs);
       if (hooks.afterBackward !== null) hooks.afterBackward(node, gxs);
       for (let i = 0; i < gxs.length; i++) {
         const g = gxs[i];
@@ -103,9 +107,43 @@ export function runBackward(
       }
       if (!retainGraph) node.release();
     }
+    for (const [t, g] of leafGrads) {
+      const h = t.applyHooks(g);
+      if (targetGrads) targetGrads.set(t, h);
+      else accumulateLeafGrad(t, h, createGraph);
+    }
     return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
   } finally {
     setGradEnabled(prevMode);
+  }
+}
+
+/**
+ * The tensors of `order` whose creator must run to reach a target: some input is a target or
+ * itself leads to one. A target with no target behind it is read but not expanded.
+ */
+function nodesToRun(order: readonly Tensor[], targets: ReadonlyMap<Tensor, unknown>): Set<Tensor> {
+  const runs = new Set<Tensor>();
+  for (const t of order) {
+    if ((t.creator as Node).inputs.some((x) => targets.has(x) || runs.has(x))) runs.add(t);
+  }
+  return runs;
+}
+
+/**
+ * Under createGraph a rule written in tensor ops returns gradients recorded from `gy`; one that
+ * computed them with raw loops returns constants, and every higher derivative through it would
+ * silently be zero. Refuse that instead.
+ */
+function checkDifferentiable(node: Node, gxs: readonly (Tensor | null)[]): void {
+  for (let i = 0; i < gxs.length; i++) {
+    const g = gxs[i];
+    if (g === null || !node.inputs[i].requiresGrad || g.requiresGrad) continue;
+    throw new GraphError(
+      `${node.op.name}: its backward rule is not differentiable (the gradient for input ${i} of shape ` +
+        `${fmtShape(node.inputs[i].shape)} is not recorded from the incoming gradient), so createGraph / ` +
+        `higher-order gradients cannot pass through it; write the rule with tensor ops`,
+    );
   }
 }
 

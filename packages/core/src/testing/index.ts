@@ -18,3 +18,4 @@ export {
   type ArbTensorOptions,
   type ShapeConstraints,
 } from './arbitraries';
+export { gradgradcheck } from './gradgradcheck';
