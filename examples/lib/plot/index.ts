@@ -1,0 +1,21 @@
+/**
+ * Plots for the examples: vega-lite specs rendered to SVG (vega, in a child process) and to PNG
+ * (resvg with the DejaVu font from npm, so text renders on a fresh machine).
+ *
+ * @example
+ * import { lineChart, savePlot } from '../lib/plot';
+ * savePlot(lineChart([{ name: 'loss', y: losses }], { xLabel: 'iteration' }), 'runs/x/loss');
+ */
+export {
+  lineChart,
+  scatter,
+  CLASS_SHAPES,
+  type Series,
+  type ChartOptions,
+  type LineChartOptions,
+  type Points,
+} from './charts';
+export { decisionBoundary, type Classifier, type DecisionBoundaryOptions } from './decision-boundary';
+export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
+export { rasterize, svgToPng } from './png';
+export { savePlot } from './save';

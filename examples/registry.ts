@@ -1,0 +1,6 @@
+import type { ExampleModule } from './lib/example';
+
+/** Every example by name, loaded on demand (so listing them stays instant). */
+export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
+  'numerical-diff': () => import('./numerical-diff'),
+};

@@ -1,0 +1,50 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decisionBoundary, lineChart, rasterize, savePlot, scatter } from '../lib/plot';
+
+/** Pixels darker than mid-grey in an RGBA buffer. */
+function darkPixels(svg: string): number {
+  const { pixels } = rasterize(svg, 1);
+  let n = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128 && pixels[i + 3] > 0) n++;
+  return n;
+}
+
+describe('plot', () => {
+  it('renders text with the shipped font (resvg draws nothing without a font)', () => {
+    const text = (family: string): string =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50"><text x="10" y="35" font-family="${family}" font-size="30">Loss</text></svg>`;
+    expect(darkPixels(text('sans-serif'))).toBeGreaterThan(100);
+    expect(darkPixels(text('DejaVu Sans'))).toBeGreaterThan(100);
+  });
+
+  it('draws a line chart with axes, titles and a legend, and saves SVG and PNG', () => {
+    const svg = lineChart(
+      [
+        { name: 'train', y: [1, 0.5, 0.25] },
+        { name: 'test', y: [1.1, 0.6, 0.4] },
+      ],
+      { title: 'Loss curve', xLabel: 'epoch', yLabel: 'loss' },
+    );
+    for (const text of ['Loss curve', 'epoch', 'loss', 'train', 'test']) expect(svg).toContain(`>${text}<`);
+    expect(darkPixels(svg)).toBeGreaterThan(500);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-plot-'));
+    const out = savePlot(svg, path.join(dir, 'sub', 'loss'));
+    expect(fs.readFileSync(out.png).subarray(1, 4).toString()).toBe('PNG');
+    expect(fs.readFileSync(out.svg, 'utf8')).toBe(svg);
+  });
+
+  it('scatters labelled points and shades a decision boundary', () => {
+    const points = [
+      [-1, -1],
+      [1, 1],
+      [1, -0.5],
+    ];
+    expect(scatter(points, [0, 1, 2], { title: 'data' })).toContain('>data<');
+    // scores (x0, x1): class 1 above the diagonal, so the grid has two regions per row at most
+    const svg = decisionBoundary((x) => x, points, [0, 1, 0], { resolution: 10, title: 'regions' });
+    expect(svg).toContain('>regions<');
+    expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(10);
+  });
+});
