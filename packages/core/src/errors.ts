@@ -7,10 +7,16 @@
  */
 export class TapegradError extends Error {
   constructor(message: string) {
-    super(message);
+    // In anomaly mode every tapegrad error also says which line of user code called in
+    // (an AnomalyError names it itself).
+    const site = errorContext.callSite === null || new.target === AnomalyError ? null : errorContext.callSite();
+    super(site === null ? message : `${message}\n    (called at ${site})`);
     this.name = new.target.name;
   }
 }
+
+/** @internal Anomaly mode sets `callSite` so that errors name the user's line; null when off. */
+export const errorContext: { callSite: (() => string | null) | null } = { callSite: null };
 
 /**
  * Shapes that do not fit an operation: broadcasting, inner dimensions, axes, reshapes.
@@ -57,3 +63,27 @@ export function fmtShape(shape: readonly number[]): string {
  * gather(tensor([1, 2]), [5]); // IndexError: gather: index 5 is out of range for axis 0 of extent 2
  */
 export class IndexError extends TapegradError {}
+
+/**
+ * A NaN or ±Infinity caught by anomaly mode (`detectAnomaly`), in an op's output or in the
+ * gradients its backward rule returned. Names the op, the user's line that created the node, and
+ * the input shapes.
+ *
+ * @example
+ * detectAnomaly(() => log(zeros([2]))); // AnomalyError: log produced -Infinity …
+ */
+export class AnomalyError extends TapegradError {
+  constructor(
+    message: string,
+    /** The op whose output or gradient was not finite. */
+    readonly op: string,
+    /** `'forward'` (its output) or `'backward'` (its rule's gradients). */
+    readonly phase: 'forward' | 'backward',
+    /** `file:line:column` of the user code that created the node, when known. */
+    readonly callSite: string | null,
+    /** The shapes of the op's inputs. */
+    readonly inputShapes: readonly (readonly number[])[],
+  ) {
+    super(message);
+  }
+}

@@ -14,7 +14,7 @@ export * from './ops';
 export { type DType, type TypedArray, promoteTypes, isFloat } from './dtype';
 export { type Shape, broadcastShapes, sizeOf } from './shape';
 export { Rng, manualSeed, getDefaultRng } from './random';
-export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueError } from './errors';
+export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueError, AnomalyError } from './errors';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
@@ -32,3 +32,12 @@ export {
   type GradsOf,
   type TensorFn,
 } from './autograd/functional';
+export {
+  toDot,
+  toMermaid,
+  collectGraph,
+  type GraphExportOptions,
+  type GraphTensor,
+  type GraphOp,
+} from './autograd/graph-export';
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, userCallSite } from './autograd/anomaly';

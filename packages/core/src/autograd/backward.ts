@@ -96,6 +96,7 @@ export function runBackward(
             `were released by the first backward; pass { retainGraph: true } to the first backward()`,
         );
       }
+      if (hooks.beforeBackward !== null) hooks.beforeBackward(node);
       const gxs = node.op.backward(gy, node);
       checkGrads(node, gxs);
       if (createGraph && gy.requiresGrad) checkDifferentiable(node, gxs);
@@ -115,6 +116,7 @@ export function runBackward(
     return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
   } finally {
     setGradEnabled(prevMode);
+    if (hooks.beforeBackward !== null) hooks.beforeBackward(null);
   }
 }
 

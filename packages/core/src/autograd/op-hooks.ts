@@ -8,5 +8,7 @@ import type { Node, Op } from './op';
 export const hooks: {
   afterForward: ((op: Op<unknown>, inputs: readonly Tensor[], out: Tensor) => void) | null;
   onRecord: ((node: Node<unknown>) => void) | null;
+  /** Called with the node whose rule is about to run, and with null when backward ends. */
+  beforeBackward: ((node: Node<unknown> | null) => void) | null;
   afterBackward: ((node: Node<unknown>, grads: readonly (Tensor | null)[]) => void) | null;
-} = { afterForward: null, onRecord: null, afterBackward: null };
+} = { afterForward: null, onRecord: null, beforeBackward: null, afterBackward: null };
