@@ -9,7 +9,8 @@ export class TapegradError extends Error {
   constructor(message: string) {
     // In anomaly mode every tapegrad error also says which line of user code called in
     // (an AnomalyError names it itself).
-    const site = errorContext.callSite === null || new.target === AnomalyError ? null : errorContext.callSite();
+    const site =
+      errorContext.callSite === null || (new.target as unknown) === AnomalyError ? null : errorContext.callSite();
     super(site === null ? message : `${message}\n    (called at ${site})`);
     this.name = new.target.name;
   }
