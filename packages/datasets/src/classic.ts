@@ -1,0 +1,141 @@
+import * as path from 'path';
+import { Tensor } from '@tapegrad/core';
+import { DatasetError } from './errors';
+import { readBytes } from './files';
+import { labelTensor, oneHot } from './one-hot';
+import type { LabeledData } from './types';
+
+/** Options of the small classic loaders. */
+export interface ClassicOptions {
+  /** `t` one-hot float32 `[N, C]` (true) or the int32 labels (default false). */
+  oneHot?: boolean;
+}
+
+/** A classic data set: tensors plus the class names, by label. */
+export interface ClassicData extends LabeledData {
+  classNames: string[];
+}
+
+/** The package's `data/` directory (next to `src/` and `dist/`). */
+const DATA_DIR = path.join(__dirname, '..', 'data');
+
+/**
+ * Parses a numeric CSV whose rows are features followed by an integer label. With `header`, the
+ * first line is scikit-learn's `rows,features,class names…`, and the file must match it;
+ * without, `features` and `classNames` say what to expect. Every problem is a DatasetError with
+ * the file and line.
+ *
+ * @example
+ * const iris = parseLabeledCsv(text, 'iris.csv', { header: true });
+ * iris.x.shape; // [150, 4]
+ */
+export function parseLabeledCsv(
+  text: string,
+  file: string,
+  spec: { header: true } | { header: false; features: number; classNames: string[] },
+  options: ClassicOptions = {},
+): ClassicData {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const fail = (line: number, what: string): never => {
+    throw new DatasetError(`${file}, line ${line}: ${what}`, file);
+  };
+  let rows: number | null = null;
+  let features: number;
+  let classNames: string[];
+  if (spec.header) {
+    const head = (lines.shift() ?? '').split(',');
+    rows = Number(head[0]);
+    features = Number(head[1]);
+    classNames = head.slice(2).map((s) => s.trim());
+    if (!Number.isInteger(rows) || !Number.isInteger(features) || classNames.length < 2) {
+      fail(1, `expected a header 'rows,features,class names…', got '${head.join(',')}'`);
+    }
+    if (lines.length !== rows) fail(1, `the header announces ${rows} rows, the file has ${lines.length}`);
+  } else {
+    features = spec.features;
+    classNames = spec.classNames;
+  }
+  const first = spec.header ? 2 : 1;
+  const n = lines.length;
+  const x = new Float32Array(n * features);
+  const labels = new Int32Array(n);
+  lines.forEach((line, i) => {
+    const cells = line.split(',');
+    if (cells.length !== features + 1)
+      fail(first + i, `${cells.length} values, expected ${features} features and a label`);
+    for (let j = 0; j < features; j++) {
+      const v = Number(cells[j]);
+      if (cells[j].trim() === '' || !Number.isFinite(v)) fail(first + i, `feature ${j} is '${cells[j]}', not a number`);
+      x[i * features + j] = v;
+    }
+    const label = Number(cells[features]);
+    if (!Number.isInteger(label) || label < 0 || label >= classNames.length) {
+      fail(first + i, `label '${cells[features]}' is not a class 0..${classNames.length - 1}`);
+    }
+    labels[i] = label;
+  });
+  const l = labelTensor(labels);
+  return {
+    x: new Tensor(x, [n, features]),
+    t: options.oneHot ? oneHot(l, classNames.length) : l,
+    labels: l,
+    classNames,
+  };
+}
+
+function load(name: string, options: ClassicOptions): ClassicData {
+  const file = path.join(DATA_DIR, name);
+  return parseLabeledCsv(Buffer.from(readBytes(file)).toString('utf8'), file, { header: true }, options);
+}
+
+/**
+ * Breast Cancer Wisconsin (Diagnostic), UCI (Wolberg, Street, Mangasarian): 569 tumours × 30
+ * features; label 0 = malignant (212), 1 = benign (357). CC BY 4.0.
+ *
+ * @example
+ * const { x, labels } = breastCancer(); // x [569, 30]
+ * const scaler = standardize(x);
+ */
+export function breastCancer(options: ClassicOptions = {}): ClassicData {
+  return load('breast_cancer.csv', options);
+}
+
+/**
+ * Fisher's iris, UCI: 150 flowers × 4 features (sepal length/width, petal length/width, cm);
+ * 50 each of setosa, versicolor, virginica. CC BY 4.0.
+ *
+ * @example
+ * const { x, t } = iris({ oneHot: true }); // x [150, 4], t [150, 3]
+ * x.shape[1]; // 4
+ */
+export function iris(options: ClassicOptions = {}): ClassicData {
+  return load('iris.csv', options);
+}
+
+/**
+ * Wine recognition, UCI (Forina et al.): 178 wines × 13 chemical features, 3 cultivars
+ * (59 / 71 / 48). CC BY 4.0.
+ *
+ * @example
+ * const { x, labels } = wine(); // x [178, 13]
+ * standardize(x).transform(x);
+ */
+export function wine(options: ClassicOptions = {}): ClassicData {
+  return load('wine_data.csv', options);
+}
+
+/**
+ * Optical recognition of handwritten digits, UCI test set (Alpaydin, Kaynak): 1,797 images of
+ * 8×8 pixels with values 0–16, flattened to 64 features (as stored, not rescaled); labels 0–9.
+ * CC BY 4.0. The file ships gzipped and is gunzipped at load.
+ *
+ * @example
+ * const { x, labels } = digits(); // x [1797, 64], values 0..16
+ * const scaled = x.div(16);
+ */
+export function digits(options: ClassicOptions = {}): ClassicData {
+  const file = path.join(DATA_DIR, 'digits.csv.gz');
+  const text = Buffer.from(readBytes(file)).toString('utf8');
+  const classNames = Array.from({ length: 10 }, (_, d) => String(d));
+  return parseLabeledCsv(text, file, { header: false, features: 64, classNames }, options);
+}

@@ -1,0 +1,73 @@
+import { getDefaultRng, Rng, ValueError } from '@tapegrad/core';
+import type { Dataset, Sample } from './dataset';
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions {
+  /** Examples per batch (default 32). */
+  batchSize?: number;
+  /** Visit the examples in a new random order every epoch (default false: in order). */
+  shuffle?: boolean;
+  /** Skip the last batch when it is smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /** Generator for the shuffles (default: core's default generator, seeded by `manualSeed`). */
+  rng?: Rng;
+}
+
+/**
+ * Iterates a {@link Dataset} in batches of `{ x, t }` tensors. Every `for … of` over the loader
+ * is one epoch; with `shuffle` each epoch draws a fresh permutation from `rng` (the book's
+ * `np.random.permutation`), so a seeded `Rng` makes the whole run reproducible. Each batch is
+ * one `getBatch` call: only that batch's rows are copied.
+ *
+ * @example
+ * const loader = new DataLoader(new TensorDataset(x, t), { batchSize: 100, shuffle: true, rng: new Rng(0) });
+ * for (let epoch = 0; epoch < 10; epoch++) for (const { x: xb, t: tb } of loader) step(xb, tb);
+ */
+export class DataLoader implements Iterable<Sample> {
+  readonly dataset: Dataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly rng: Rng;
+
+  constructor(dataset: Dataset, { batchSize = 32, shuffle = false, dropLast = false, rng }: DataLoaderOptions = {}) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.rng = rng ?? getDefaultRng();
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /**
+   * The example order of one epoch (drawing a permutation when shuffling). Iterating the loader
+   * calls this once per epoch.
+   *
+   * @example
+   * const order = loader.epochOrder(); // Int32Array of dataset.length indices
+   * order.length === loader.dataset.length;
+   */
+  epochOrder(): Int32Array {
+    const n = this.dataset.length;
+    if (this.shuffle) return this.rng.permutation(n);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
+  }
+
+  *[Symbol.iterator](): Iterator<Sample> {
+    const order = this.epochOrder();
+    const batches = this.length;
+    for (let b = 0; b < batches; b++) {
+      yield this.dataset.getBatch(order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length)));
+    }
+  }
+}

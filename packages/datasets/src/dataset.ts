@@ -1,0 +1,93 @@
+import { Tensor, IndexError, ShapeError } from '@tapegrad/core';
+
+/** One example or one batch: inputs `x` and targets `t`. */
+export interface Sample {
+  /** Inputs. */
+  x: Tensor;
+  /** Targets. */
+  t: Tensor;
+}
+
+/**
+ * A random-access data set, as PyTorch's map-style `Dataset`: `length`, `get(i)` for one
+ * example, and `getBatch(indices)` for many at once (one copy of the selected rows, nothing else).
+ *
+ * @example
+ * const ds: Dataset = new TensorDataset(x, t);
+ * const { x: xb, t: tb } = ds.getBatch([0, 5, 9]);
+ */
+export interface Dataset {
+  /** Number of examples. */
+  readonly length: number;
+  /** Example `i` (no batch axis). */
+  get(i: number): Sample;
+  /** The examples at `indices`, stacked along a new leading batch axis. */
+  getBatch(indices: ArrayLike<number>): Sample;
+}
+
+/**
+ * A data set over tensors whose first axis indexes the examples (PyTorch's `TensorDataset`).
+ * The tensors are kept, not copied; batches copy only their own rows.
+ *
+ * @example
+ * const ds = new TensorDataset(x, t); // x [N, ...], t [N, ...]
+ * ds.get(0).x.shape; // x.shape.slice(1)
+ */
+export class TensorDataset implements Dataset {
+  readonly x: Tensor;
+  readonly t: Tensor;
+
+  constructor(x: Tensor, t: Tensor) {
+    if (x.ndim < 1 || t.ndim < 1 || x.shape[0] !== t.shape[0]) {
+      throw new ShapeError(
+        `TensorDataset: x and t need the same first axis, got x [${x.shape.join(',')}] and t [${t.shape.join(',')}]`,
+      );
+    }
+    this.x = x;
+    this.t = t;
+  }
+
+  get length(): number {
+    return this.x.shape[0];
+  }
+
+  get(i: number): Sample {
+    checkIndex('TensorDataset.get', i, this.length);
+    const row = (a: Tensor): Tensor => new Tensor(takeRows(a, [i]).data, a.shape.slice(1));
+    return { x: row(this.x), t: row(this.t) };
+  }
+
+  getBatch(indices: ArrayLike<number>): Sample {
+    for (let k = 0; k < indices.length; k++) checkIndex('TensorDataset.getBatch', indices[k], this.length);
+    return { x: takeRows(this.x, indices), t: takeRows(this.t, indices) };
+  }
+}
+
+function checkIndex(op: string, i: number, n: number): void {
+  if (!Number.isInteger(i) || i < 0 || i >= n) {
+    throw new IndexError(`${op}: index ${i} is out of range for a data set of length ${n}`);
+  }
+}
+
+/**
+ * The rows `indices` of `a` (first axis) as a new tensor of the same dtype: one typed-array copy
+ * per row, contiguous runs copied in one `set`. Indices are not checked here.
+ *
+ * @example
+ * takeRows(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]); // [[5, 6], [1, 2]]
+ * takeRows(labels, Int32Array.of(3)); // shape [1]
+ */
+export function takeRows(a: Tensor, indices: ArrayLike<number>): Tensor {
+  const rowSize = a.shape[0] === 0 ? 0 : a.size / a.shape[0];
+  const src = a.data;
+  const out = new (src.constructor as { new (n: number): typeof src })(indices.length * rowSize);
+  let k = 0;
+  while (k < indices.length) {
+    let end = k + 1;
+    while (end < indices.length && indices[end] === indices[end - 1] + 1) end++;
+    const from = indices[k] * rowSize;
+    out.set(src.subarray(from, from + (end - k) * rowSize), k * rowSize);
+    k = end;
+  }
+  return new Tensor(out, [indices.length, ...a.shape.slice(1)]);
+}
