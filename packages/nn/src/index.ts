@@ -1,1 +1,45 @@
+/**
+ * tapegrad nn: Module and Parameter, layers, losses, initialisers, optimisers, LR schedules, a
+ * Trainer, and safetensors checkpoints.
+ *
+ * @example
+ * import { mlp, SGD, Trainer, softmaxCrossEntropy } from '@tapegrad/nn';
+ * new Trainer(mlp([2, 10, 3]), new SGD(params, { lr: 1 }), { loss: softmaxCrossEntropy }).fit(x, t);
+ *
+ * @packageDocumentation
+ */
 export const VERSION = '0.1.0';
+export { Parameter, isParameter } from './parameter';
+export { Module } from './module';
+export { StateDictError, CheckpointError, type CheckpointProblem } from './errors';
+export { type StateDictInput, toEntries } from './state-dict';
+export * as init from './init';
+export type { Initializer, InitOptions } from './init';
+export { Linear, type LinearOptions } from './layers/linear';
+export { MatMul } from './layers/matmul';
+export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations';
+export { Dropout } from './layers/dropout';
+export { type Layer, Sequential } from './layers/sequential';
+export { type MlpOptions, mlp } from './layers/mlp';
+export { softmaxCrossEntropy } from './losses/softmax-cross-entropy';
+export { type Reduction, mseLoss } from './losses/mse';
+export { bceWithLogits, binaryCrossEntropy } from './losses/bce';
+export { BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss } from './losses/modules';
+export {
+  type BaseOptions,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamState,
+  type ParamsInput,
+} from './optim/optimizer';
+export { SGD, type SGDOptions } from './optim/sgd';
+export { AdaGrad, type AdaGradOptions } from './optim/adagrad';
+export { RMSProp, type RMSPropOptions } from './optim/rmsprop';
+export { Adam, AdamW, type AdamOptions } from './optim/adam';
+export { type PenaltyOptions, applyPenalty, clipGradNorm, penalty } from './optim/regularization';
+export { CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR, WarmupLR } from './optim/lr-scheduler';
+export { accuracy } from './trainer/metrics';
+export { History, TrainRecord, type TrainRecordOf, type TrainRecordProps } from './trainer/history';
+export { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './trainer/progress';
+export { type Callback, type CallbackContext, EarlyStopping, type EarlyStoppingOptions } from './trainer/callbacks';
+export { type FitOptions, type LossFn, type Metric, type Model, Trainer, type TrainerOptions } from './trainer/trainer';

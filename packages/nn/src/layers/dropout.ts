@@ -1,0 +1,39 @@
+import { Rng, Tensor, ValueError, getDefaultRng, mul, zerosLike } from '@tapegrad/core';
+import { Module } from '../module';
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest
+ * by 1/(1−p), so evaluation is the identity (the book scales at test time instead; the
+ * expectations agree). Masks are drawn from `rng`, so runs are reproducible.
+ *
+ * @example
+ * const drop = new Dropout(0.5, { rng: new Rng(0) });
+ * drop.eval().forward(x); // x unchanged
+ */
+export class Dropout extends Module {
+  /** The generator masks are drawn from. */
+  rng: Rng;
+
+  constructor(
+    readonly p = 0.5,
+    options: { rng?: Rng } = {},
+  ) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}`);
+    this.rng = options.rng ?? getDefaultRng();
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x;
+    const mask = zerosLike(x);
+    const keep = 1 - this.p;
+    const scale = 1 / keep;
+    const d = mask.data;
+    for (let i = 0; i < d.length; i++) d[i] = this.rng.random() < keep ? scale : 0;
+    return mul(x, mask);
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}

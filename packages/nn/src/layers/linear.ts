@@ -1,0 +1,77 @@
+import { type DType, Rng, Tensor, ValueError, add, matmulT } from '@tapegrad/core';
+import { type Initializer, uniform, zeros } from '../init';
+import { Module } from '../module';
+import { Parameter } from '../parameter';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a learnable bias (default true). */
+  bias?: boolean;
+  /** Weight initialiser, called with shape `[out, in]` (default PyTorch's U(±1/√in)). */
+  init?: Initializer;
+  /** Bias initialiser (default: PyTorch's U(±1/√in), or zeros — the book's — when `init` is given). */
+  biasInit?: Initializer;
+  /** Generator for the initialisers (default core's default generator). */
+  rng?: Rng;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+}
+
+/**
+ * Fully connected layer y = x·Wᵀ + b — the book's Affine. The weight is stored `[out, in]`,
+ * as PyTorch does, so state dicts and safetensors files map one-to-one onto `torch.nn.Linear`
+ * and fan-in-based initialisers agree with PyTorch's; `matmulT` reads Wᵀ in place, so no
+ * transpose is ever materialised (forward x·Wᵀ, backward gy·W and gyᵀ·x). The book's
+ * `[in, out]` layout is {@link MatMul}'s.
+ *
+ * @example
+ * const fc = new Linear(784, 100, { init: init.normal(0.01), rng: new Rng(0) });
+ * fc.forward(zeros([32, 784])).shape; // [32, 100]
+ */
+export class Linear extends Module {
+  /** `[out, in]`. */
+  weight: Parameter;
+  /** `[out]`, or null without bias. */
+  bias: Parameter | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    for (const [k, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ValueError(`Linear: ${k} must be a positive integer, got ${v}`);
+    }
+    const { bias = true, rng, dtype = 'float32' } = options;
+    const bound = 1 / Math.sqrt(inFeatures);
+    // PyTorch: kaiming_uniform(a=√5) gives U(±1/√in) for the weight, and the bias uses the same bound.
+    const wInit = options.init ?? uniform(-bound, bound);
+    const bInit = options.biasInit ?? (options.init ? zeros : uniform(-bound, bound));
+    const ctx = { rng, dtype, fanIn: inFeatures, fanOut: outFeatures };
+    this.weight = new Parameter(wInit([outFeatures, inFeatures], ctx));
+    this.bias = bias ? new Parameter(bInit([outFeatures], ctx)) : null;
+  }
+
+  /** x `[N, in]` (or `[in]`) → `[N, out]` (or `[out]`). */
+  forward(x: Tensor): Tensor {
+    const last = x.shape[x.ndim - 1];
+    if (x.ndim < 1 || last !== this.inFeatures) {
+      throw new ValueError(
+        `Linear.forward: x must end in ${this.inFeatures} features, got shape [${x.shape.join(',')}] ` +
+          `(weight is [${this.outFeatures},${this.inFeatures}])`,
+      );
+    }
+    const x2 = x.ndim === 2 ? x : x.reshape([-1, last]);
+    let y = matmulT(x2, this.weight, false, true);
+    if (this.bias !== null) y = add(y, this.bias);
+    return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), this.outFeatures]);
+  }
+
+  override extraRepr(): string {
+    return `in=${this.inFeatures}, out=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}

@@ -1,0 +1,75 @@
+import { type TypedArray, ValueError } from '@tapegrad/core';
+import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
+
+/** Hyper-parameters of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions {
+  lr: number;
+  /** Decay rates (β1, β2) of the first and second moment averages. */
+  betas: readonly [number, number];
+  /** Added to √v̂. */
+  eps: number;
+  /** Adam: L2 penalty added to the gradient (g + λw). AdamW: decoupled decay (w ← w − lr·λw). */
+  weightDecay: number;
+}
+
+/**
+ * Adam (Kingma & Ba 2015) with bias correction: g ← ∇ + λw, m ← β1m + (1−β1)g,
+ * v ← β2v + (1−β2)g², w ← w − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ).
+ *
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * opt.step();
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  /** Whether weight decay is decoupled from the gradient (AdamW). */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsInput, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, options);
+    const [b1, b2] = this.options.betas;
+    if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
+      throw new ValueError(`${this.constructor.name}: betas must be in [0, 1), got [${b1}, ${b2}]`);
+    }
+  }
+
+  protected slots(): readonly string[] {
+    return ['expAvg', 'expAvgSq'];
+  }
+
+  protected update(w: TypedArray, g: TypedArray, state: ParamState, step: number): ParamState {
+    const { lr, betas, eps, weightDecay } = this.options;
+    const [b1, b2] = betas;
+    const m = buffer(state, 'expAvg');
+    const v = buffer(state, 'expAvgSq');
+    const stepSize = lr / (1 - b1 ** step);
+    const rootBc2 = Math.sqrt(1 - b2 ** step);
+    const l2 = this.decoupled ? 0 : weightDecay;
+    const shrink = this.decoupled ? 1 - lr * weightDecay : 1;
+    for (let i = 0; i < w.length; i++) {
+      const wi = w[i] * shrink;
+      const gi = g[i] + l2 * w[i];
+      const mi = b1 * m[i] + (1 - b1) * gi;
+      const vi = b2 * v[i] + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) / rootBc2 + eps);
+    }
+    return state;
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019): Adam with weight decay decoupled from the gradient —
+ * w ← w·(1 − lr·λ) first, then the Adam step on the raw gradient. Default λ = 0.01, as PyTorch.
+ *
+ * @example
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ * opt.step();
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: ParamsInput, options: Partial<AdamOptions> = {}) {
+    super(params, { weightDecay: 0.01, ...options });
+  }
+}

@@ -1,0 +1,44 @@
+import { type DType, type TypedArray, Tensor, astype, noGrad } from '@tapegrad/core';
+
+/**
+ * A learnable tensor: a leaf that requires grad and that {@link Module} recognises as one of
+ * its parameters when it is assigned to a field (or registered explicitly).
+ *
+ * @example
+ * const w = new Parameter(randn([3, 2]));
+ * w.requiresGrad; // true
+ */
+export class Parameter extends Tensor {
+  /** Wraps `value`'s storage (no copy) as a new leaf parameter; a typed array needs `shape`. */
+  constructor(value: Tensor | TypedArray, shape?: readonly number[]) {
+    if (value instanceof Tensor) super(value.data, value.shape);
+    else super(value, shape ?? [value.length]);
+    this.requiresGrad = true;
+  }
+
+  /**
+   * A new Parameter holding this one's values converted to `dtype` (a copy even when equal).
+   *
+   * @example
+   * const w64 = w.cast('float64');
+   * w64.dtype; // 'float64'
+   */
+  cast(dtype: DType): Parameter {
+    const converted = noGrad(() => astype(this.detach(), dtype));
+    return new Parameter(
+      converted === this || converted.data === this.data ? converted.data.slice() : converted.data,
+      this.shape,
+    );
+  }
+}
+
+/**
+ * True for tensors that are {@link Parameter}s.
+ *
+ * @example
+ * isParameter(new Parameter(zeros([2]))); // true
+ * isParameter(zeros([2])); // false
+ */
+export function isParameter(x: unknown): x is Parameter {
+  return x instanceof Parameter;
+}
