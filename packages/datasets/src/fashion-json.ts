@@ -1,7 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetError } from './errors';
+import { readBytes } from './files';
 import type { RawImageSet } from './image-set';
+import { scanPixelJson } from './pixel-json';
 
 /** Images per class that go to the training split; the rest of each class is the test split. */
 export const FASHION_TRAIN_PER_CLASS = 6000;
@@ -21,14 +22,15 @@ export function convertFashionJson(
   dir: string,
   trainPerClass = FASHION_TRAIN_PER_CLASS,
 ): { train: RawImageSet; test: RawImageSet } {
-  const classes: number[][][] = [];
-  for (let c = 0; c < 10; c++) classes.push(readClass(path.join(dir, `${c}.json`), c));
-  const perClass = classes[0].length;
-  for (let c = 0; c < 10; c++) {
+  const classes = Array.from({ length: 10 }, (_, c) => {
     const file = path.join(dir, `${c}.json`);
-    if (classes[c].length !== perClass) {
+    return { file, ...scanPixelJson(readBytes(file), file) };
+  });
+  const perClass = classes[0].count;
+  for (const { file, count } of classes) {
+    if (count !== perClass) {
       throw new DatasetError(
-        `loadFashionMnist: ${file} has ${classes[c].length} images, class 0 has ${perClass}; every class must have the same count`,
+        `loadFashionMnist: ${file} has ${count} images, ${classes[0].file} has ${perClass}; every class must have the same count`,
         file,
       );
     }
@@ -39,37 +41,11 @@ export function convertFashionJson(
       );
     }
   }
-  return {
-    train: interleave(classes, 0, trainPerClass),
-    test: interleave(classes, trainPerClass, perClass),
-  };
+  const sets = classes.map((c) => c.images);
+  return { train: interleave(sets, 0, trainPerClass), test: interleave(sets, trainPerClass, perClass) };
 }
 
-function readClass(file: string, c: number): number[][] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new DatasetError(`loadFashionMnist: cannot read ${file} as JSON (${(e as Error).message})`, file);
-  }
-  const data = (parsed as { data?: unknown } | null)?.data;
-  if (!Array.isArray(data)) throw new DatasetError(`loadFashionMnist: ${file} has no 'data' array of images`, file);
-  const images: number[][] = [];
-  data.forEach((img: unknown, i) => {
-    if (Array.isArray(img) && img.length === 0) return;
-    if (!Array.isArray(img) || img.length !== 784) {
-      const what = Array.isArray(img) ? `${img.length} pixels` : typeof img;
-      throw new DatasetError(
-        `loadFashionMnist: ${file}: image ${i} of class ${c} has ${what}, expected 784 pixels`,
-        file,
-      );
-    }
-    images.push(img);
-  });
-  return images;
-}
-
-function interleave(classes: number[][][], from: number, to: number): RawImageSet {
+function interleave(classes: Uint8Array[], from: number, to: number): RawImageSet {
   const k = to - from;
   const count = k * classes.length;
   const images = new Uint8Array(count * 784);
@@ -77,18 +53,7 @@ function interleave(classes: number[][][], from: number, to: number): RawImageSe
   for (let j = 0; j < k; j++) {
     for (let c = 0; c < classes.length; c++) {
       const row = j * classes.length + c;
-      const img = classes[c][from + j];
-      const o = row * 784;
-      for (let p = 0; p < 784; p++) {
-        const v = img[p];
-        if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
-          throw new DatasetError(
-            `loadFashionMnist: class ${c}, image ${from + j}: pixel ${p} is ${v}, expected an integer 0..255`,
-            `${c}.json`,
-          );
-        }
-        images[o + p] = v;
-      }
+      images.set(classes[c].subarray((from + j) * 784, (from + j + 1) * 784), row * 784);
       labels[row] = c;
     }
   }

@@ -88,7 +88,12 @@ export function md5(bytes: Uint8Array): string {
  * checkChecksum(bytes, file, { size: 60008, md5: 'a25bea736e30d166cdddb491f175f624' }, 'official MNIST');
  * // DatasetError: …/train-labels-idx1-ubyte has md5 …, expected a25bea73… (official MNIST)
  */
-export function checkChecksum(bytes: Uint8Array, file: string, expected: { size: number; md5: string }, hint = ''): void {
+export function checkChecksum(
+  bytes: Uint8Array,
+  file: string,
+  expected: { size: number; md5: string },
+  hint = '',
+): void {
   const why = hint ? ` (${hint})` : '';
   if (bytes.length !== expected.size) {
     throw new DatasetError(`${file} has ${bytes.length} bytes, expected ${expected.size}${why}`, file);
