@@ -1,0 +1,35 @@
+import { Rng, tensor, type Tensor } from '@tapegrad/core';
+
+/**
+ * The books' shuffled mini-batches for one epoch: `np.random.permutation`, then consecutive
+ * slices of `batchSize` (a last, smaller batch is dropped, as `data_size // batch_size` does).
+ *
+ * @example
+ * for (const { x, t } of epochBatches(data.x, data.labels, 30, rng)) net.loss(x, t).backward();
+ */
+export function* epochBatches(
+  x: Tensor,
+  t: Tensor,
+  batchSize: number,
+  rng: Rng,
+): Generator<{ x: Tensor; t: Tensor; iter: number; iters: number }> {
+  const n = x.shape[0];
+  const iters = Math.max(1, Math.floor(n / batchSize));
+  const perm = rng.permutation(n);
+  for (let i = 0; i < iters; i++) {
+    const idx = tensor(perm.subarray(i * batchSize, Math.min(n, (i + 1) * batchSize)), { dtype: 'int32' });
+    yield { x: x.gather(idx), t: t.gather(idx), iter: i, iters };
+  }
+}
+
+/**
+ * `count` random row indices as an int32 tensor: the book's `np.random.choice(train_size, batch_size)`.
+ *
+ * @example
+ * const idx = randomBatch(60000, 100, rng); x.gather(idx);
+ */
+export function randomBatch(n: number, count: number, rng: Rng): Tensor {
+  const idx = new Int32Array(count);
+  for (let i = 0; i < count; i++) idx[i] = rng.randint(0, n);
+  return tensor(idx, { dtype: 'int32' });
+}
