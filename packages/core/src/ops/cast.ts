@@ -1,6 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
-import { type DType, checkDType } from '../dtype';
+import { noGrad } from '../autograd/grad-mode';
+import { type DType, checkDType, isFloat } from '../dtype';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
 
@@ -11,8 +12,8 @@ const castOp = defineOp<{ dtype: DType }>({
     kernels().cast(x.data, out.data);
     return out;
   },
-  // The gradient of a conversion converts back; to int32 there is none.
-  backward: (gy, node) => [node.inputs[0].dtype === 'int32' ? null : astype(gy, node.inputs[0].dtype)],
+  // The gradient of a conversion converts back (int32 inputs never require grad).
+  backward: (gy, node) => [astype(gy, node.inputs[0].dtype)],
 });
 
 /**
@@ -24,5 +25,7 @@ const castOp = defineOp<{ dtype: DType }>({
  */
 export function astype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === checkDType('astype', dtype)) return x;
+  // An int32 result has no gradient and cannot require one: the cast cuts the graph (PyTorch).
+  if (!isFloat(dtype)) return noGrad(() => runOp(castOp, [x], { dtype }));
   return runOp(castOp, [x], { dtype });
 }

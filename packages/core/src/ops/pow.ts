@@ -1,5 +1,5 @@
 import { type Op, defineOp, runOp } from '../autograd/op';
-import { empty } from '../creation';
+import { empty, zerosLike } from '../creation';
 import { kernels } from '../kernels';
 import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
@@ -19,6 +19,8 @@ const powScalarOp = defineOp<{ c: number }>({
   backward: (gy, node) => {
     const { c } = node.attrs;
     const x = node.inputs[0];
+    // d/dx x⁰ = 0 everywhere, also at x = 0 where c·x^(c−1) would give 0·∞ = NaN.
+    if (c === 0) return [zerosLike(x)];
     return [mul(gy, c === 2 ? mul(x, 2) : mul(powScalar(x, c - 1), c))];
   },
 });

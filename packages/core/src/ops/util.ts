@@ -17,9 +17,16 @@ export function toTensor(op: string, x: TensorLike, dtype: DType): Tensor {
   return full([], x, { dtype });
 }
 
-/** The dtype a number operand adopts next to `other`. */
+/**
+ * The dtype a number operand adopts next to `other`: the tensor's dtype, except that a number
+ * int32 cannot hold exactly (0.5, 1e10) next to an int32 tensor is float32, as PyTorch does,
+ * rather than silently truncated.
+ */
 export function dtypeNextTo(x: TensorLike, other: TensorLike): DType {
-  if (other instanceof Tensor) return other.dtype;
+  if (other instanceof Tensor) {
+    if (other.dtype === 'int32' && typeof x === 'number' && (x | 0) !== x) return 'float32';
+    return other.dtype;
+  }
   if (x instanceof Tensor) return x.dtype;
   return 'float32';
 }
