@@ -23,7 +23,7 @@ export class StateDictError extends TapegradError {
 }
 
 /** What is wrong with a checkpoint file. */
-export type CheckpointProblem = 'io' | 'truncated' | 'header' | 'offsets' | 'dtype' | 'metadata';
+export type CheckpointProblem = 'io' | 'truncated' | 'header' | 'offsets' | 'dtype' | 'metadata' | 'checksum';
 
 /**
  * A checkpoint file that is not valid safetensors, is truncated, or whose header disagrees

@@ -28,6 +28,7 @@ export { BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss } from './
 export {
   type BaseOptions,
   Optimizer,
+  type OptimizerLike,
   type OptimizerStateDict,
   type ParamState,
   type ParamsInput,
@@ -43,3 +44,5 @@ export { History, TrainRecord, type TrainRecordOf, type TrainRecordProps } from 
 export { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './trainer/progress';
 export { type Callback, type CallbackContext, EarlyStopping, type EarlyStoppingOptions } from './trainer/callbacks';
 export { type FitOptions, type LossFn, type Metric, type Model, Trainer, type TrainerOptions } from './trainer/trainer';
+export { type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
+export { type LoadOptions, type SaveOptions, load, save } from './checkpoint/checkpoint';

@@ -1,5 +1,5 @@
 import { ValueError } from '@tapegrad/core';
-import type { Optimizer } from './optimizer';
+import type { OptimizerLike } from './optimizer';
 
 /**
  * Base of the learning-rate schedules: each is a closed-form factor of the optimiser's initial
@@ -16,7 +16,7 @@ export abstract class LRScheduler {
   /** How many times `step()` was called. */
   lastEpoch = 0;
 
-  constructor(readonly optimizer: Pick<Optimizer, 'lr'>) {
+  constructor(readonly optimizer: Pick<OptimizerLike, 'lr'>) {
     this.baseLr = optimizer.lr;
   }
 
@@ -52,7 +52,7 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Pick<Optimizer, 'lr'>, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Pick<OptimizerLike, 'lr'>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
     if (!(Number.isInteger(options.stepSize) && options.stepSize > 0)) {
       throw new ValueError(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
@@ -75,7 +75,7 @@ export class StepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   constructor(
-    optimizer: Pick<Optimizer, 'lr'>,
+    optimizer: Pick<OptimizerLike, 'lr'>,
     readonly options: { gamma: number },
   ) {
     super(optimizer);
@@ -98,7 +98,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: Pick<Optimizer, 'lr'>, options: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: Pick<OptimizerLike, 'lr'>, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
     if (!(options.tMax > 0)) throw new ValueError(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
     this.tMax = options.tMax;
@@ -126,11 +126,11 @@ export class WarmupLR extends LRScheduler {
   private readonly after: LRScheduler | null;
 
   constructor(
-    optimizer: Pick<Optimizer, 'lr'>,
+    optimizer: Pick<OptimizerLike, 'lr'>,
     options: {
       warmupEpochs: number;
       startFactor?: number;
-      after?: (optimizer: Pick<Optimizer, 'lr'>) => LRScheduler;
+      after?: (optimizer: Pick<OptimizerLike, 'lr'>) => LRScheduler;
     },
   ) {
     super(optimizer);

@@ -23,6 +23,22 @@ export interface OptimizerStateDict {
   state: OrderedMap<string, ParamState>;
 }
 
+/**
+ * What the Trainer, checkpoints and schedulers need of an optimiser (any {@link Optimizer}).
+ *
+ * @example
+ * const opt: OptimizerLike = new Adam(model.parameters());
+ * opt.lr = 1e-4;
+ */
+export interface OptimizerLike {
+  readonly params: OrderedMap<string, Tensor>;
+  lr: number;
+  zeroGrad(): void;
+  step(): void;
+  stateDict(): OptimizerStateDict;
+  loadStateDict(sd: OptimizerStateDict): void;
+}
+
 function nameParams(who: string, params: ParamsInput): OrderedMap<string, Tensor> {
   let entries: [string, Tensor][];
   if (typeof (params as ReadonlyMap<string, Tensor>).get === 'function') {

@@ -1,6 +1,6 @@
 import { Rng, Tensor, ValueError, concat, gather, noGrad } from '@tapegrad/core';
 import type { Module } from '../module';
-import type { Optimizer } from '../optim/optimizer';
+import type { OptimizerLike } from '../optim/optimizer';
 import type { LRScheduler } from '../optim/lr-scheduler';
 import { applyPenalty, clipGradNorm } from '../optim/regularization';
 import { type TrainRecordOf, History, TrainRecord } from './history';
@@ -72,7 +72,7 @@ export class Trainer {
 
   constructor(
     readonly model: Model,
-    readonly optimizer: Optimizer,
+    readonly optimizer: OptimizerLike,
     options: TrainerOptions,
   ) {
     const loss = options.loss;
