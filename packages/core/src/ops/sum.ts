@@ -5,7 +5,7 @@ import { normalizeAxes, reducedShape, sizeOf, splitAt } from '../shape';
 import type { Tensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { broadcastTo } from './broadcast';
-import { mul } from './mul';
+import { div } from './div';
 import { reshape } from './reshape';
 
 /** Axis argument of the reductions: one axis, several, or all (undefined/null). */
@@ -59,7 +59,8 @@ export function sum(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
 }
 
 /**
- * Arithmetic mean over `axis` (all when omitted). Composite: sum · (1/count).
+ * Arithmetic mean over `axis` (all when omitted). Composite: sum / count (a true division, so
+ * the result is correctly rounded as NumPy's, and int32 input gives float32).
  *
  * @example
  * mean(tensor([1, 2, 3, 4])); // 2.5
@@ -67,5 +68,5 @@ export function sum(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
 export function mean(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
   const axes = normalizeAxes('mean', axis, x.ndim);
   const count = sizeOf(axes.map((a) => x.shape[a]));
-  return mul(sum(x, axes, keepdims), 1 / count);
+  return div(sum(x, axes, keepdims), count);
 }
