@@ -1,5 +1,5 @@
 import { GraphError, fmtShape } from '../errors';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { shapesEqual } from '../shape';
 import { add } from '../ops/add';
 import { detachedCopy, onesLike } from '../creation';
@@ -76,7 +76,9 @@ export function runBackward(
       if (t.creator !== null) accumulate(grads, t, g);
       else if (!targetGrads || targetGrads.has(t)) accumulate(leafGrads, t, g);
     };
-    roots.forEach((r, i) => deliver(r, seeds[i]));
+    // Under createGraph the seeds stand for variables (a private alias when constant), so every
+    // gradient is recorded from them and a rule that breaks the recording is caught below.
+    roots.forEach((r, i) => deliver(r, createGraph ? variableSeed(seeds[i]) : seeds[i]));
     const order = topoOrder(roots);
     const runs = targetGrads ? nodesToRun(order, targetGrads) : null;
     for (let k = order.length - 1; k >= 0; k--) {
@@ -118,6 +120,13 @@ export function runBackward(
     setGradEnabled(prevMode);
     if (hooks.beforeBackward !== null) hooks.beforeBackward(null);
   }
+}
+
+function variableSeed(seed: Tensor): Tensor {
+  if (seed.requiresGrad) return seed;
+  const v = new Tensor(seed.data, seed.shape);
+  v.requiresGrad = true;
+  return v;
 }
 
 /**
