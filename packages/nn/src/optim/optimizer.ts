@@ -1,4 +1,4 @@
-import { Map as IMap, OrderedMap, Record, type RecordOf } from 'immutable';
+import { Map as IMap, OrderedMap } from 'immutable';
 import { Tensor, type TypedArray, ValueError, full, noGrad } from '@tapegrad/core';
 import { StateDictError } from '../errors';
 
@@ -75,8 +75,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   readonly params: OrderedMap<string, Tensor>;
   /** Per-parameter state by name (replaced, never mutated, when entries are added). */
   state: OrderedMap<string, ParamState> = OrderedMap();
-  /** Hyper-parameters (an Immutable Record). */
-  options: RecordOf<O>;
+  /** Hyper-parameters: a frozen object, replaced (never mutated) when `lr` changes. */
+  options: Readonly<O>;
   private readonly entries: [string, Tensor][];
 
   protected constructor(params: ParamsInput, defaults: O, options: Partial<O>) {
@@ -86,8 +86,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         throw new ValueError(`${who}: unknown option '${key}'; valid: ${Object.keys(defaults).join(', ')}`);
       }
     }
-    this.options = Record<O>(defaults)(options as O);
-    const lr = this.options.get('lr');
+    const given = Object.entries(options).filter(([, v]) => v !== undefined);
+    this.options = Object.freeze({ ...defaults, ...(Object.fromEntries(given) as Partial<O>) });
+    const lr = this.options.lr;
     if (!(lr >= 0)) throw new ValueError(`${who}: lr must be ≥ 0, got ${lr}`);
     this.params = nameParams(who, params);
     this.entries = [...this.params.entries()];
@@ -95,11 +96,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** The learning rate (schedulers set it). */
   get lr(): number {
-    return this.options.get('lr');
+    return this.options.lr;
   }
 
   set lr(value: number) {
-    this.options = this.options.set('lr', value);
+    this.options = Object.freeze({ ...this.options, lr: value });
   }
 
   /**
@@ -156,7 +157,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   stateDict(): OptimizerStateDict {
     return {
       type: this.constructor.name,
-      options: this.options.toJS() as { [key: string]: unknown },
+      options: JSON.parse(JSON.stringify(this.options)) as { [key: string]: unknown },
       state: this.state.map((s) => s.map((v) => (v instanceof Tensor ? new Tensor(v.data.slice(), v.shape) : v))),
     };
   }
@@ -195,9 +196,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (mismatched.length) parts.push(`${mismatched.length} mismatched (${mismatched.join('; ')})`);
       throw new StateDictError(`${who}: ${parts.join('; ')}`, [], unexpected, mismatched);
     }
-    const { lr, ...rest } = sd.options as { lr?: number };
-    this.options = this.options.merge(rest as Partial<O>);
-    if (typeof lr === 'number') this.lr = lr;
+    const known = Object.entries(sd.options).filter(([k]) => k in this.options);
+    this.options = Object.freeze({ ...this.options, ...Object.fromEntries(known) });
     this.state = sd.state.map((s) => s.map((v) => (v instanceof Tensor ? new Tensor(v.data.slice(), v.shape) : v)));
   }
 }
