@@ -4,7 +4,8 @@ import type { TypedArray } from '../dtype';
  * `C = op(A)·op(B)` for one matrix pair, where op transposes when the flag is set, without
  * materialising any transpose. A is M×K (stored K×M when `transA`), B is K×N (stored N×K when
  * `transB`); C (M×N, contiguous at `cOff`) is overwritten. Loop orders keep the innermost loop
- * on unit stride for every flag combination.
+ * on unit stride for every flag combination. Zeros are not skipped: 0·∞ and 0·NaN must give NaN,
+ * as IEEE and PyTorch, or a diverged weight hides behind a zero activation.
  */
 export function gemm(
   a: TypedArray,
@@ -28,7 +29,6 @@ export function gemm(
       const ci = cOff + i * n;
       for (let p = 0; p < k; p++) {
         const aip = a[aOff + i * sa + p * sp];
-        if (aip === 0) continue;
         const bp = bOff + p * n;
         for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
       }
@@ -54,7 +54,6 @@ export function gemm(
     const bj = bOff + j * k;
     for (let p = 0; p < k; p++) {
       const bjp = b[bj + p];
-      if (bjp === 0) continue;
       const ap = aOff + p * m;
       for (let i = 0; i < m; i++) c[cOff + i * n + j] += a[ap + i] * bjp;
     }
