@@ -13,10 +13,11 @@ import { hooks } from './op-hooks';
 // tapegrad's own code: <packages>/<pkg>/src|dist/…, in the monorepo and once installed alike.
 const PACKAGES_ROOT = path.resolve(__dirname, '..', '..', '..');
 const OWN_FILE = /^[^/\\]+[/\\](src|dist)[/\\]/;
+const INSTALLED = /[/\\]node_modules[/\\]@tapegrad[/\\][^/\\]+[/\\](src|dist)[/\\]/;
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 
 function isOwnFrame(file: string): boolean {
-  if (file.startsWith('node:')) return true;
+  if (file.startsWith('node:') || INSTALLED.test(file)) return true;
   const rel = path.relative(PACKAGES_ROOT, file);
   return !rel.startsWith('..') && !path.isAbsolute(rel) && OWN_FILE.test(rel);
 }
