@@ -5,13 +5,25 @@ import { readBytes } from './files';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
-/** Options of the small classic loaders. */
+/**
+ * Options of the small classic loaders.
+ *
+ * @example
+ * const options: ClassicOptions = { oneHot: true };
+ * iris(options).t.shape; // [150, 3]
+ */
 export interface ClassicOptions {
   /** `t` one-hot float32 `[N, C]` (true) or the int32 labels (default false). */
   oneHot?: boolean;
 }
 
-/** A classic data set: tensors plus the class names, by label. */
+/**
+ * A classic data set: tensors plus the class names, by label.
+ *
+ * @example
+ * const { x, labels, classNames }: ClassicData = breastCancer();
+ * classNames[labels.data[0]]; // 'malignant'
+ */
 export interface ClassicData extends LabeledData {
   classNames: string[];
 }

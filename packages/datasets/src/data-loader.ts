@@ -1,7 +1,13 @@
 import { getDefaultRng, Rng, ValueError } from '@tapegrad/core';
 import type { Dataset, Sample } from './dataset';
 
-/** Options of {@link DataLoader}. */
+/**
+ * Options of {@link DataLoader}.
+ *
+ * @example
+ * const options: DataLoaderOptions = { batchSize: 100, shuffle: true, rng: new Rng(1984) };
+ * new DataLoader(dataset, options);
+ */
 export interface DataLoaderOptions {
   /** Examples per batch (default 32). */
   batchSize?: number;

@@ -1,6 +1,12 @@
 import { Tensor, IndexError, ShapeError } from '@tapegrad/core';
 
-/** One example or one batch: inputs `x` and targets `t`. */
+/**
+ * One example or one batch: inputs `x` and targets `t`.
+ *
+ * @example
+ * const { x, t }: Sample = dataset.get(0);
+ * const batch: Sample = dataset.getBatch([0, 1]);
+ */
 export interface Sample {
   /** Inputs. */
   x: Tensor;

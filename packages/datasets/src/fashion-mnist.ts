@@ -7,13 +7,25 @@ import { checkSplit, toLabeledData, type ImageSetOptions, type RawImageSet } fro
 import { loadIdxDir } from './mnist';
 import type { LabeledData } from './types';
 
-/** Options of {@link loadFashionMnist}. */
+/**
+ * Options of {@link loadFashionMnist}.
+ *
+ * @example
+ * const options: FashionMnistOptions = { split: 'test', cacheDir: '/tmp/tapegrad-cache' };
+ * loadFashionMnist(options).x.shape; // [10000, 784]
+ */
 export interface FashionMnistOptions extends ImageSetOptions {
   /** Where the converted cache file lives (default `$TAPEGRAD_CACHE`, else `~/.cache/tapegrad`). */
   cacheDir?: string;
 }
 
-/** The class names of Fashion-MNIST, by label. */
+/**
+ * The class names of Fashion-MNIST, by label.
+ *
+ * @example
+ * FASHION_CLASSES[9]; // 'Ankle boot'
+ * FASHION_CLASSES[loadFashionMnist().labels.data[0]]; // 'T-shirt/top'
+ */
 export const FASHION_CLASSES: readonly string[] = [
   'T-shirt/top',
   'Trouser',

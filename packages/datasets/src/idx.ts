@@ -1,12 +1,30 @@
 import { DatasetError } from './errors';
 
-/** Element types of the IDX format (LeCun's MNIST file format), by their type code. */
+/**
+ * Element types of the IDX format (LeCun's MNIST file format): type codes 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E.
+ *
+ * @example
+ * const type: IdxType = parseIdx(bytes).type; // 'uint8' for MNIST
+ * encodeIdx([1.5], [1], 'float32');
+ */
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
-/** A typed array of one of the IDX element types. */
+/**
+ * A typed array of one of the IDX element types.
+ *
+ * @example
+ * const data: IdxArray = parseIdx(bytes).data;
+ * data.length; // product of the dimensions
+ */
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-/** A parsed IDX file: its element type, its dimensions and its elements in row-major order. */
+/**
+ * A parsed IDX file: its element type, its dimensions and its elements in row-major order.
+ *
+ * @example
+ * const { type, shape, data }: IdxData = parseIdx(bytes, file);
+ * shape; // [60000, 28, 28]
+ */
 export interface IdxData {
   type: IdxType;
   shape: number[];

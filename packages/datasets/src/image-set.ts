@@ -7,10 +7,22 @@ import type { LabeledData } from './types';
 /** `UNIT[p] = p / 255` in float32: a table lookup converts pixels about twice as fast as dividing. */
 const UNIT = Float32Array.from({ length: 256 }, (_, p) => p / 255);
 
-/** Which part of a data set to load. */
+/**
+ * Which part of a data set to load.
+ *
+ * @example
+ * const split: SplitName = 'test';
+ * loadMnist({ split });
+ */
 export type SplitName = 'train' | 'test';
 
-/** Options shared by the image loaders ({@link loadMnist}, {@link loadFashionMnist}). */
+/**
+ * Options shared by the image loaders (`loadMnist`, `loadFashionMnist`).
+ *
+ * @example
+ * const options: ImageSetOptions = { split: 'test', flatten: false, oneHot: true };
+ * loadMnist(options).x.shape; // [10000, 1, 28, 28]
+ */
 export interface ImageSetOptions {
   /** `'train'` (default) or `'test'`. */
   split?: SplitName;
@@ -24,7 +36,13 @@ export interface ImageSetOptions {
   dir?: string;
 }
 
-/** Images and labels as raw bytes: what the in-memory caches keep. */
+/**
+ * Images and labels as raw bytes: what the in-memory caches keep.
+ *
+ * @example
+ * const raw: RawImageSet = imageSetFromIdx(imageBytes, imageFile, labelBytes, labelFile);
+ * raw.images.length === raw.count * raw.rows * raw.cols;
+ */
 export interface RawImageSet {
   /** Pixels, uint8, `count·rows·cols`. */
   images: Uint8Array;

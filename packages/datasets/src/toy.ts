@@ -2,7 +2,13 @@ import { Tensor } from '@tapegrad/core';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
-/** Options of {@link sevenSegment} and {@link xor}. */
+/**
+ * Options of {@link sevenSegment} and {@link xor}.
+ *
+ * @example
+ * const options: ToyOptions = { oneHot: true };
+ * xor(options).t.shape; // [4, 2]
+ */
 export interface ToyOptions {
   /** `t` one-hot over the classes instead of the binary targets (default false). */
   oneHot?: boolean;
