@@ -27,15 +27,20 @@ function finish(t: Tensor, options: CreateOptions | undefined): Tensor {
 }
 
 /**
- * Makes a tensor from nested arrays, a typed array or a number. Nested numbers default to
- * float32; a typed array keeps its own dtype unless `dtype` says otherwise (then it is copied).
+ * Makes a tensor from nested arrays, a typed array, a number or a tensor. Nested numbers default
+ * to float32; a typed array keeps its own dtype and storage unless `dtype` says otherwise (then
+ * it is copied); a tensor is copied into a new leaf of the same shape.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]]);
  * const y = tensor(new Float64Array(6), { shape: [2, 3], requiresGrad: true });
  */
 export function tensor(values: NestedNumbers | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
-  if (values instanceof Tensor) values = values.data;
+  if (values instanceof Tensor) {
+    // A new leaf with its own copy of the data (as torch.tensor), keeping the shape.
+    const data = options.dtype ? values.data : values.data.slice();
+    return tensor(data, { shape: values.shape, ...options });
+  }
   let data: TypedArray;
   let shape: number[];
   if (ArrayBuffer.isView(values)) {
