@@ -194,3 +194,26 @@ describe('gradgradcheck: shape ops', () => {
     );
   });
 });
+
+describe('gradgradcheck: ops whose rules multiply by a constant mask', () => {
+  // Their own second derivative is zero away from the kinks; composed with a product it is not.
+  test.each([
+    ['abs', (t: tg.Tensor) => t.abs().mul(t)],
+    ['relu', (t: tg.Tensor) => t.relu().mul(t)],
+    ['leakyRelu', (t: tg.Tensor) => t.leakyRelu(0.1).mul(t)],
+    ['clip', (t: tg.Tensor) => t.clip(-1, 1).mul(t)],
+    ['max', (t: tg.Tensor) => t.max(-1).square()],
+    ['min', (t: tg.Tensor) => t.min(0).square()],
+    ['where', (t: tg.Tensor) => tg.where(t.gt(0), t.square(), t.exp())],
+  ])('%s', (_name, f) => {
+    // Values kept away from the kinks (0, ±1) and distinct, so no tie or kink is crossed by ±eps.
+    const x = tg.tensor(
+      [
+        [0.5, -1.2, 2],
+        [1.1, -0.3, 0.7],
+      ],
+      { dtype: 'float64' },
+    );
+    expect(gradgradcheck(f, [x]).ok).toBe(true);
+  });
+});
