@@ -20,7 +20,7 @@ export abstract class Module {
   #training = true;
 
   /** Computes the module's output. */
-  abstract forward(...inputs: never[]): Tensor;
+  abstract forward(...inputs: unknown[]): Tensor;
 
   /** Whether the module is in training mode (Dropout is active); see {@link Module.train}. */
   get training(): boolean {
