@@ -48,3 +48,9 @@ export function secondsSince(t0: number): number {
 export function fmt(x: number, digits = 4): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
+
+/** `p` relative to the working directory when it lies inside it, else absolute. */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
+}

@@ -22,6 +22,10 @@ export interface LineChartOptions extends ChartOptions {
   yDomain?: [number, number];
   /** Draw a dot on every data point too. */
   points?: boolean;
+  /** Where the legend goes (default top-right). */
+  legend?: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left';
+  /** Label the x axis with whole numbers only (epochs). */
+  integerX?: boolean;
 }
 
 /** Axis titles and the common size of a chart, as vega-lite wants them. */
@@ -53,7 +57,12 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
     data: { values },
     mark: { type: 'line', point: opts.points ?? false, strokeWidth: 2 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: opts.xLabel ?? 'x' },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: opts.xLabel ?? 'x',
+        ...(opts.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+      },
       y: {
         field: 'y',
         type: 'quantitative',
@@ -65,7 +74,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
         type: 'nominal',
         title: null,
         sort: series.map((s) => s.name),
-        legend: series.length > 1 ? { orient: 'top-right', labelLimit: 0 } : null,
+        legend: series.length > 1 ? { orient: opts.legend ?? 'top-right', labelLimit: 0, symbolSize: 60 } : null,
       },
     },
   });

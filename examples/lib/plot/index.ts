@@ -19,3 +19,4 @@ export { decisionBoundary, type Classifier, type DecisionBoundaryOptions } from 
 export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
 export { rasterize, svgToPng } from './png';
 export { savePlot } from './save';
+export { dotToSvg } from './graphviz';

@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
+import { runHelper } from './child';
 
 /** A vega-lite specification (a plain JSON object). */
 export type VegaLiteSpec = Record<string, unknown>;
 
 /** Font family every chart uses; the same font is handed to resvg (see png.ts). */
 export const FONT_FAMILY = 'DejaVu Sans';
-
-const RENDERER = path.join(__dirname, 'render-vega.mjs');
 
 /**
  * Renders a vega-lite spec to an SVG string. vega is ESM-only, so it runs in a short-lived child
@@ -23,14 +20,5 @@ export function renderVegaLite(spec: VegaLiteSpec): string {
     ...spec,
     config: { font: FONT_FAMILY, ...((spec.config as object | undefined) ?? {}) },
   };
-  const result = spawnSync(process.execPath, [RENDERER], {
-    input: JSON.stringify(full),
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.error) throw new Error(`renderVegaLite: could not start node: ${result.error.message}`);
-  if (result.status !== 0) {
-    throw new Error(`renderVegaLite: vega failed (exit ${result.status}): ${result.stderr.trim()}`);
-  }
-  return result.stdout;
+  return runHelper('render-vega.mjs', JSON.stringify(full), 'renderVegaLite');
 }

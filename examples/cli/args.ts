@@ -1,0 +1,118 @@
+/** A command-line mistake: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** One `--flag` of a command. */
+export interface FlagSpec {
+  /**
+   * `'int' | 'float' | 'string' | 'ints'` (comma-separated integers), `'switch'` (no value,
+   * true when present) or a list of allowed values.
+   */
+  type: 'int' | 'float' | 'string' | 'ints' | 'switch' | readonly string[];
+  help: string;
+  default?: string | number | number[];
+  required?: boolean;
+}
+
+/** Parsed values by flag name (camelCased: `--batch-size` → `batchSize`). */
+export type Parsed = Record<string, string | number | number[] | boolean | undefined>;
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function convert(cmd: string, flag: string, spec: FlagSpec, raw: string): string | number | number[] {
+  const bad = (what: string): never => {
+    throw new UsageError(`${cmd}: --${flag} expects ${what}, got '${raw}'`);
+  };
+  if (Array.isArray(spec.type)) {
+    if (!spec.type.includes(raw)) bad(`one of ${spec.type.join('|')}`);
+    return raw;
+  }
+  switch (spec.type) {
+    case 'int': {
+      const v = Number(raw);
+      return Number.isInteger(v) && v > 0 && raw.trim() !== '' ? v : bad('a positive integer');
+    }
+    case 'float': {
+      const v = Number(raw);
+      return Number.isFinite(v) && v > 0 && raw.trim() !== '' ? v : bad('a positive number');
+    }
+    case 'ints': {
+      const parts = raw.split(',').map((s) => Number(s));
+      return parts.length >= 2 && parts.every((v) => Number.isInteger(v) && v > 0)
+        ? parts
+        : bad('comma-separated positive integers such as 784,100,10');
+    }
+    default:
+      return raw === '' ? bad('a value') : raw;
+  }
+}
+
+/**
+ * Parses `--flag value`, `--flag=value` and `--help` against `specs`; unknown flags, missing
+ * values, bad values, missing required flags and stray arguments throw a {@link UsageError}.
+ *
+ * @example
+ * parseFlags('tapegrad train', ['--epochs', '3'], { epochs: { type: 'int', help: '', default: 5 } });
+ * // { epochs: 3, help: false }
+ */
+export function parseFlags(cmd: string, argv: readonly string[], specs: Record<string, FlagSpec>): Parsed {
+  const out: Parsed = { help: false };
+  for (const [flag, spec] of Object.entries(specs)) out[camel(flag)] = spec.default;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      out.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new UsageError(`${cmd}: unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = specs[flag];
+    if (!spec) {
+      const known = Object.keys(specs)
+        .map((f) => `--${f}`)
+        .join(', ');
+      throw new UsageError(`${cmd}: unknown option '--${flag}' (valid: ${known}, --help)`);
+    }
+    if (spec.type === 'switch') {
+      if (eq >= 0) throw new UsageError(`${cmd}: --${flag} takes no value`);
+      out[camel(flag)] = true;
+      continue;
+    }
+    let raw: string;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw = argv[++i];
+    else throw new UsageError(`${cmd}: --${flag} needs a value`);
+    out[camel(flag)] = convert(cmd, flag, spec, raw);
+  }
+  if (!out.help) {
+    for (const [flag, spec] of Object.entries(specs)) {
+      if (spec.required && out[camel(flag)] === undefined) throw new UsageError(`${cmd}: --${flag} is required`);
+    }
+  }
+  return out;
+}
+
+/** The `--help` text of a command: its synopsis, then one line per flag with type and default. */
+export function usage(cmd: string, summary: string, specs: Record<string, FlagSpec>): string {
+  const rows = Object.entries(specs).map(([flag, spec]) => {
+    const type = Array.isArray(spec.type) ? spec.type.join('|') : spec.type;
+    const def =
+      spec.default !== undefined
+        ? ` (default ${Array.isArray(spec.default) ? spec.default.join(',') : spec.default})`
+        : '';
+    const req = spec.required ? ' (required)' : '';
+    return [spec.type === 'switch' ? `  --${flag}` : `  --${flag} <${type}>`, `${spec.help}${def}${req}`];
+  });
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return [
+    `usage: ${cmd} [options]`,
+    '',
+    summary,
+    '',
+    'options:',
+    ...rows.map(([a, b]) => a.padEnd(width) + b),
+    '  --help'.padEnd(width) + 'show this help',
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+import { UsageError } from './args';
+import { evaluate } from './eval';
+import { graph } from './graph';
+import { processIo, type Io } from './io';
+import { train } from './train';
+
+/** `tapegrad --help`. */
+export const USAGE = `usage: tapegrad <command> [options]
+
+commands:
+  train   train an MLP on mnist | fashion-mnist | spiral | iris | breast-cancer
+  eval    score a saved checkpoint on a data set
+  graph   draw the autograd graph of a model (DOT, SVG, PNG)
+
+'tapegrad <command> --help' lists a command's options.`;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
+  train,
+  eval: evaluate,
+  graph,
+};
+
+/**
+ * The `tapegrad` command line: dispatches to a command and turns usage mistakes into a
+ * message on stderr and exit code 2 (other failures: the error's message and exit code 1).
+ *
+ * @example
+ * process.exitCode = await main(['train', '--data', 'spiral']);
+ */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`tapegrad: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${e.message}\n(see 'tapegrad ${command} --help')`);
+      return 2;
+    }
+    io.err(`tapegrad ${command}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
