@@ -1,5 +1,5 @@
 import { type DType, type TypedArray, allocate, checkDType, dtypeOfArray, isFloat } from './dtype';
-import { ShapeError, ValueError, fmtShape } from './errors';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors';
 import { getDefaultRng, type Rng } from './random';
 import { checkShape, sizeOf } from './shape';
 import { Tensor } from './tensor';
@@ -122,8 +122,13 @@ export function empty(shape: readonly number[], dtype: DType = 'float32'): Tenso
  * full([2, 2], 7); // [[7, 7], [7, 7]]
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const t = empty(s, checkDType('full', options.dtype ?? 'float32'));
+  return filled('full', shape, value, options);
+}
+
+/** `full` whose errors name the public function the user called. */
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const s = checkShape(op, shape);
+  const t = empty(s, checkDType(op, options.dtype ?? 'float32'));
   if (value !== 0) t.data.fill(value);
   return finish(t, options);
 }
@@ -135,7 +140,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  * zeros([2, 3], { dtype: 'float64' });
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /**
@@ -145,7 +150,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  * ones([3]); // [1, 1, 1]
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Zeros with `t`'s shape and (unless given) dtype. */
@@ -209,7 +214,7 @@ export function linspace(start: number, stop: number, num = 50, options: CreateO
  * eye(3);
  */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], options);
+  const t = filled('eye', [n, m], 0, options);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }
@@ -248,6 +253,6 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 function floatDType(op: string, dtype: DType | undefined): DType {
   const d = checkDType(op, dtype ?? 'float32');
-  if (!isFloat(d)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${d}`);
+  if (!isFloat(d)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${d}`);
   return d;
 }

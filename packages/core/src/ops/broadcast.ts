@@ -64,8 +64,7 @@ const sumToOp = defineOp<{ shape: readonly number[] }>({
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const target = checkShape('broadcastTo', shape);
   if (shapesEqual(x.shape, target)) return x;
-  const b = broadcastShapes('broadcastTo', x.shape, target);
-  if (!shapesEqual(b, target)) {
+  if (!broadcastsTo(x.shape, target)) {
     throw new ShapeError(`broadcastTo: cannot broadcast x of shape ${fmtShape(x.shape)} to ${fmtShape(target)}`);
   }
   return runOp(broadcastToOp, [x], { shape: target });
@@ -81,11 +80,18 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   const target = checkShape('sumTo', shape);
   if (shapesEqual(x.shape, target)) return x;
-  const b = broadcastShapes('sumTo', x.shape, target);
-  if (!shapesEqual(b, x.shape)) {
+  if (!broadcastsTo(target, x.shape)) {
     throw new ShapeError(`sumTo: x of shape ${fmtShape(x.shape)} is not a broadcast of ${fmtShape(target)}`);
   }
   return runOp(sumToOp, [x], { shape: target });
+}
+
+/** True when `from` broadcasts to exactly `to` under NumPy's rules. */
+function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  const off = to.length - from.length;
+  if (off < 0) return false;
+  for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[off + i]) return false;
+  return true;
 }
 
 /**

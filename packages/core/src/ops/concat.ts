@@ -46,6 +46,9 @@ const concatOp = defineOp<{ axis: number }>({
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('concat: needs at least one tensor');
   const first = tensors[0];
+  if (first.ndim === 0) {
+    throw new ShapeError(`concat: tensor 0 has shape [] and scalars have no axis to join along; use stack`);
+  }
   const a = normalizeAxis('concat', axis, first.ndim);
   for (const [i, t] of tensors.entries()) {
     if (t.ndim !== first.ndim || t.shape.some((d, k) => k !== a && d !== first.shape[k])) {

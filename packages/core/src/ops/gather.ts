@@ -47,6 +47,10 @@ const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
  * gather(tensor([[1, 2], [3, 4]]), tensor([1, 1, 0], { dtype: 'int32' }), 0); // [[3, 4], [3, 4], [1, 2]]
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  if (!(indices instanceof Tensor)) {
+    const bad = indices.find((v) => !Number.isInteger(v));
+    if (bad !== undefined) throw new IndexError(`gather: indices must be integers, got ${bad}`);
+  }
   const t = indices instanceof Tensor ? indices : new Tensor(Int32Array.from(indices), [indices.length]);
   if (t.dtype !== 'int32') {
     throw new DTypeError(

@@ -92,7 +92,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const rows = reshape(a2, [-1, ka]);
     out = reshape(matmulT(rows, b2, false, false), [...a2.shape.slice(0, -1), b2.shape[1]]);
   } else {
-    const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    let batch: number[];
+    try {
+      batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    } catch {
+      throw new ShapeError(
+        `matmul: batch dimensions do not broadcast: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`,
+      );
+    }
     const ab = broadcastTo(a2, [...batch, ...a2.shape.slice(-2)]);
     const bb = broadcastTo(b2, [...batch, ...b2.shape.slice(-2)]);
     out = matmulT(ab, bb, false, false);

@@ -1,6 +1,6 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
-import { ShapeError, ValueError, fmtShape } from '../errors';
+import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { stridesOf } from '../shape';
 import type { Tensor } from '../tensor';
@@ -31,7 +31,7 @@ function resolve(x: Tensor, specs: readonly SliceSpec[]): Resolved {
     const spec = axis < specs.length ? specs[axis] : null;
     if (typeof spec === 'number') {
       if (!Number.isInteger(spec) || spec < -n || spec >= n) {
-        throw new ShapeError(
+        throw new IndexError(
           `slice: index ${spec} is out of range for axis ${axis} of extent ${n} (x is ${fmtShape(x.shape)})`,
         );
       }
