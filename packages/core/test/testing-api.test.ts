@@ -1,0 +1,227 @@
+import fc from 'fast-check';
+import {
+  Rng,
+  type Tensor,
+  ValueError,
+  broadcastShapes,
+  broadcastTo,
+  defineOp,
+  matmul,
+  mean,
+  mul,
+  runOp,
+  tensor,
+  zeros,
+} from '@tapegrad/core';
+import {
+  GradcheckError,
+  arbBroadcastableShapes,
+  arbMatmulShapes,
+  arbShape,
+  arbTensor,
+  gradcheck,
+  numericalGradient,
+} from '@tapegrad/core/testing';
+
+describe('numericalGradient: the book’s examples through the public API', () => {
+  const f1 = (x: Tensor): Tensor => x.square().mul(0.01).add(x.mul(0.1));
+
+  test('derivative of 0.01x² + 0.1x is ≈ 0.2 at x = 5 and ≈ 0.3 at x = 10', () => {
+    const [g5] = numericalGradient(f1, [tensor(5, { dtype: 'float64' })]);
+    const [g10] = numericalGradient(f1, [tensor(10, { dtype: 'float64' })]);
+    expect(g5!.item()).toBeCloseTo(0.2, 8);
+    expect(g10!.item()).toBeCloseTo(0.3, 8);
+  });
+
+  test('gradient of x0² + x1² at (3,4), (0,2), (3,0) is (6,8), (0,4), (6,0)', () => {
+    const f2 = (x: Tensor): Tensor => x.square().sum();
+    for (const [p, g] of [
+      [
+        [3, 4],
+        [6, 8],
+      ],
+      [
+        [0, 2],
+        [0, 4],
+      ],
+      [
+        [3, 0],
+        [6, 0],
+      ],
+    ]) {
+      const [num] = numericalGradient(f2, [tensor(p)]);
+      expect(num!.dtype).toBe('float64');
+      Array.from(num!.data).forEach((v, i) => expect(v).toBeCloseTo(g[i], 7));
+    }
+  });
+
+  test('several inputs, a number result, int32 inputs get null, the inputs are left untouched', () => {
+    const a = tensor([1, 2], { dtype: 'float64' });
+    const b = tensor([3], { dtype: 'float64' });
+    const idx = tensor([1], { dtype: 'int32' });
+    const [ga, gb, gi] = numericalGradient((x, y, i) => x.gather(i).mul(y).item(), [a, b, idx]);
+    expect(Array.from(ga!.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0, 3]);
+    expect(gb!.item()).toBeCloseTo(2, 8);
+    expect(gi).toBeNull();
+    expect(a.toArray()).toEqual([1, 2]);
+  });
+
+  test('f must return a scalar; eps must be positive', () => {
+    expect(() => numericalGradient((x) => x, [zeros([2])])).toThrow(ValueError);
+    expect(() => numericalGradient((x) => x, [zeros([2])])).toThrow(/f must return a scalar.*shape \[2\]/);
+    expect(() => numericalGradient((x) => x.sum(), [zeros([2])], { eps: 0 })).toThrow(ValueError);
+  });
+});
+
+/** y = a·b elementwise; the rule for b is deliberately wrong (2·gy·a instead of gy·a). */
+const brokenMul = defineOp({
+  name: 'brokenMul',
+  forward: ([a, b]) => noRecord(a, b),
+  backward: (gy, node) => {
+    const [a, b] = node.inputs;
+    return [mul(gy, b), mul(mul(gy, 2), a)];
+  },
+});
+function noRecord(a: Tensor, b: Tensor): Tensor {
+  return tensor(
+    Float64Array.from(a.data, (v, i) => v * b.data[i]),
+    { shape: a.shape },
+  );
+}
+
+/**
+ * y = 3x elementwise, whose rule returns mean(gy)·3 everywhere instead of gy·3. With gy = ones
+ * the two agree, so only a random upstream gradient exposes it.
+ */
+const meanRuleScale = defineOp({
+  name: 'meanRuleScale',
+  forward: ([x]) =>
+    tensor(
+      Float64Array.from(x.data, (v) => 3 * v),
+      { shape: x.shape },
+    ),
+  backward: (gy, node) => [mul(broadcastTo(mean(gy), node.inputs[0].shape), 3)],
+});
+
+describe('gradcheck', () => {
+  test('passes on a correct op and reports tiny errors', () => {
+    const r = gradcheck((a, b) => a.mul(b).tanh(), [tensor([0.5, -1, 2]), tensor([1.5, 0.2, -0.3])]);
+    expect(r.ok).toBe(true);
+    expect(r.maxAbsError).toBeLessThan(1e-8);
+    expect(r.maxRelError).toBeLessThan(1e-6);
+  });
+
+  test('finds a deliberately wrong rule and names the input, the index and both values', () => {
+    const a = tensor([1, -2, 0.5, 3], { dtype: 'float64' });
+    const b = tensor([0.7, 1.1, -0.4, 2], { dtype: 'float64' });
+    const f = (x: Tensor, y: Tensor): Tensor => runOp(brokenMul, [x, y], undefined);
+    let err: unknown = null;
+    try {
+      gradcheck(f, [a, b], { rtol: 1e-6, atol: 1e-8 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GradcheckError);
+    const msg = (err as GradcheckError).message;
+    // The upstream gradient is N(0, 1) from Rng(seed 0); the worst element of ∂/∂b is where
+    // |gy·a| is largest, autograd reports 2·gy·a there and central differences gy·a.
+    const rng = new Rng(0);
+    const gy = Array.from({ length: 4 }, () => rng.normal());
+    const errs = gy.map((g, i) => Math.abs(g * a.data[i]));
+    const k = errs.indexOf(Math.max(...errs));
+    expect(msg).toMatch(
+      /^gradcheck: gradient mismatch for input 1 \(shape \[4\]\) at index \[(\d)\]: autograd (\S+), numerical (\S+),/,
+    );
+    const [, index, auto, num] = msg.match(/index \[(\d)\]: autograd (\S+), numerical (\S+),/)!;
+    expect(Number(index)).toBe(k);
+    expect(Number(auto)).toBeCloseTo(2 * gy[k] * a.data[k], 12);
+    expect(Number(num)).toBeCloseTo(gy[k] * a.data[k], 7);
+    expect(msg).toMatch(/abs error .*, rel error /);
+    const report = (err as GradcheckError).report;
+    expect(report.ok).toBe(false);
+    expect(report.maxRelError).toBeCloseTo(1, 5);
+  });
+
+  test('raise: false returns the failing report instead of throwing', () => {
+    const r = gradcheck((x, y) => runOp(brokenMul, [x, y], undefined), [tensor([1, 2]), tensor([3, 4])], {
+      raise: false,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/input 1/);
+  });
+
+  test('the random upstream gradient catches a rule that a ones-gradient would miss', () => {
+    const x = tensor([0.3, -1.2, 2.5, 0.8], { dtype: 'float64' });
+    const f = (t: Tensor): Tensor => runOp(meanRuleScale, [t], undefined);
+    // With gy = ones the broken rule is indistinguishable from the right one ...
+    const xr = tensor(x.data.slice(), { requiresGrad: true });
+    f(xr).sum().backward();
+    const [numOnes] = numericalGradient((t) => f(t).sum(), [x]);
+    Array.from(xr.grad!.data).forEach((v, i) => expect(v).toBeCloseTo(numOnes!.data[i], 8));
+    // ... but gradcheck weighs the output by a random gy and fails.
+    expect(() => gradcheck(f, [x], { rtol: 1e-6, atol: 1e-8 })).toThrow(GradcheckError);
+    expect(() => gradcheck(f, [x], { rtol: 1e-6, atol: 1e-8, seed: 7 })).toThrow(/input 0 \(shape \[4\]\)/);
+  });
+
+  test('int32 inputs are constants; float32 inputs are checked in float64', () => {
+    const x = tensor([1, 2, 3]);
+    const i = tensor([2, 0], { dtype: 'int32' });
+    expect(gradcheck((t, idx) => t.gather(idx).exp(), [x, i], { rtol: 1e-6, atol: 1e-8 }).ok).toBe(true);
+  });
+});
+
+describe('fast-check arbitraries', () => {
+  test('arbShape respects its bounds', () => {
+    fc.assert(
+      fc.property(arbShape({ minRank: 1, maxRank: 3, minDim: 2, maxDim: 4 }), (s) => {
+        expect(s.length >= 1 && s.length <= 3).toBe(true);
+        expect(s.every((d) => d >= 2 && d <= 4)).toBe(true);
+      }),
+    );
+  });
+
+  test('arbTensor respects shape, dtype, range and avoided points', () => {
+    fc.assert(
+      fc.property(arbTensor({ shape: [2, 3], min: -1, max: 1, avoid: [0, 0.5], margin: 0.1 }), (t) => {
+        expect(t.shape).toEqual([2, 3]);
+        expect(t.dtype).toBe('float64');
+        for (const v of t.data) {
+          expect(v >= -1 && v <= 1).toBe(true);
+          expect(Math.abs(v) >= 0.1 && Math.abs(v - 0.5) >= 0.1).toBe(true);
+        }
+      }),
+    );
+    fc.assert(
+      fc.property(arbTensor({ dtype: 'int32', min: -3, max: 3, maxRank: 2 }), (t) => {
+        expect(t.dtype).toBe('int32');
+        expect(Array.from(t.data).every((v) => Number.isInteger(v) && v >= -3 && v <= 3)).toBe(true);
+      }),
+    );
+  });
+
+  test('arbBroadcastableShapes gives shapes that broadcast, size-1 axes and rank differences included', () => {
+    let sawOne = false;
+    let sawRankGap = false;
+    fc.assert(
+      fc.property(arbBroadcastableShapes(3), (shapes) => {
+        expect(() => broadcastShapes('test', ...shapes)).not.toThrow();
+        if (shapes.some((s) => s.includes(1))) sawOne = true;
+        if (new Set(shapes.map((s) => s.length)).size > 1) sawRankGap = true;
+      }),
+      { numRuns: 200 },
+    );
+    expect(sawOne && sawRankGap).toBe(true);
+  });
+
+  test('arbMatmulShapes gives valid matmul operands, 1-D and batched included', () => {
+    const ranks = new Set<string>();
+    fc.assert(
+      fc.property(arbMatmulShapes(), ([a, b]) => {
+        expect(() => matmul(zeros(a), zeros(b))).not.toThrow();
+        ranks.add(`${a.length === 1 ? 1 : a.length > 2 ? 'n' : 2}${b.length === 1 ? 1 : b.length > 2 ? 'n' : 2}`);
+      }),
+      { numRuns: 300 },
+    );
+    for (const r of ['11', '12', '21', '22', 'nn', '1n', 'n1']) expect(ranks).toContain(r);
+  });
+});
