@@ -118,7 +118,12 @@ function checkBackward(node: Node<unknown>, grads: readonly (Tensor | null)[]): 
 let enabled = false;
 let savedStackLimit = Error.stackTraceLimit;
 
-/** Whether anomaly mode is on. */
+/**
+ * Whether anomaly mode is on.
+ *
+ * @example
+ * detectAnomaly(() => isAnomalyEnabled()); // true
+ */
 export function isAnomalyEnabled(): boolean {
   return enabled;
 }
