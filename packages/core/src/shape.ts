@@ -67,21 +67,18 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 
 /**
  * Resolves a possibly negative axis against `ndim`, throwing a ShapeError naming the op when it
- * is out of range.
+ * is out of range. A scalar (ndim 0) accepts 0 and −1, both meaning 0.
  *
  * @example
  * normalizeAxis('sum', -1, 3); // 2
  */
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
-  if (
-    !Number.isInteger(axis) ||
-    axis < -ndim ||
-    axis >= Math.max(ndim, 1) ||
-    (ndim === 0 && axis !== 0 && axis !== -1)
-  ) {
+  // A scalar accepts axis 0 or −1, as PyTorch (so softmax(x) and x.sum(-1) work on it).
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${ndim}`);
   }
-  return axis < 0 ? axis + ndim : axis;
+  return axis < 0 ? axis + n : axis;
 }
 
 /**

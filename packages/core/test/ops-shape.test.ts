@@ -202,3 +202,33 @@ describe('forward results', () => {
     );
   });
 });
+
+describe('rank-0 tensors (scalars) accept axis 0 and −1, as PyTorch', () => {
+  const s = (): Tensor => tensor(3, { dtype: 'float64', requiresGrad: true });
+
+  test('reductions and softmax over a scalar keep it a scalar', () => {
+    for (const axis of [0, -1]) {
+      expect(s().sum(axis).item()).toBe(3);
+      expect(s().mean(axis, true).shape).toEqual([]);
+      expect(s().max(axis).item()).toBe(3);
+      expect(s().argmax(axis).item()).toBe(0);
+      expect(s().logSumExp(axis).item()).toBe(3);
+    }
+    expect(s().softmax().item()).toBe(1);
+    expect(s().logSoftmax().item()).toBe(0);
+    expect(() => s().sum(1)).toThrow('sum: axis 1 is out of range for a tensor of rank 0');
+  });
+
+  test('repeat, squeeze and expandDims on a scalar', () => {
+    const x = s();
+    const r = x.repeat(3, 0);
+    expect(r.toArray()).toEqual([3, 3, 3]);
+    r.sum().backward();
+    expect(x.grad!.item()).toBe(3);
+    expect(s().repeat(2).toArray()).toEqual([3, 3]);
+    expect(s().squeeze(0).shape).toEqual([]);
+    expect(s().squeeze().shape).toEqual([]);
+    expect(s().expandDims(-1).shape).toEqual([1]);
+    expect(() => s().repeat(2, 1)).toThrow('repeat: axis 1 is out of range for a tensor of rank 0');
+  });
+});

@@ -38,6 +38,10 @@ const repeatOp = defineOp<{ repeats: number; axis: number }>({
  */
 export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor {
   checkInt('repeat', 'repeats', repeats, 0);
-  if (axis === undefined || axis === null) return repeat(flatten(x), repeats, 0);
+  // Over the flattened tensor, as np.repeat; a scalar has nothing else to repeat along.
+  if (axis === undefined || axis === null || x.ndim === 0) {
+    if (axis !== undefined && axis !== null) normalizeAxis('repeat', axis, 0);
+    return repeat(flatten(x), repeats, 0);
+  }
   return runOp(repeatOp, [x], { repeats, axis: normalizeAxis('repeat', axis, x.ndim) });
 }

@@ -70,6 +70,10 @@ export function expandDims(x: Tensor, axis: number): Tensor {
  * squeeze(zeros([1, 3, 1])); // shape [3]
  */
 export function squeeze(x: Tensor, axis?: number | readonly number[] | null): Tensor {
+  if (x.ndim === 0) {
+    if (axis !== undefined && axis !== null) normalizeAxes('squeeze', axis, 0);
+    return x;
+  }
   const axes =
     axis === undefined || axis === null
       ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
