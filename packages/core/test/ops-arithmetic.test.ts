@@ -150,6 +150,17 @@ describe('forward results (the book)', () => {
     expect(x.grad!.toArray()).toEqual([0, 0, 0]);
   });
 
+  test('pow with a tensor exponent follows PyTorch at base 0 and exponent 0 (no NaN)', () => {
+    const a = tensor([0, 0, 2, 0, 3], { dtype: 'float64', requiresGrad: true });
+    const b = tensor([2, 0, 0, 0.5, 2], { dtype: 'float64', requiresGrad: true });
+    const y = pow(a, b);
+    expect(y.toArray()).toEqual([0, 1, 1, 0, 9]);
+    y.sum().backward();
+    // ∂/∂a = b·a^(b−1), 0 where b = 0; ∂/∂b = y·log a, 0 where a = 0 and b ≥ 0.
+    expect(a.grad!.toArray()).toEqual([0, 0, 0, Infinity, 6]);
+    expect(b.grad!.toArray()).toEqual([0, 0, Math.log(2), 0, 9 * Math.log(3)]);
+  });
+
   test('gradient of a broadcast operand is summed over the broadcast axes', () => {
     const a = tensor([[1], [2], [3]], { requiresGrad: true });
     const b = tensor([10, 20], { requiresGrad: true });

@@ -1,5 +1,5 @@
 import { type Op, defineOp, runOp } from '../autograd/op';
-import { empty, zerosLike } from '../creation';
+import { empty, fullLike, zerosLike } from '../creation';
 import { kernels } from '../kernels';
 import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
@@ -7,6 +7,7 @@ import { log } from './log';
 import { mul } from './mul';
 import { sub } from './sub';
 import { type TensorLike, checkFloat } from './util';
+import { where } from './where';
 
 /** x^c for a constant c: d/dx = c·x^(c−1). */
 const powScalarOp = defineOp<{ c: number }>({
@@ -25,7 +26,11 @@ const powScalarOp = defineOp<{ c: number }>({
   },
 });
 
-/** a^b for tensors: ∂/∂a = b·a^(b−1), ∂/∂b = y·log(a) (NaN for a < 0, as PyTorch). */
+/**
+ * a^b for tensors: ∂/∂a = b·a^(b−1), ∂/∂b = y·log(a) (NaN for a < 0, as PyTorch). At the edges
+ * PyTorch's conventions hold: ∂/∂a = 0 where b = 0 (not 0·0⁻¹ = NaN at a = 0), and ∂/∂b = 0 where
+ * a = 0 and b ≥ 0 (not 0·log 0 = NaN).
+ */
 const powTensorOp: Op<void> = defineOp({
   name: 'pow',
   savesOutput: true,
@@ -36,11 +41,38 @@ const powTensorOp: Op<void> = defineOp({
   },
   backward: (gy, node) => {
     const [a, b] = node.inputs;
-    const ga = node.needsGrad(0) ? mul(gy, mul(b, runOp(powTensorOp, [a, sub(b, 1)], undefined))) : null;
-    const gb = node.needsGrad(1) ? mul(gy, mul(node.output!, log(a))) : null;
+    const ga = node.needsGrad(0) ? mul(gy, keepWhere(edgeMask(a, b, 'base'), mul(b, powTensor(a, sub(b, 1))))) : null;
+    const gb = node.needsGrad(1) ? mul(gy, keepWhere(edgeMask(a, b, 'exponent'), mul(node.output!, log(a)))) : null;
     return [ga, gb];
   },
 });
+
+function powTensor(a: Tensor, b: Tensor): Tensor {
+  return runOp(powTensorOp, [a, b], undefined);
+}
+
+/**
+ * 1 where the plain formula holds, 0 at the edges named above; null when there is no edge (the
+ * usual case, which then costs one pass and no extra node).
+ */
+function edgeMask(a: Tensor, b: Tensor, wrt: 'base' | 'exponent'): Tensor | null {
+  const ad = a.data;
+  const bd = b.data;
+  let mask: Tensor | null = null;
+  for (let i = 0; i < ad.length; i++) {
+    const edge = wrt === 'base' ? bd[i] === 0 : ad[i] === 0 && bd[i] >= 0;
+    if (edge) {
+      if (mask === null) mask = fullLike(a, 1);
+      mask.data[i] = 0;
+    }
+  }
+  return mask;
+}
+
+/** `g` where `mask` is 1 and exactly 0 elsewhere (a product would keep NaN·0 = NaN). */
+function keepWhere(mask: Tensor | null, g: Tensor): Tensor {
+  return mask === null ? g : where(mask, g, 0);
+}
 
 function powScalar(x: Tensor, c: number): Tensor {
   return runOp(powScalarOp, [x], { c });
@@ -60,7 +92,7 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
   }
   const [a, b] = prepareBinary('pow', base, exponent);
   checkFloat('pow', 'base', a);
-  return runOp(powTensorOp, [a, b], undefined);
+  return powTensor(a, b);
 }
 
 /**
