@@ -24,11 +24,8 @@ export class Parameter extends Tensor {
    * w64.dtype; // 'float64'
    */
   cast(dtype: DType): Parameter {
-    const converted = noGrad(() => astype(this.detach(), dtype));
-    return new Parameter(
-      converted === this || converted.data === this.data ? converted.data.slice() : converted.data,
-      this.shape,
-    );
+    const converted = noGrad(() => astype(this.detach(), dtype)).data;
+    return new Parameter(converted === this.data ? converted.slice() : converted, this.shape);
   }
 }
 

@@ -37,6 +37,7 @@ test('softmaxCrossEntropy passes gradcheck with index labels, one-hot and probab
         const { idx, onehot } = labelsFor(x.shape[0], x.shape[1], seed);
         gradcheck((z) => softmaxCrossEntropy(z, idx), [x], tol);
         gradcheck((z) => softmaxCrossEntropy(z, onehot), [x], tol);
+        gradcheck((z) => new SoftmaxCrossEntropyLoss().forward(z, idx), [x], tol);
         // Probability targets: the gradient w.r.t. the targets (−log softmax / N) is checked too.
         gradcheck((z, t) => softmaxCrossEntropy(z, t), [x, soft], tol);
       },

@@ -102,9 +102,8 @@ export class Trainer {
     const loss = this.loss(y, t);
     this.optimizer.zeroGrad();
     loss.backward();
-    const params = [...this.optimizer.params.values()];
-    if (options.penalty) applyPenalty(params, { ...options.penalty, batchSize: x.shape[0] });
-    if (options.maxGrad !== undefined) clipGradNorm(params, options.maxGrad);
+    if (options.penalty) applyPenalty(this.optimizer.params.values(), { ...options.penalty, batchSize: x.shape[0] });
+    if (options.maxGrad !== undefined) clipGradNorm(this.optimizer.params.values(), options.maxGrad);
     this.optimizer.step();
     return { loss: loss.item(), accuracy: noGrad(() => this.score(y, t)) };
   }
