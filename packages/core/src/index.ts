@@ -29,6 +29,7 @@ export {
   hessian,
   type Argnums,
   type GradOptions,
+  type TransformOptions,
   type GradsOf,
   type TensorFn,
 } from './autograd/functional';

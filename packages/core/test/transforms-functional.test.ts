@@ -172,6 +172,22 @@ describe('higher order', () => {
     expect(x.grad).toBeNull();
   });
 
+  test('createGraph: false gives plain results even for parameters; true connects even inside noGrad', () => {
+    const w = f64([2]);
+    w.requiresGrad = true;
+    const f = (t: tg.Tensor) => t.pow(3).sum();
+    expect(grad(f)(w).requiresGrad).toBe(true); // default: recording on and w requires grad
+    const plain = grad(f, { createGraph: false })(w);
+    expect(plain.requiresGrad).toBe(false);
+    close(plain, [12]);
+    const { grads } = vjp((t) => t.square(), [w], f64([1]), { createGraph: false });
+    expect(grads[0].requiresGrad).toBe(false);
+    const forced = tg.noGrad(() => grad(f, { createGraph: true })(w));
+    expect(forced.requiresGrad).toBe(true);
+    forced.sum().backward();
+    close(w.grad!, [12]); // d/dw 3w² = 6w
+  });
+
   test('backward({ createGraph: true }) keeps the graph by default, so the gradient can be differentiated', () => {
     const x = f64(3);
     x.requiresGrad = true;

@@ -16,7 +16,9 @@
  * A result is differentiable (has a graph) exactly when recording was on at the call and the
  * computation reached a tensor requiring grad from outside the transform (an outer stand-in, a
  * closed-over parameter, a cotangent/tangent that requires grad); otherwise results are plain
- * tensors and the transform's own graph is freed.
+ * tensors and the transform's own graph is freed. `{ createGraph: false }` (or calling inside
+ * `noGrad`) makes every input a constant and every result plain; `{ createGraph: true }` connects
+ * even inside `noGrad`.
  */
 import { zerosLike, onesLike } from '../creation';
 import { ShapeError, ValueError, fmtShape } from '../errors';
@@ -36,10 +38,26 @@ export type { TensorFn } from './lift';
 /** Which arguments to differentiate: one index (the gradient is one tensor) or several (an array). */
 export type Argnums = number | readonly number[];
 
+/** Options of every transform. */
+export interface TransformOptions {
+  /**
+   * Whether results may carry a graph (be differentiable again). Default: when recording is on
+   * and the computation touched a tensor requiring grad from outside the transform. `false`
+   * treats every input as a constant and returns plain tensors, the fast choice in a training
+   * loop over parameters (as is calling the transform inside `noGrad`).
+   */
+  createGraph?: boolean;
+}
+
 /** Options of {@link grad} and {@link valueAndGrad}. */
-export interface GradOptions<A extends Argnums> {
+export interface GradOptions<A extends Argnums> extends TransformOptions {
   /** The argument(s) to differentiate. Default 0. */
   argnums?: A;
+}
+
+/** Whether stand-ins may connect to outer graph: recording on, unless the caller said no. */
+function connecting(options: TransformOptions): boolean {
+  return options.createGraph ?? isGradEnabled();
 }
 
 /** One tensor for a single argnum, an array (in argnums order) for several. */
@@ -81,7 +99,7 @@ export function valueAndGrad<F extends TensorFn, A extends Argnums = 0>(
   const argnums = (options.argnums ?? 0) as Argnums;
   const positions = positionsOf(argnums);
   return (...args) => {
-    const recording = isGradEnabled();
+    const recording = connecting(options);
     return enableGrad(() => {
       const { args: lifted, xs, fresh } = lift('grad', args, positions, recording);
       const y = callF('grad', f, lifted);
@@ -107,8 +125,9 @@ export function vjp(
   f: (...xs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],
   cotangent: Tensor,
+  options: TransformOptions = {},
 ): { value: Tensor; grads: Tensor[] } {
-  const recording = isGradEnabled();
+  const recording = connecting(options);
   return enableGrad(() => {
     const { args, xs, fresh } = lift(
       'vjp',
@@ -163,9 +182,10 @@ export function jvp(
   f: (...xs: Tensor[]) => Tensor,
   inputs: readonly Tensor[],
   tangents: readonly Tensor[],
+  options: TransformOptions = {},
 ): { value: Tensor; tangent: Tensor } {
   checkLike('jvp', 'tangents', inputs, tangents);
-  const recording = isGradEnabled();
+  const recording = connecting(options);
   return enableGrad(() => {
     const { args, xs, fresh } = lift(
       'jvp',
@@ -192,9 +212,14 @@ export function jvp(
  * const [hv] = hvp((x) => x.pow(3).sum(), [tensor([1, 2])], [tensor([1, 1])]);
  * hv.toArray(); // [6, 12]
  */
-export function hvp(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], vectors: readonly Tensor[]): Tensor[] {
+export function hvp(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  vectors: readonly Tensor[],
+  options: TransformOptions = {},
+): Tensor[] {
   checkLike('hvp', 'vectors', inputs, vectors);
-  const recording = isGradEnabled();
+  const recording = connecting(options);
   return enableGrad(() => {
     const { args, xs, fresh } = lift(
       'hvp',
@@ -218,8 +243,8 @@ export function hvp(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], v
  * @example
  * jacobian((x) => x.mul(x), tensor([1, 2])); // [[2, 0], [0, 4]]
  */
-export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
-  const recording = isGradEnabled();
+export function jacobian(f: (x: Tensor) => Tensor, x: Tensor, options: TransformOptions = {}): Tensor {
+  const recording = connecting(options);
   return enableGrad(() => {
     const { args, xs, fresh } = lift('jacobian', [x], [0], recording);
     const y = callF('jacobian', f, args);
@@ -242,7 +267,7 @@ export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
  * @example
  * hessian((x) => x.pow(3).sum(), tensor([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+export function hessian(f: (x: Tensor) => Tensor, x: Tensor, options: TransformOptions = {}): Tensor {
   const g = grad(f);
-  return jacobian((z) => g(z), x);
+  return jacobian((z) => g(z), x, options);
 }
