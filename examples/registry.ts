@@ -4,5 +4,9 @@ import type { ExampleModule } from './lib/example';
 export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
   'numerical-diff': () => import('./numerical-diff'),
   spiral: () => import('./spiral'),
+  'spiral-trainer': () => import('./spiral-trainer'),
   'gradient-check': () => import('./gradient-check'),
+  'mnist-two-layer': () => import('./mnist-two-layer'),
+  'xor-2-2-2': () => import('./xor-2-2-2'),
+  'seven-segment': () => import('./seven-segment'),
 };

@@ -20,3 +20,4 @@ export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
 export { rasterize, svgToPng } from './png';
 export { savePlot } from './save';
 export { dotToSvg } from './graphviz';
+export { plotHistory, type HistoryLike } from './history';
