@@ -27,9 +27,10 @@ const powScalarOp = defineOp<{ c: number }>({
 });
 
 /**
- * a^b for tensors: ∂/∂a = b·a^(b−1), ∂/∂b = y·log(a) (NaN for a < 0, as PyTorch). At the edges
- * PyTorch's conventions hold: ∂/∂a = 0 where b = 0 (not 0·0⁻¹ = NaN at a = 0), and ∂/∂b = 0 where
- * a = 0 and b ≥ 0 (not 0·log 0 = NaN).
+ * a^b for tensors: ∂/∂a = b·a^(b−1), ∂/∂b = y·log(a) (NaN for a < 0, as PyTorch). At a = 0 the
+ * formulas give NaN where PyTorch gives 0: ∂/∂a = 0 where a = b = 0 (not 0·0⁻¹), ∂/∂b = 0 where
+ * a = 0 and b ≥ 0 (not 0·log 0). Only those points are masked, so the rules stay differentiable
+ * everywhere else (∂²/∂a∂b at b = 0, a ≠ 0 is 1/a, not 0).
  */
 const powTensorOp: Op<void> = defineOp({
   name: 'pow',
@@ -60,7 +61,7 @@ function edgeMask(a: Tensor, b: Tensor, wrt: 'base' | 'exponent'): Tensor | null
   const bd = b.data;
   let mask: Tensor | null = null;
   for (let i = 0; i < ad.length; i++) {
-    const edge = wrt === 'base' ? bd[i] === 0 : ad[i] === 0 && bd[i] >= 0;
+    const edge = ad[i] === 0 && (wrt === 'base' ? bd[i] === 0 : bd[i] >= 0);
     if (edge) {
       if (mask === null) mask = fullLike(a, 1);
       mask.data[i] = 0;
