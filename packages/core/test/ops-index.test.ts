@@ -302,6 +302,12 @@ describe('comparisons', () => {
     expect(m.dtype).toBe('float32');
   });
 
+  test('a number is compared in the tensor’s dtype, and a fraction next to int32 is not truncated', () => {
+    expect(eq(tensor([0.1]), 0.1).item()).toBe(1);
+    expect(lt(tensor([0, 1], { dtype: 'int32' }), 0.5).toArray()).toEqual([1, 0]);
+    expect(ge(tensor([0, 1], { dtype: 'int32' }), 0.5).toArray()).toEqual([0, 1]);
+  });
+
   test('NaN compares false everywhere, as IEEE', () => {
     const n = tensor([NaN]);
     for (const f of [eq, gt, lt, ge, le]) expect(f(n, n).item()).toBe(0);
