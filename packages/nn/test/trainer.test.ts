@@ -1,10 +1,13 @@
+import { OrderedMap } from 'immutable';
 import { Rng, Tensor, tensor } from '@tapegrad/core';
 import {
   Adam,
   type Callback,
+  EarlyStopping,
   History,
   SGD,
   StepLR,
+  TrainRecord,
   Trainer,
   accuracy,
   bceWithLogits,
@@ -171,4 +174,37 @@ test('accuracy handles indices, one-hot and binary logits', () => {
   expect(accuracy(tensor([[1.5], [-2]]), tensor([[1], [0]]))).toBe(1);
   expect(accuracy(tensor([0.7, 0.2]), tensor([1, 1]), { threshold: 0.5 })).toBe(0.5);
   expect(() => accuracy(y, tensor([0, 1], { dtype: 'int32' }))).toThrow(/labels must be/);
+});
+
+test('EarlyStopping: patience counts epochs without improvement; restoreBest puts the best weights back', () => {
+  const snapshots: number[] = [];
+  let current = 0;
+  const ctx = {
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+    trainer: {
+      model: {
+        stateDict: () => {
+          snapshots.push(current);
+          return OrderedMap({ w: tensor([current]) });
+        },
+        loadStateDict: (sd: OrderedMap<string, Tensor>) => {
+          current = sd.get('w')!.item();
+        },
+      },
+    },
+  };
+  const es = new EarlyStopping({ patience: 2, monitor: 'valAccuracy', restoreBest: true, minDelta: 0.01 }, true);
+  const accs = [0.5, 0.8, 0.805, 0.7];
+  accs.forEach((a, i) => {
+    current = i + 1;
+    if (!ctx.stopped) es.onEpochEnd(TrainRecord({ epoch: i + 1, valAccuracy: a }), ctx);
+  });
+  expect(ctx.stopped).toBe(true);
+  expect(es.stoppedEpoch).toBe(4);
+  expect(snapshots).toEqual([1, 2]); // 0.805 is not better than 0.8 by minDelta
+  es.onTrainEnd(ctx);
+  expect(current).toBe(2);
 });
