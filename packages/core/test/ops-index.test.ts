@@ -198,6 +198,34 @@ describe('concat and stack', () => {
   });
 });
 
+describe('concat with long blocks (the kernel copies blocks over 32 elements with TypedArray.set)', () => {
+  test('values and gradients land in the right places', () => {
+    const a = arange(80).reshape(2, 40);
+    const b = arange(80, 200).reshape(2, 60);
+    const c = concat([a, b], 1);
+    expect(c.shape).toEqual([2, 100]);
+    expect(Array.from(c.data.subarray(0, 100))).toEqual([
+      ...Array.from({ length: 40 }, (_, i) => i),
+      ...Array.from({ length: 60 }, (_, i) => 80 + i),
+    ]);
+    expect(Array.from(c.data.subarray(100))).toEqual([
+      ...Array.from({ length: 40 }, (_, i) => 40 + i),
+      ...Array.from({ length: 60 }, (_, i) => 140 + i),
+    ]);
+    expect(concat([a, a], 0).toArray()).toEqual([...(a.toArray() as number[][]), ...(a.toArray() as number[][])]);
+    const x = tensor(arange(80).reshape(2, 40), { requiresGrad: true });
+    const w = arange(160).reshape(2, 80);
+    concat([x, x.mul(2)], 1)
+      .mul(w)
+      .sum()
+      .backward();
+    // ∂/∂x[i, j] = w[i, j] + 2·w[i, 40 + j]
+    expect(x.grad!.toArray()).toEqual(
+      [0, 1].map((i) => Array.from({ length: 40 }, (_, j) => 80 * i + j + 2 * (80 * i + 40 + j))),
+    );
+  });
+});
+
 describe('gather / take', () => {
   test('gradient, with repeated and negative indices of any shape', () => {
     const arb = arbTensor({ ...SMALL, minRank: 1 }).chain((x) =>

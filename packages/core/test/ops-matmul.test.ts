@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { type Tensor, broadcastShapes, broadcastTo, dot, matmul, matmulT, tensor, transpose } from '@tapegrad/core';
+import {
+  Rng,
+  type Tensor,
+  broadcastShapes,
+  broadcastTo,
+  dot,
+  matmul,
+  matmulT,
+  randn,
+  tensor,
+  transpose,
+} from '@tapegrad/core';
 import { arbMatmulShapes, arbTensor, gradcheck } from '@tapegrad/core/testing';
 
 const TOL = { rtol: 1e-6, atol: 1e-8 };
@@ -177,6 +188,23 @@ describe('matmul', () => {
     y.sum().backward();
     expect(x.grad!.toArray()).toEqual([[[1, 1]], [[1, 1]]]);
     expect(w.grad!.toArray()).toEqual([[4], [6]]);
+  });
+
+  test('larger operands, every flag combination, match the definition', () => {
+    const rng = new Rng(5);
+    const a = randn([3, 37, 41], { rng, dtype: 'float64' });
+    const b = randn([41, 35], { rng, dtype: 'float64' });
+    const want = naiveMatmul(a, b);
+    const got = matmul(a, b);
+    expect(got.shape).toEqual(want.shape);
+    Array.from(got.data).forEach((v, i) => expect(v).toBeCloseTo(want.data[i], 10));
+    const bt = transpose(b);
+    const at = transpose(a, [0, 2, 1]);
+    const bb = broadcastTo(b, [3, 41, 35]);
+    const bbt = broadcastTo(bt, [3, 35, 41]);
+    for (const r of [matmulT(at, bb, true, false), matmulT(a, bbt, false, true), matmulT(at, bbt, true, true)]) {
+      Array.from(r.data).forEach((v, i) => expect(v).toBeCloseTo(want.data[i], 10));
+    }
   });
 
   test('mixed float dtypes promote; float64 stays float64', () => {
