@@ -7,6 +7,7 @@ import * as elementwise from './elementwise';
 import * as matmul from './matmul';
 import * as reduce from './reduce';
 import * as strided from './strided';
+import { createWasmBackend, loadWasm } from './wasm';
 
 /** Everything a backend must provide; the JS backend is the reference implementation. */
 export interface KernelBackend {
@@ -35,7 +36,21 @@ export interface KernelBackend {
 /** The pure-JS backend: always available, and the reference the others are tested against. */
 export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided, ...reduce, ...matmul };
 
-let current: KernelBackend = jsBackend;
+const loaded = process.env.TAPEGRAD_BACKEND === 'js' ? null : loadWasm();
+
+/**
+ * The WASM SIMD backend (float32 gemm and elementwise kernels in WASM, the rest in JS), or null
+ * when `kernels.wasm` is missing or the engine lacks WASM SIMD (see `wasmUnavailableReason`), or
+ * when `TAPEGRAD_BACKEND=js`.
+ */
+export const wasmBackend: KernelBackend | null = loaded?.exports ? createWasmBackend(loaded.exports) : null;
+
+/** Why `wasmBackend` is null ('' when it loaded). */
+export const wasmUnavailableReason: string =
+  loaded === null ? 'TAPEGRAD_BACKEND=js' : loaded.exports ? '' : loaded.reason;
+
+// WASM by default; `kernels().name` says which backend is active.
+let current: KernelBackend = wasmBackend ?? jsBackend;
 
 /** The active kernel backend. */
 export function kernels(): KernelBackend {

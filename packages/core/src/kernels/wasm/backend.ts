@@ -1,0 +1,175 @@
+import type { TypedArray } from '../../dtype';
+import type { BinaryKernel, UnaryKernel } from '../elementwise';
+import * as elementwise from '../elementwise';
+import * as matmul from '../matmul';
+import * as reduce from '../reduce';
+import * as strided from '../strided';
+import type { KernelBackend } from '../index';
+import { Arena, type WasmExports } from './module';
+
+/**
+ * Size thresholds below which the JS kernel is faster than copy-in + WASM + copy-out, measured
+ * with bench/gemm.ts and bench/elementwise.ts on a 2-core Zen 4 (Node 20).
+ */
+export const thresholds = {
+  /** m·n·k of a float32 gemm (WASM is ~3× faster at 8³ already, slower at 4³). */
+  gemm: 512,
+  /** Elements of a cheap elementwise op (add, mul, div, relu ...): break-even is ~100. */
+  cheap: 128,
+  /** Elements of exp, sigmoid or tanh: break-even is ~16. */
+  transcendental: 32,
+};
+
+// Op codes; they must match packages/core/assembly/elementwise.ts.
+const BINARY: Partial<Record<BinaryKernel, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  eq: 6,
+  gt: 7,
+  lt: 8,
+  ge: 9,
+  le: 10,
+};
+const UNARY: Partial<Record<UnaryKernel, number>> = {
+  neg: 0,
+  exp: 1,
+  sqrt: 2,
+  abs: 3,
+  sigmoid: 4,
+  tanh: 5,
+  relu: 6,
+  step: 7,
+  square: 8,
+  reciprocal: 9,
+  sign: 10,
+};
+const EXPENSIVE = new Set<string>(['exp', 'sigmoid', 'tanh']);
+const SCALAR = { add: 0, mul: 1, pow: 2, rsub: 3, rdiv: 4 } as const;
+
+function head(x: TypedArray, n: number): TypedArray {
+  return x.length === n ? x : x.subarray(0, n);
+}
+
+/**
+ * Builds the WASM SIMD backend over an instantiated module: float32 gemm and elementwise kernels
+ * run in WASM above their size thresholds; everything else (float64, int32, small sizes, the
+ * reductions and strided copies) runs the JS kernels.
+ *
+ * @example
+ * const r = loadWasm(); if (r.exports) setBackend(createWasmBackend(r.exports));
+ */
+export function createWasmBackend(ex: WasmExports): KernelBackend {
+  const arena = new Arena(ex);
+
+  function gemm(
+    a: TypedArray,
+    aOff: number,
+    b: TypedArray,
+    bOff: number,
+    c: TypedArray,
+    cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
+    if (
+      !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
+      m * n * k < thresholds.gemm
+    ) {
+      matmul.gemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+      return;
+    }
+    arena.reset();
+    const pa = arena.alloc(m * k);
+    const pb = arena.alloc(k * n);
+    const pc = arena.alloc(m * n);
+    const ps = arena.allocBytes(ex.gemmScratchBytes(m, n, k));
+    arena.commit();
+    const f = arena.f32;
+    f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
+    f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+    c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+  }
+
+  function binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void {
+    const op = BINARY[kind];
+    const n = out.length;
+    if (
+      op === undefined ||
+      !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) ||
+      n < (EXPENSIVE.has(kind) ? thresholds.transcendental : thresholds.cheap)
+    ) {
+      elementwise.binary(kind, a, b, out);
+      return;
+    }
+    arena.reset();
+    const pa = arena.alloc(n);
+    const pb = arena.alloc(n);
+    const po = arena.alloc(n);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(a, n), pa >> 2);
+    f.set(head(b, n), pb >> 2);
+    ex.binaryF32(op, pa, pb, po, n);
+    out.set(f.subarray(po >> 2, (po >> 2) + n));
+  }
+
+  function binaryScalar(kind: keyof typeof SCALAR, a: TypedArray, s: number, out: TypedArray): void {
+    const n = out.length;
+    if (
+      (kind === 'pow' && s !== 2) ||
+      !(a instanceof Float32Array && out instanceof Float32Array) ||
+      n < (EXPENSIVE.has(kind) ? thresholds.transcendental : thresholds.cheap)
+    ) {
+      elementwise.binaryScalar(kind, a, s, out);
+      return;
+    }
+    arena.reset();
+    const pa = arena.alloc(n);
+    const po = arena.alloc(n);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(a, n), pa >> 2);
+    ex.binaryScalarF32(SCALAR[kind], pa, s, po, n);
+    out.set(f.subarray(po >> 2, (po >> 2) + n));
+  }
+
+  function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
+    const op = UNARY[kind];
+    const n = out.length;
+    if (
+      op === undefined ||
+      !(a instanceof Float32Array && out instanceof Float32Array) ||
+      n < (EXPENSIVE.has(kind) ? thresholds.transcendental : thresholds.cheap)
+    ) {
+      elementwise.unary(kind, a, out);
+      return;
+    }
+    arena.reset();
+    const pa = arena.alloc(n);
+    const po = arena.alloc(n);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(a, n), pa >> 2);
+    ex.unaryF32(op, pa, po, n);
+    out.set(f.subarray(po >> 2, (po >> 2) + n));
+  }
+
+  return {
+    name: 'wasm',
+    ...elementwise,
+    ...strided,
+    ...reduce,
+    binary,
+    binaryScalar,
+    unary,
+    gemm,
+  };
+}

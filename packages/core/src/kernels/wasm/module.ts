@@ -1,0 +1,123 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+// The slice of the WebAssembly JS API used here (the ES2022 lib this project compiles against
+// does not declare the WebAssembly namespace).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/** The raw exports of `kernels.wasm` (compiled from packages/core/assembly). */
+export interface WasmExports {
+  memory: WasmMemory;
+  heapBase(): number;
+  gemmScratchBytes(m: number, n: number, k: number): number;
+  sgemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    s: number,
+  ): void;
+  binaryF32(op: number, a: number, b: number, out: number, n: number): void;
+  binaryScalarF32(op: number, a: number, s: number, out: number, n: number): void;
+  unaryF32(op: number, a: number, out: number, n: number): void;
+}
+
+/**
+ * Where the build puts the module. The same relative path works from the sources
+ * (packages/core/src/kernels/wasm, under jest and ts-node) and from the build
+ * (packages/core/dist/kernels/wasm).
+ *
+ * @example
+ * fs.existsSync(wasmPath()); // true after `npm run build`
+ */
+export function wasmPath(): string {
+  return path.resolve(__dirname, '../../../dist/wasm/kernels.wasm');
+}
+
+/**
+ * Compiles and instantiates the kernel module synchronously; returns null with the reason when
+ * the file is missing or the engine lacks WASM SIMD (compilation then fails validation).
+ *
+ * @example
+ * const r = loadWasm(); if (r.exports) r.exports.heapBase();
+ */
+export function loadWasm(file = wasmPath()): { exports: WasmExports | null; reason: string } {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasm === undefined) return { exports: null, reason: 'WebAssembly is not available' };
+    if (!fs.existsSync(file)) return { exports: null, reason: `${file} not found (run npm run build)` };
+    const mod = new wasm.Module(fs.readFileSync(file));
+    const inst = new wasm.Instance(mod, {
+      env: {
+        abort: () => {
+          throw new Error('tapegrad wasm kernel aborted');
+        },
+      },
+    });
+    return { exports: inst.exports as unknown as WasmExports, reason: '' };
+  } catch (e) {
+    return { exports: null, reason: `could not load ${file}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * A bump allocator over the module's memory, reset before each kernel call: operands are copied
+ * in, the kernel runs, the result is copied out. Memory grows to the largest call seen and is
+ * then reused, so steady-state calls allocate nothing in WASM.
+ *
+ * @example
+ * arena.reset(); const p = arena.alloc(n); arena.commit(); arena.f32.set(x, p >> 2);
+ */
+export class Arena {
+  /** A float32 view of the whole memory; valid until the next `commit` that grows it. */
+  f32: Float32Array;
+  private readonly base: number;
+  private top: number;
+
+  constructor(private readonly ex: WasmExports) {
+    this.base = ex.heapBase();
+    this.top = this.base;
+    this.f32 = new Float32Array(ex.memory.buffer);
+  }
+
+  /** Frees everything allocated since the last reset. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Reserves `floats` float32 slots (padded to whole v128 lanes, 64-byte aligned); a byte address. */
+  alloc(floats: number): number {
+    const p = this.top;
+    this.top = p + ((floats * 4 + 63) & ~63);
+    return p;
+  }
+
+  /** Reserves raw bytes, 64-byte aligned; a byte address. */
+  allocBytes(bytes: number): number {
+    const p = this.top;
+    this.top = p + ((bytes + 63) & ~63);
+    return p;
+  }
+
+  /** Grows memory to cover every allocation so far; call before touching `f32`. */
+  commit(): void {
+    const have = this.ex.memory.buffer.byteLength;
+    if (this.top > have) {
+      this.ex.memory.grow(Math.ceil((this.top - have) / 65536));
+      this.f32 = new Float32Array(this.ex.memory.buffer);
+    } else if (this.f32.buffer !== this.ex.memory.buffer) {
+      this.f32 = new Float32Array(this.ex.memory.buffer);
+    }
+  }
+}

@@ -1,0 +1,270 @@
+import fc from 'fast-check';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { jsBackend, kernels, wasmBackend, wasmUnavailableReason, type KernelBackend } from '../src/kernels';
+import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
+import { createWasmBackend, loadWasm, thresholds } from '../src/kernels/wasm';
+
+// Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
+// module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
+// that even the smallest shapes take the WASM path.
+const loaded = loadWasm();
+const saved = { ...thresholds };
+let wasm: KernelBackend;
+
+beforeAll(() => {
+  if (!loaded.exports) throw new Error(`kernels.wasm did not load: ${loaded.reason}`);
+  wasm = createWasmBackend(loaded.exports);
+  thresholds.gemm = 0;
+  thresholds.cheap = 0;
+  thresholds.transcendental = 0;
+});
+afterAll(() => Object.assign(thresholds, saved));
+
+const f32 = fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true });
+
+function filled(n: number, seed: number): Float32Array;
+function filled(n: number, seed: number, ctor: typeof Float64Array): Float64Array;
+function filled(
+  n: number,
+  seed: number,
+  ctor: typeof Float32Array | typeof Float64Array = Float32Array,
+): Float32Array | Float64Array {
+  const x = new ctor(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = s / 2 ** 31 - 1;
+  }
+  return x;
+}
+
+/**
+ * Max over C of |wasm − js| / Σ_p |op(A)[i,p]|·|op(B)[p,j]|: the error of a dot product relative
+ * to the size of its terms, the measure that float32 rounding actually bounds.
+ */
+function gemmError(
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  got: Float32Array,
+  want: Float32Array,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): number {
+  let worst = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let scale = 0;
+      for (let p = 0; p < k; p++) {
+        const av = a[aOff + (transA ? p * m + i : i * k + p)];
+        const bv = b[bOff + (transB ? j * k + p : p * n + j)];
+        scale += Math.abs(av * bv);
+      }
+      const d = Math.abs(got[cOff + i * n + j] - want[cOff + i * n + j]);
+      worst = Math.max(worst, scale === 0 ? d : d / scale);
+    }
+  }
+  return worst;
+}
+
+describe('wasm backend selection', () => {
+  test('the default backend is WASM unless TAPEGRAD_BACKEND=js', () => {
+    if (process.env.TAPEGRAD_BACKEND === 'js') {
+      expect(kernels().name).toBe('js');
+      expect(wasmBackend).toBeNull();
+      expect(wasmUnavailableReason).toBe('TAPEGRAD_BACKEND=js');
+    } else {
+      expect(kernels().name).toBe('wasm');
+      expect(wasmUnavailableReason).toBe('');
+    }
+  });
+
+  test('a missing or broken module is reported, not thrown', () => {
+    const missing = loadWasm(path.join(os.tmpdir(), 'tapegrad-no-such-kernels.wasm'));
+    expect(missing.exports).toBeNull();
+    expect(missing.reason).toMatch(/not found/);
+    const bad = path.join(os.tmpdir(), `tapegrad-bad-${process.pid}.wasm`);
+    fs.writeFileSync(bad, Buffer.from('not wasm'));
+    try {
+      const broken = loadWasm(bad);
+      expect(broken.exports).toBeNull();
+      expect(broken.reason).toMatch(/could not load/);
+    } finally {
+      fs.unlinkSync(bad);
+    }
+  });
+});
+
+describe('wasm gemm', () => {
+  const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 70 }));
+  const run = (m: number, n: number, k: number, tA: boolean, tB: boolean, offs: number[], seed: number): void => {
+    const [aOff, bOff, cOff] = offs;
+    const a = filled(aOff + m * k + 3, seed);
+    const b = filled(bOff + k * n + 3, seed + 1);
+    const want = filled(cOff + m * n + 5, seed + 2);
+    const got = want.slice();
+    jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
+    wasm.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
+    expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
+    // Outside the destination block nothing is touched.
+    for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
+    for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
+  };
+
+  test('matches the JS kernel for random shapes, all transpose flags and offsets', () => {
+    fc.assert(
+      fc.property(
+        dims,
+        dims,
+        dims,
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (m, n, k, tA, tB, offs, seed) => run(m, n, k, tA, tB, offs, seed),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('crosses every blocking boundary (MC = 128, KC = 256, NC = 2048)', () => {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        run(131, 9, 300, tA, tB, [1, 2, 3], 7);
+        run(5, 2053, 3, tA, tB, [0, 1, 0], 8);
+        run(1, 1, 513, tA, tB, [2, 0, 1], 9);
+      }
+    }
+  });
+
+  test('k = 0 gives zeros; m or n = 0 writes nothing', () => {
+    const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
+    wasm.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
+    expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
+    wasm.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
+    expect(c[0]).toBe(5);
+  });
+
+  test('hand-computed product, and float64 runs the JS kernel', () => {
+    const c = new Float32Array(4);
+    wasm.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c, 0, 2, 2, 2, false, false);
+    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
+    const a = filled(30, 3, Float64Array);
+    const b = filled(30, 4, Float64Array);
+    const want = new Float64Array(25);
+    const got = new Float64Array(25);
+    jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
+    wasm.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
+    expect(got).toEqual(want);
+  });
+});
+
+describe('wasm elementwise', () => {
+  const specials = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-40, -1e-40, 3e38, -3e38, 88.7, -88.7, 100, -100];
+  const arr = (extra: boolean) =>
+    fc
+      .array(extra ? fc.oneof(f32, fc.constantFrom(...specials)) : f32, { minLength: 1, maxLength: 300 })
+      .map((xs) => Float32Array.from(xs));
+  const same = (got: Float32Array, want: Float32Array): void => {
+    for (let i = 0; i < want.length; i++) {
+      if (!Object.is(got[i], want[i]) && !(got[i] === 0 && want[i] === 0)) {
+        throw new Error(`element ${i}: wasm ${got[i]}, js ${want[i]}`);
+      }
+    }
+  };
+  const close = (got: Float32Array, want: Float32Array, x: Float32Array): void => {
+    for (let i = 0; i < want.length; i++) {
+      const g = got[i];
+      const w = want[i];
+      if (Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w))) continue;
+      // Relative 1e-5; below the normal range (|w| < 2^-126) float32 has no relative precision.
+      if (!(Math.abs(g - w) <= 1e-5 * Math.abs(w) + 1.2e-38)) {
+        throw new Error(`element ${i} (x = ${x[i]}): wasm ${g}, js ${w}`);
+      }
+    }
+  };
+
+  const binaries: BinaryKernel[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'gt', 'lt', 'ge', 'le'];
+  test.each(binaries)('binary %s matches the JS kernel exactly', (kind) => {
+    fc.assert(
+      fc.property(arr(true), fc.integer({ min: 0, max: 1e6 }), (a, seed) => {
+        const b = filled(a.length, seed);
+        if (seed % 3 === 0) b.set(a.subarray(0, Math.min(a.length, 5)));
+        const want = new Float32Array(a.length);
+        const got = new Float32Array(a.length);
+        jsBackend.binary(kind, a, b, want);
+        wasm.binary(kind, a, b, got);
+        same(got, want);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test.each(['add', 'mul', 'pow', 'rsub', 'rdiv'] as const)('binaryScalar %s matches the JS kernel', (kind) => {
+    fc.assert(
+      fc.property(arr(true), fc.oneof(f32, fc.constant(2)), (a, s) => {
+        const want = new Float32Array(a.length);
+        const got = new Float32Array(a.length);
+        jsBackend.binaryScalar(kind, a, s, want);
+        wasm.binaryScalar(kind, a, s, got);
+        same(got, want);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  const exact: UnaryKernel[] = ['neg', 'sqrt', 'abs', 'sign', 'relu', 'step', 'square', 'reciprocal', 'log'];
+  test.each(exact)('unary %s matches the JS kernel exactly', (kind) => {
+    fc.assert(
+      fc.property(arr(true), (a) => {
+        const want = new Float32Array(a.length);
+        const got = new Float32Array(a.length);
+        jsBackend.unary(kind, a, want);
+        wasm.unary(kind, a, got);
+        same(got, want);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  const approx: UnaryKernel[] = ['exp', 'sigmoid', 'tanh'];
+  test.each(approx)('unary %s is within 1e-5 relative of the JS kernel', (kind) => {
+    const wide = fc.float({ min: -120, max: 120, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.oneof(f32, wide, fc.constantFrom(...specials)), { minLength: 1, maxLength: 300 })
+          .map((xs) => Float32Array.from(xs)),
+        (a) => {
+          const want = new Float32Array(a.length);
+          const got = new Float32Array(a.length);
+          jsBackend.unary(kind, a, want);
+          wasm.unary(kind, a, got);
+          close(got, want, a);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  test('out may alias an input, and float64 runs the JS kernel', () => {
+    const a = Float32Array.from([1, -2, 3, -4, 5]);
+    wasm.binary('mul', a, a, a);
+    expect(Array.from(a)).toEqual([1, 4, 9, 16, 25]);
+    wasm.unary('neg', a, a);
+    expect(Array.from(a)).toEqual([-1, -4, -9, -16, -25]);
+    const d = Float64Array.from([0.1, -0.7, 2.5]);
+    const want = new Float64Array(3);
+    const got = new Float64Array(3);
+    jsBackend.unary('sigmoid', d, want);
+    wasm.unary('sigmoid', d, got);
+    expect(got).toEqual(want);
+  });
+});
