@@ -225,8 +225,11 @@ export interface RandomOptions extends CreateOptions {
   rng?: Rng;
 }
 
+/** The largest float32 below 1. */
+const BELOW_ONE_F32 = 1 - 2 ** -24;
+
 /**
- * Uniform samples in [0, 1).
+ * Uniform samples in [0, 1) (also in float32, where rounding could otherwise give 1).
  *
  * @example
  * rand([2, 3], { rng: new Rng(0) });
@@ -234,7 +237,12 @@ export interface RandomOptions extends CreateOptions {
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const t = empty(checkShape('rand', shape), floatDType('rand', options.dtype));
   const rng = options.rng ?? getDefaultRng();
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.random();
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    d[i] = rng.random();
+    // A double just below 1 rounds up to 1 in float32; keep the interval half-open.
+    if (d[i] === 1) d[i] = BELOW_ONE_F32;
+  }
   return finish(t, options);
 }
 

@@ -135,6 +135,13 @@ describe('creation functions', () => {
     expect(randn([2, 3]).dtype).toBe('float32');
   });
 
+  test('rand stays below 1 in float32, where a double just below 1 would round up to 1', () => {
+    const nearOne = { random: () => 1 - 2 ** -30 } as unknown as Rng;
+    const u = rand([2], { rng: nearOne });
+    expect(Array.from(u.data)).toEqual([1 - 2 ** -24, 1 - 2 ** -24]);
+    expect(rand([1], { rng: nearOne, dtype: 'float64' }).item()).toBe(1 - 2 ** -30);
+  });
+
   test('every creation function returns the requested shape (property)', () => {
     fc.assert(
       fc.property(arbShape(), (s) => {
