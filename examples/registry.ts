@@ -9,4 +9,9 @@ export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
   'mnist-two-layer': () => import('./mnist-two-layer'),
   'xor-2-2-2': () => import('./xor-2-2-2'),
   'seven-segment': () => import('./seven-segment'),
+  'mnist-relu-softmax': () => import('./mnist-relu-softmax'),
+  'fashion-mnist': () => import('./fashion-mnist'),
+  'multiclass-fashion': () => import('./multiclass-fashion'),
+  'breast-cancer': () => import('./breast-cancer'),
+  'mnist-beyond': () => import('./mnist-beyond'),
 };
