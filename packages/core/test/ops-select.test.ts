@@ -28,6 +28,11 @@ describe('where', () => {
       [1, 2],
       [0, 0],
     ]);
+    // cond is tested in its own dtype: 1e-50 is non-zero in float64 although it is 0 in float32.
+    expect(where(tensor([1e-50, 0], { dtype: 'float64' }), tensor([1, 2]), tensor([10, 20])).toArray()).toEqual([
+      1, 20,
+    ]);
+    expect(where(tensor([NaN]), 1, 2).item()).toBe(1);
     const x = tensor([-1, 2, -3], { requiresGrad: true });
     const r = where(gt(x, 0), x, x.mul(0.1));
     expect(r.toArray()).toEqual([-0.1, 2, -0.3].map(Math.fround));

@@ -5,7 +5,6 @@ import { kernels } from '../kernels';
 import { broadcastShapes } from '../shape';
 import type { Tensor } from '../tensor';
 import { broadcastTo, prepareBinary } from './broadcast';
-import { astype } from './cast';
 import { mul } from './mul';
 import type { TensorLike } from './util';
 
@@ -37,9 +36,10 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   x = broadcastTo(x, shape);
   y = broadcastTo(y, shape);
   const mask = noGrad(() => {
-    const m = astype(broadcastTo(cond, shape), x.dtype);
+    // Tested in cond's own dtype: a cast first would turn a tiny float64 (1e-50) into 0.
+    const m = broadcastTo(cond, shape).data;
     const out = empty(shape, x.dtype);
-    for (let i = 0; i < out.size; i++) out.data[i] = m.data[i] !== 0 ? 1 : 0;
+    for (let i = 0; i < out.size; i++) out.data[i] = m[i] !== 0 ? 1 : 0;
     return out;
   });
   return runOp(whereOp, [x, y], { mask });
