@@ -225,3 +225,8 @@ describe('fast-check arbitraries', () => {
     for (const r of ['11', '12', '21', '22', 'nn', '1n', 'n1']) expect(ranks).toContain(r);
   });
 });
+
+test('arbTensor rejects options that would make its generator reject every value', () => {
+  expect(() => arbTensor({ avoid: [Number.NaN] })).toThrow(/arbTensor: needs min ≤ max, finite avoid points/);
+  expect(() => arbTensor({ min: 2, max: 1 })).toThrow(ValueError);
+});

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 import { allocate } from '../dtype';
+import { ValueError } from '../errors';
 
 /** Bounds of the shapes the arbitraries generate. */
 export interface ShapeConstraints {
@@ -50,6 +51,12 @@ export interface ArbTensorOptions extends ShapeConstraints {
  */
 export function arbTensor(options: ArbTensorOptions = {}): fc.Arbitrary<Tensor> {
   const { dtype = 'float64', min = -2, max = 2, avoid = [], margin = 1e-3 } = options;
+  // A NaN point or an empty range would make the element filter reject everything and hang.
+  if (!(min <= max) || !avoid.every(Number.isFinite) || !(margin >= 0)) {
+    throw new ValueError(
+      `arbTensor: needs min ≤ max, finite avoid points and margin ≥ 0; got min=${min}, max=${max}, avoid=[${avoid.join(',')}], margin=${margin}`,
+    );
+  }
   const shapeArb: fc.Arbitrary<readonly number[]> =
     options.shape === undefined
       ? arbShape(options)
