@@ -1,11 +1,13 @@
 /**
  * What anomaly mode costs when it is off. Times a 2-10-3 sigmoid MLP on a spiral-sized batch
- * (30 points, 3,000 SGD steps, median of 5 runs) in two fresh processes:
- *   never    — the hook slots were never set in this process (the shipped default);
- *   toggled  — detectAnomaly was switched on and off (and an AnomalyError thrown and caught)
- *              before timing, so the engine runs the same null checks after the slots held
- *              functions — the path every program that once debugged with it takes.
- * Prints both medians and their ratio. Run: npx ts-node --transpile-only packages/core/bench/anomaly-overhead.ts
+ * (30 points, 3,000 SGD steps, median of 5 runs; CPU time, since the machine may be shared):
+ *   never    — in a fresh process where the hook slots were never set (the shipped default);
+ *   toggled  — in a fresh process after detectAnomaly was switched on and off (and an
+ *              AnomalyError thrown and caught), so the engine runs the same null checks after
+ *              the slots held functions — the path every program that once debugged with it takes;
+ *   in-process — both in one process, before and after the toggle (immune to process-to-process
+ *              variation, not to load).
+ * Prints the runs and the ratios. Run: npx ts-node --transpile-only packages/core/bench/anomaly-overhead.ts
  */
 import { execFileSync } from 'child_process';
 import {
@@ -81,31 +83,42 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function child(mode: 'never' | 'toggled'): number {
-  if (mode === 'toggled') {
-    try {
-      detectAnomaly(() => log(zeros([1])));
-    } catch {
-      // The AnomalyError is expected: it exercises the hooks once.
-    }
-    detectAnomaly(() => train(50));
+function toggle(): void {
+  try {
+    detectAnomaly(() => log(zeros([1])));
+  } catch {
+    // The AnomalyError is expected: it exercises the hooks once.
   }
+  detectAnomaly(() => train(50));
+}
+
+function timed(): number {
   train(); // warm-up
   return median(Array.from({ length: RUNS }, () => train()));
 }
 
+function child(mode: 'never' | 'toggled' | 'inprocess'): string {
+  if (mode === 'toggled') toggle();
+  const first = timed();
+  if (mode !== 'inprocess') return `${first}`;
+  toggle();
+  return `${first} ${timed()}`;
+}
+
 const arg = process.argv[2];
-if (arg === 'never' || arg === 'toggled') {
+if (arg === 'never' || arg === 'toggled' || arg === 'inprocess') {
   process.stdout.write(`${child(arg)}\n`);
 } else {
   const processes = Number(process.env.PROCESSES ?? 6);
-  const run = (mode: string): number =>
-    Number(
-      execFileSync(process.execPath, [...process.execArgv, __filename, mode], {
-        encoding: 'utf8',
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-      }).trim(),
-    );
+  const runRaw = (mode: string): number[] =>
+    execFileSync(process.execPath, [...process.execArgv, __filename, mode], {
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+    })
+      .trim()
+      .split(' ')
+      .map(Number);
+  const run = (mode: string): number => runRaw(mode)[0];
   // Alternate the two sides so that load on a shared machine hits both alike.
   const never: number[] = [];
   const toggled: number[] = [];
@@ -123,4 +136,8 @@ if (arg === 'never' || arg === 'toggled') {
     `ratio toggled/never: median ${(median(toggled) / median(never)).toFixed(3)}, ` +
       `min ${(Math.min(...toggled) / Math.min(...never)).toFixed(3)}`,
   );
+  const pairs = Array.from({ length: processes }, () => runRaw('inprocess'));
+  const ratios = pairs.map(([a, b]) => b / a);
+  console.log(`in-process before/after toggle: ${pairs.map(([a, b]) => `${a.toFixed(0)}/${b.toFixed(0)}`).join(' ')}`);
+  console.log(`ratio after/before: median ${median(ratios).toFixed(3)}`);
 }
