@@ -2,15 +2,17 @@
  * SGEMM micro-benchmark: GFLOP/s of the JS kernel, the WASM SIMD kernel and NumPy on one thread
  * (OpenBLAS, `OPENBLAS_NUM_THREADS=1`, run as a child process) for the same shapes, side by side.
  *
- *   npx ts-node --transpile-only packages/core/bench/gemm.ts [--quick] [--small]
+ *   npx ts-node --transpile-only packages/core/bench/gemm.ts [--quick] [--small] [--threads N]
  *
+ * With `--threads N` (N ≥ 2) a column for the N-thread WASM gemm (worker pool, shared memory)
+ * is added, split at every size so the bench shows where splitting starts to pay.
  * `--small` adds tiny cubes to locate the size where WASM (with copy-in/out) overtakes JS.
  * Each figure is the median of 7 samples after a warm-up; a sample repeats the call for ≥ 5 ms.
  */
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import { jsBackend } from '../src/kernels';
-import { createWasmBackend, loadWasm, thresholds } from '../src/kernels/wasm';
+import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
 
 interface Shape {
   label: string;
@@ -21,7 +23,9 @@ interface Shape {
   transB: boolean;
 }
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const threads = argv.includes('--threads') ? Number(argv[argv.indexOf('--threads') + 1]) : 1;
 const quick = args.has('--quick');
 const SAMPLES = 7;
 const SAMPLE_MS = quick ? 2 : 5;
@@ -114,17 +118,23 @@ print(json.dumps(out))
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const loaded = loadWasm();
   if (!loaded.exports) throw new Error(`bench/gemm: ${loaded.reason}`);
   const wasm = createWasmBackend(loaded.exports);
   thresholds.gemm = 0; // always WASM here, to see where it overtakes JS
+  thresholds.threaded = 0;
+  const pool = threads > 1 ? GemmPool.create(threads) : null;
+  if (threads > 1 && !pool) throw new Error('bench/gemm: could not start the thread pool');
+  while (pool && !pool.ready()) await new Promise((r) => setTimeout(r, 10));
+  const wasmMt = pool ? createWasmBackend(loaded.exports, pool) : null;
   const list = quick ? shapes.filter((s) => s.m * s.n * s.k <= 512 ** 3) : shapes;
   const gemms: [string, Gemm][] = [
     ['js', jsBackend.gemm],
     ['wasm', wasm.gemm],
+    ...(wasmMt ? [['wasmMt', wasmMt.gemm] as [string, Gemm]] : []),
   ];
-  const rows: { shape: Shape; js: number; wasm: number }[] = [];
+  const rows: { shape: Shape; js: number; wasm: number; mt: number }[] = [];
   for (const shape of list) {
     const { m, n, k, transA, transB } = shape;
     const a = Float32Array.from({ length: m * k }, () => Math.random() - 0.5);
@@ -138,20 +148,31 @@ function main(): void {
           () =>
             g(a, 0, b, 0, c, 0, m, n, k, transA, transB),
       );
-    const [tJs, tWasm] = timeAll(fns);
-    rows.push({ shape, js: tJs, wasm: tWasm });
+    const [tJs, tWasm, tMt] = timeAll(fns);
+    rows.push({ shape, js: tJs, wasm: tWasm, mt: tMt ?? NaN });
   }
   const np = runNumpy(list);
   const gf = (s: Shape, t: number): number => (2 * s.m * s.n * s.k) / t / 1e9;
   console.log(
     `SGEMM GFLOP/s, 1 thread, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`,
   );
-  const head = ['shape', 'JS', 'WASM', 'NumPy', 'WASM/JS', 'WASM/NumPy'];
+  const mtHead = pool ? [`WASM×${threads}`, `WASM×${threads}/NumPy`] : [];
+  const head = ['shape', 'JS', 'WASM', 'NumPy', 'WASM/JS', 'WASM/NumPy', ...mtHead];
   const table = rows.map((r, i) => {
     const npg = Array.isArray(np) ? gf(r.shape, np[i]) : NaN;
     const w = gf(r.shape, r.wasm);
     const j = gf(r.shape, r.js);
-    return [r.shape.label, j.toFixed(2), w.toFixed(2), npg.toFixed(2), (w / j).toFixed(2) + '×', (w / npg).toFixed(2)];
+    const mt = gf(r.shape, r.mt);
+    const mtCells = pool ? [mt.toFixed(2), (mt / npg).toFixed(2)] : [];
+    return [
+      r.shape.label,
+      j.toFixed(2),
+      w.toFixed(2),
+      npg.toFixed(2),
+      (w / j).toFixed(2) + '×',
+      (w / npg).toFixed(2),
+      ...mtCells,
+    ];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...table.map((t) => t[c].length)));
   const line = (cells: string[]): string =>
@@ -165,6 +186,7 @@ function main(): void {
     const t = byLabel.get(l);
     if (base && t) console.log(`WASM time ${l} / X@W1: ${(t / base).toFixed(2)}`);
   }
+  if (pool) await pool.close();
 }
 
-main();
+void main();

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { jsBackend, kernels, wasmBackend, wasmUnavailableReason, type KernelBackend } from '../src/kernels';
 import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
-import { createWasmBackend, loadWasm, thresholds } from '../src/kernels/wasm';
+import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
 
 // Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
 // module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
@@ -19,6 +19,7 @@ beforeAll(() => {
   thresholds.gemm = 0;
   thresholds.cheap = 0;
   thresholds.transcendental = 0;
+  thresholds.threaded = 0;
 });
 afterAll(() => Object.assign(thresholds, saved));
 
@@ -58,18 +59,15 @@ function gemmError(
   transA: boolean,
   transB: boolean,
 ): number {
+  // Σ_p |op(A)[i,p]|·|op(B)[p,j]| is itself a product, of the absolute values, in float64.
+  const absA = Float64Array.from(a.subarray(aOff, aOff + m * k), Math.abs);
+  const absB = Float64Array.from(b.subarray(bOff, bOff + k * n), Math.abs);
+  const scale = new Float64Array(m * n);
+  jsBackend.gemm(absA, 0, absB, 0, scale, 0, m, n, k, transA, transB);
   let worst = 0;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let scale = 0;
-      for (let p = 0; p < k; p++) {
-        const av = a[aOff + (transA ? p * m + i : i * k + p)];
-        const bv = b[bOff + (transB ? j * k + p : p * n + j)];
-        scale += Math.abs(av * bv);
-      }
-      const d = Math.abs(got[cOff + i * n + j] - want[cOff + i * n + j]);
-      worst = Math.max(worst, scale === 0 ? d : d / scale);
-    }
+  for (let i = 0; i < m * n; i++) {
+    const d = Math.abs(got[cOff + i] - want[cOff + i]);
+    worst = Math.max(worst, scale[i] === 0 ? d : d / scale[i]);
   }
   return worst;
 }
@@ -81,7 +79,7 @@ describe('wasm backend selection', () => {
       expect(wasmBackend).toBeNull();
       expect(wasmUnavailableReason).toBe('TAPEGRAD_BACKEND=js');
     } else {
-      expect(kernels().name).toBe('wasm');
+      expect(kernels().name).toMatch(/^wasm/);
       expect(wasmUnavailableReason).toBe('');
     }
   });
@@ -163,6 +161,53 @@ describe('wasm gemm', () => {
     jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
     wasm.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
     expect(got).toEqual(want);
+  });
+});
+
+describe('two-thread wasm gemm', () => {
+  let pool: GemmPool | null = null;
+  let mt: KernelBackend;
+  beforeAll(async () => {
+    pool = GemmPool.create(2);
+    if (!pool) throw new Error('GemmPool.create(2) failed');
+    mt = createWasmBackend(loaded.exports!, pool);
+    for (let i = 0; i < 1000 && !pool.ready(); i++) await new Promise((r) => setTimeout(r, 10));
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  test('matches the JS kernel when split across the pool', () => {
+    expect(pool!.ready()).toBe(true);
+    expect(mt.name).toBe('wasm+2threads');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (m, n, k, tA, tB, seed) => {
+          const a = filled(m * k + 1, seed);
+          const b = filled(k * n, seed + 1);
+          const want = new Float32Array(m * n + 1);
+          const got = new Float32Array(m * n + 1);
+          jsBackend.gemm(a, 1, b, 0, want, 1, m, n, k, tA, tB);
+          mt.gemm(a, 1, b, 0, got, 1, m, n, k, tA, tB);
+          expect(gemmError(a, 1, b, 0, got, want, 1, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    // A product large enough to grow the shared memory while the workers are running.
+    const m = 300;
+    const a = filled(m * m, 1);
+    const want = new Float32Array(m * m);
+    const got = new Float32Array(m * m);
+    jsBackend.gemm(a, 0, a, 0, want, 0, m, m, m, false, true);
+    mt.gemm(a, 0, a, 0, got, 0, m, m, m, false, true);
+    expect(gemmError(a, 0, a, 0, got, want, 0, m, m, m, false, true)).toBeLessThanOrEqual(1e-5);
   });
 });
 

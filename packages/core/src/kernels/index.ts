@@ -7,7 +7,7 @@ import * as elementwise from './elementwise';
 import * as matmul from './matmul';
 import * as reduce from './reduce';
 import * as strided from './strided';
-import { createWasmBackend, loadWasm } from './wasm';
+import { createWasmBackend, GemmPool, loadWasm } from './wasm';
 
 /** Everything a backend must provide; the JS backend is the reference implementation. */
 export interface KernelBackend {
@@ -38,12 +38,20 @@ export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided
 
 const loaded = process.env.TAPEGRAD_BACKEND === 'js' ? null : loadWasm();
 
+// TAPEGRAD_THREADS = N ≥ 2 splits large float32 gemms across N threads (a persistent worker
+// pool on shared WASM memory). Off by default until measured to pay on the target machines.
+function threadPool(threads: number): GemmPool | null {
+  return Number.isInteger(threads) && threads >= 2 ? GemmPool.create(threads) : null;
+}
+
 /**
  * The WASM SIMD backend (float32 gemm and elementwise kernels in WASM, the rest in JS), or null
  * when `kernels.wasm` is missing or the engine lacks WASM SIMD (see `wasmUnavailableReason`), or
  * when `TAPEGRAD_BACKEND=js`.
  */
-export const wasmBackend: KernelBackend | null = loaded?.exports ? createWasmBackend(loaded.exports) : null;
+export const wasmBackend: KernelBackend | null = loaded?.exports
+  ? createWasmBackend(loaded.exports, threadPool(Number(process.env.TAPEGRAD_THREADS ?? 1)))
+  : null;
 
 /** Why `wasmBackend` is null ('' when it loaded). */
 export const wasmUnavailableReason: string =

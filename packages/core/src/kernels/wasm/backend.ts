@@ -6,6 +6,7 @@ import * as reduce from '../reduce';
 import * as strided from '../strided';
 import type { KernelBackend } from '../index';
 import { Arena, type WasmExports } from './module';
+import type { GemmPool } from './pool';
 
 /**
  * Size thresholds below which the JS kernel is faster than copy-in + WASM + copy-out, measured
@@ -18,6 +19,8 @@ export const thresholds = {
   cheap: 128,
   /** Elements of exp, sigmoid or tanh: break-even is ~16. */
   transcendental: 32,
+  /** m·n·k from which a gemm is split across the thread pool (when TAPEGRAD_THREADS > 1). */
+  threaded: 1 << 20,
 };
 
 // Op codes; they must match packages/core/assembly/elementwise.ts.
@@ -57,12 +60,14 @@ function head(x: TypedArray, n: number): TypedArray {
 /**
  * Builds the WASM SIMD backend over an instantiated module: float32 gemm and elementwise kernels
  * run in WASM above their size thresholds; everything else (float64, int32, small sizes, the
- * reductions and strided copies) runs the JS kernels.
+ * reductions and strided copies) runs the JS kernels. With a `pool` (see GemmPool), the backend
+ * runs on the pool's shared-memory module and splits large gemms across its threads.
  *
  * @example
  * const r = loadWasm(); if (r.exports) setBackend(createWasmBackend(r.exports));
  */
-export function createWasmBackend(ex: WasmExports): KernelBackend {
+export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null): KernelBackend {
+  if (pool) ex = pool.exports;
   const arena = new Arena(ex);
 
   function gemm(
@@ -89,12 +94,15 @@ export function createWasmBackend(ex: WasmExports): KernelBackend {
     const pa = arena.alloc(m * k);
     const pb = arena.alloc(k * n);
     const pc = arena.alloc(m * n);
-    const ps = arena.allocBytes(ex.gemmScratchBytes(m, n, k));
+    const split = pool !== null && m * n * k >= thresholds.threaded && m >= 8;
+    const scratch = (ex.gemmScratchBytes(m, n, k) + 63) & ~63;
+    const ps = arena.allocBytes(split ? scratch * pool.threads : scratch);
     arena.commit();
     const f = arena.f32;
     f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
     f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
-    ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+    if (split) pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch);
+    else ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
     c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
   }
 
@@ -163,7 +171,7 @@ export function createWasmBackend(ex: WasmExports): KernelBackend {
   }
 
   return {
-    name: 'wasm',
+    name: pool ? `wasm+${pool.threads}threads` : 'wasm',
     ...elementwise,
     ...strided,
     ...reduce,

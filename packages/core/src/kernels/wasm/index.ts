@@ -5,3 +5,4 @@
  */
 export { createWasmBackend, thresholds } from './backend';
 export { loadWasm, wasmPath, Arena, type WasmExports } from './module';
+export { GemmPool } from './pool';

@@ -4,7 +4,7 @@ import * as path from 'path';
 // The slice of the WebAssembly JS API used here (the ES2022 lib this project compiles against
 // does not declare the WebAssembly namespace).
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 interface WasmApi {
@@ -27,6 +27,20 @@ export interface WasmExports {
     transA: number,
     transB: number,
     s: number,
+  ): void;
+  /** sgemm restricted to rows [i0, i1) of C. */
+  sgemmRows(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    s: number,
+    i0: number,
+    i1: number,
   ): void;
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   binaryScalarF32(op: number, a: number, s: number, out: number, n: number): void;
