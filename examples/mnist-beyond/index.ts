@@ -26,7 +26,7 @@ export const SETTINGS = {
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();
-  const problem = loadProblem('mnist', smoke ? 2000 : undefined);
+  const problem = loadProblem('mnist', smoke ? 1000 : undefined);
   const epochs = smoke ? 2 : SETTINGS.epochs;
   const rng = new Rng(SETTINGS.seed);
   const model = buildModel(SETTINGS.spec, rng);

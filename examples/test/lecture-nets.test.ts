@@ -46,7 +46,7 @@ describe('mnist-beyond (smoke)', () => {
   it('trains the 784-256-128-10 net and scores the test images every epoch', async () => {
     const { run } = await import('../mnist-beyond');
     const { metrics } = await run(opts());
-    expect(metrics.testAccuracy).toBeGreaterThan(0.7);
+    expect(metrics.testAccuracy).toBeGreaterThan(0.6);
     expect(metrics.bestTestAccuracy).toBeGreaterThanOrEqual(metrics.testAccuracy as number);
   });
 });
