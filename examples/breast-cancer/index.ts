@@ -1,6 +1,7 @@
 import { noGrad, Rng, type Tensor } from '@tapegrad/core';
 import { breastCancer, standardize, trainTestSplit } from '@tapegrad/datasets';
-import { bceWithLogits, init, Linear, Sequential, SGD, Sigmoid, Trainer } from '@tapegrad/nn';
+import { applyPenalty, bceWithLogits, init, Linear, Sequential, SGD, Sigmoid } from '@tapegrad/nn';
+import { epochBatches } from '../lib/batches';
 import * as path from 'node:path';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '../lib/plot';
@@ -28,7 +29,8 @@ interface Variant {
 /**
  * The lecture's pipeline: 569 tumours, 20% held out as test (stratified, seed 42), 20% of the
  * rest as validation, features standardised with the training statistics; sigmoid output with
- * binary cross-entropy, SGD lr 0.1, and the lecture's L2 term `w_grad += l2·w / m` (l2 = 0.01).
+ * binary cross-entropy, SGD lr 0.1, and the lecture's L2 term `w_grad += l2·w / m` (l2 = 0.01,
+ * `applyPenalty`), over the lecture's `gen_batch` mini-batches (the remainder included).
  * SingleLayer (logistic regression, per-sample updates, 100 epochs), DualLayer (10 sigmoid
  * units, full batch), MinibatchNetwork (10 units, batch 32 and 128), weights from N(0, 1).
  */
@@ -67,18 +69,19 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
             new Sigmoid(),
             new Linear(v.units, 1, { init: normal, rng }),
           );
-    const trainer = new Trainer(model, new SGD(model.parameters(), { lr: 0.1 }), {
-      loss: bceWithLogits,
-      metric: binaryAccuracy,
-    });
-    const history = trainer.fit(train.x, train.t, {
-      maxEpoch: v.epochs,
-      batchSize: v.batchSize,
-      rng,
-      validation: val,
-      penalty: { l2: 0.01 },
-      verbose: 0,
-    });
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const valLoss: number[] = [];
+    for (let epoch = 0; epoch < v.epochs; epoch++) {
+      // the lecture's gen_batch: a fresh permutation, and the remainder as a last smaller batch
+      for (const b of epochBatches(train.x, train.t, v.batchSize, rng, true)) {
+        const loss = bceWithLogits(model.forward(b.x), b.t);
+        optimizer.zeroGrad();
+        loss.backward();
+        applyPenalty(model.parameters(), { l2: 0.01, batchSize: b.x.shape[0] });
+        optimizer.step();
+      }
+      valLoss.push(noGrad(() => bceWithLogits(model.forward(val.x), val.t).item()));
+    }
     const valAcc = noGrad(() => binaryAccuracy(model.forward(val.x), val.t));
     const testAcc = noGrad(() => binaryAccuracy(model.forward(test.x), test.t));
     log(
@@ -87,13 +90,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     const key = v.name.replace(/\W+/g, '');
     metrics[`${key}Val`] = valAcc;
     metrics[`${key}Test`] = testAcc;
-    curves.push({
-      name: v.name,
-      y: history.records
-        .toArray()
-        .filter((r) => r.valLoss !== null)
-        .map((r) => r.valLoss!),
-    });
+    curves.push({ name: v.name, y: valLoss });
   }
   const best = Math.max(
     ...Object.entries(metrics)

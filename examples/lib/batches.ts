@@ -2,7 +2,8 @@ import { Rng, tensor, type Tensor } from '@tapegrad/core';
 
 /**
  * The books' shuffled mini-batches for one epoch: `np.random.permutation`, then consecutive
- * slices of `batchSize` (a last, smaller batch is dropped, as `data_size // batch_size` does).
+ * slices of `batchSize`. A last, smaller batch is dropped, as the book's `data_size // batch_size`
+ * does, unless `keepLast` (the lecture's `gen_batch` yields it).
  *
  * @example
  * for (const { x, t } of epochBatches(data.x, data.labels, 30, rng)) net.loss(x, t).backward();
@@ -12,9 +13,10 @@ export function* epochBatches(
   t: Tensor,
   batchSize: number,
   rng: Rng,
+  keepLast = false,
 ): Generator<{ x: Tensor; t: Tensor; iter: number; iters: number }> {
   const n = x.shape[0];
-  const iters = Math.max(1, Math.floor(n / batchSize));
+  const iters = Math.max(1, keepLast ? Math.ceil(n / batchSize) : Math.floor(n / batchSize));
   const perm = rng.permutation(n);
   for (let i = 0; i < iters; i++) {
     const idx = tensor(perm.subarray(i * batchSize, Math.min(n, (i + 1) * batchSize)), { dtype: 'int32' });
