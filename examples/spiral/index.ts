@@ -4,7 +4,7 @@ import { SGD } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { epochBatches } from '../lib/batches';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { decisionBoundary, lineChart, savePlot } from '../lib/plot';
+import { decisionBoundary, lineChart, savePlot, scatter } from '../lib/plot';
 import { TwoLayerNet } from '../lib/two-layer-net';
 
 /** What `npm run example -- spiral` shows. */
@@ -53,6 +53,14 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
   log(`final loss ${finalLoss.toFixed(4)} (book 0.11), training accuracy ${accuracy.toFixed(4)}, ${seconds} s`);
   const files: string[] = [];
   if (!smoke) {
+    const points = scatter(data.x.data, data.labels.data, {
+      title: 'Spiral data (seed 1984)',
+      xLabel: 'x₀',
+      yLabel: 'x₁',
+      width: 400,
+      height: 400,
+    });
+    files.push(savePlot(points, path.join(outDir, 'data')).png);
     const curve = lineChart([{ name: 'loss', y: lossList }], {
       title: 'Spiral: training loss',
       xLabel: 'iterations (x10)',
