@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   const np = runNumpy(list);
   const gf = (s: Shape, t: number): number => (2 * s.m * s.n * s.k) / t / 1e9;
   console.log(
-    `SGEMM GFLOP/s, 1 thread, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+    `SGEMM GFLOP/s (${stat} of ${SAMPLES} samples), JS/WASM/NumPy on 1 thread${pool ? `, WASM×${threads} on ${threads}` : ''}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`,
   );
   const mtHead = pool ? [`WASM×${threads}`, `WASM×${threads}/NumPy`] : [];
   const head = ['shape', 'JS', 'WASM', 'NumPy', 'WASM/JS', 'WASM/NumPy', ...mtHead];
