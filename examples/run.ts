@@ -12,7 +12,13 @@ ${Object.keys(EXAMPLES)
   .map((n) => `  ${n}`)
   .join('\n')}`;
 
-/** `npm run example -- <name>`: parses argv, runs the example, prints where its files are. */
+/**
+ * `npm run example -- <name>`: parses argv, runs the example, prints where its files are.
+ *
+ * @example
+ * await main(['spiral']); // 0, after running the example
+ * await main(['nope']); // 2
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   let name: string | undefined;
   let smoke = false;

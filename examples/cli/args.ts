@@ -1,4 +1,10 @@
-/** A command-line mistake: printed with the command's usage, exit code 2. */
+/**
+ * A command-line mistake: the CLI prints its message with a pointer to `--help` and exits 2.
+ *
+ * @example
+ * throw new UsageError("tapegrad train: --epochs expects a positive integer, got 'x'");
+ * // main() → stderr, exit code 2
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -94,7 +100,13 @@ export function parseFlags(cmd: string, argv: readonly string[], specs: Record<s
   return out;
 }
 
-/** The `--help` text of a command: its synopsis, then one line per flag with type and default. */
+/**
+ * The `--help` text of a command: its synopsis, then one line per flag with type and default.
+ *
+ * @example
+ * usage('tapegrad eval', 'Scores a checkpoint.', { split: { type: ['test', 'train'], help: 'split', default: 'test' } });
+ * // 'usage: tapegrad eval [options]\n\nScores a checkpoint.\n\noptions:\n  --split <test|train>  split (default test)…'
+ */
 export function usage(cmd: string, summary: string, specs: Record<string, FlagSpec>): string {
   const rows = Object.entries(specs).map(([flag, spec]) => {
     const type = Array.isArray(spec.type) ? spec.type.join('|') : spec.type;

@@ -26,7 +26,13 @@ export const EVAL_USAGE = usage(
   FLAGS,
 );
 
-/** Runs `tapegrad eval`; returns the process exit code. */
+/**
+ * Runs `tapegrad eval`; returns the process exit code.
+ *
+ * @example
+ * await evaluate(['--checkpoint', 'runs/spiral/model.safetensors'], processIo); // 0
+ * // prints the accuracy and whether it reproduces the training run's
+ */
 export async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const flags = parseFlags(CMD, argv, FLAGS);
   if (flags.help) {

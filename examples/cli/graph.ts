@@ -28,7 +28,13 @@ export const GRAPH_USAGE = usage(
   FLAGS,
 );
 
-/** Runs `tapegrad graph`; returns the process exit code. */
+/**
+ * Runs `tapegrad graph`; returns the process exit code.
+ *
+ * @example
+ * await graph(['--layers', '2,4,3', '--out', 'runs/graph'], processIo); // 0
+ * // runs/graph/graph.dot, graph.svg, graph.png
+ */
 export async function graph(argv: readonly string[], io: Io): Promise<number> {
   const flags = parseFlags(CMD, argv, FLAGS);
   if (flags.help) {

@@ -48,7 +48,13 @@ export const TRAIN_USAGE =
   'split (seed 42) standardised on the training part; spiral is judged on its training set, as the book.\n\n' +
   'example:\n  npx tapegrad train --data spiral --out runs/spiral\n  npx tapegrad eval --checkpoint runs/spiral/model.safetensors --data spiral';
 
-/** Runs `tapegrad train`; returns the process exit code. */
+/**
+ * Runs `tapegrad train`; returns the process exit code.
+ *
+ * @example
+ * await train(['--data', 'spiral', '--out', 'runs/spiral'], processIo); // 0
+ * // runs/spiral/model.safetensors, metrics.json, loss.png, accuracy.png
+ */
 export async function train(argv: readonly string[], io: Io): Promise<number> {
   const flags = parseFlags(CMD, argv, FLAGS);
   if (flags.help) {

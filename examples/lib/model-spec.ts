@@ -37,7 +37,13 @@ export function saveCheckpoint(model: Module, spec: ModelSpec, file: string, ext
   });
 }
 
-/** The metadata of a checkpoint written by {@link saveCheckpoint}, with its spec parsed. */
+/**
+ * The metadata of a checkpoint written by {@link saveCheckpoint}, with its spec parsed.
+ *
+ * @example
+ * const { spec, meta } = readCheckpointMeta('runs/x/model.safetensors');
+ * spec.layers; // [784, 256, 10]
+ */
 export function readCheckpointMeta(file: string): { spec: ModelSpec; meta: Record<string, string> } {
   const { metadata } = decodeSafetensors(fs.readFileSync(file), `checkpoint '${file}'`);
   const layers = (metadata.layers ?? '').split(',').map(Number);
@@ -50,7 +56,13 @@ export function readCheckpointMeta(file: string): { spec: ModelSpec; meta: Recor
   return { spec: { layers, activation }, meta: metadata };
 }
 
-/** Builds the model a checkpoint describes and loads its weights. */
+/**
+ * Builds the model a checkpoint describes and loads its weights.
+ *
+ * @example
+ * const { model } = loadCheckpoint('runs/x/model.safetensors');
+ * model.forward(x).argmax(1);
+ */
 export function loadCheckpoint(file: string): { model: Sequential; spec: ModelSpec; meta: Record<string, string> } {
   const { spec, meta } = readCheckpointMeta(file);
   const model = buildModel(spec, new Rng(0));

@@ -17,6 +17,10 @@ export const SETTINGS = { itersNum: 10000, batchSize: 100, learningRate: 0.1, hi
  * The book's mini-batch training: 10,000 iterations of SGD (lr 0.1) on random batches of 100
  * (`np.random.choice`), printing `train acc, test acc | 0.9, 0.9` on the full training and test
  * sets once per epoch (600 iterations), and plotting both accuracies (the book's Figure 4-12).
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/m2l', log: console.log });
+ * // train acc, test acc | 0.1124, 0.1135 … test acc 0.9447
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();

@@ -31,6 +31,10 @@ export interface StartOptions {
  * `npm start`: trains an MLP on the 60,000 MNIST training images with a live progress bar,
  * evaluates on the 10,000 test images after every epoch, and writes loss and accuracy curves
  * (PNG + SVG), a safetensors checkpoint and metrics.json into `runs/<timestamp>/`.
+ *
+ * @example
+ * const { testAccuracy, outDir } = await main(); // the full demo
+ * await main({ limit: 2000, epochs: 2, outDir: '/tmp/demo' }); // a quick one
  */
 export async function main(
   options: StartOptions = {},

@@ -9,7 +9,13 @@ import { quiverPlot, tangentPlot, trajectoryPlot, type Arrow } from './plots';
 export const description =
   'DL from scratch ch. 4: numerical differentiation, gradients, gradient descent and simpleNet';
 
-/** The book's `numerical_diff`: central difference with h = 1e-4. */
+/**
+ * The book's `numerical_diff`: central difference with h = 1e-4.
+ *
+ * @example
+ * numericalDiff(function1, 5); // 0.1999999999990898
+ * numericalDiff(Math.sin, 0); // ≈ 1
+ */
 export function numericalDiff(f: (x: number) => number, x: number, h = 1e-4): number {
   return (f(x + h) - f(x - h)) / (2 * h);
 }
@@ -75,7 +81,13 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Runs the chapter's experiments, prints them as the book does and writes three figures. */
+/**
+ * Runs the chapter's experiments, prints them as the book does and writes three figures.
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/nd', log: console.log });
+ * // numerical_diff(function_1, 5)  = 0.1999999999990898 …
+ */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const files: string[] = [];
   const slope5 = numericalDiff(function1, 5);

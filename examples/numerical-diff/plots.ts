@@ -1,6 +1,12 @@
 import { renderVegaLite } from '../lib/plot';
 
-/** The book's Figure 4-7: f(x) = 0.01x² + 0.1x with its tangent at x = `at`. */
+/**
+ * The book's Figure 4-7: f(x) = 0.01x² + 0.1x with its tangent at x = `at`.
+ *
+ * @example
+ * savePlot(tangentPlot(function1, 5, 0.2), 'runs/nd/tangent');
+ * // the curve and its tangent at x = 5
+ */
 export function tangentPlot(f: (x: number) => number, at: number, slope: number): string {
   const values: { x: number; y: number; series: string }[] = [];
   const b = f(at) - slope * at;
@@ -32,7 +38,13 @@ export interface Arrow {
   v: number;
 }
 
-/** The book's Figure 4-9: arrows of −∇f on a grid (a quiver plot as rules plus arrowheads). */
+/**
+ * The book's Figure 4-9: arrows of −∇f on a grid (a quiver plot as rules plus arrowheads).
+ *
+ * @example
+ * savePlot(quiverPlot([{ x: 1, y: 1, u: -2, v: -2 }], 0.25, '−∇f'), 'runs/nd/field');
+ * // one arrow pointing to the origin
+ */
 export function quiverPlot(arrows: readonly Arrow[], spacing: number, title: string): string {
   const maxMag = Math.max(...arrows.map((a) => Math.hypot(a.u, a.v)));
   const k = (0.9 * spacing) / maxMag;
@@ -67,7 +79,13 @@ export function quiverPlot(arrows: readonly Arrow[], spacing: number, title: str
   });
 }
 
-/** The book's Figure 4-10: gradient-descent steps on x0² + x1² over its contour circles. */
+/**
+ * The book's Figure 4-10: gradient-descent steps on x0² + x1² over its contour circles.
+ *
+ * @example
+ * savePlot(trajectoryPlot(gradientDescent(function2, [-3, 4], 0.1, 20).history, 'GD'), 'runs/nd/gd');
+ * // the steps over the contour circles
+ */
 export function trajectoryPlot(history: readonly [number, number][], title: string): string {
   const circles: { x: number; y: number; r: number; i: number }[] = [];
   for (const r of [1, 2, 3, 4, 5]) {

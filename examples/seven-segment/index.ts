@@ -8,7 +8,13 @@ import { lineChart, savePlot } from '../lib/plot';
 /** What `npm run example -- seven-segment` shows. */
 export const description = 'NumPy-DNN textbook: 7-8-4 ReLU/sigmoid net decoding seven-segment digits to 4 bits';
 
-/** Reads the 4 output bits (most significant first) as a digit. */
+/**
+ * Reads the 4 output bits (most significant first) as a digit.
+ *
+ * @example
+ * decode([0, 1, 0, 1]); // 5
+ * decode([0.9, 0.1, 0.2, 0.8]); // 9
+ */
 export function decode(bits: ArrayLike<number>): number {
   let d = 0;
   for (let b = 0; b < 4; b++) d = d * 2 + (bits[b] > 0.5 ? 1 : 0);
@@ -19,6 +25,10 @@ export function decode(bits: ArrayLike<number>): number {
  * The textbook's 7-8-4 net: ReLU hidden layer with He init, sigmoid outputs with LeCun init,
  * trained per sample (one digit at a time, shuffled each epoch) with SGD on ½Σ(t − y)², until
  * every one of the 10 LED patterns decodes to its digit.
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/seg', log: console.log });
+ * // 10 / 10 digits decoded
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();

@@ -15,6 +15,10 @@ export const description = 'DL from scratch 2, ch. 1: the spiral TwoLayerNet thr
  * `Trainer.fit(x, t, { maxEpoch: 300, batchSize: 30, evalInterval: 10 })`, which prints the
  * book's `| epoch 1 |  iter 10 / 10 | time 0[s] | loss 1.13` lines; then the equivalent of
  * `trainer.plot()` and the decision boundary.
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/st', log: console.log });
+ * // | epoch 300 |  iter 10 / 10 | time 1[s] | loss 0.10
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const data = spiral({ seed: SETTINGS.seed });

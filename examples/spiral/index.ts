@@ -17,6 +17,10 @@ export const SETTINGS = { maxEpoch: 300, batchSize: 30, hiddenSize: 10, learning
  * Trains the book's 2-10-3 sigmoid TwoLayerNet (`0.01·randn` init) with SGD lr 1.0, batch 30,
  * 300 epochs, printing `| epoch 1 |  iter 10 / 10 | loss 1.13` every 10 iterations, and plots the
  * loss curve and the decision boundary.
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/spiral', log: console.log });
+ * // | epoch 300 |  iter 10 / 10 | loss 0.10
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   // The full run takes under a second, so smoke mode trains fully too and only skips the plots.

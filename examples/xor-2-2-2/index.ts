@@ -21,7 +21,13 @@ export const INITIAL = {
   b2: [0.6, 0.6],
 };
 
-/** The textbook's 2-2-2 net with its fixed starting weights. */
+/**
+ * The textbook's 2-2-2 net with its fixed starting weights.
+ *
+ * @example
+ * const net = buildNet();
+ * net.forward(tensor([[0.05, 0.1]])); // [[0.7514, 0.7729]]
+ */
 export function buildNet(): Sequential {
   const fc1 = new Linear(2, 2);
   const fc2 = new Linear(2, 2);
@@ -36,6 +42,10 @@ export function buildNet(): Sequential {
  * One sample, I = [.05, .10] → T = [.01, .99], E = ½Σ(T − O)², per-sample SGD with lr 0.5: prints
  * the first forward pass (E = 0.298371109), the weights after the first update, and the error
  * every 1,000 iterations up to 10,000 (the textbook reaches about 3.5e-5).
+ *
+ * @example
+ * await run({ smoke: false, outDir: 'runs/xor', log: console.log });
+ * // forward: O = [0.751365066,0.772928476], E = 0.298371106 …
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();

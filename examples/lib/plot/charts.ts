@@ -28,7 +28,13 @@ export interface LineChartOptions extends ChartOptions {
   integerX?: boolean;
 }
 
-/** Axis titles and the common size of a chart, as vega-lite wants them. */
+/**
+ * The title and the common size of a chart, as vega-lite wants them.
+ *
+ * @example
+ * frame({ title: 'loss' }); // { width: 480, height: 320, title: 'loss' }
+ * frame({ width: 400, height: 400 });
+ */
 export function frame(opts: ChartOptions): VegaLiteSpec {
   return {
     width: opts.width ?? 480,
@@ -86,7 +92,13 @@ export const CLASS_SHAPES = ['circle', 'cross', 'triangle-up', 'square', 'diamon
 /** Points as `[x, y]` pairs from nested arrays or a flat row-major `[N, 2]` array. */
 export type Points = readonly (readonly number[])[] | ArrayLike<number>;
 
-/** Rows of a {@link Points} value as `{ x, y }` records. */
+/**
+ * Rows of a {@link Points} value as `{ x, y }` records.
+ *
+ * @example
+ * toXY([[1, 2], [3, 4]]); // [{ x: 1, y: 2 }, { x: 3, y: 4 }]
+ * toXY(new Float32Array([1, 2, 3, 4])); // the same
+ */
 export function toXY(points: Points): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = [];
   const first = (points as ArrayLike<unknown>)[0];
@@ -99,7 +111,13 @@ export function toXY(points: Points): { x: number; y: number }[] {
   return out;
 }
 
-/** The point layer of {@link scatter} and the decision-boundary plot. */
+/**
+ * The point layer of {@link scatter} and the decision-boundary plot: colour and shape by class.
+ *
+ * @example
+ * const layer = pointLayer([[0, 0], [1, 1]], [0, 1]);
+ * renderVegaLite({ ...frame({}), ...layer });
+ */
 export function pointLayer(points: Points, labels: ArrayLike<number> | null): VegaLiteSpec {
   const values = toXY(points).map((p, i) => ({ ...p, label: labels ? String(labels[i]) : '0' }));
   return {
