@@ -134,10 +134,10 @@ export function unaryF32(op: i32, a: usize, out: usize, n: i32): void {
       for (; out < end; out += 16, a += 16) v128.store(out, tanhV(v128.load(a)));
       return;
     case U_RELU:
-      // x > 0 ? x : 0 (NaN gives 0, as the JS kernel).
+      // x <= 0 ? 0 : x, so NaN stays NaN (as the JS kernel and PyTorch).
       for (; out < end; out += 16, a += 16) {
         const x = v128.load(a);
-        v128.store(out, v128.and(x, f32x4.gt(x, zero)));
+        v128.store(out, v128.andnot(x, f32x4.le(x, zero)));
       }
       return;
     case U_STEP:

@@ -86,6 +86,12 @@ describe('forward results', () => {
     expect(sqrt(tensor([4, 9, 0])).toArray()).toEqual([2, 3, 0]);
     expect(abs(tensor([-2, 3, 0])).toArray()).toEqual([2, 3, 0]);
     expect(relu(tensor([-1, 0, 2])).toArray()).toEqual([0, 0, 2]);
+    // NaN propagates (as PyTorch), on both backends and on both sides of the WASM size threshold.
+    for (const n of [3, 1000]) {
+      const y = relu(tensor(Array.from({ length: n }, (_, i) => (i === 1 ? Number.NaN : -1)))).data;
+      expect(Number.isNaN(y[1])).toBe(true);
+      expect(y[0]).toBe(0);
+    }
     expect(leakyRelu(tensor([-10, 2]), 0.1).toArray()).toEqual([-1, 2]);
     expect(leakyRelu(tensor([-100, 3], { dtype: 'float64' })).toArray()).toEqual([-1, 3]);
     expect(sigmoid(tensor([0])).toArray()).toEqual([0.5]);

@@ -119,7 +119,8 @@ export function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
       for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
       return;
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? a[i] : 0;
+      // NaN stays NaN, as PyTorch: a diverged network must not look healthy.
+      for (let i = 0; i < n; i++) out[i] = a[i] <= 0 ? 0 : a[i];
       return;
     case 'step':
       // relu'(x): 1 where x > 0, else 0 (relu'(0) = 0, as PyTorch).
