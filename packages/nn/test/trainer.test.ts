@@ -208,3 +208,14 @@ test('EarlyStopping: patience counts epochs without improvement; restoreBest put
   es.onTrainEnd(ctx);
   expect(current).toBe(2);
 });
+
+test('dropLast: false also trains on the smaller last batch (the lecture’s gen_batch)', () => {
+  const { x, t } = blobs(100);
+  const iters = (dropLast?: boolean): number[] => {
+    const model = mlp([2, 8, 3], { rng: new Rng(1) });
+    const trainer = new Trainer(model, new SGD(model.parameters(), { lr: 0.1 }), { loss: softmaxCrossEntropy });
+    return trainer.fit(x, t, { maxEpoch: 1, batchSize: 30, evalInterval: 1, verbose: 0, dropLast }).column('iter');
+  };
+  expect(iters()).toEqual([1, 2, 3]); // ⌊100/30⌋, the book's rule
+  expect(iters(false)).toEqual([1, 2, 3, 4]); // ⌈100/30⌉: the last batch holds 10 rows
+});

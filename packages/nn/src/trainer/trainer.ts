@@ -23,6 +23,11 @@ export interface FitOptions {
   maxEpoch?: number;
   /** Rows per batch (default 32); each epoch runs ⌊N / batchSize⌋ batches, as the book. */
   batchSize?: number;
+  /**
+   * Drop the last, smaller batch of an epoch (default true, as the book's Trainer). `false` also
+   * trains on it, as the lecture's `gen_batch`: ⌈N / batchSize⌉ batches per epoch.
+   */
+  dropLast?: boolean;
   /** Record (and print) every this many iterations (default once per epoch). */
   evalInterval?: number;
   /** Clip the global gradient norm to this (the book's `max_grad`). */
@@ -116,7 +121,16 @@ export class Trainer {
    * h.lossList.at(-1); // ≈ 0.11 on the book's spiral
    */
   fit(x: Tensor, t: Tensor, options: FitOptions = {}): History {
-    const { maxEpoch = 10, batchSize = 32, shuffle = true, verbose = 1, maxGrad, penalty, scheduler } = options;
+    const {
+      maxEpoch = 10,
+      batchSize = 32,
+      shuffle = true,
+      dropLast = true,
+      verbose = 1,
+      maxGrad,
+      penalty,
+      scheduler,
+    } = options;
     checkInt('maxEpoch', maxEpoch, 0);
     checkInt('batchSize', batchSize, 1);
     if (x.shape[0] !== t.shape[0]) {
@@ -125,7 +139,7 @@ export class Trainer {
     const [trainX, trainT, validation] = splitValidation(x, t, options);
     const n = trainX.shape[0];
     if (n === 0) throw new ValueError('Trainer.fit: no training rows');
-    const itersPerEpoch = Math.max(1, Math.floor(n / batchSize));
+    const itersPerEpoch = Math.max(1, dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize));
     const evalInterval = options.evalInterval ?? itersPerEpoch;
     checkInt('evalInterval', evalInterval, 1);
     const rng = options.rng ?? new Rng(0);
