@@ -147,6 +147,18 @@ describe('gather / take', () => {
     ]);
   });
 
+  test('long rows (block-copied) match an element-by-element gather, in every dtype', () => {
+    for (const dtype of ['float32', 'float64', 'int32'] as const) {
+      for (const inner of [15, 16, 17, 40]) {
+        const x = arange(6 * inner, undefined, undefined, { dtype }).reshape([2, 3, inner]);
+        const idx = tensor([2, 0, 2, -1], { dtype: 'int32' });
+        const got = gather(x, idx, 1).toArray() as number[][][];
+        const rows = x.toArray() as number[][][];
+        expect(got).toEqual(rows.map((r) => [r[2], r[0], r[2], r[2]]));
+      }
+    }
+  });
+
   test('picking each row’s label probability, as a loss does', () => {
     const p = tensor([
       [0.1, 0.9],

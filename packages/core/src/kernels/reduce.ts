@@ -139,11 +139,14 @@ export function gatherAxis(
   out: TypedArray,
 ): void {
   const k = idx.length;
+  // Long rows (a batch of images) are block copies; short ones a plain loop.
+  const block = inner >= 16 && x.constructor === out.constructor;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const s = (o * len + idx[j]) * inner;
       const d = (o * k + j) * inner;
-      for (let i = 0; i < inner; i++) out[d + i] = x[s + i];
+      if (block) out.set(x.subarray(s, s + inner), d);
+      else for (let i = 0; i < inner; i++) out[d + i] = x[s + i];
     }
   }
 }
