@@ -200,6 +200,7 @@ describe('two-thread wasm gemm', () => {
       ),
       { numRuns: 100 },
     );
+    expect(pool!.workerChunks()).toBeGreaterThan(0); // the worker did take part
     // A product large enough to grow the shared memory while the workers are running.
     const m = 300;
     const a = filled(m * m, 1);
@@ -208,6 +209,34 @@ describe('two-thread wasm gemm', () => {
     jsBackend.gemm(a, 0, a, 0, want, 0, m, m, m, false, true);
     mt.gemm(a, 0, a, 0, got, 0, m, m, m, false, true);
     expect(gemmError(a, 0, a, 0, got, want, 0, m, m, m, false, true)).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('GemmPool chunking', () => {
+  test('chunks cover every row once, in multiples of 4 rows, about two per thread', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 64 }), (m, threads) => {
+        const { chunks, rows } = GemmPool.plan(m, threads);
+        expect(rows % 4).toBe(0);
+        expect(chunks * rows).toBeGreaterThanOrEqual(m);
+        expect((chunks - 1) * rows).toBeLessThan(m);
+        expect(chunks).toBeLessThanOrEqual(32);
+      }),
+    );
+  });
+
+  test('a closed pool still computes every product (on the calling thread)', async () => {
+    const pool = GemmPool.create(2)!;
+    const be = createWasmBackend(loaded.exports!, pool);
+    await pool.close();
+    const [m, n, k] = [37, 21, 50];
+    const a = filled(m * k, 3);
+    const b = filled(k * n, 4);
+    const want = new Float32Array(m * n);
+    const got = new Float32Array(m * n);
+    jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, false, false);
+    be.gemm(a, 0, b, 0, got, 0, m, n, k, false, false);
+    expect(gemmError(a, 0, b, 0, got, want, 0, m, n, k, false, false)).toBeLessThanOrEqual(1e-5);
   });
 });
 

@@ -3,6 +3,7 @@
  * kernel through `kernels()`, so a faster backend (WASM SIMD) can replace any of them by
  * implementing {@link KernelBackend} and calling `setBackend`.
  */
+import * as os from 'os';
 import * as elementwise from './elementwise';
 import * as matmul from './matmul';
 import * as reduce from './reduce';
@@ -38,10 +39,21 @@ export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided
 
 const loaded = process.env.TAPEGRAD_BACKEND === 'js' ? null : loadWasm();
 
-// TAPEGRAD_THREADS = N ≥ 2 splits large float32 gemms across N threads (a persistent worker
-// pool on shared WASM memory). Off by default until measured to pay on the target machines.
+/**
+ * Threads for large float32 gemms: `TAPEGRAD_THREADS` (1 = no worker pool), by default the
+ * machine's core count. A persistent worker pool on shared WASM memory; see GemmPool.
+ */
+export function threadCount(env: string | undefined = process.env.TAPEGRAD_THREADS): number {
+  if (env === undefined || env === '') return os.availableParallelism?.() ?? os.cpus().length;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`TAPEGRAD_THREADS must be a whole number ≥ 1 (1 = single-threaded), got '${env}'`);
+  }
+  return n;
+}
+
 function threadPool(threads: number): GemmPool | null {
-  return Number.isInteger(threads) && threads >= 2 ? GemmPool.create(threads) : null;
+  return threads >= 2 ? GemmPool.create(threads) : null;
 }
 
 /**
@@ -50,8 +62,21 @@ function threadPool(threads: number): GemmPool | null {
  * when `TAPEGRAD_BACKEND=js`.
  */
 export const wasmBackend: KernelBackend | null = loaded?.exports
-  ? createWasmBackend(loaded.exports, threadPool(Number(process.env.TAPEGRAD_THREADS ?? 1)))
+  ? createWasmBackend(loaded.exports, threadPool(threadCount()))
   : null;
+
+/**
+ * A fresh WASM backend on `threads` threads (1 = no worker pool), or null when WASM is
+ * unavailable; for benchmarks and tests that compare thread counts in one process. Each call with
+ * threads ≥ 2 makes its own pool (workers start with its first large gemm).
+ *
+ * @example
+ * const one = makeWasmBackend(1); if (one) setBackend(one);
+ */
+export function makeWasmBackend(threads: number): KernelBackend | null {
+  const ex = loaded?.exports ?? loadWasm().exports;
+  return ex ? createWasmBackend(ex, threadPool(threads)) : null;
+}
 
 /** Why `wasmBackend` is null ('' when it loaded). */
 export const wasmUnavailableReason: string =
