@@ -5,13 +5,14 @@ import {
   broadcastShapes,
   broadcastTo,
   dot,
+  linear,
   matmul,
   matmulT,
   randn,
   tensor,
   transpose,
 } from '@tapegrad/core';
-import { arbMatmulShapes, arbTensor, gradcheck } from '@tapegrad/core/testing';
+import { arbMatmulShapes, arbTensor, gradcheck, gradgradcheck } from '@tapegrad/core/testing';
 
 const TOL = { rtol: 1e-6, atol: 1e-8 };
 const RUNS = { numRuns: 100 };
@@ -216,5 +217,66 @@ describe('matmul', () => {
   test('Infinity and NaN propagate through zeros, as IEEE (0 · ∞ = NaN)', () => {
     const y = matmul(tensor([[0, 1]]), tensor([[Infinity], [1]]));
     expect(Number.isNaN(y.item())).toBe(true);
+  });
+});
+
+describe('linear (fused x·wᵀ + b)', () => {
+  const arbLinear = fc
+    .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }))
+    .chain(([n, i, o]) =>
+      fc.tuple(arbTensor({ shape: [n, i] }), arbTensor({ shape: [o, i] }), arbTensor({ shape: [o] }), fc.boolean()),
+    );
+
+  test('equals matmulT(x, w, false, true) + b, and its gradients pass gradcheck', () => {
+    fc.assert(
+      fc.property(arbLinear, ([x, w, b, withBias]) => {
+        const want = withBias ? matmulT(x, w, false, true).add(b) : matmulT(x, w, false, true);
+        const got = linear(x, w, withBias ? b : null);
+        expect(got.shape).toEqual(want.shape);
+        const gd = got.data;
+        want.data.forEach((v, i) => expect(Math.abs(gd[i] - v)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(v))));
+        if (withBias) gradcheck((xx, ww, bb) => linear(xx, ww, bb), [x, w, b], TOL);
+        else gradcheck((xx, ww) => linear(xx, ww), [x, w], TOL);
+      }),
+      RUNS,
+    );
+  });
+
+  test('second derivatives pass gradgradcheck', () => {
+    fc.assert(
+      fc.property(arbLinear, ([x, w, b]) => {
+        gradgradcheck((xx, ww, bb) => linear(xx, ww, bb).tanh(), [x, w, b]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('computes no gradient for an input that does not require one (a first layer)', () => {
+    const x = tensor([[1, 2, 3]]);
+    const w = tensor(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const b = tensor([0.5, -0.5], { requiresGrad: true });
+    linear(x, w, b).sum().backward();
+    expect(x.grad).toBeNull();
+    expect(w.grad!.toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  test('errors name the op, the argument and the shapes', () => {
+    expect(() => linear(randn([2, 3]), randn([4, 5]))).toThrow(
+      'linear: x must be [N, in] and w [out, in] with the same in: x is [2,3], w is [4,5]',
+    );
+    expect(() => linear(randn([2, 3]), randn([4, 3]), randn([3]))).toThrow('linear: b must be [out] = [4]');
+    expect(() => linear(randn([2, 3]), randn([4, 3]).astype('float64'))).toThrow(
+      'linear: w is float64 but x is float32',
+    );
   });
 });

@@ -12,6 +12,7 @@ export { max, min } from './extremum';
 export { gather } from './gather';
 export { log } from './log';
 export { logSumExp } from './log-sum-exp';
+export { linear } from './linear';
 export { dot, matmul, matmulT } from './matmul';
 export { mul } from './mul';
 export { neg } from './neg';

@@ -1,4 +1,4 @@
-import { type DType, Rng, Tensor, ValueError, add, matmulT } from '@tapegrad/core';
+import { type DType, Rng, Tensor, ValueError, add, linear, matmulT } from '@tapegrad/core';
 import { type Initializer, uniform, zeros } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -20,8 +20,9 @@ export interface LinearOptions {
 /**
  * Fully connected layer y = x·Wᵀ + b — the book's Affine. The weight is stored `[out, in]`,
  * as PyTorch does, so state dicts and safetensors files map one-to-one onto `torch.nn.Linear`
- * and fan-in-based initialisers agree with PyTorch's; `matmulT` reads Wᵀ in place, so no
- * transpose is ever materialised (forward x·Wᵀ, backward gy·W and gyᵀ·x). The book's
+ * and fan-in-based initialisers agree with PyTorch's; the fused `linear` op reads Wᵀ in place,
+ * so no transpose is ever materialised (forward x·Wᵀ + b in one node, backward gy·W, gyᵀ·x and
+ * the column sums of gy, each only for inputs that need it). The book's
  * `[in, out]` layout is {@link MatMul}'s.
  *
  * @example
@@ -66,8 +67,14 @@ export class Linear extends Module {
       );
     }
     const x2 = x.ndim === 2 ? x : x.reshape([-1, last]);
-    let y = matmulT(x2, this.weight, false, true);
-    if (this.bias !== null) y = add(y, this.bias);
+    // One fused node (gemm + bias rows) when the dtypes agree; mixed dtypes take the composed
+    // path, which promotes as the ops do.
+    let y: Tensor;
+    if (x2.dtype === this.weight.dtype) y = linear(x2, this.weight, this.bias);
+    else {
+      y = matmulT(x2, this.weight, false, true);
+      if (this.bias !== null) y = add(y, this.bias);
+    }
     return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), this.outFeatures]);
   }
 
