@@ -1,37 +1,47 @@
 /**
- * tapegrad benchmark suite (`npm run bench [-- --quick]`): the same training work for tapegrad,
+ * tapegrad benchmark suite (`npm run bench [-- --quick]`): the same work for tapegrad,
  * TensorFlow.js (cpu and wasm backends) and a hand-written NumPy peer (python3 child process,
  * OPENBLAS_NUM_THREADS=1), side by side in one process run.
  *
- * - B: MNIST-shaped MLP 784-100-10 sigmoid, softmax cross-entropy, SGD lr 0.1, batch 100 on the
- *   60000×784 float32 training set — seconds per epoch. A run times a fixed number of steps
- *   (batches taken in a fixed shuffled order) and is scaled to the 600 steps of an epoch.
+ * - A: float32 matrix products (square 64…1024 and the MNIST-MLP products), GFLOP/s; tapegrad on
+ *   one thread and on the default thread count (TAPEGRAD_THREADS, else the core count).
+ * - B: MNIST-shaped MLP 784-100-10 (sigmoid, and ReLU), softmax cross-entropy, SGD lr 0.1,
+ *   batch 100 on the 60000×784 float32 training set — seconds per epoch (600 steps). tapegrad
+ *   and NumPy time whole epochs; the slower tfjs backends time fewer steps, scaled to 600.
  * - C: spiral 2-10-3 sigmoid, batch 30 — µs per step (3,000 steps a run).
- * - D: tapegrad only, RSS after 1,000 and after 100,000 steps of C.
- * Every figure: one warm-up run, then the median (and min/max) of ≥ 5 runs.
- * Prints a table and writes bench/results/<stamp>.json.
+ * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C.
+ * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs.
+ * Prints tables and writes bench/results/<stamp>.json.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { kernels, Rng, Tensor } from '@tapegrad/core';
+import { type KernelBackend, kernels, makeWasmBackend, Rng, setBackend, Tensor, threadCount } from '@tapegrad/core';
 import { loadMnist, spiral } from '@tapegrad/datasets';
-import { mlp, SGD, softmaxCrossEntropy } from '@tapegrad/nn';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { flops, GEMM_SHAPES, type GemmShape, tapegradGemm, tfGemm } from './sgemm';
+import { type Activation, batches, permutation, tapegradTrainer, tfTrainer } from './trainers';
 
 const quick = process.argv.includes('--quick');
 const RUNS = 5;
 const EPOCH_STEPS = 600;
-/** Steps timed per B run (scaled to 600); tfjs-cpu is ~100× slower, so it gets fewer. */
-const B_STEPS = quick ? 10 : 100;
-const B_STEPS_SLOW = quick ? 2 : 20;
+/** Steps timed per B run: whole epochs for tapegrad and NumPy; tfjs-wasm and tfjs-cpu fewer. */
+const B_STEPS = quick ? 60 : EPOCH_STEPS;
+const B_STEPS_WASM = quick ? 20 : 100;
+const B_STEPS_CPU = quick ? 2 : 20;
 const C_STEPS = quick ? 300 : 3000;
 const C_STEPS_SLOW = quick ? 100 : 3000;
 const D_STEPS = quick ? 10_000 : 100_000;
-const THREADS = Number(process.env.TAPEGRAD_THREADS ?? 1);
+/** A: samples per figure and the minimum time of a sample. */
+const A_SAMPLES = RUNS;
+const A_SAMPLE_MS = quick ? 5 : 30;
+/** A: the largest m·n·k tfjs-cpu is asked to run (its 1024³ takes seconds a call). */
+const A_CPU_MAX = quick ? 128 ** 3 : 512 ** 3;
+const THREADS = threadCount();
+const ACTIVATIONS: Activation[] = ['sigmoid', 'relu'];
 
 interface Stat {
   median: number;
@@ -46,7 +56,7 @@ function stat(xs: number[], steps: number): Stat {
   return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: xs, steps };
 }
 
-/** Runs `fn(steps)` once to warm up, then RUNS times; returns seconds per run. */
+/** Runs `fn(warm)` once, then `fn(steps)` RUNS times; returns seconds per run. */
 function timeRuns(fn: (steps: number) => void, steps: number, warm: number): number[] {
   fn(warm);
   const out: number[] = [];
@@ -58,76 +68,14 @@ function timeRuns(fn: (steps: number) => void, steps: number, warm: number): num
   return out;
 }
 
-function permutation(n: number, rng: Rng): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.random() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
+/** Runs `fn` with `backend` as tapegrad's kernel backend. */
+function withBackend<T>(backend: KernelBackend, fn: () => T): T {
+  const prev = setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    setBackend(prev);
   }
-  return p;
-}
-
-/** Index batches of `size` rows in the permutation's order. */
-function batches(perm: Int32Array, size: number): Int32Array[] {
-  const out: Int32Array[] = [];
-  for (let i = 0; i + size <= perm.length; i += size) out.push(perm.slice(i, i + size));
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// tapegrad, through the public API
-
-function tapegradTrainer(x: Tensor, labels: Tensor, sizes: number[], batchIdx: Int32Array[], lr: number) {
-  const net = mlp(sizes, { activation: 'sigmoid', rng: new Rng(0) });
-  const opt = new SGD(net.parameters(), { lr });
-  const idx = batchIdx.map((b) => new Tensor(b, [b.length]));
-  let pos = 0;
-  return (steps: number): void => {
-    for (let s = 0; s < steps; s++) {
-      const i = idx[pos++ % idx.length];
-      const loss = softmaxCrossEntropy(net.forward(x.take(i)), labels.take(i));
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-    }
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// TensorFlow.js: variables, tf.losses.softmaxCrossEntropy, tf.train.sgd(lr).minimize
-
-function tfTrainer(xData: Float32Array, labels: Int32Array, sizes: number[], batchIdx: Int32Array[], lr: number) {
-  const [d, h, c] = sizes;
-  const n = labels.length;
-  const x = tf.tensor2d(xData, [n, d]);
-  const t = tf.oneHot(tf.tensor1d(labels, 'int32'), c).toFloat();
-  const u = (fanIn: number, shape: number[]) =>
-    tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
-  const vars = [u(d, [d, h]), u(d, [h]), u(h, [h, c]), u(h, [c])];
-  const [w1, b1, w2, b2] = vars;
-  const idx = batchIdx.map((b) => tf.tensor1d(b, 'int32'));
-  const opt = tf.train.sgd(lr);
-  let pos = 0;
-  const run = (steps: number): void => {
-    for (let s = 0; s < steps; s++) {
-      const i = idx[pos++ % idx.length];
-      tf.tidy(() => {
-        const xb = tf.gather(x, i);
-        const tb = tf.gather(t, i);
-        opt.minimize(
-          () => tf.losses.softmaxCrossEntropy(tb, tf.add(tf.matMul(tf.sigmoid(tf.add(tf.matMul(xb, w1), b1)), w2), b2)),
-          false,
-          vars,
-        );
-      });
-    }
-    w1.dataSync(); // make sure the work is done
-  };
-  const dispose = (): void => {
-    tf.dispose([x, t, ...vars, ...idx]);
-    opt.dispose();
-  };
-  return { run, dispose };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,7 +83,8 @@ function tfTrainer(xData: Float32Array, labels: Int32Array, sizes: number[], bat
 
 interface NumpyResult {
   numpy: string;
-  B: number[];
+  A: number[][];
+  B: Record<Activation, number[]>;
   C: number[];
 }
 
@@ -145,7 +94,7 @@ function runNumpy(cfg: unknown): NumpyResult | string {
       input: JSON.stringify(cfg),
       env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
       encoding: 'utf8',
-      maxBuffer: 1 << 20,
+      maxBuffer: 1 << 24,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return JSON.parse(stdout) as NumpyResult;
@@ -165,13 +114,33 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+/** Figure D in a child process (see bench/memory.ts). */
+function runMemory(steps: number): Record<string, number> | string {
+  try {
+    const stdout = execFileSync(
+      process.execPath,
+      ['-r', 'ts-node/register', path.join(__dirname, 'memory.ts'), String(steps)],
+      {
+        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, number>;
+  } catch (e) {
+    return `D failed: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const cores = os.cpus().length;
   const log = (s: string): void => console.log(s);
+  const one = makeWasmBackend(1);
+  const tgN = kernels();
   log(
     `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
-      `tapegrad kernels ${kernels().name}, TAPEGRAD_THREADS=${THREADS}`,
+      `tapegrad kernels ${tgN.name} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})`,
   );
 
   // Data
@@ -189,17 +158,31 @@ async function main(): Promise<void> {
   const sl = new Tensor(slData, [slData.length]);
   const cIdx = batches(permutation(slData.length, new Rng(2)), 30);
 
+  /** A: seconds per call, by implementation, one entry per shape (null = not run). */
+  const A: Record<string, (Stat | null)[]> = {};
   const B: Record<string, Stat> = {};
   const C: Record<string, Stat> = {};
   const perEpoch = (xs: number[], steps: number): number[] => xs.map((s) => (s / steps) * EPOCH_STEPS);
   const perStepUs = (xs: number[], steps: number): number[] => xs.map((s) => (s / steps) * 1e6);
+  const tg1 = 'tapegrad×1';
+  const tgn = `tapegrad×${THREADS}`;
+  const tgImpls = one && THREADS > 1 ? [tgn, tg1] : [tgn];
 
   // tapegrad
-  log('running tapegrad B, C…');
-  const tgB = tapegradTrainer(mx, mlabels, [784, 100, 10], bIdx, 0.1);
-  B.tapegrad = stat(perEpoch(timeRuns(tgB, B_STEPS, B_STEPS), B_STEPS), B_STEPS);
+  log('running tapegrad A, B, C…');
+  A[tgn] = GEMM_SHAPES.map((s) => stat(tapegradGemm(tgN, s, A_SAMPLES, A_SAMPLE_MS), 1));
+  if (one && THREADS > 1) A[tg1] = GEMM_SHAPES.map((s) => stat(tapegradGemm(one, s, A_SAMPLES, A_SAMPLE_MS), 1));
+  for (const act of ACTIVATIONS) {
+    for (const impl of tgImpls) {
+      const run = (): Stat => {
+        const b = tapegradTrainer(mx, mlabels, [784, 100, 10], bIdx, 0.1, act);
+        return stat(perEpoch(timeRuns(b, B_STEPS, B_STEPS), B_STEPS), B_STEPS);
+      };
+      B[`${impl} ${act}`] = impl === tg1 && one ? withBackend(one, run) : run();
+    }
+  }
   const tgC = tapegradTrainer(sx, sl, [2, 10, 3], cIdx, 1);
-  C.tapegrad = stat(perStepUs(timeRuns(tgC, C_STEPS, C_STEPS), C_STEPS), C_STEPS);
+  C[tgn] = stat(perStepUs(timeRuns(tgC, C_STEPS, C_STEPS), C_STEPS), C_STEPS);
 
   // TensorFlow.js
   setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
@@ -210,13 +193,19 @@ async function main(): Promise<void> {
       await tf.setBackend(backend);
       await tf.ready();
       tfThreads[name] = backend === 'wasm' ? getThreadsCount() : 1;
-      const bSteps = backend === 'cpu' ? B_STEPS_SLOW : B_STEPS;
-      const cSteps = backend === 'cpu' ? C_STEPS_SLOW : C_STEPS;
-      log(`running ${name} B, C…`);
-      const b = tfTrainer(mxData, mlData, [784, 100, 10], bIdx, 0.1);
-      B[name] = stat(perEpoch(timeRuns(b.run, bSteps, Math.max(2, bSteps >> 1)), bSteps), bSteps);
-      b.dispose();
-      const c = tfTrainer(sxData, slData, [2, 10, 3], cIdx, 1);
+      const cpu = backend === 'cpu';
+      log(`running ${name} A, B, C…`);
+      A[name] = GEMM_SHAPES.map((s) =>
+        cpu && s.m * s.n * s.k > A_CPU_MAX ? null : stat(tfGemm(tf, s, A_SAMPLES, cpu ? 1 : A_SAMPLE_MS), 1),
+      );
+      const bSteps = cpu ? B_STEPS_CPU : B_STEPS_WASM;
+      for (const act of ACTIVATIONS) {
+        const b = tfTrainer(tf, mxData, mlData, [784, 100, 10], bIdx, 0.1, act);
+        B[`${name} ${act}`] = stat(perEpoch(timeRuns(b.run, bSteps, Math.max(2, bSteps >> 1)), bSteps), bSteps);
+        b.dispose();
+      }
+      const cSteps = cpu ? C_STEPS_SLOW : C_STEPS;
+      const c = tfTrainer(tf, sxData, slData, [2, 10, 3], cIdx, 1);
       C[name] = stat(perStepUs(timeRuns(c.run, cSteps, cSteps), cSteps), cSteps);
       c.dispose();
     } catch (e) {
@@ -225,14 +214,29 @@ async function main(): Promise<void> {
   }
 
   // NumPy
-  log('running NumPy B, C…');
+  log('running NumPy A, B, C…');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-bench-'));
   const xPath = path.join(tmp, 'x.f32');
   const labelsPath = path.join(tmp, 'labels.i32');
   fs.writeFileSync(xPath, new Uint8Array(mxData.buffer, mxData.byteOffset, mxData.byteLength));
   fs.writeFileSync(labelsPath, new Uint8Array(mlData.buffer, mlData.byteOffset, mlData.byteLength));
   const np = runNumpy({
-    B: { xPath, labelsPath, n, d, perm: bIdx.flatMap((b) => Array.from(b)), steps: B_STEPS, warm: B_STEPS, runs: RUNS },
+    A: {
+      shapes: GEMM_SHAPES.map((s) => [s.m, s.n, s.k, s.transA, s.transB]),
+      samples: A_SAMPLES,
+      sampleMs: A_SAMPLE_MS,
+    },
+    B: {
+      xPath,
+      labelsPath,
+      n,
+      d,
+      perm: bIdx.flatMap((b) => Array.from(b)),
+      activations: ACTIVATIONS,
+      steps: B_STEPS,
+      warm: B_STEPS,
+      runs: RUNS,
+    },
     C: {
       x: Array.from(sxData),
       labels: Array.from(slData),
@@ -246,60 +250,78 @@ async function main(): Promise<void> {
   let note = '';
   if (typeof np === 'string') note = np;
   else {
-    B.numpy = stat(perEpoch(np.B, B_STEPS), B_STEPS);
+    A.numpy = np.A.map((xs) => stat(xs, 1));
+    for (const act of ACTIVATIONS) B[`numpy ${act}`] = stat(perEpoch(np.B[act], B_STEPS), B_STEPS);
     C.numpy = stat(perStepUs(np.C, C_STEPS), C_STEPS);
   }
 
-  // D: memory of C over many steps (tapegrad only)
-  log(`running tapegrad D (${D_STEPS} steps of C)…`);
-  const tgD = tapegradTrainer(sx, sl, [2, 10, 3], cIdx, 1);
-  tgD(1000);
-  const rss1k = process.memoryUsage().rss;
-  tgD(D_STEPS - 1000);
-  const rssEnd = process.memoryUsage().rss;
-  const D = {
-    stepsFirst: 1000,
-    stepsEnd: D_STEPS,
-    rssFirstMB: rss1k / 2 ** 20,
-    rssEndMB: rssEnd / 2 ** 20,
-    ratio: rssEnd / rss1k,
-  };
+  // D: memory of C over many steps, tapegrad only, in a fresh process
+  log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
+  const D = runMemory(D_STEPS);
 
   // Report
   const peers = ['tfjs-wasm', 'tfjs-cpu', 'numpy'];
+  const gf = (s: GemmShape, st: Stat | null | undefined): number => (st ? flops(s) / st.median / 1e9 : NaN);
+  const num = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+  log('');
+  log(
+    `A: GFLOP/s (median of ${A_SAMPLES} samples); ratio columns are tapegrad's GFLOP/s ÷ the other's (> 1: tapegrad faster)`,
+  );
+  const aImpls = [...tgImpls, ...peers];
+  const aHead = ['shape', ...aImpls, `${tg1}/numpy`, `${tgn}/numpy`, `${tgn}/${tg1}`, `${tgn}/tfjs-wasm`];
+  const aRows = GEMM_SHAPES.map((s, i) => {
+    const g = Object.fromEntries(aImpls.map((impl) => [impl, gf(s, A[impl]?.[i])]));
+    const g1 = g[tg1] ?? g[tgn];
+    return [
+      s.label,
+      ...aImpls.map((impl) => num(g[impl], 1)),
+      num(g1 / g.numpy, 2),
+      num(g[tgn] / g.numpy, 2),
+      num(g[tgn] / g1, 2),
+      num(g[tgn] / g['tfjs-wasm'], 2),
+    ];
+  });
+  log(table(aHead, aRows));
+  const timeOf = (label: string): number | undefined =>
+    A[tg1 in A ? tg1 : tgn][GEMM_SHAPES.findIndex((s) => s.label.startsWith(label))]?.median;
+  const base = timeOf('X@W1');
+  const transposed = ['Xᵀ@dH', 'dH@W1ᵀ'].map((l) => [l, (timeOf(l) ?? NaN) / (base ?? NaN)] as const);
+  log(
+    `A: transposed MLP products on one thread, time ÷ X@W1's: ${transposed.map(([l, r]) => `${l} ${num(r, 2)}`).join(', ')}`,
+  );
+
   const fmt = (s: Stat | undefined, digits: number): string =>
     s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]` : 'skipped';
   const ratio = (a: Stat | undefined, b: Stat | undefined): string => (a && b ? (a.median / b.median).toFixed(3) : '—');
-  const head = ['figure', 'tapegrad', ...peers, ...peers.map((p) => `tg/${p}`)];
+  log('');
+  log('B: s/epoch, C: µs/step — median [min–max]; tg/peer is the time ratio (< 1: tapegrad faster; 0.1 = 10× faster)');
+  const bcImpls = [...tgImpls, ...peers];
+  const head = ['figure', ...bcImpls, ...peers.map((p) => `${tgn}/${p}`)];
   const rows = [
+    ...ACTIVATIONS.map((act) => [
+      `B ${act}`,
+      ...bcImpls.map((impl) => fmt(B[`${impl} ${act}`], 3)),
+      ...peers.map((p) => ratio(B[`${tgn} ${act}`], B[`${p} ${act}`])),
+    ]),
     [
-      'B s/epoch (median [min–max])',
-      fmt(B.tapegrad, 3),
-      ...peers.map((p) => fmt(B[p], 3)),
-      ...peers.map((p) => ratio(B.tapegrad, B[p])),
-    ],
-    [
-      'C µs/step (median [min–max])',
-      fmt(C.tapegrad, 1),
-      ...peers.map((p) => fmt(C[p], 1)),
-      ...peers.map((p) => ratio(C.tapegrad, C[p])),
+      'C sigmoid',
+      ...bcImpls.map((impl) => (impl === tg1 ? '—' : fmt(C[impl], 1))),
+      ...peers.map((p) => ratio(C[tgn], C[p])),
     ],
   ];
-  log('');
   log(table(head, rows));
-  log('(tg/peer < 1: tapegrad faster; e.g. 0.1 = 10× faster)');
   log(
-    `B: ${B_STEPS} steps timed per run (tfjs-cpu ${B_STEPS_SLOW}), scaled to ${EPOCH_STEPS} steps = one epoch; C: ${C_STEPS} steps per run (tfjs-cpu ${C_STEPS_SLOW}); ` +
-      `1 warm-up + ${RUNS} runs each.`,
+    `B: tapegrad and NumPy time ${B_STEPS}-step runs${B_STEPS === EPOCH_STEPS ? ' (whole epochs)' : ''}, tfjs-wasm ${B_STEPS_WASM}, tfjs-cpu ${B_STEPS_CPU}, ` +
+      `scaled to ${EPOCH_STEPS} steps; C: ${C_STEPS} steps per run (tfjs-cpu ${C_STEPS_SLOW}); 1 warm-up + ${RUNS} runs each.`,
   );
+  if (typeof D === 'string') log(D);
+  else {
+    log(
+      `D: tapegrad RSS after ${D.stepsFirst} steps of C ${D.rssFirstMB.toFixed(1)} MB, after ${D.stepsEnd} ${D.rssEndMB.toFixed(1)} MB, ratio ${D.ratio.toFixed(3)} (child process)`,
+    );
+  }
   log(
-    `D: tapegrad RSS after ${D.stepsFirst} steps of C ${D.rssFirstMB.toFixed(1)} MB, after ${D.stepsEnd} ${D.rssEndMB.toFixed(1)} MB, ratio ${D.ratio.toFixed(3)}`,
-  );
-  log(
-    `threads: tapegrad ${THREADS} (TAPEGRAD_THREADS), tfjs-wasm ${tfThreads['tfjs-wasm'] ?? '—'}, tfjs-cpu 1, NumPy 1 (OPENBLAS_NUM_THREADS=1); ${cores} cores`,
-  );
-  log(
-    'A (SGEMM GFLOP/s): not in this suite; run `npx ts-node --transpile-only packages/core/bench/gemm.ts [--threads 2]`.',
+    `threads: tapegrad ${THREADS} (${tg1}: 1), tfjs-wasm ${tfThreads['tfjs-wasm'] ?? '—'}, tfjs-cpu 1, NumPy 1 (OPENBLAS_NUM_THREADS=1); ${cores} cores`,
   );
   if (note) log(note);
 
@@ -307,8 +329,10 @@ async function main(): Promise<void> {
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${stamp}.json`);
-  const ratios = (fig: Record<string, Stat>): Record<string, number | null> =>
-    Object.fromEntries(peers.map((p) => [p, fig.tapegrad && fig[p] ? fig.tapegrad.median / fig[p].median : null]));
+  const ratios = (fig: Record<string, Stat>, key: (impl: string) => string): Record<string, number | null> =>
+    Object.fromEntries(
+      peers.map((p) => [p, fig[key(tgn)] && fig[key(p)] ? fig[key(tgn)].median / fig[key(p)].median : null]),
+    );
   fs.writeFileSync(
     file,
     JSON.stringify(
@@ -317,11 +341,25 @@ async function main(): Promise<void> {
         quick,
         machine: { cores, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}` },
         threads: { tapegrad: THREADS, ...tfThreads, 'tfjs-cpu': 1, numpy: 1 },
-        tapegradKernels: kernels().name,
+        tapegradKernels: tgN.name,
         numpy: typeof np === 'string' ? null : np.numpy,
-        notes: [note, 'A (SGEMM) not included: see packages/core/bench/gemm.ts'].filter(Boolean),
-        B: { unit: 's/epoch (600 steps, scaled from the timed steps)', ...B, ratios: ratios(B) },
-        C: { unit: 'µs/step', ...C, ratios: ratios(C) },
+        notes: [note].filter(Boolean),
+        A: {
+          unit: 's/call; gflops = 2mnk / s',
+          shapes: GEMM_SHAPES,
+          ...Object.fromEntries(
+            Object.entries(A).map(([impl, stats]) => [
+              impl,
+              stats.map((s, i) => (s ? { ...s, gflops: gf(GEMM_SHAPES[i], s) } : null)),
+            ]),
+          ),
+        },
+        B: {
+          unit: `s/epoch (${EPOCH_STEPS} steps)`,
+          ...B,
+          ratios: Object.fromEntries(ACTIVATIONS.map((act) => [act, ratios(B, (impl) => `${impl} ${act}`)])),
+        },
+        C: { unit: 'µs/step', ...C, ratios: ratios(C, (impl) => impl) },
         D,
         seconds: (Date.now() - t0) / 1000,
       },
