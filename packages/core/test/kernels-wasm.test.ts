@@ -225,6 +225,42 @@ describe('GemmPool chunking', () => {
     );
   });
 
+  test('chunks a late worker still holds are recomputed, and its memory is left alone until it is done', async () => {
+    // patience 0: the caller never waits for a worker's chunk, so most products take the
+    // recompute-into-spare path while the worker is still writing.
+    const pool = GemmPool.create(2, { patience: 0 })!;
+    const be = createWasmBackend(loaded.exports!, pool);
+    for (let i = 0; i < 1000 && !pool.ready(); i++) await new Promise((r) => setTimeout(r, 10));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 120 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (m, n, k, tA, tB, seed) => {
+          const a = filled(m * k, seed);
+          const b = filled(k * n, seed + 1);
+          const want = new Float32Array(m * n);
+          const got = new Float32Array(m * n);
+          jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, tA, tB);
+          be.gemm(a, 0, b, 0, got, 0, m, n, k, tA, tB);
+          // Elementwise work right after, in the memory the late worker may still be using.
+          const x = filled(m * n, seed + 2);
+          const y = new Float32Array(m * n);
+          be.unary('neg', x, y);
+          expect(y).toEqual(x.map((v) => -v));
+          expect(gemmError(a, 0, b, 0, got, want, 0, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(pool.workerChunks()).toBeGreaterThan(0);
+    expect(pool.recomputedChunks()).toBeGreaterThan(0);
+    await pool.close();
+  });
+
   test('a closed pool still computes every product (on the calling thread)', async () => {
     const pool = GemmPool.create(2)!;
     const be = createWasmBackend(loaded.exports!, pool);

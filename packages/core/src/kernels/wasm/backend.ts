@@ -73,6 +73,8 @@ function head(x: TypedArray, n: number): TypedArray {
 export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null): KernelBackend {
   if (pool) ex = pool.exports;
   const arena = new Arena(ex);
+  // With a pool, memory a late worker may still write stays out of reach (see GemmPool.sgemm).
+  const reset = pool ? () => arena.reset(pool.reservedEnd()) : () => arena.reset();
 
   function gemm(
     a: TypedArray,
@@ -94,20 +96,31 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
       matmul.gemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
       return;
     }
-    arena.reset();
+    reset();
     const pa = arena.alloc(m * k);
     const pb = arena.alloc(k * n);
     const pc = arena.alloc(m * n);
-    const split = pool !== null && m * n * k >= thresholds.threaded && m >= 8;
+    const split = pool !== null && m * n * k >= thresholds.threaded && m >= 8 && pool.useful();
     const scratch = (ex.gemmScratchBytes(m, n, k) + 63) & ~63;
     const ps = arena.allocBytes(split ? scratch * pool.threads : scratch);
+    const spare = split ? arena.alloc(m * n) : 0;
     arena.commit();
     const f = arena.f32;
     f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
     f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
-    if (split) pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch);
-    else ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+    if (!split) {
+      ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+      c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+      return;
+    }
+    const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare);
     c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+    // Rows a late worker still owns were computed into `spare`.
+    for (let r = 0; r < patched.length; r += 2) {
+      const from = patched[r] * n;
+      const to = patched[r + 1] * n;
+      c.set(f.subarray((spare >> 2) + from, (spare >> 2) + to), cOff + from);
+    }
   }
 
   function binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void {
@@ -121,7 +134,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
       elementwise.binary(kind, a, b, out);
       return;
     }
-    arena.reset();
+    reset();
     const pa = arena.alloc(n);
     const pb = arena.alloc(n);
     const po = arena.alloc(n);
@@ -143,7 +156,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
       elementwise.binaryScalar(kind, a, s, out);
       return;
     }
-    arena.reset();
+    reset();
     const pa = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();
@@ -164,7 +177,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
       elementwise.unary(kind, a, out);
       return;
     }
-    arena.reset();
+    reset();
     const pa = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();

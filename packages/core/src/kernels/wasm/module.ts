@@ -105,9 +105,9 @@ export class Arena {
     this.f32 = new Float32Array(ex.memory.buffer);
   }
 
-  /** Frees everything allocated since the last reset. */
-  reset(): void {
-    this.top = this.base;
+  /** Frees everything allocated since the last reset; allocation restarts at or above `floor`. */
+  reset(floor = 0): void {
+    this.top = floor > this.base ? (floor + 63) & ~63 : this.base;
   }
 
   /** Reserves `floats` float32 slots (padded to whole v128 lanes, 64-byte aligned); a byte address. */

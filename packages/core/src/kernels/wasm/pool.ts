@@ -19,12 +19,13 @@ interface WasmApi {
 //  SEQ      job number; workers wait on it (-1 = exit)
 //  CLAIM    (job number mod 2^23)·256 + next unclaimed chunk; a chunk is taken by compare-exchange
 //           of this word, so a late worker can never take a chunk of a finished job
-//  FINISHED chunks of the current job computed; the caller waits for it to reach CHUNKS
+//  FINISHED chunks computed by workers, ever (only a wake-up signal for the caller)
 //  CHUNKS, ROWS  the job's chunk count and rows per chunk (a multiple of the micro-kernel's 4)
 //  ARGS..   the sgemmRows arguments (a, b, c, m, n, k, transA, transB, scratch, scratch stride)
 //  READY    workers started
 //  BY_WORKERS  chunks computed by workers so far (for tests and benchmarks)
-//  DONE..   one flag per chunk (job number once computed), for recovery from a dead worker
+//  DONE..   per chunk: the job number once computed
+//  BUSY..   per worker: the job number while it computes a chunk of it, else 0
 const SEQ = 0;
 const CLAIM = 1;
 const FINISHED = 2;
@@ -35,19 +36,28 @@ const READY = 15;
 const BY_WORKERS = 16;
 const DONE = 17;
 const MAX_CHUNKS = 32;
-const SLOTS = DONE + MAX_CHUNKS;
+/** The chunk index a finished job's CLAIM word shows (≥ MAX_CHUNKS). */
+const CLOSED = 255;
+const BUSY = DONE + MAX_CHUNKS;
+const MAX_WORKERS = 63;
+const SLOTS = BUSY + MAX_WORKERS;
 // Chunks: about this many per thread, so a thread that is late (descheduled, still waking) costs
 // little: the others take its chunks. Each chunk packs its own B panel, so not many more.
 const CHUNKS_PER_THREAD = 2;
-// A job not finished after this long is presumed stuck on a dead worker: the caller computes
-// the chunks not yet done (same values into the same rows, so a late worker is harmless) and
-// stops using the pool.
+// When the caller has run out of chunks it waits for the workers' chunks at most this many times
+// a chunk's expected duration; then it computes them itself (into a spare buffer: the late worker
+// is still accumulating into its rows) and leaves the late worker's memory alone until it is done.
+const PATIENCE = 2;
+// A worker still busy with an abandoned chunk after this long is presumed dead: the pool stops
+// using workers.
 const STALL_MS = 2000;
-// How long an idle worker spins before it sleeps, and how long the caller spins before it sleeps
-// while it waits: on a virtual machine a sleeping thread takes 0.1–0.3 ms to wake, as long as an
-// MLP-sized gemm, and training issues gemms every few hundred microseconds.
+// After this many more late jobs than on-time ones, the next BACKOFF_CALLS large gemms run on the
+// calling thread only, then splitting is tried again.
+const BACKOFF_STRIKES = 4;
+const BACKOFF_CALLS = 200;
+// How long an idle worker spins before it sleeps: on a virtual machine a sleeping thread takes
+// 0.1–0.3 ms to wake, as long as an MLP-sized gemm, and training issues gemms back to back.
 const SPIN_MS = 2;
-const CALLER_SPIN_MS = 0.5;
 
 // Runs in each worker: instantiate the same module over the same shared memory, then serve jobs.
 const WORKER_SOURCE = `
@@ -69,21 +79,40 @@ for (;;) {
   if (seen < 0) break;
   const tag = (seen & 0x7fffff) * 256;
   for (;;) {
+    // Busy before claiming, so the caller never sees a claimed chunk with nobody busy on it.
+    Atomics.store(s, ${BUSY} + id, seen);
     const v = Atomics.load(s, ${CLAIM});
     const j = v - tag;
-    if (j < 0 || j >= 256 || j >= s[${CHUNKS}]) break;
+    if (j < 0 || j >= ${MAX_CHUNKS} || j >= s[${CHUNKS}]) break;
+    // Read the job before claiming: once claimed, the caller may give up on this chunk and
+    // start the next job, rewriting these slots.
+    const a = s[${ARGS}], b = s[${ARGS} + 1], c = s[${ARGS} + 2], m = s[${ARGS} + 3], n = s[${ARGS} + 4];
+    const k = s[${ARGS} + 5], ta = s[${ARGS} + 6], tb = s[${ARGS} + 7];
+    const scratch = s[${ARGS} + 8] + s[${ARGS} + 9] * (id + 1), rows = s[${ROWS}];
     if (Atomics.compareExchange(s, ${CLAIM}, v, v + 1) !== v) continue;
-    const m = s[${ARGS} + 3];
-    const i0 = j * s[${ROWS}];
-    const i1 = Math.min(m, i0 + s[${ROWS}]);
-    ex.sgemmRows(s[${ARGS}], s[${ARGS} + 1], s[${ARGS} + 2], m, s[${ARGS} + 4], s[${ARGS} + 5], s[${ARGS} + 6], s[${ARGS} + 7],
-      s[${ARGS} + 8] + s[${ARGS} + 9] * (id + 1), i0, i1);
+    ex.sgemmRows(a, b, c, m, n, k, ta, tb, scratch, j * rows, Math.min(m, (j + 1) * rows));
     Atomics.store(s, ${DONE} + j, seen);
     Atomics.add(s, ${BY_WORKERS}, 1);
-    if (Atomics.add(s, ${FINISHED}, 1) + 1 === s[${CHUNKS}]) Atomics.notify(s, ${FINISHED});
+    Atomics.add(s, ${FINISHED}, 1);
+    Atomics.notify(s, ${FINISHED});
   }
+  Atomics.store(s, ${BUSY} + id, 0);
 }
 `;
+
+/** Options of {@link GemmPool.create}. */
+export interface PoolOptions {
+  /** The shared-memory module (default dist/wasm/kernels-mt.wasm). */
+  file?: string;
+  /**
+   * How many chunk-durations the caller waits for a worker's chunk before computing it itself
+   * (default 2; 0 makes every late chunk a recomputation — tests use it to exercise that path).
+   */
+  patience?: number;
+}
+
+/** Row ranges [i0, i1, …] the caller computed into the spare buffer instead of C (see sgemm). */
+const NONE: readonly number[] = Object.freeze([]);
 
 /**
  * A persistent pool of `worker_threads` sharing one WASM memory with the main thread. A gemm is
@@ -100,6 +129,14 @@ export class GemmPool {
   private readonly ctl: Int32Array;
   private dead = false;
   private seq = 0;
+  /** An abandoned job a worker may still be writing into: its number, memory end, and when. */
+  private abandoned = 0;
+  private recomputed = 0;
+  /** Recent jobs with a late worker, and how many gemms to keep to one thread (see useful). */
+  private strikes = 0;
+  private backoff = 0;
+  private abandonedEnd = 0;
+  private abandonedAt = 0;
 
   private constructor(
     /** Exports of the shared-memory module instance on the main thread. */
@@ -108,6 +145,7 @@ export class GemmPool {
     private readonly module: object,
     private readonly memory: SharedMemory,
     ctlBase: number,
+    private readonly patience: number,
   ) {
     this.ctl = new Int32Array(memory.buffer, ctlBase, SLOTS);
   }
@@ -135,13 +173,12 @@ export class GemmPool {
    * @example
    * GemmPool.create(2)?.threads; // 2
    */
-  static create(
-    threads: number,
-    file = path.resolve(__dirname, '../../../dist/wasm/kernels-mt.wasm'),
-  ): GemmPool | null {
+  static create(threads: number, options: PoolOptions = {}): GemmPool | null {
+    const { file = path.resolve(__dirname, '../../../dist/wasm/kernels-mt.wasm'), patience = PATIENCE } = options;
     try {
       const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
       if (wasm === undefined || !fs.existsSync(file) || threads < 2) return null;
+      threads = Math.min(threads, MAX_WORKERS + 1);
       const module = new wasm.Module(fs.readFileSync(file));
       const memory = new wasm.Memory({ initial: 32, maximum: 32768, shared: true });
       const inst = new wasm.Instance(module, { env: { memory, abort: () => undefined } });
@@ -152,7 +189,7 @@ export class GemmPool {
       const ctlBytes = SLOTS * 4;
       const heapBase = (ctlBase + ctlBytes + 63) & ~63;
       const shared: WasmExports = { ...ex, memory, heapBase: () => heapBase };
-      return new GemmPool(shared, threads, module, memory, ctlBase);
+      return new GemmPool(shared, threads, module, memory, ctlBase, patience);
     } catch {
       return null;
     }
@@ -161,7 +198,10 @@ export class GemmPool {
   /**
    * C = op(A)·op(B) for operands already in the shared memory (byte addresses as for `sgemm`);
    * `scratch` holds one gemmScratchBytes(m, n, k) region per thread (the caller's first),
-   * `scratchStride` bytes apart.
+   * `scratchStride` bytes apart, and `spare` m·n floats. Returns row ranges `[i0, i1, …]` that
+   * were computed into `spare` instead of `c` (a late worker still owns those rows of `c`); the
+   * caller takes them from there. Memory below `scratch + threads·scratchStride` must then stay
+   * untouched until {@link GemmPool.reservedEnd} says it is free.
    */
   sgemm(
     a: number,
@@ -174,16 +214,17 @@ export class GemmPool {
     transB: number,
     scratch: number,
     scratchStride: number,
-  ): void {
+    spare: number,
+  ): readonly number[] {
     const ex = this.exports;
     if (this.workers.length === 0) this.start();
     if (this.dead || Atomics.load(this.ctl, READY) < this.threads - 1) {
       ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, 0, m);
-      return;
+      return NONE;
     }
     const { chunks, rows } = GemmPool.plan(m, this.threads);
     const s = this.ctl;
-    const seq = (this.seq = (this.seq + 1) & 0x3fffffff);
+    const seq = (this.seq = (this.seq % 0x3fffffff) + 1);
     const tag = (seq & 0x7fffff) * 256;
     s[ARGS] = a;
     s[ARGS + 1] = b;
@@ -197,11 +238,12 @@ export class GemmPool {
     s[ARGS + 9] = scratchStride;
     s[CHUNKS] = chunks;
     s[ROWS] = rows;
-    Atomics.store(s, FINISHED, 0);
     Atomics.store(s, CLAIM, tag);
     Atomics.store(s, SEQ, seq);
     Atomics.notify(s, SEQ);
-    // Take chunks like a worker does (the caller's own scratch is the first region).
+    // Take chunks like a worker does (the caller's scratch is the first region).
+    const t0 = performance.now();
+    let own = 0;
     for (;;) {
       const v = Atomics.load(s, CLAIM);
       const j = v - tag;
@@ -209,25 +251,74 @@ export class GemmPool {
       if (Atomics.compareExchange(s, CLAIM, v, v + 1) !== v) continue;
       ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, j * rows, Math.min(m, (j + 1) * rows));
       s[DONE + j] = seq;
-      Atomics.add(s, FINISHED, 1);
+      own++;
     }
-    // Wait for the chunks workers took: spin, then sleep in 1 ms slices.
-    const t0 = performance.now();
+    // Wait for the workers' chunks, at most PATIENCE times a chunk's expected duration (the
+    // caller's own, or at a conservative 10 GFLOP/s when the workers took every chunk).
+    const chunkMs = own > 0 ? (performance.now() - t0) / own : (rows * n * k) / 5e6;
+    const deadline = performance.now() + this.patience * chunkMs + (this.patience > 0 ? 0.05 : 0);
+    let left = chunks;
     for (let i = 1; ; i++) {
       const f = Atomics.load(s, FINISHED);
-      if (f === chunks) return;
-      if ((i & 255) !== 0) continue;
-      const waited = performance.now() - t0;
-      if (waited < CALLER_SPIN_MS) continue;
-      Atomics.wait(s, FINISHED, f, 1);
-      if (waited > STALL_MS) break;
+      left = 0;
+      for (let j = 0; j < chunks; j++) if (Atomics.load(s, DONE + j) !== seq) left++;
+      if (left === 0 || (((i & 63) === 0 || this.patience === 0) && performance.now() >= deadline)) break;
+      if (chunkMs > 1 && (i & 63) === 0) Atomics.wait(s, FINISHED, f, 0.2);
     }
-    this.dead = true;
+    // Close the job before the next one rewrites CHUNKS and ARGS: a worker reading CLAIM from
+    // now on sees chunk index CLOSED, past any job's last chunk.
+    Atomics.store(s, CLAIM, tag + CLOSED);
+    if (left === 0) {
+      if (this.strikes > 0) this.strikes--;
+      return NONE;
+    }
+    // Abandon: compute the missing chunks into `spare`, and fence the job's memory off.
+    const patched: number[] = [];
     for (let j = 0; j < chunks; j++) {
-      if (Atomics.load(s, DONE + j) !== seq) {
-        ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, j * rows, Math.min(m, (j + 1) * rows));
-      }
+      if (Atomics.load(s, DONE + j) === seq) continue;
+      const i0 = j * rows;
+      const i1 = Math.min(m, i0 + rows);
+      ex.sgemmRows(a, b, spare, m, n, k, transA, transB, scratch, i0, i1);
+      patched.push(i0, i1);
+      this.recomputed++;
     }
+    if (++this.strikes >= BACKOFF_STRIKES) {
+      this.strikes = 0;
+      this.backoff = BACKOFF_CALLS;
+    }
+    this.abandoned = seq;
+    this.abandonedEnd = Math.max(this.abandonedEnd, scratch + this.threads * scratchStride);
+    this.abandonedAt = performance.now();
+    return patched;
+  }
+
+  /**
+   * The end of memory a late worker may still be using (0 when none): allocators must start
+   * above it. Frees it once no worker is busy with the abandoned job; a worker stuck for
+   * STALL_MS is presumed dead and the pool stops using workers.
+   */
+  reservedEnd(): number {
+    if (this.abandoned === 0) return 0;
+    let busy = false;
+    for (let w = 0; w < this.threads - 1; w++) if (Atomics.load(this.ctl, BUSY + w) === this.abandoned) busy = true;
+    if (!busy) {
+      this.abandoned = 0;
+      this.abandonedEnd = 0;
+      return 0;
+    }
+    if (performance.now() - this.abandonedAt > STALL_MS) this.dead = true;
+    return this.abandonedEnd;
+  }
+
+  /**
+   * Whether splitting is worth trying now: false for a while after workers were late in several
+   * recent jobs (the machine's other cores are busy; waiting for them costs more than it saves).
+   */
+  useful(): boolean {
+    if (this.dead) return false;
+    if (this.backoff === 0) return true;
+    this.backoff--;
+    return false;
   }
 
   /** How a gemm of m rows is cut: `chunks` chunks of `rows` rows (a multiple of 4). */
@@ -240,6 +331,11 @@ export class GemmPool {
   /** How many chunks the workers (not the caller) have computed so far. */
   workerChunks(): number {
     return Atomics.load(this.ctl, BY_WORKERS);
+  }
+
+  /** How many chunks the caller recomputed because a worker was late. */
+  recomputedChunks(): number {
+    return this.recomputed;
   }
 
   /** True once every worker has started (starting them if needed). */
