@@ -4,7 +4,7 @@ import { applyPenalty, bceWithLogits, init, Linear, Sequential, SGD, Sigmoid } f
 import { epochBatches } from '../lib/batches';
 import * as path from 'node:path';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- breast-cancer` shows. */
 export const description =

@@ -4,7 +4,7 @@ import { randn, Rng, tensor, toDot } from '@tapegrad/core';
 import { softmaxCrossEntropy } from '@tapegrad/nn';
 import { timestampDir, displayPath } from '../lib/example';
 import { ACTIVATIONS, buildModel, loadCheckpoint, type ModelSpec } from '../lib/model-spec';
-import { dotToSvg, svgToPng } from '../lib/plot';
+import { dotToSvg, svgToPng } from '@tapegrad/plot';
 import { parseFlags, usage, type FlagSpec } from './args';
 import type { Io } from './io';
 

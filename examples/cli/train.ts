@@ -4,7 +4,7 @@ import { timestampDir, writeJson, displayPath } from '../lib/example';
 import { DATA_NAMES, loadProblem, type DataName } from '../lib/data';
 import { fit } from '../lib/fit';
 import { ACTIVATIONS, buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 import { evaluateAccuracy } from '../lib/two-layer-net';
 import { parseFlags, usage, UsageError, type FlagSpec } from './args';
 import type { Io } from './io';

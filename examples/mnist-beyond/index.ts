@@ -5,7 +5,7 @@ import { loadProblem } from '../lib/data';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { fit } from '../lib/fit';
 import { buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- mnist-beyond` shows. */
 export const description = 'Beyond the books: 784-256-128-10 ReLU MLP with Adam on MNIST (target: 98% test accuracy)';

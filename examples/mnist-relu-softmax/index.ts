@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { loadProblem } from '../lib/data';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 import { trainReluSoftmax, type ReluSoftmaxResult } from './train';
 
 /** What `npm run example -- mnist-relu-softmax` shows. */

@@ -4,7 +4,7 @@ import { SGD } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { randomBatch } from '../lib/batches';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 import { evaluateAccuracy, TwoLayerNet } from '../lib/two-layer-net';
 
 /** What `npm run example -- mnist-two-layer` shows. */

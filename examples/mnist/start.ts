@@ -5,7 +5,7 @@ import { Adam, ExponentialLR } from '@tapegrad/nn';
 import { secondsSince, timestampDir, writeJson, displayPath } from '../lib/example';
 import { fit, type EpochRecord } from '../lib/fit';
 import { buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** The demo's settings: chosen to pass 97% test accuracy well inside 2 minutes on 2 cores. */
 export const DEMO = {

@@ -4,7 +4,7 @@ import { init, Linear, Sequential, SGD, Sigmoid, softmaxCrossEntropy, Trainer } 
 import * as path from 'node:path';
 import { epochBatches } from '../lib/batches';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 import { evaluateAccuracy } from '../lib/two-layer-net';
 
 /** What `npm run example -- multiclass-fashion` shows. */

@@ -2,7 +2,7 @@ import { arange, tensor, type Tensor } from '@tapegrad/core';
 import { numericalGradient } from '@tapegrad/core/testing';
 import * as path from 'node:path';
 import { fmt, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { savePlot } from '../lib/plot';
+import { savePlot } from '@tapegrad/plot';
 import { quiverPlot, tangentPlot, trajectoryPlot, type Arrow } from './plots';
 
 /** What `npm run example -- numerical-diff` shows. */

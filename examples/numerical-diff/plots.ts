@@ -1,4 +1,4 @@
-import { renderVegaLite } from '../lib/plot';
+import { renderVegaLite } from '@tapegrad/plot';
 
 /**
  * The book's Figure 4-7: f(x) = 0.01x² + 0.1x with its tangent at x = `at`.

@@ -3,7 +3,7 @@ import { sevenSegment } from '@tapegrad/datasets';
 import { init, Linear, mseLoss, ReLU, Sequential, SGD, Sigmoid } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- seven-segment` shows. */
 export const description = 'NumPy-DNN textbook: 7-8-4 ReLU/sigmoid net decoding seven-segment digits to 4 bits';

@@ -3,7 +3,7 @@ import { spiral } from '@tapegrad/datasets';
 import { SGD, softmaxCrossEntropy, Trainer } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { decisionBoundary, plotHistory, savePlot } from '../lib/plot';
+import { decisionBoundary, plotHistory, savePlot } from '@tapegrad/plot';
 import { TwoLayerNet } from '../lib/two-layer-net';
 import { SETTINGS } from '../spiral';
 

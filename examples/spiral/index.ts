@@ -4,7 +4,7 @@ import { SGD } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { epochBatches } from '../lib/batches';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { decisionBoundary, lineChart, savePlot, scatter } from '../lib/plot';
+import { decisionBoundary, lineChart, savePlot, scatter } from '@tapegrad/plot';
 import { TwoLayerNet } from '../lib/two-layer-net';
 
 /** What `npm run example -- spiral` shows. */

@@ -13,6 +13,7 @@ const docs = [
   'packages/core/README.md',
   'packages/nn/README.md',
   'packages/datasets/README.md',
+  'packages/plot/README.md',
   'examples/README.md',
 ];
 const blocks = docs

@@ -2,7 +2,7 @@ import { tensor } from '@tapegrad/core';
 import { Linear, mseLoss, Sequential, SGD, Sigmoid } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { lineChart, savePlot } from '../lib/plot';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- xor-2-2-2` shows. */
 export const description = 'NumPy-DNN textbook: the 2-2-2 sigmoid net on I = [.05, .10], T = [.01, .99], step by step';

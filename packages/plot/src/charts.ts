@@ -44,13 +44,14 @@ export function frame(opts: ChartOptions): VegaLiteSpec {
 }
 
 /**
- * A line chart of one or more series, with a legend when there is more than one.
+ * The vega-lite spec behind {@link lineChart}, for composing charts (e.g. side by side with
+ * `hconcat`) before rendering.
  *
  * @example
- * const svg = lineChart([{ name: 'train', y: trainAcc }, { name: 'test', y: testAcc }],
- *   { xLabel: 'epoch', yLabel: 'accuracy', yDomain: [0, 1] });
+ * const spec = lineChartSpec([{ name: 'loss', y: [3, 2, 1] }], { xLabel: 'epoch' });
+ * renderVegaLite({ hconcat: [spec, spec] });
  */
-export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): string {
+export function lineChartSpec(series: readonly Series[], opts: LineChartOptions = {}): VegaLiteSpec {
   const values: { x: number; y: number; series: string }[] = [];
   for (const s of series) {
     for (let i = 0; i < s.y.length; i++) {
@@ -58,7 +59,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
       if (Number.isFinite(y)) values.push({ x: s.x ? s.x[i] : i, y, series: s.name });
     }
   }
-  return renderVegaLite({
+  return {
     ...frame(opts),
     data: { values },
     mark: { type: 'line', point: opts.points ?? false, strokeWidth: 2 },
@@ -83,7 +84,18 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions = {}
         legend: series.length > 1 ? { orient: opts.legend ?? 'top-right', labelLimit: 0, symbolSize: 60 } : null,
       },
     },
-  });
+  };
+}
+
+/**
+ * A line chart of one or more series, with a legend when there is more than one.
+ *
+ * @example
+ * const svg = lineChart([{ name: 'train', y: trainAcc }, { name: 'test', y: testAcc }],
+ *   { xLabel: 'epoch', yLabel: 'accuracy', yDomain: [0, 1] });
+ */
+export function lineChart(series: readonly Series[], opts: LineChartOptions = {}): string {
+  return renderVegaLite(lineChartSpec(series, opts));
 }
 
 /** Book-style marker shapes per class (o, x, ^, …). */

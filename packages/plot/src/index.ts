@@ -1,13 +1,18 @@
 /**
- * Plots for the examples: vega-lite specs rendered to SVG (vega, in a child process) and to PNG
- * (resvg with the DejaVu font from npm, so text renders on a fresh machine).
+ * tapegrad plot: vega-lite specs rendered to SVG (vega, in a child process) and to PNG (resvg
+ * with the DejaVu font from npm, so text renders on a fresh machine); Graphviz DOT laid out as
+ * SVG by a WASM build of Graphviz.
  *
  * @example
- * import { lineChart, savePlot } from '../lib/plot';
+ * import { lineChart, savePlot } from '@tapegrad/plot';
  * savePlot(lineChart([{ name: 'loss', y: losses }], { xLabel: 'iteration' }), 'runs/x/loss');
+ *
+ * @packageDocumentation
  */
+export const VERSION = '0.1.0';
 export {
   lineChart,
+  lineChartSpec,
   scatter,
   CLASS_SHAPES,
   type Series,
@@ -20,4 +25,10 @@ export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
 export { rasterize, svgToPng } from './png';
 export { savePlot } from './save';
 export { dotToSvg } from './graphviz';
-export { plotHistory, type HistoryLike } from './history';
+export {
+  plotHistory,
+  trainingCurves,
+  type HistoryLike,
+  type TrainingCurves,
+  type TrainingCurvesOptions,
+} from './history';

@@ -1,4 +1,4 @@
-// Child-process half of vega.ts: reads a vega-lite spec as JSON on stdin, writes the SVG to
+// Child-process half of src/vega.ts: reads a vega-lite spec as JSON on stdin, writes the SVG to
 // stdout. vega and vega-lite are ESM-only; running them in a plain Node process works the same
 // under ts-node, compiled code and jest (whose VM cannot `import()` without a flag).
 import { compile } from 'vega-lite';

@@ -1,4 +1,4 @@
-// Child-process half of graphviz.ts: reads DOT on stdin, writes the SVG laid out by Graphviz
+// Child-process half of src/graphviz.ts: reads DOT on stdin, writes the SVG laid out by Graphviz
 // (the WASM build from @hpcc-js/wasm-graphviz, ESM-only) to stdout.
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decisionBoundary, lineChart, rasterize, savePlot, scatter } from '../lib/plot';
+import { decisionBoundary, lineChart, plotHistory, rasterize, savePlot, scatter, trainingCurves } from '@tapegrad/plot';
 
 /** Pixels darker than mid-grey in an RGBA buffer. */
 function darkPixels(svg: string): number {
@@ -46,5 +46,29 @@ describe('plot', () => {
     const svg = decisionBoundary((x) => x, points, [0, 1, 0], { resolution: 10, title: 'regions' });
     expect(svg).toContain('>regions<');
     expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(10);
+  });
+
+  it('draws training curves: loss with validation dots, and the metric in a second panel', () => {
+    const svg = trainingCurves(
+      {
+        x: [1, 2, 3, 4],
+        loss: [1.2, 0.8, 0.6, 0.5],
+        valLoss: [null, 0.9, null, 0.7],
+        metric: [0.3, 0.6, 0.7, 0.8],
+        valMetric: [null, 0.55, null, 0.7],
+      },
+      { title: 'Run', xLabel: 'epoch' },
+    );
+    for (const text of ['Run', 'loss', 'accuracy', 'epoch', 'train', 'validation']) expect(svg).toContain(`>${text}<`);
+    expect(darkPixels(svg)).toBeGreaterThan(500);
+    // without a metric only the loss panel is drawn
+    const lossOnly = trainingCurves({ x: [0, 1, 2], loss: [3, 2, 1], metric: [null, null, null] }, { ylim: [0, 4] });
+    expect(lossOnly).toContain('>loss<');
+    expect(lossOnly).not.toContain('>accuracy<');
+    expect(() => trainingCurves({ x: [0], loss: [NaN] })).toThrow('no finite value');
+  });
+
+  it("plotHistory draws the book's loss against iterations ×evalInterval", () => {
+    expect(plotHistory({ lossList: [1.1, 0.9, 0.4] }, 10)).toContain('>iterations (x10)<');
   });
 });
