@@ -3,7 +3,7 @@ import { spiral } from '@tapegrad/datasets';
 import { SGD, softmaxCrossEntropy, Trainer } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { decisionBoundary, plotHistory, savePlot } from '@tapegrad/plot';
+import { decisionBoundary, savePlot } from '@tapegrad/plot';
 import { TwoLayerNet } from '../lib/two-layer-net';
 import { SETTINGS } from '../spiral';
 
@@ -13,8 +13,9 @@ export const description = 'DL from scratch 2, ch. 1: the spiral TwoLayerNet thr
 /**
  * The book's `train.py`: the same net and settings as the `spiral` example, trained with
  * `Trainer.fit(x, t, { maxEpoch: 300, batchSize: 30, evalInterval: 10 })`, which prints the
- * book's `| epoch 1 |  iter 10 / 10 | time 0[s] | loss 1.13` lines; then the equivalent of
- * `trainer.plot()` and the decision boundary.
+ * book's `| epoch 1 |  iter 10 / 10 | time 0[s] | loss 1.13` lines; then `trainer.plot()` (the
+ * loss curve against iterations ×10, with the training accuracy beside it) and the decision
+ * boundary.
  *
  * @example
  * await run({ smoke: false, outDir: 'runs/st', log: console.log });
@@ -52,7 +53,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
   log(`final loss ${finalLoss.toFixed(4)} (book 0.11), training accuracy ${accuracy.toFixed(4)}`);
   const files: string[] = [];
   if (!smoke) {
-    files.push(savePlot(plotHistory(history, 10, 'Spiral via Trainer: training loss'), path.join(outDir, 'loss')).png);
+    files.push(trainer.plot(path.join(outDir, 'training'), { title: 'Spiral via Trainer' }).png);
     const boundary = decisionBoundary(model, data.x.data, data.labels.data, {
       title: 'Spiral via Trainer: decision boundary',
     });

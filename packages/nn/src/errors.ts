@@ -41,3 +41,21 @@ export class CheckpointError extends TapegradError {
     super(message);
   }
 }
+
+/**
+ * An optional package that a feature needs is not installed (e.g. `Trainer.plot` draws with
+ * `@tapegrad/plot`, which `@tapegrad/nn` does not pull in). The message says what to install.
+ *
+ * @example
+ * try { trainer.plot(); } catch (e) { if (e instanceof MissingPackageError) console.log(e.packageName); }
+ * // e.message: "Trainer.plot draws with the optional package @tapegrad/plot, which is not installed: npm install @tapegrad/plot"
+ */
+export class MissingPackageError extends TapegradError {
+  constructor(
+    message: string,
+    /** The package to install. */
+    readonly packageName: string,
+  ) {
+    super(message);
+  }
+}

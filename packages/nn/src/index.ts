@@ -11,7 +11,7 @@
 export const VERSION = '0.1.0';
 export { Parameter, isParameter } from './parameter';
 export { Module } from './module';
-export { StateDictError, CheckpointError, type CheckpointProblem } from './errors';
+export { StateDictError, CheckpointError, MissingPackageError, type CheckpointProblem } from './errors';
 export { type StateDictInput, toEntries } from './state-dict';
 export * as init from './init';
 export type { Initializer, InitOptions } from './init';
@@ -44,5 +44,6 @@ export { History, TrainRecord, type TrainRecordOf, type TrainRecordProps } from 
 export { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './trainer/progress';
 export { type Callback, type CallbackContext, EarlyStopping, type EarlyStoppingOptions } from './trainer/callbacks';
 export { type FitOptions, type LossFn, type Metric, type Model, Trainer, type TrainerOptions } from './trainer/trainer';
+export type { PlotFiles, PlotOptions } from './trainer/plot';
 export { type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
 export { type LoadOptions, type SaveOptions, load, save } from './checkpoint/checkpoint';

@@ -7,6 +7,7 @@ import { type TrainRecordOf, History, TrainRecord } from './history';
 import { accuracy } from './metrics';
 import { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './progress';
 import { type Callback, type EarlyStoppingOptions, EarlyStopping } from './callbacks';
+import { type FitShape, type PlotFiles, type PlotOptions, drawHistory } from './plot';
 
 /** A model the Trainer can drive: a Module mapping a batch to outputs. */
 export type Model = Module & { forward(x: Tensor): Tensor };
@@ -74,6 +75,8 @@ export class Trainer {
   readonly metric: ((y: Tensor, t: Tensor) => number) | null | 'auto';
   /** The history of the last (or running) `fit`. */
   history = new History();
+  /** Batches per epoch and record interval of the last `fit`, for {@link Trainer.plot}. */
+  private fitShape: FitShape | null = null;
 
   constructor(
     readonly model: Model,
@@ -155,6 +158,7 @@ export class Trainer {
     };
     const start = Date.now();
     this.history = new History();
+    this.fitShape = { itersPerEpoch, evalInterval };
     this.model.train();
     reporter.start({ maxEpoch, itersPerEpoch });
     try {
@@ -200,6 +204,29 @@ export class Trainer {
     }
     for (const cb of callbacks) cb.onTrainEnd?.(ctx);
     return this.history;
+  }
+
+  /**
+   * The book's `trainer.plot()`: draws the last `fit`'s loss curve (and validation loss), with
+   * the metric (training and validation accuracy) in a second panel when one was recorded, into
+   * `<file>.svg` and `<file>.png` (a `.png`/`.svg` ending is dropped; default `training` in the
+   * working directory), and returns both paths. With one record per epoch the x axis is the
+   * epoch, else iterations in units of `evalInterval` as in the book.
+   *
+   * The drawing is done by `@tapegrad/plot` (vega-lite and resvg), an optional peer dependency
+   * loaded only here: without it this throws a {@link MissingPackageError} saying
+   * `npm install @tapegrad/plot`.
+   *
+   * @example
+   * trainer.fit(x, t, { maxEpoch: 300, batchSize: 30, evalInterval: 10 });
+   * trainer.plot('runs/spiral/loss'); // { svg: '…/runs/spiral/loss.svg', png: '…/runs/spiral/loss.png' }
+   * trainer.plot('loss.png', { ylim: [0, 1.2], title: 'spiral' });
+   */
+  plot(file = 'training', options: PlotOptions = {}): PlotFiles {
+    if (this.fitShape === null || this.history.size === 0) {
+      throw new ValueError('Trainer.plot: nothing recorded yet; call fit first');
+    }
+    return drawHistory(this.history, this.fitShape, file, this.metric === 'auto' ? 'accuracy' : 'metric', options);
   }
 
   /**
