@@ -112,9 +112,15 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
   const gd20 = gradientDescent(function2, [-3, 4], 0.1, 20);
   const gd100 = gradientDescent(function2, [-3, 4], 0.1, 100);
   const dist20 = Math.hypot(gd20.x[0], gd20.x[1]);
-  log(`gradient_descent(lr=0.1, step_num=20)  = [${gd20.x.map((v) => v.toExponential(4))}]  |x| = ${fmt(dist20)}`);
+  const dist100 = Math.hypot(gd100.x[0], gd100.x[1]);
   log(
-    `gradient_descent(lr=0.1, step_num=100) = [${gd100.x.map((v) => v.toExponential(4))}]  (book [-6.1e-10, 8.1e-10])`,
+    `gradient_descent(lr=0.1, step_num=20)  = [${gd20.x.map((v) => v.toExponential(4))}]  |x| = ${dist20.toExponential(3)}  (the book's Figure 4-10)`,
+  );
+  log(
+    `gradient_descent(lr=0.1, step_num=100) = [${gd100.x.map((v) => v.toExponential(4))}]  |x| = ${dist100.toExponential(3)}  (the book's text: [-6.1e-10, 8.1e-10])`,
+  );
+  log(
+    `  each step multiplies x by 1 - 2·lr = 0.8: after 20 steps |x| = 0.8^20·5 = ${(0.8 ** 20 * 5).toFixed(4)} > 0.05, after 100 steps ${(0.8 ** 100 * 5).toExponential(2)}`,
   );
   log(
     `gradient_descent(lr=10.0, step_num=100) = [${gradientDescent(function2, [-3, 4], 10, 100).x.map((v) => v.toExponential(3))}]  (too large: diverges)`,
@@ -166,7 +172,9 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     gd20x1: gd20.x[1],
     gd20Distance: dist20,
     gd20MaxAbs: Math.max(Math.abs(gd20.x[0]), Math.abs(gd20.x[1])),
-    gd100Distance: Math.hypot(gd100.x[0], gd100.x[1]),
+    gd100x0: gd100.x[0],
+    gd100x1: gd100.x[1],
+    gd100Distance: dist100,
     simpleNetLoss: loss.item(),
     simpleNetDwVsBook: bookDiff,
     simpleNetDwVsBackprop: backpropDiff,
