@@ -36,9 +36,12 @@ describe('textbook and lecture nets (smoke sizes)', () => {
 
   it('breast-cancer: binary accuracy, and the lecture nets separate the classes', async () => {
     expect(breastCancer.binaryAccuracy(tensor([[2], [-1], [0.5]]), tensor([[1], [1], [0]]))).toBeCloseTo(1 / 3);
-    const { metrics } = await breastCancer.run(opts());
+    const lines: string[] = [];
+    const { metrics } = await breastCancer.run(opts(lines));
     expect(metrics.SingleLayerVal).toBeGreaterThan(0.9);
     expect(metrics.bestValAccuracy).toBeGreaterThan(0.9);
+    expect(metrics.MinibatchNetworkbatch128SeedMean).toBeGreaterThan(0.8);
+    expect(lines.join('\n')).toContain('validation accuracy over 2 seeds');
   });
 });
 
