@@ -163,3 +163,11 @@ export function unaryF32(op: i32, a: usize, out: usize, n: i32): void {
       return;
   }
 }
+
+/** y = β·y + α·x (BLAS axpby): the plain SGD step w ← (1 − lr·λ)·w − lr·g in one pass. */
+export function axpbyF32(alpha: f32, x: usize, beta: f32, y: usize, n: i32): void {
+  const end = y + (<usize>n << 2);
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  for (; y < end; y += 16, x += 16) v128.store(y, f32x4.add(f32x4.mul(vb, v128.load(y)), f32x4.mul(va, v128.load(x))));
+}

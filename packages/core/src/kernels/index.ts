@@ -20,6 +20,7 @@ export interface KernelBackend {
   clip: typeof elementwise.clip;
   where: typeof elementwise.where;
   cast: typeof elementwise.cast;
+  axpby: typeof elementwise.axpby;
   stridedCopy: typeof strided.stridedCopy;
   stridedScatter: typeof strided.stridedScatter;
   copyBlocks: typeof strided.copyBlocks;

@@ -1,4 +1,4 @@
-import { type TypedArray, ValueError } from '@tapegrad/core';
+import { type TypedArray, ValueError, kernels } from '@tapegrad/core';
 import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
 
 /** Hyper-parameters of {@link SGD}. */
@@ -41,16 +41,8 @@ export class SGD extends Optimizer<SGDOptions> {
   protected update(w: TypedArray, g: TypedArray, state: ParamState, step: number): ParamState {
     const { lr, momentum, dampening, nesterov, weightDecay } = this.options;
     if (momentum === 0) {
-      // Unrolled by four: ~1.6× faster in V8 on a 79k-parameter layer (fewer loop checks).
-      const n = w.length;
-      let i = 0;
-      for (; i + 4 <= n; i += 4) {
-        w[i] -= lr * (g[i] + weightDecay * w[i]);
-        w[i + 1] -= lr * (g[i + 1] + weightDecay * w[i + 1]);
-        w[i + 2] -= lr * (g[i + 2] + weightDecay * w[i + 2]);
-        w[i + 3] -= lr * (g[i + 3] + weightDecay * w[i + 3]);
-      }
-      for (; i < n; i++) w[i] -= lr * (g[i] + weightDecay * w[i]);
+      // w ← (1 − lr·λ)·w − lr·g in one pass (a WASM SIMD kernel for float32).
+      kernels().axpby(-lr, g, 1 - lr * weightDecay, w);
       return state;
     }
     const b = buffer(state, 'momentumBuffer');

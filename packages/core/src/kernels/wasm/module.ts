@@ -45,6 +45,7 @@ export interface WasmExports {
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   binaryScalarF32(op: number, a: number, s: number, out: number, n: number): void;
   unaryF32(op: number, a: number, out: number, n: number): void;
+  axpbyF32(alpha: number, x: number, beta: number, y: number, n: number): void;
 }
 
 /**
