@@ -6,6 +6,7 @@ import * as reduce from '../reduce';
 import * as strided from '../strided';
 import type { KernelBackend } from '../index';
 import { Arena, type WasmExports } from './module';
+import { ThreadChoice } from './adaptive';
 import type { GemmPool } from './pool';
 
 /**
@@ -20,11 +21,14 @@ export const thresholds = {
   /** Elements of exp, sigmoid or tanh: break-even is ~16. */
   transcendental: 32,
   /**
-   * m·n·k from which a gemm is split across the thread pool (TAPEGRAD_THREADS ≥ 2, the default
-   * on a multi-core machine): with spinning workers two threads break even at 64³ and reach
+   * m·n·k from which a gemm may be split across the thread pool (TAPEGRAD_THREADS ≥ 2, the
+   * default on a multi-core machine): on an idle machine two threads break even at 64³ and reach
    * ~1.4× at 96³–128³ and on the MNIST-MLP products (100×784×100), 1.5× at 256³, 1.9× at 1024³.
+   * Above it, ThreadChoice picks whichever of one thread and the pool has been faster lately.
    */
   threaded: 1 << 19,
+  /** Choose between one thread and the pool by measured time (false: always split; for tests). */
+  adaptive: true as boolean,
 };
 
 // Op codes; they must match packages/core/assembly/elementwise.ts.
@@ -75,6 +79,8 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
   const arena = new Arena(ex);
   // With a pool, memory a late worker may still write stays out of reach (see GemmPool.sgemm).
   const reset = pool ? () => arena.reset(pool.reservedEnd()) : () => arena.reset();
+  // Split or not, by what each has cost lately (see ThreadChoice).
+  const choice = new ThreadChoice();
 
   function gemm(
     a: TypedArray,
@@ -100,7 +106,9 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     const pa = arena.alloc(m * k);
     const pb = arena.alloc(k * n);
     const pc = arena.alloc(m * n);
-    const split = pool !== null && m * n * k >= thresholds.threaded && m >= 8 && pool.useful();
+    const macs = m * n * k;
+    const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
+    const split = big && (!thresholds.adaptive || choice.split(macs));
     const scratch = (ex.gemmScratchBytes(m, n, k) + 63) & ~63;
     const ps = arena.allocBytes(split ? scratch * pool.threads : scratch);
     const spare = split ? arena.alloc(m * n) : 0;
@@ -108,12 +116,15 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     const f = arena.f32;
     f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
     f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    const t0 = big ? performance.now() : 0;
     if (!split) {
       ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+      if (big) choice.record(macs, false, performance.now() - t0);
       c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
       return;
     }
     const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare);
+    choice.record(macs, true, performance.now() - t0);
     c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
     // Rows a late worker still owns were computed into `spare`.
     for (let r = 0; r < patched.length; r += 2) {
@@ -187,6 +198,23 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     out.set(f.subarray(po >> 2, (po >> 2) + n));
   }
 
+  function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray): void {
+    const n = y.length;
+    if (!(x instanceof Float32Array && y instanceof Float32Array) || n < thresholds.cheap) {
+      elementwise.axpby(alpha, x, beta, y);
+      return;
+    }
+    reset();
+    const px = arena.alloc(n);
+    const py = arena.alloc(n);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(x, n), px >> 2);
+    f.set(y, py >> 2);
+    ex.axpbyF32(alpha, px, beta, py, n);
+    y.set(f.subarray(py >> 2, (py >> 2) + n));
+  }
+
   return {
     name: pool ? `wasm+${pool.threads}threads` : 'wasm',
     ...elementwise,
@@ -195,6 +223,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     binary,
     binaryScalar,
     unary,
+    axpby,
     gemm,
   };
 }

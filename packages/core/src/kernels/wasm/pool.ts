@@ -51,10 +51,6 @@ const PATIENCE = 2;
 // A worker still busy with an abandoned chunk after this long is presumed dead: the pool stops
 // using workers.
 const STALL_MS = 2000;
-// After this many more late jobs than on-time ones, the next BACKOFF_CALLS large gemms run on the
-// calling thread only, then splitting is tried again.
-const BACKOFF_STRIKES = 4;
-const BACKOFF_CALLS = 200;
 // How long an idle worker spins before it sleeps: on a virtual machine a sleeping thread takes
 // 0.1–0.3 ms to wake, as long as an MLP-sized gemm, and training issues gemms back to back.
 const SPIN_MS = 2;
@@ -62,7 +58,7 @@ const SPIN_MS = 2;
 // Runs in each worker: instantiate the same module over the same shared memory, then serve jobs.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { module, memory, ctl, spinMs, id } = workerData;
+const { module, memory, ctl, spinMs, id, delayMs } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports;
 const s = new Int32Array(memory.buffer, ctl, ${SLOTS});
 let seen = 0;
@@ -90,6 +86,7 @@ for (;;) {
     const k = s[${ARGS} + 5], ta = s[${ARGS} + 6], tb = s[${ARGS} + 7];
     const scratch = s[${ARGS} + 8] + s[${ARGS} + 9] * (id + 1), rows = s[${ROWS}];
     if (Atomics.compareExchange(s, ${CLAIM}, v, v + 1) !== v) continue;
+    if (delayMs > 0) for (const t = performance.now() + delayMs; performance.now() < t; );
     ex.sgemmRows(a, b, c, m, n, k, ta, tb, scratch, j * rows, Math.min(m, (j + 1) * rows));
     Atomics.store(s, ${DONE} + j, seen);
     Atomics.add(s, ${BY_WORKERS}, 1);
@@ -109,6 +106,8 @@ export interface PoolOptions {
    * (default 2; 0 makes every late chunk a recomputation — tests use it to exercise that path).
    */
   patience?: number;
+  /** Test hook: workers idle this long after claiming a chunk, so they are always late. */
+  workerDelayMs?: number;
 }
 
 /** Row ranges [i0, i1, …] the caller computed into the spare buffer instead of C (see sgemm). */
@@ -132,9 +131,6 @@ export class GemmPool {
   /** An abandoned job a worker may still be writing into: its number, memory end, and when. */
   private abandoned = 0;
   private recomputed = 0;
-  /** Recent jobs with a late worker, and how many gemms to keep to one thread (see useful). */
-  private strikes = 0;
-  private backoff = 0;
   private abandonedEnd = 0;
   private abandonedAt = 0;
 
@@ -146,6 +142,7 @@ export class GemmPool {
     private readonly memory: SharedMemory,
     ctlBase: number,
     private readonly patience: number,
+    private readonly workerDelayMs: number,
   ) {
     this.ctl = new Int32Array(memory.buffer, ctlBase, SLOTS);
   }
@@ -157,7 +154,14 @@ export class GemmPool {
   start(): void {
     if (this.workers.length > 0) return;
     for (let w = 0; w < this.threads - 1; w++) {
-      const workerData = { module: this.module, memory: this.memory, ctl: this.ctl.byteOffset, spinMs: SPIN_MS, id: w };
+      const workerData = {
+        module: this.module,
+        memory: this.memory,
+        ctl: this.ctl.byteOffset,
+        spinMs: SPIN_MS,
+        id: w,
+        delayMs: this.workerDelayMs,
+      };
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
       worker.on('error', () => (this.dead = true));
       worker.unref();
@@ -174,7 +178,11 @@ export class GemmPool {
    * GemmPool.create(2)?.threads; // 2
    */
   static create(threads: number, options: PoolOptions = {}): GemmPool | null {
-    const { file = path.resolve(__dirname, '../../../dist/wasm/kernels-mt.wasm'), patience = PATIENCE } = options;
+    const {
+      file = path.resolve(__dirname, '../../../dist/wasm/kernels-mt.wasm'),
+      patience = PATIENCE,
+      workerDelayMs = 0,
+    } = options;
     try {
       const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
       if (wasm === undefined || !fs.existsSync(file) || threads < 2) return null;
@@ -189,7 +197,7 @@ export class GemmPool {
       const ctlBytes = SLOTS * 4;
       const heapBase = (ctlBase + ctlBytes + 63) & ~63;
       const shared: WasmExports = { ...ex, memory, heapBase: () => heapBase };
-      return new GemmPool(shared, threads, module, memory, ctlBase, patience);
+      return new GemmPool(shared, threads, module, memory, ctlBase, patience, workerDelayMs);
     } catch {
       return null;
     }
@@ -268,10 +276,7 @@ export class GemmPool {
     // Close the job before the next one rewrites CHUNKS and ARGS: a worker reading CLAIM from
     // now on sees chunk index CLOSED, past any job's last chunk.
     Atomics.store(s, CLAIM, tag + CLOSED);
-    if (left === 0) {
-      if (this.strikes > 0) this.strikes--;
-      return NONE;
-    }
+    if (left === 0) return NONE;
     // Abandon: compute the missing chunks into `spare`, and fence the job's memory off.
     const patched: number[] = [];
     for (let j = 0; j < chunks; j++) {
@@ -281,10 +286,6 @@ export class GemmPool {
       ex.sgemmRows(a, b, spare, m, n, k, transA, transB, scratch, i0, i1);
       patched.push(i0, i1);
       this.recomputed++;
-    }
-    if (++this.strikes >= BACKOFF_STRIKES) {
-      this.strikes = 0;
-      this.backoff = BACKOFF_CALLS;
     }
     this.abandoned = seq;
     this.abandonedEnd = Math.max(this.abandonedEnd, scratch + this.threads * scratchStride);
@@ -310,15 +311,9 @@ export class GemmPool {
     return this.abandonedEnd;
   }
 
-  /**
-   * Whether splitting is worth trying now: false for a while after workers were late in several
-   * recent jobs (the machine's other cores are busy; waiting for them costs more than it saves).
-   */
-  useful(): boolean {
-    if (this.dead) return false;
-    if (this.backoff === 0) return true;
-    this.backoff--;
-    return false;
+  /** False once the pool is closed or a worker is presumed dead. */
+  usable(): boolean {
+    return !this.dead;
   }
 
   /** How a gemm of m rows is cut: `chunks` chunks of `rows` rows (a multiple of 4). */

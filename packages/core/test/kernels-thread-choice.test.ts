@@ -1,0 +1,42 @@
+import { ThreadChoice } from '../src/kernels/wasm/adaptive';
+
+/** Runs `calls` gemms of `macs` where splitting costs `splitMs` and one thread `singleMs`. */
+function simulate(choice: ThreadChoice, macs: number, calls: number, singleMs: number, splitMs: number): number {
+  let splits = 0;
+  for (let i = 0; i < calls; i++) {
+    const split = choice.split(macs);
+    if (split) splits++;
+    choice.record(macs, split, split ? splitMs : singleMs);
+  }
+  return splits / calls;
+}
+
+describe('ThreadChoice', () => {
+  test('settles on the faster mode, exploring the other one call in 16', () => {
+    const c = new ThreadChoice();
+    expect(simulate(c, 7.8e6, 320, 0.4, 0.25)).toBeGreaterThan(0.9);
+    const d = new ThreadChoice();
+    const share = simulate(d, 7.8e6, 320, 0.4, 0.9);
+    expect(share).toBeLessThan(0.1);
+    expect(share).toBeGreaterThan(0); // it keeps checking
+  });
+
+  test('follows a change of load within a few dozen calls', () => {
+    const c = new ThreadChoice();
+    simulate(c, 1e6, 200, 0.1, 0.06); // idle machine: split
+    simulate(c, 1e6, 100, 0.1, 0.3); // the other core gets busy
+    expect(simulate(c, 1e6, 160, 0.1, 0.3)).toBeLessThan(0.1);
+    simulate(c, 1e6, 100, 0.1, 0.06); // idle again
+    expect(simulate(c, 1e6, 160, 0.1, 0.06)).toBeGreaterThan(0.9);
+  });
+
+  test('keeps size classes apart: small products stay on one thread while large ones split', () => {
+    const c = new ThreadChoice();
+    for (let i = 0; i < 200; i++) {
+      simulate(c, 3e5, 1, 0.01, 0.02);
+      simulate(c, 1e9, 1, 50, 26);
+    }
+    expect(simulate(c, 3e5, 160, 0.01, 0.02)).toBeLessThan(0.1);
+    expect(simulate(c, 1e9, 160, 50, 26)).toBeGreaterThan(0.9);
+  });
+});
