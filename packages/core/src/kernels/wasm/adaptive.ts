@@ -47,8 +47,10 @@ export class ThreadChoice {
   /** Records how long a gemm of `macs` multiply-adds took (ms) in the given mode. */
   record(macs: number, split: boolean, ms: number): void {
     const e = this.entry(macs);
-    const perMac = ms / Math.max(1, macs);
     const key = split ? 'split' : 'single';
+    // A sample is capped at 3× the average, so one GC pause or page fault inside the timed call
+    // cannot flip the choice on its own.
+    const perMac = Math.min(ms / Math.max(1, macs), 3 * e[key] || Infinity);
     const exploring = split ? e.split > e.single : e.single >= e.split;
     const alpha = exploring ? ThreadChoice.ALPHA_EXPLORE : ThreadChoice.ALPHA;
     e[key] = Number.isNaN(e[key]) ? perMac : e[key] + alpha * (perMac - e[key]);
