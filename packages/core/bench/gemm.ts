@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   const wasm = createWasmBackend(loaded.exports);
   thresholds.gemm = 0; // always WASM here, to see where it overtakes JS
   thresholds.threaded = 0;
+  thresholds.adaptive = false; // always split in the ×N column
   const pool = threads > 1 ? GemmPool.create(threads) : null;
   if (threads > 1 && !pool) throw new Error('bench/gemm: could not start the thread pool');
   while (pool && !pool.ready()) await new Promise((r) => setTimeout(r, 10));
