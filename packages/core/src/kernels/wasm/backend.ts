@@ -68,18 +68,20 @@ function head(x: TypedArray, n: number): TypedArray {
 /**
  * Builds the WASM SIMD backend over an instantiated module: float32 gemm and elementwise kernels
  * run in WASM above their size thresholds; everything else (float64, int32, small sizes, the
- * reductions and strided copies) runs the JS kernels. With a `pool` (see GemmPool), the backend
- * runs on the pool's shared-memory module and splits large gemms across its threads.
+ * reductions and strided copies) runs the JS kernels. With a `pool` (see GemmPool), large
+ * gemms may also be split across its threads, on its shared-memory module.
  *
  * @example
  * const r = loadWasm(); if (r.exports) setBackend(createWasmBackend(r.exports));
  */
 export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null): KernelBackend {
-  if (pool) ex = pool.exports;
+  // Everything runs on `ex` (its own, non-shared memory: copies into it are the cheapest); only
+  // gemms split across the pool use the pool's shared memory, with an arena of their own that
+  // keeps out of memory a late worker may still write (see GemmPool.sgemm).
   const arena = new Arena(ex);
-  // With a pool, memory a late worker may still write stays out of reach (see GemmPool.sgemm).
-  const reset = pool ? () => arena.reset(pool.reservedEnd()) : () => arena.reset();
-  // Split or not, by what each has cost lately (see ThreadChoice).
+  const reset = (): void => arena.reset();
+  const shared = pool ? new Arena(pool.exports) : null;
+  // Split or not, by what each has cost lately, copies included (see ThreadChoice).
   const choice = new ThreadChoice();
 
   function gemm(
@@ -102,29 +104,68 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
       matmul.gemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
       return;
     }
+    const macs = m * n * k;
+    const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
+    const split = big && (!thresholds.adaptive || choice.split(macs));
+    const t0 = big ? performance.now() : 0;
+    if (split) splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+    else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+    if (big) choice.record(macs, split, performance.now() - t0);
+  }
+
+  function singleGemm(
+    a: Float32Array,
+    aOff: number,
+    b: Float32Array,
+    bOff: number,
+    c: Float32Array,
+    cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
     reset();
     const pa = arena.alloc(m * k);
     const pb = arena.alloc(k * n);
     const pc = arena.alloc(m * n);
-    const macs = m * n * k;
-    const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
-    const split = big && (!thresholds.adaptive || choice.split(macs));
-    const scratch = (ex.gemmScratchBytes(m, n, k) + 63) & ~63;
-    const ps = arena.allocBytes(split ? scratch * pool.threads : scratch);
-    const spare = split ? arena.alloc(m * n) : 0;
+    const ps = arena.allocBytes(ex.gemmScratchBytes(m, n, k));
     arena.commit();
     const f = arena.f32;
     f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
     f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
-    const t0 = big ? performance.now() : 0;
-    if (!split) {
-      ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
-      if (big) choice.record(macs, false, performance.now() - t0);
-      c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
-      return;
-    }
+    ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
+    c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+  }
+
+  function splitGemm(
+    pool: GemmPool,
+    a: Float32Array,
+    aOff: number,
+    b: Float32Array,
+    bOff: number,
+    c: Float32Array,
+    cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
+    const mem = shared!;
+    mem.reset(pool.reservedEnd());
+    const pa = mem.alloc(m * k);
+    const pb = mem.alloc(k * n);
+    const pc = mem.alloc(m * n);
+    const scratch = (pool.exports.gemmScratchBytes(m, n, k) + 63) & ~63;
+    const ps = mem.allocBytes(scratch * pool.threads);
+    const spare = mem.alloc(m * n);
+    mem.commit();
+    const f = mem.f32;
+    f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
+    f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
     const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare);
-    choice.record(macs, true, performance.now() - t0);
     c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
     // Rows a late worker still owns were computed into `spare`.
     for (let r = 0; r < patched.length; r += 2) {

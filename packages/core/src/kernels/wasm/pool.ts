@@ -52,8 +52,11 @@ const PATIENCE = 2;
 // using workers.
 const STALL_MS = 2000;
 // How long an idle worker spins before it sleeps: on a virtual machine a sleeping thread takes
-// 0.1–0.3 ms to wake, as long as an MLP-sized gemm, and training issues gemms back to back.
-const SPIN_MS = 2;
+// 0.1–0.3 ms to wake, as long as an MLP-sized gemm, and training issues gemms ~0.3–0.5 ms apart.
+// Spinning longer keeps the second core busy, which slows the main thread's own work (MNIST MLP
+// step: 1.19 ms with 2 ms of spinning, 1.14 with 0.5 ms, 1.27–1.35 on one thread); a worker that
+// has gone to sleep only takes fewer chunks.
+const SPIN_MS = 0.5;
 
 // Runs in each worker: instantiate the same module over the same shared memory, then serve jobs.
 const WORKER_SOURCE = `
