@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import { timestampDir } from './lib/example';
 import { EXAMPLES } from './registry';
 
-const USAGE = `usage: npm run example -- <name> [--smoke] [--out DIR]
+const USAGE = `usage: npm run example -- <name> [--smoke] [--out DIR] [--seeds N]
 
 Runs one of the book experiments and writes its plots and metrics.json into
 runs/<name>-<timestamp>/ (or DIR). --smoke runs the tiny version the tests use.
+--seeds N also repeats the run over seeds 1…N and prints mean ± sd (multiclass-fashion).
 
 examples:
 ${Object.keys(EXAMPLES)
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let name: string | undefined;
   let smoke = false;
   let out: string | undefined;
+  let seeds = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') {
@@ -30,7 +32,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     } else if (a === '--smoke') smoke = true;
     else if (a === '--out') out = argv[++i];
-    else if (a.startsWith('-') || name !== undefined) {
+    else if (a === '--seeds') {
+      seeds = Number(argv[++i]);
+      if (!Number.isInteger(seeds) || seeds < 1) {
+        console.error(`example: --seeds needs a whole number ≥ 1, got '${argv[i]}'\n\n${USAGE}`);
+        return 2;
+      }
+    } else if (a.startsWith('-') || name !== undefined) {
       console.error(`example: unexpected argument '${a}'\n\n${USAGE}`);
       return 2;
     } else name = a;
@@ -49,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const example = await load();
   console.log(`# ${name}: ${example.description}${smoke ? ' (smoke)' : ''}`);
   const t0 = performance.now();
-  const { metrics, files } = await example.run({ smoke, outDir, log: (line) => console.log(line) });
+  const { metrics, files } = await example.run({ smoke, outDir, seeds, log: (line) => console.log(line) });
   console.log(`\n${name} finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`metrics: ${JSON.stringify(metrics)}`);
   console.log(`files:\n${files.map((f) => `  ${f}`).join('\n')}`);

@@ -9,6 +9,11 @@ export interface ExampleOptions {
   outDir: string;
   /** Where progress lines go (console.log by default). */
   log: (line: string) => void;
+  /**
+   * Also repeat the run over this many seeds and print mean ± sd (`--seeds N`); examples that
+   * support it say so, the others ignore it.
+   */
+  seeds?: number;
 }
 
 /** What every example's `run` returns: its headline numbers and the files it wrote. */

@@ -12,13 +12,16 @@ export const description =
   'Lecture: MultiClassNetwork 784-100-10 sigmoid/softmax on Fashion-MNIST, and its Keras-style Sequential twin';
 
 /**
- * The lecture's hand-written `MultiClassNetwork` on raw tensors: weights drawn from N(0, 1),
+ * The lecture's hand-written `MultiClassNetwork` on raw tensors: weights drawn from N(0, 1)
+ * (`initKind: 'lecture'`; this saturates most hidden sigmoids on 784 inputs) or from Glorot's
+ * normal N(0, 2 / (fanIn + fanOut)) (`'glorot'`, the variance of Keras's default initialiser),
  * zero biases, sigmoid hidden layer, softmax cross-entropy, and the update `w ← w − lr·∇w` written
- * out by hand (autograd supplies ∇w, nothing else from `@tapegrad/nn` but the loss).
+ * out by hand (autograd supplies ∇w, nothing else from `@tapegrad/nn` but the loss and the init).
  *
  * @example
  * const net = new MultiClassNetwork(100, 0.1, new Rng(42));
  * net.step(xBatch, labels); // the batch loss
+ * new MultiClassNetwork(100, 0.1, new Rng(42), 'glorot');
  */
 export class MultiClassNetwork {
   readonly params: Tensor[];
@@ -27,8 +30,13 @@ export class MultiClassNetwork {
     readonly units: number,
     readonly lr: number,
     rng: Rng,
+    readonly initKind: 'lecture' | 'glorot' = 'lecture',
   ) {
-    this.params = [randn([784, units], { rng }), zeros([units]), randn([units, 10], { rng }), zeros([10])];
+    const draw = (fanIn: number, fanOut: number): Tensor =>
+      initKind === 'lecture'
+        ? randn([fanIn, fanOut], { rng })
+        : init.xavierNormal([fanIn, fanOut], { rng, fanIn, fanOut });
+    this.params = [draw(784, units), zeros([units]), draw(units, 10), zeros([10])];
     for (const p of this.params) p.requiresGrad = true;
   }
 
@@ -53,64 +61,113 @@ export class MultiClassNetwork {
   }
 }
 
+/** The data of the lecture: 48,000 training and 12,000 validation images (stratified, seed 42). */
+interface Data {
+  train: { x: Tensor; labels: Tensor };
+  val: { x: Tensor; labels: Tensor };
+}
+
+/** Per-epoch curves of one MultiClassNetwork run. */
+interface OwnRun {
+  loss: number[];
+  valLoss: number[];
+  valAcc: number[];
+  seconds: number;
+}
+
+/**
+ * The lecture's `fc.fit(x_train, y_train_encoded, epochs=40)` with `batch_size=256` (the
+ * remainder batch kept, as its `gen_batch`): `rng` draws the weights and the shuffles.
+ */
+function trainOwn(
+  data: Data,
+  initKind: 'lecture' | 'glorot',
+  rng: Rng,
+  epochs: number,
+  log: ((line: string) => void) | null,
+): OwnRun {
+  const t0 = performance.now();
+  const net = new MultiClassNetwork(100, 0.1, rng, initKind);
+  const name = initKind === 'lecture' ? 'MultiClassNetwork' : 'MultiClassNetwork (Glorot)';
+  const out: OwnRun = { loss: [], valLoss: [], valAcc: [], seconds: 0 };
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    let total = 0;
+    let steps = 0;
+    for (const b of epochBatches(data.train.x, data.train.labels, 256, rng, true)) {
+      total += net.step(b.x, b.t);
+      steps++;
+    }
+    out.loss.push(total / steps);
+    out.valLoss.push(noGrad(() => softmaxCrossEntropy(net.forward(data.val.x), data.val.labels).item()));
+    out.valAcc.push(evaluateAccuracy((v) => net.forward(v), data.val.x, data.val.labels));
+    if (log && (epoch % 5 === 0 || epoch === epochs))
+      log(
+        `${name} epoch ${epoch}: loss ${out.loss[epoch - 1].toFixed(4)}, val loss ${out.valLoss[epoch - 1].toFixed(4)}, val acc ${out.valAcc[epoch - 1].toFixed(4)}`,
+      );
+  }
+  out.seconds = secondsSince(t0);
+  return out;
+}
+
+/** Mean, sample standard deviation, min and max. */
+function stats(xs: readonly number[]): { mean: number; sd: number; min: number; max: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+}
+
 /**
  * Fashion-MNIST's 60,000 training images split 80/20 stratified (seed 42, as the lecture's
  * `random_state=42`) into training and validation; then (1) the lecture's MultiClassNetwork,
- * 100 units, lr 0.1, batch 256, 40 epochs, and (2) the Keras-style twin — Dense(100, sigmoid),
- * Dense(10, softmax), Glorot init, SGD lr 0.01, batch 32, 40 epochs — through `Trainer.fit`
- * with validation data. Plots losses and validation accuracy of both.
+ * 100 units, N(0, 1) weights, lr 0.1, batch 256, 40 epochs, exactly as the lecture; (2) the same
+ * network and settings with Glorot-normal weights instead; and (3) the Keras-style twin —
+ * Dense(100, sigmoid), Dense(10, softmax), Glorot init, SGD lr 0.01, batch 32, 40 epochs —
+ * through `Trainer.fit` with validation data. All three use seed 42. Plots the losses and
+ * validation accuracies. With `seeds: N` (`npm run example -- multiclass-fashion --seeds 10`)
+ * it also trains both MultiClassNetworks with seeds 1…N and prints mean ± sd of the final
+ * validation accuracy.
  *
  * @example
  * await run({ smoke: false, outDir: 'runs/mcf', log: console.log });
  * // MultiClassNetwork: validation accuracy 0.8072 …
  */
-export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
+export async function run({ smoke, outDir, log, seeds = 0 }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();
   const all = loadFashionMnist({ split: 'train' });
   const x = smoke ? all.x.slice([0, 2000]) : all.x;
   const labels = smoke ? all.labels.slice([0, 2000]) : all.labels;
   const split = trainTestSplit(x, labels, { testSize: 0.2, stratify: true, rng: new Rng(42) });
-  const train = { x: split.xTrain, labels: split.tTrain };
-  const val = { x: split.xTest, labels: split.tTest };
+  const data: Data = {
+    train: { x: split.xTrain, labels: split.tTrain },
+    val: { x: split.xTest, labels: split.tTest },
+  };
   const epochs = smoke ? 2 : 40;
-  log(`Fashion-MNIST: ${train.x.shape[0]} training, ${val.x.shape[0]} validation images`);
+  log(`Fashion-MNIST: ${data.train.x.shape[0]} training, ${data.val.x.shape[0]} validation images`);
 
-  const rng = new Rng(42);
-  const own = new MultiClassNetwork(100, 0.1, rng);
-  const ownLoss: number[] = [];
-  const ownValLoss: number[] = [];
-  const ownValAcc: number[] = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    let total = 0;
-    let steps = 0;
-    for (const b of epochBatches(train.x, train.labels, 256, rng, true)) {
-      total += own.step(b.x, b.t);
-      steps++;
-    }
-    ownLoss.push(total / steps);
-    ownValLoss.push(noGrad(() => softmaxCrossEntropy(own.forward(val.x), val.labels).item()));
-    ownValAcc.push(evaluateAccuracy((v) => own.forward(v), val.x, val.labels));
-    if (epoch % 5 === 0 || epoch === epochs)
-      log(
-        `MultiClassNetwork epoch ${epoch}: loss ${ownLoss[epoch - 1].toFixed(4)}, val loss ${ownValLoss[epoch - 1].toFixed(4)}, val acc ${ownValAcc[epoch - 1].toFixed(4)}`,
-      );
-  }
-  const ownSeconds = secondsSince(t0);
-  const ownAccuracy = ownValAcc[ownValAcc.length - 1];
-  log(`MultiClassNetwork: validation accuracy ${ownAccuracy.toFixed(4)} (the lecture prints 0.8151), ${ownSeconds} s`);
+  const own = trainOwn(data, 'lecture', new Rng(42), epochs, log);
+  const ownAccuracy = own.valAcc[own.valAcc.length - 1];
+  log(
+    `MultiClassNetwork, N(0, 1) init as the lecture: validation accuracy ${ownAccuracy.toFixed(4)} (the lecture prints 0.8151), ${own.seconds} s`,
+  );
+  const glorot = trainOwn(data, 'glorot', new Rng(42), epochs, log);
+  const glorotAccuracy = glorot.valAcc[glorot.valAcc.length - 1];
+  log(
+    `MultiClassNetwork, Glorot-normal init, same lr 0.1 / batch 256 / ${epochs} epochs: validation accuracy ${glorotAccuracy.toFixed(4)}, ${glorot.seconds} s`,
+  );
 
   const t1 = performance.now();
+  const rng = new Rng(42);
   const model = new Sequential(
     new Linear(784, 100, { init: init.xavierUniform, rng }),
     new Sigmoid(),
     new Linear(100, 10, { init: init.xavierUniform, rng }),
   );
   const trainer = new Trainer(model, new SGD(model.parameters(), { lr: 0.01 }), { loss: softmaxCrossEntropy });
-  const history = trainer.fit(train.x, train.labels, {
+  const history = trainer.fit(data.train.x, data.train.labels, {
     maxEpoch: epochs,
     batchSize: 32,
     rng,
-    validation: { x: val.x, t: val.labels },
+    validation: { x: data.val.x, t: data.val.labels },
     verbose: 0,
   });
   const records = history.records.toArray().filter((r) => r.valAccuracy !== null);
@@ -123,14 +180,34 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
       );
   log(`Sequential (Keras-style): validation accuracy ${kerasAccuracy.toFixed(4)} (lecture 0.863), ${kerasSeconds} s`);
 
+  const sweep: Record<string, number[]> = {};
+  if (seeds > 0) {
+    log(`MultiClassNetwork over seeds 1…${seeds} (weights and shuffles; split fixed), final validation accuracy:`);
+    for (const kind of ['lecture', 'glorot'] as const) {
+      const accs: number[] = [];
+      for (let s = 1; s <= seeds; s++) {
+        const r = trainOwn(data, kind, new Rng(s), epochs, null);
+        accs.push(r.valAcc[r.valAcc.length - 1]);
+      }
+      const st = stats(accs);
+      const name = kind === 'lecture' ? 'N(0, 1) init' : 'Glorot init';
+      log(
+        `  ${name}: mean ${st.mean.toFixed(4)} ± ${st.sd.toFixed(4)} (sd), min ${st.min.toFixed(4)}, max ${st.max.toFixed(4)}; ${accs.map((a) => a.toFixed(4)).join(' ')}`,
+      );
+      sweep[kind] = accs;
+    }
+  }
+
   const files: string[] = [];
   if (!smoke) {
-    const ep = ownLoss.map((_, i) => i + 1);
+    const ep = own.loss.map((_, i) => i + 1);
     const kep = records.map((r) => r.epoch);
     const loss = lineChart(
       [
-        { name: 'MultiClassNetwork train', x: ep, y: ownLoss },
-        { name: 'MultiClassNetwork val', x: ep, y: ownValLoss },
+        { name: 'MultiClassNetwork N(0, 1) train', x: ep, y: own.loss },
+        { name: 'MultiClassNetwork N(0, 1) val', x: ep, y: own.valLoss },
+        { name: 'MultiClassNetwork Glorot train', x: ep, y: glorot.loss },
+        { name: 'MultiClassNetwork Glorot val', x: ep, y: glorot.valLoss },
         { name: 'Sequential train', x: kep, y: records.map((r) => r.loss) },
         { name: 'Sequential val', x: kep, y: records.map((r) => r.valLoss!) },
       ],
@@ -139,20 +216,35 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     files.push(savePlot(loss, path.join(outDir, 'loss')).png);
     const acc = lineChart(
       [
-        { name: 'MultiClassNetwork', x: ep, y: ownValAcc },
+        { name: 'MultiClassNetwork N(0, 1)', x: ep, y: own.valAcc },
+        { name: 'MultiClassNetwork Glorot', x: ep, y: glorot.valAcc },
         { name: 'Sequential', x: kep, y: records.map((r) => r.valAccuracy!) },
       ],
       { title: 'Fashion-MNIST: validation accuracy', xLabel: 'epoch', yLabel: 'accuracy', legend: 'bottom-right' },
     );
     files.push(savePlot(acc, path.join(outDir, 'accuracy')).png);
   }
-  const metrics = {
+  const metrics: Record<string, number> = {
     valAccuracy: ownAccuracy,
+    glorotValAccuracy: glorotAccuracy,
     kerasValAccuracy: kerasAccuracy,
-    ownSeconds,
+    ownSeconds: own.seconds,
+    glorotSeconds: glorot.seconds,
     kerasSeconds,
-    seconds: secondsSince(t0),
   };
-  files.push(writeJson(outDir, 'metrics.json', { ...metrics, ownLoss, ownValLoss, ownValAcc }));
+  for (const [kind, accs] of Object.entries(sweep)) metrics[`${kind}SeedMean`] = stats(accs).mean;
+  metrics.seconds = secondsSince(t0);
+  files.push(
+    writeJson(outDir, 'metrics.json', {
+      ...metrics,
+      ownLoss: own.loss,
+      ownValLoss: own.valLoss,
+      ownValAcc: own.valAcc,
+      glorotLoss: glorot.loss,
+      glorotValLoss: glorot.valLoss,
+      glorotValAcc: glorot.valAcc,
+      seedSweep: sweep,
+    }),
+  );
   return { metrics, files };
 }

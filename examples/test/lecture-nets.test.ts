@@ -28,10 +28,15 @@ describe('textbook and lecture nets (smoke sizes)', () => {
     expect(metrics.trainAccuracy).toBeGreaterThan(0.6);
   });
 
-  it('multiclass-fashion: the hand-written network and the Sequential twin both train', async () => {
-    const { metrics } = await multiclass.run(opts());
+  it('multiclass-fashion: the hand-written network (both inits) and the Sequential twin train; --seeds sweeps', async () => {
+    const lines: string[] = [];
+    const { metrics } = await multiclass.run({ ...opts(lines), seeds: 2 });
     expect(metrics.valAccuracy).toBeGreaterThan(0.1);
+    expect(metrics.glorotValAccuracy).toBeGreaterThan(0.3);
     expect(metrics.kerasValAccuracy).toBeGreaterThan(0.3);
+    expect(metrics.lectureSeedMean).toBeGreaterThan(0.1);
+    expect(metrics.glorotSeedMean).toBeGreaterThan(0.3);
+    expect(lines.join('\n')).toContain('over seeds 1…2');
   });
 
   it('breast-cancer: binary accuracy, and the lecture nets separate the classes', async () => {

@@ -25,6 +25,8 @@ describe('npm run example', () => {
     expect(await main(['nope'])).toBe(2);
     expect(errors.join('\n')).toContain("no example named 'nope'");
     expect(await main(['spiral', '--fast'])).toBe(2);
+    expect(await main(['spiral', '--seeds', 'many'])).toBe(2);
+    expect(errors.join('\n')).toContain('--seeds needs a whole number');
   });
 
   it('runs an example into --out and lists its files', async () => {
