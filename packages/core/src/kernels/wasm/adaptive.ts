@@ -5,7 +5,7 @@
  * the caller waits or redoes its work. Timing both and keeping the faster adapts to either,
  * without the user setting TAPEGRAD_THREADS by hand.
  *
- * Each size class (m·n·k by powers of 4) keeps an exponential moving average of milliseconds per
+ * Each size class (m·n·k by powers of 2) keeps an exponential moving average of milliseconds per
  * multiply-add for both modes. The preferred mode runs, the other one call in EXPLORE; the
  * preference changes only when the other mode has been faster by a margin (HYSTERESIS), so noise
  * between two close timings does not make it flip back and forth.
@@ -27,7 +27,7 @@ export class ThreadChoice {
   static readonly HYSTERESIS = 0.1;
 
   private entry(macs: number): SizeClass {
-    const key = Math.round(Math.log2(Math.max(1, macs)) / 2);
+    const key = Math.round(Math.log2(Math.max(1, macs)));
     let e = this.classes.get(key);
     if (e === undefined) {
       // Unknown: split first; the first exploring call times one thread.
