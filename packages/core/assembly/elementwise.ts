@@ -171,3 +171,13 @@ export function axpbyF32(alpha: f32, x: usize, beta: f32, y: usize, n: i32): voi
   const vb = f32x4.splat(beta);
   for (; y < end; y += 16, x += 16) v128.store(y, f32x4.add(f32x4.mul(vb, v128.load(y)), f32x4.mul(va, v128.load(x))));
 }
+
+/** out = gy·y·(1 − y): sigmoid's backward from its output y. */
+export function sigmoidGradF32(gy: usize, y: usize, out: usize, n: i32): void {
+  const end = out + (<usize>n << 2);
+  const one = f32x4.splat(1);
+  for (; out < end; out += 16, gy += 16, y += 16) {
+    const v = v128.load(y);
+    v128.store(out, f32x4.mul(f32x4.mul(v128.load(gy), v), f32x4.sub(one, v)));
+  }
+}

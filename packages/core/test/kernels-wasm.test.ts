@@ -373,6 +373,25 @@ describe('wasm elementwise', () => {
     );
   });
 
+  test('sigmoidGrad is within 1e-5 of the JS kernel (relative to its terms)', () => {
+    fc.assert(
+      fc.property(arr(true), fc.integer({ min: 0, max: 1e6 }), (gy, seed) => {
+        const y = filled(gy.length, seed).map((v) => 0.5 + 0.5 * v); // outputs of a sigmoid: [0, 1)
+        const want = new Float32Array(gy.length);
+        const got = new Float32Array(gy.length);
+        jsBackend.sigmoidGrad(gy, y, want);
+        wasm.sigmoidGrad(gy, y, got);
+        for (let i = 0; i < want.length; i++) {
+          if (Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]))) continue;
+          if (!(Math.abs(got[i] - want[i]) <= 1e-5 * Math.abs(want[i]) + 1e-30)) {
+            throw new Error(`element ${i}: wasm ${got[i]}, js ${want[i]}`);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   test('axpby is within 1e-5 of the JS kernel (relative to its terms)', () => {
     fc.assert(
       fc.property(arr(false), f32, f32, fc.integer({ min: 0, max: 1e6 }), (y0, alpha, beta, seed) => {

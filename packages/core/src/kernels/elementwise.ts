@@ -175,3 +175,8 @@ export function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray)
   }
   for (; i < n; i++) y[i] = beta * y[i] + alpha * x[i];
 }
+
+/** out = gy·y·(1 − y): sigmoid's backward from its output y. */
+export function sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = gy[i] * y[i] * (1 - y[i]);
+}

@@ -1,5 +1,6 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
+import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
 import { mul } from './mul';
 import { sub } from './sub';
@@ -14,10 +15,7 @@ const sigmoidGradOp = defineOp({
   name: 'sigmoidGrad',
   forward: ([gy, y]) => {
     const out = empty(y.shape, y.dtype);
-    const g = gy.data;
-    const v = y.data;
-    const o = out.data;
-    for (let i = 0; i < o.length; i++) o[i] = g[i] * v[i] * (1 - v[i]);
+    kernels().sigmoidGrad(gy.data, y.data, out.data);
     return out;
   },
   backward: (gg, node) => {

@@ -6,7 +6,7 @@
  * without the user setting TAPEGRAD_THREADS by hand.
  *
  * Each size class (m·n·k by powers of 2) keeps an exponential moving average of milliseconds per
- * multiply-add for both modes. The preferred mode runs, the other one call in EXPLORE; the
+ * multiply-add for both modes. The preferred mode runs, the other one call in EXPLORE (32); the
  * preference changes only when the other mode has been faster by a margin (HYSTERESIS), so noise
  * between two close timings does not make it flip back and forth.
  *
@@ -22,7 +22,7 @@ export class ThreadChoice {
   /** Weight of an exploring call's time (rare samples, so each counts more). */
   static readonly ALPHA_EXPLORE = 0.5;
   /** One call in this many per size class runs the mode not currently preferred. */
-  static readonly EXPLORE = 16;
+  static readonly EXPLORE = 32;
   /** The other mode must be this much faster (relative) for the preference to change. */
   static readonly HYSTERESIS = 0.1;
 

@@ -256,6 +256,27 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     y.set(f.subarray(py >> 2, (py >> 2) + n));
   }
 
+  function sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void {
+    const n = out.length;
+    if (
+      !(gy instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) ||
+      n < thresholds.cheap
+    ) {
+      elementwise.sigmoidGrad(gy, y, out);
+      return;
+    }
+    reset();
+    const pg = arena.alloc(n);
+    const py = arena.alloc(n);
+    const po = arena.alloc(n);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(gy, n), pg >> 2);
+    f.set(head(y, n), py >> 2);
+    ex.sigmoidGradF32(pg, py, po, n);
+    out.set(f.subarray(po >> 2, (po >> 2) + n));
+  }
+
   return {
     name: pool ? `wasm+${pool.threads}threads` : 'wasm',
     ...elementwise,
@@ -265,6 +286,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     binaryScalar,
     unary,
     axpby,
+    sigmoidGrad,
     gemm,
   };
 }

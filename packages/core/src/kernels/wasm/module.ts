@@ -46,6 +46,7 @@ export interface WasmExports {
   binaryScalarF32(op: number, a: number, s: number, out: number, n: number): void;
   unaryF32(op: number, a: number, out: number, n: number): void;
   axpbyF32(alpha: number, x: number, beta: number, y: number, n: number): void;
+  sigmoidGradF32(gy: number, y: number, out: number, n: number): void;
 }
 
 /**
