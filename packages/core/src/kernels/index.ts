@@ -70,14 +70,15 @@ export const wasmBackend: KernelBackend | null = loaded?.exports
 /**
  * A fresh WASM backend on `threads` threads (1 = no worker pool), or null when WASM is
  * unavailable; for benchmarks and tests that compare thread counts in one process. Each call with
- * threads ≥ 2 makes its own pool (workers start with its first large gemm).
+ * threads ≥ 2 makes its own pool (workers start with its first large gemm). `adaptive: false`
+ * splits every large gemm instead of choosing by measured time.
  *
  * @example
  * const one = makeWasmBackend(1); if (one) setBackend(one);
  */
-export function makeWasmBackend(threads: number): KernelBackend | null {
+export function makeWasmBackend(threads: number, options: { adaptive?: boolean } = {}): KernelBackend | null {
   const ex = loaded?.exports ?? loadWasm().exports;
-  return ex ? createWasmBackend(ex, threadPool(threads)) : null;
+  return ex ? createWasmBackend(ex, threadPool(threads), options) : null;
 }
 
 /** Why `wasmBackend` is null ('' when it loaded). */

@@ -69,12 +69,18 @@ function head(x: TypedArray, n: number): TypedArray {
  * Builds the WASM SIMD backend over an instantiated module: float32 gemm and elementwise kernels
  * run in WASM above their size thresholds; everything else (float64, int32, small sizes, the
  * reductions and strided copies) runs the JS kernels. With a `pool` (see GemmPool), large
- * gemms may also be split across its threads, on its shared-memory module.
+ * gemms may also be split across its threads, on its shared-memory module: when splitting has
+ * been faster lately (ThreadChoice), or always with `adaptive: false`.
  *
  * @example
  * const r = loadWasm(); if (r.exports) setBackend(createWasmBackend(r.exports));
  */
-export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null): KernelBackend {
+export function createWasmBackend(
+  ex: WasmExports,
+  pool: GemmPool | null = null,
+  options: { adaptive?: boolean } = {},
+): KernelBackend {
+  const adaptive = options.adaptive ?? true;
   // Everything runs on `ex` (its own, non-shared memory: copies into it are the cheapest); only
   // gemms split across the pool use the pool's shared memory, with an arena of their own that
   // keeps out of memory a late worker may still write (see GemmPool.sgemm).
@@ -106,7 +112,7 @@ export function createWasmBackend(ex: WasmExports, pool: GemmPool | null = null)
     }
     const macs = m * n * k;
     const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
-    const split = big && (!thresholds.adaptive || choice.split(macs));
+    const split = big && (!adaptive || !thresholds.adaptive || choice.split(macs));
     const t0 = big ? performance.now() : 0;
     if (split) splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
     else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
