@@ -1,3 +1,5 @@
+import * as os from 'os';
+import { threadCount } from '@tapegrad/core';
 import { ThreadChoice } from '../src/kernels/wasm/adaptive';
 
 /** Runs `calls` gemms of `macs` where splitting costs `splitMs` and one thread `singleMs`. */
@@ -38,5 +40,19 @@ describe('ThreadChoice', () => {
     }
     expect(simulate(c, 3e5, 160, 0.01, 0.02)).toBeLessThan(0.1);
     expect(simulate(c, 1e9, 160, 50, 26)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('threadCount (TAPEGRAD_THREADS)', () => {
+  test('defaults to the core count, takes a whole number ≥ 1, and refuses anything else', () => {
+    expect(threadCount(undefined)).toBe(os.availableParallelism?.() ?? os.cpus().length);
+    expect(threadCount('')).toBe(threadCount(undefined));
+    expect(threadCount('1')).toBe(1);
+    expect(threadCount('3')).toBe(3);
+    for (const bad of ['0', '-2', '1.5', 'two', 'NaN']) {
+      expect(() => threadCount(bad)).toThrow(
+        `TAPEGRAD_THREADS must be a whole number ≥ 1 (1 = single-threaded), got '${bad}'`,
+      );
+    }
   });
 });
