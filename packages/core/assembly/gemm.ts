@@ -147,6 +147,15 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
+// c + a·b: fused (one rounding) where the engine has relaxed SIMD — the kernels-fma builds, used
+// when the engine validates them (Node 22+, or Node 20 with --experimental-wasm-relaxed-simd) —
+// else a multiply and an add. ASC_FEATURE_RELAXED_SIMD is a compile-time constant.
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
+
 // The micro-kernel: the MR×NR tile at c (row stride ldc bytes) = (or +=) Σ_p pa[p]ᵀ·pb[p].
 // @ts-ignore: decorator
 @inline
@@ -163,17 +172,17 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += 16;
     pb += 32;
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -210,6 +211,50 @@ describe('two-thread wasm gemm', () => {
     jsBackend.gemm(a, 0, a, 0, want, 0, m, m, m, false, true);
     mt.gemm(a, 0, a, 0, got, 0, m, m, m, false, true);
     expect(gemmError(a, 0, a, 0, got, want, 0, m, m, m, false, true)).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('fused multiply-add builds (relaxed SIMD)', () => {
+  // Node 20 validates relaxed SIMD only with a V8 flag (given on the command line, or set by
+  // TAPEGRAD_WASM_FMA=1), so the -fma builds are checked in child processes that have it: gemm on
+  // one thread and split across a pool, against the JS kernel.
+  test.each([
+    ['node --experimental-wasm-relaxed-simd', ['--experimental-wasm-relaxed-simd'], {}],
+    ['TAPEGRAD_WASM_FMA=1', [], { TAPEGRAD_WASM_FMA: '1' }],
+  ])('match the JS kernel on one thread and split across the pool (%s)', (_, flags, env) => {
+    const dist = path.resolve(__dirname, '../dist');
+    const script = `
+      const w = require(${JSON.stringify(dist)} + '/kernels/wasm');
+      const { jsBackend } = require(${JSON.stringify(dist)} + '/kernels');
+      if (!w.useFma()) { console.log(JSON.stringify({ fma: false })); process.exit(0); }
+      w.thresholds.gemm = 0; w.thresholds.threaded = 0; w.thresholds.adaptive = false;
+      const pool = w.GemmPool.create(2);
+      const one = w.createWasmBackend(w.loadWasm().exports);
+      const two = w.createWasmBackend(w.loadWasm().exports, pool);
+      let worst = 0, seed = 1;
+      const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1);
+      for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [37, 21, 50], [100, 100, 784], [100, 784, 100], [129, 65, 257]])
+        for (const ta of [false, true]) for (const tb of [false, true]) for (const be of [one, two]) {
+          const a = Float32Array.from({ length: m * k }, rnd), b = Float32Array.from({ length: k * n }, rnd);
+          const want = new Float32Array(m * n), got = new Float32Array(m * n);
+          jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, ta, tb);
+          be.gemm(a, 0, b, 0, got, 0, m, n, k, ta, tb);
+          // Relative to Σ|a||b| (a product of the absolute values), as gemmError does.
+          const scale = new Float64Array(m * n);
+          jsBackend.gemm(Float64Array.from(a, Math.abs), 0, Float64Array.from(b, Math.abs), 0, scale, 0, m, n, k, ta, tb);
+          for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (scale[i] || 1));
+        }
+      console.log(JSON.stringify({ fma: true, name: two.name, worst }));
+      pool.close();
+    `;
+    const out = execFileSync(process.execPath, [...flags, '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { fma: boolean; name?: string; worst?: number };
+    expect(r.fma).toBe(true); // this Node has relaxed SIMD behind the flag, and the build made the -fma modules
+    expect(r.name).toBe('wasm-fma+2threads');
+    expect(r.worst).toBeLessThanOrEqual(1e-5);
   });
 });
 

@@ -5,7 +5,7 @@ import * as matmul from '../matmul';
 import * as reduce from '../reduce';
 import * as strided from '../strided';
 import type { KernelBackend } from '../index';
-import { Arena, type WasmExports } from './module';
+import { Arena, type WasmExports, useFma } from './module';
 import { ThreadChoice } from './adaptive';
 import type { GemmPool } from './pool';
 
@@ -78,7 +78,7 @@ function head(x: TypedArray, n: number): TypedArray {
 export function createWasmBackend(
   ex: WasmExports,
   pool: GemmPool | null = null,
-  options: { adaptive?: boolean } = {},
+  options: { adaptive?: boolean; fma?: boolean } = {},
 ): KernelBackend {
   const adaptive = options.adaptive ?? true;
   // Everything runs on `ex` (its own, non-shared memory: copies into it are the cheapest); only
@@ -284,7 +284,7 @@ export function createWasmBackend(
   }
 
   return {
-    name: pool ? `wasm+${pool.threads}threads` : 'wasm',
+    name: `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`,
     ...elementwise,
     ...strided,
     ...reduce,

@@ -4,5 +4,5 @@
  * kernels, which are also the reference the WASM ones are tested against.
  */
 export { createWasmBackend, thresholds } from './backend';
-export { loadWasm, wasmPath, Arena, type WasmExports } from './module';
+export { loadWasm, useFma, wasmPath, Arena, type WasmExports } from './module';
 export { GemmPool } from './pool';

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 
 // The slice of the WebAssembly JS API used here (the ES2022 lib this project compiles against
 // does not declare the WebAssembly namespace).
@@ -50,15 +51,46 @@ export interface WasmExports {
 }
 
 /**
- * Where the build puts the module. The same relative path works from the sources
- * (packages/core/src/kernels/wasm, under jest and ts-node) and from the build
- * (packages/core/dist/kernels/wasm).
+ * Where the build puts a module: `kernels` (own memory) or `kernels-mt` (imported shared memory,
+ * for the thread pool), each also as a `-fma` build whose matmul uses relaxed SIMD's fused
+ * multiply-add. The same relative path works from the sources (packages/core/src/kernels/wasm,
+ * under jest and ts-node) and from the build (packages/core/dist/kernels/wasm).
  *
  * @example
  * fs.existsSync(wasmPath()); // true after `npm run build`
  */
-export function wasmPath(): string {
-  return path.resolve(__dirname, '../../../dist/wasm/kernels.wasm');
+export function wasmPath(name: 'kernels' | 'kernels-mt' = 'kernels', fma = false): string {
+  return path.resolve(__dirname, `../../../dist/wasm/${name}${fma ? '-fma' : ''}.wasm`);
+}
+
+let fmaChecked: boolean | null = null;
+
+/**
+ * Whether to use the `-fma` builds, whose matmul uses relaxed SIMD's fused multiply-add (~25%
+ * faster; one rounding instead of two, so results differ from the plain build in the last bits).
+ * TAPEGRAD_WASM_FMA: unset = when the engine supports relaxed SIMD as shipped (Node 22+); `1` =
+ * also on Node 20, by turning on V8's --experimental-wasm-relaxed-simd before the module is
+ * compiled (opt-in: it is an experimental engine flag there); `0` = never.
+ *
+ * @example
+ * useFma(); // false on Node 20 unless TAPEGRAD_WASM_FMA=1
+ */
+export function useFma(): boolean {
+  if (fmaChecked === null) {
+    const wasm = (globalThis as unknown as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    const file = wasmPath('kernels', true);
+    const mode = process.env.TAPEGRAD_WASM_FMA;
+    if (mode === '0' || wasm === undefined || !fs.existsSync(file)) fmaChecked = false;
+    else {
+      const bytes = fs.readFileSync(file);
+      fmaChecked = wasm.validate(bytes);
+      if (!fmaChecked && mode === '1') {
+        v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+        fmaChecked = wasm.validate(bytes);
+      }
+    }
+  }
+  return fmaChecked;
 }
 
 /**
@@ -68,7 +100,7 @@ export function wasmPath(): string {
  * @example
  * const r = loadWasm(); if (r.exports) r.exports.heapBase();
  */
-export function loadWasm(file = wasmPath()): { exports: WasmExports | null; reason: string } {
+export function loadWasm(file = wasmPath('kernels', useFma())): { exports: WasmExports | null; reason: string } {
   try {
     const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (wasm === undefined) return { exports: null, reason: 'WebAssembly is not available' };

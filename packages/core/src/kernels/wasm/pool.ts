@@ -1,7 +1,6 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { WasmExports } from './module';
+import { type WasmExports, useFma, wasmPath } from './module';
 
 // The slice of the WebAssembly JS API used here (not declared by the ES2022 lib).
 interface SharedMemory {
@@ -102,7 +101,7 @@ for (;;) {
 
 /** Options of {@link GemmPool.create}. */
 export interface PoolOptions {
-  /** The shared-memory module (default dist/wasm/kernels-mt.wasm). */
+  /** The shared-memory module (default dist/wasm/kernels-mt.wasm, or its -fma build; see useFma). */
   file?: string;
   /**
    * How many chunk-durations the caller waits for a worker's chunk before computing it itself
@@ -181,11 +180,7 @@ export class GemmPool {
    * GemmPool.create(2)?.threads; // 2
    */
   static create(threads: number, options: PoolOptions = {}): GemmPool | null {
-    const {
-      file = path.resolve(__dirname, '../../../dist/wasm/kernels-mt.wasm'),
-      patience = PATIENCE,
-      workerDelayMs = 0,
-    } = options;
+    const { file = wasmPath('kernels-mt', useFma()), patience = PATIENCE, workerDelayMs = 0 } = options;
     try {
       const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
       if (wasm === undefined || !fs.existsSync(file) || threads < 2) return null;
