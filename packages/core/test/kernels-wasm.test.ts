@@ -134,10 +134,12 @@ describe('wasm gemm', () => {
     );
   });
 
-  test('crosses every blocking boundary (MC = 128, KC = 256, NC = 2048)', () => {
+  test('crosses every blocking boundary (MC = 128, KC = 256, NC = 2048) and edge sliver', () => {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
         run(131, 9, 300, tA, tB, [1, 2, 3], 7);
+        // n = 100: twelve 8-column slivers and a 4-column one (its own micro-kernel), over 2 k-blocks.
+        run(12, 100, 300, tA, tB, [1, 0, 2], 10);
         run(5, 2053, 3, tA, tB, [0, 1, 0], 8);
         run(1, 1, 513, tA, tB, [2, 0, 1], 9);
       }
