@@ -261,16 +261,32 @@ describe('fused multiply-add builds (relaxed SIMD)', () => {
 });
 
 describe('GemmPool chunking', () => {
-  test('chunks cover every row once, in multiples of 4 rows, about two per thread', () => {
+  test('chunks cover every row once, in whole 4-row slivers, equal to within one sliver', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 64 }), (m, threads) => {
-        const { chunks, rows } = GemmPool.plan(m, threads);
-        expect(rows % 4).toBe(0);
-        expect(chunks * rows).toBeGreaterThanOrEqual(m);
-        expect((chunks - 1) * rows).toBeLessThan(m);
-        expect(chunks).toBeLessThanOrEqual(32);
+        const { chunks, slivers } = GemmPool.plan(m, threads);
+        expect(chunks).toBeGreaterThanOrEqual(1);
+        expect(chunks).toBeLessThanOrEqual(Math.min(32, 2 * threads));
+        let next = 0;
+        const sizes: number[] = [];
+        for (let j = 0; j < chunks; j++) {
+          const [i0, i1] = GemmPool.chunkRows(j, chunks, slivers, m);
+          expect(i0).toBe(next);
+          expect(i1).toBeGreaterThan(i0);
+          if (i1 < m) expect(i1 % 4).toBe(0);
+          sizes.push(Math.ceil((i1 - i0) / 4));
+          next = i1;
+        }
+        expect(next).toBe(m);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }),
     );
+    expect([0, 1, 2, 3].map((j) => GemmPool.chunkRows(j, 4, 25, 100))).toEqual([
+      [0, 24],
+      [24, 48],
+      [48, 72],
+      [72, 100],
+    ]);
   });
 
   test('chunks a late worker still holds are recomputed, and its memory is left alone until it is done', async () => {

@@ -19,7 +19,8 @@ interface WasmApi {
 //  CLAIM    (job number mod 2^23)·256 + next unclaimed chunk; a chunk is taken by compare-exchange
 //           of this word, so a late worker can never take a chunk of a finished job
 //  FINISHED chunks computed by workers, ever (only a wake-up signal for the caller)
-//  CHUNKS, ROWS  the job's chunk count and rows per chunk (a multiple of the micro-kernel's 4)
+//  CHUNKS, SLIVERS  the job's chunk count and its 4-row slivers (the micro-kernel's height);
+//           chunk j is slivers [⌊j·S/C⌋, ⌊(j+1)·S/C⌋), so chunks differ by at most one sliver
 //  ARGS..   the sgemmRows arguments (a, b, c, m, n, k, transA, transB, scratch, scratch stride)
 //  READY    workers started
 //  BY_WORKERS  chunks computed by workers so far (for tests and benchmarks)
@@ -29,7 +30,7 @@ const SEQ = 0;
 const CLAIM = 1;
 const FINISHED = 2;
 const CHUNKS = 3;
-const ROWS = 4;
+const SLIVERS = 4;
 const ARGS = 5;
 const READY = 15;
 const BY_WORKERS = 16;
@@ -86,10 +87,11 @@ for (;;) {
     // start the next job, rewriting these slots.
     const a = s[${ARGS}], b = s[${ARGS} + 1], c = s[${ARGS} + 2], m = s[${ARGS} + 3], n = s[${ARGS} + 4];
     const k = s[${ARGS} + 5], ta = s[${ARGS} + 6], tb = s[${ARGS} + 7];
-    const scratch = s[${ARGS} + 8] + s[${ARGS} + 9] * (id + 1), rows = s[${ROWS}];
+    const scratch = s[${ARGS} + 8] + s[${ARGS} + 9] * (id + 1), sl = s[${SLIVERS}], chunks = s[${CHUNKS}];
     if (Atomics.compareExchange(s, ${CLAIM}, v, v + 1) !== v) continue;
     if (delayMs > 0) for (const t = performance.now() + delayMs; performance.now() < t; );
-    ex.sgemmRows(a, b, c, m, n, k, ta, tb, scratch, j * rows, Math.min(m, (j + 1) * rows));
+    const i0 = Math.min(m, 4 * Math.floor((j * sl) / chunks)), i1 = Math.min(m, 4 * Math.floor(((j + 1) * sl) / chunks));
+    ex.sgemmRows(a, b, c, m, n, k, ta, tb, scratch, i0, i1);
     Atomics.store(s, ${DONE} + j, seen);
     Atomics.add(s, ${BY_WORKERS}, 1);
     Atomics.add(s, ${FINISHED}, 1);
@@ -228,7 +230,7 @@ export class GemmPool {
       ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, 0, m);
       return NONE;
     }
-    const { chunks, rows } = GemmPool.plan(m, this.threads);
+    const { chunks, slivers } = GemmPool.plan(m, this.threads);
     const s = this.ctl;
     const seq = (this.seq = (this.seq % 0x3fffffff) + 1);
     const tag = (seq & 0x7fffff) * 256;
@@ -243,7 +245,7 @@ export class GemmPool {
     s[ARGS + 8] = scratch;
     s[ARGS + 9] = scratchStride;
     s[CHUNKS] = chunks;
-    s[ROWS] = rows;
+    s[SLIVERS] = slivers;
     Atomics.store(s, CLAIM, tag);
     Atomics.store(s, SEQ, seq);
     Atomics.notify(s, SEQ);
@@ -255,13 +257,14 @@ export class GemmPool {
       const j = v - tag;
       if (j >= chunks) break;
       if (Atomics.compareExchange(s, CLAIM, v, v + 1) !== v) continue;
-      ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, j * rows, Math.min(m, (j + 1) * rows));
+      const [i0, i1] = GemmPool.chunkRows(j, chunks, slivers, m);
+      ex.sgemmRows(a, b, c, m, n, k, transA, transB, scratch, i0, i1);
       s[DONE + j] = seq;
       own++;
     }
     // Wait for the workers' chunks, at most PATIENCE times a chunk's expected duration (the
     // caller's own, or at a conservative 10 GFLOP/s when the workers took every chunk).
-    const chunkMs = own > 0 ? (performance.now() - t0) / own : (rows * n * k) / 5e6;
+    const chunkMs = own > 0 ? (performance.now() - t0) / own : (((4 * slivers) / chunks) * n * k) / 5e6;
     const deadline = performance.now() + this.patience * chunkMs + (this.patience > 0 ? 0.05 : 0);
     let left = chunks;
     for (let i = 1; ; i++) {
@@ -279,8 +282,7 @@ export class GemmPool {
     const patched: number[] = [];
     for (let j = 0; j < chunks; j++) {
       if (Atomics.load(s, DONE + j) === seq) continue;
-      const i0 = j * rows;
-      const i1 = Math.min(m, i0 + rows);
+      const [i0, i1] = GemmPool.chunkRows(j, chunks, slivers, m);
       ex.sgemmRows(a, b, spare, m, n, k, transA, transB, scratch, i0, i1);
       patched.push(i0, i1);
       this.recomputed++;
@@ -314,11 +316,22 @@ export class GemmPool {
     return !this.dead;
   }
 
-  /** How a gemm of m rows is cut: `chunks` chunks of `rows` rows (a multiple of 4). */
-  static plan(m: number, threads: number): { chunks: number; rows: number } {
-    const want = Math.min(MAX_CHUNKS, threads * CHUNKS_PER_THREAD);
-    const rows = Math.max(4, Math.ceil(m / want / 4) * 4);
-    return { chunks: Math.ceil(m / rows), rows };
+  /**
+   * How a gemm of m rows is cut: its ⌈m/4⌉ slivers of 4 rows (the micro-kernel's height) into
+   * `chunks` chunks as equal as whole slivers allow (100 rows in 4: 24, 24, 24, 28 — not 28,
+   * 28, 28, 16, which leaves one thread 12 rows more than the other).
+   */
+  static plan(m: number, threads: number): { chunks: number; slivers: number } {
+    const slivers = Math.ceil(m / 4);
+    return { chunks: Math.max(1, Math.min(MAX_CHUNKS, threads * CHUNKS_PER_THREAD, slivers)), slivers };
+  }
+
+  /** Rows [i0, i1) of chunk j (the workers compute the same in WORKER_SOURCE). */
+  static chunkRows(j: number, chunks: number, slivers: number, m: number): [number, number] {
+    return [
+      Math.min(m, 4 * Math.floor((j * slivers) / chunks)),
+      Math.min(m, 4 * Math.floor(((j + 1) * slivers) / chunks)),
+    ];
   }
 
   /** How many chunks the workers (not the caller) have computed so far. */
