@@ -5,10 +5,14 @@
  * the caller waits or redoes its work. Timing both and keeping the faster adapts to either,
  * without the user setting TAPEGRAD_THREADS by hand.
  *
- * Each size class (m·n·k by powers of 2) keeps an exponential moving average of milliseconds per
- * multiply-add for both modes. The preferred mode runs, the other one call in EXPLORE (32); the
- * preference changes only when the other mode has been faster by a margin (HYSTERESIS), so noise
- * between two close timings does not make it flip back and forth.
+ * Each size class (m·n·k by powers of 2) keeps the last few times (ms per multiply-add) of both
+ * modes and compares medians: a worker still waking or a GC pause makes one split in five slow
+ * on an idle machine, and an average of those would hand calls to the slower mode for dozens of
+ * calls at a time (measured: a third of the MNIST-MLP products ran on one thread at 0.37 ms while
+ * splitting took 0.25 ms). The preferred mode's median is over its last WINDOW samples; the
+ * other mode runs one call in EXPLORE (32) and its median is over its last RECENT samples, so a
+ * change of load shows within a few explorations. The preference changes only when the other
+ * mode is faster by a margin (HYSTERESIS), so close timings do not flip it back and forth.
  *
  * @example
  * const split = choice.split(m * n * k); const t0 = performance.now(); run(split);
@@ -17,10 +21,10 @@
 export class ThreadChoice {
   private readonly classes = new Map<number, SizeClass>();
 
-  /** Weight of the newest time in the preferred mode's average (it has many samples). */
-  static readonly ALPHA = 0.2;
-  /** Weight of an exploring call's time (rare samples, so each counts more). */
-  static readonly ALPHA_EXPLORE = 0.5;
+  /** Samples of the preferred mode in its median. */
+  static readonly WINDOW = 9;
+  /** Samples of the exploring mode in its median. */
+  static readonly RECENT = 3;
   /** One call in this many per size class runs the mode not currently preferred. */
   static readonly EXPLORE = 32;
   /** The other mode must be this much faster (relative) for the preference to change. */
@@ -31,7 +35,12 @@ export class ThreadChoice {
     let e = this.classes.get(key);
     if (e === undefined) {
       // Unknown: split first; the first exploring call times one thread.
-      e = { single: NaN, split: NaN, calls: 0, preferSplit: true };
+      e = {
+        single: new Samples(ThreadChoice.WINDOW),
+        split: new Samples(ThreadChoice.WINDOW),
+        calls: 0,
+        preferSplit: true,
+      };
       this.classes.set(key, e);
     }
     return e;
@@ -47,22 +56,45 @@ export class ThreadChoice {
   /** Records how long a gemm of `macs` multiply-adds took (ms) in the given mode. */
   record(macs: number, split: boolean, ms: number): void {
     const e = this.entry(macs);
-    const key = split ? 'split' : 'single';
-    const alpha = split === e.preferSplit ? ThreadChoice.ALPHA : ThreadChoice.ALPHA_EXPLORE;
-    // A sample is capped at 3× the average, so one GC pause or page fault inside the timed call
-    // cannot move it far on its own.
-    const perMac = Math.min(ms / Math.max(1, macs), 3 * e[key] || Infinity);
-    e[key] = Number.isNaN(e[key]) ? perMac : e[key] + alpha * (perMac - e[key]);
-    const margin = 1 - ThreadChoice.HYSTERESIS;
-    if (e.preferSplit && e.single < e.split * margin) e.preferSplit = false;
-    else if (!e.preferSplit && e.split < e.single * margin) e.preferSplit = true;
+    (split ? e.split : e.single).push(ms / Math.max(1, macs));
+    const preferred = e.preferSplit ? e.split : e.single;
+    const other = e.preferSplit ? e.single : e.split;
+    const mine = preferred.median(ThreadChoice.WINDOW);
+    const theirs = other.median(ThreadChoice.RECENT);
+    if (theirs < mine * (1 - ThreadChoice.HYSTERESIS)) e.preferSplit = !e.preferSplit;
   }
 }
 
-/** Moving averages (ms per multiply-add) of one size class. */
+/** The last few samples of one mode, in a ring. */
+class Samples {
+  private readonly xs: Float64Array;
+  private count = 0;
+  private readonly sorted: number[] = [];
+
+  constructor(size: number) {
+    this.xs = new Float64Array(size);
+  }
+
+  push(x: number): void {
+    this.xs[this.count++ % this.xs.length] = x;
+  }
+
+  /** Median of the last `last` samples (fewer if there are fewer); NaN when there are none. */
+  median(last: number): number {
+    const n = Math.min(last, this.count, this.xs.length);
+    if (n === 0) return NaN;
+    const s = this.sorted;
+    s.length = 0;
+    for (let i = 1; i <= n; i++) s.push(this.xs[(this.count - i) % this.xs.length]);
+    s.sort((a, b) => a - b);
+    return n % 2 === 1 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}
+
+/** Recent times (ms per multiply-add) of one size class, per mode. */
 interface SizeClass {
-  single: number;
-  split: number;
+  single: Samples;
+  split: Samples;
   calls: number;
   preferSplit: boolean;
 }
