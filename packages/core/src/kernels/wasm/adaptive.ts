@@ -9,10 +9,13 @@
  * modes and compares medians: a worker still waking or a GC pause makes one split in five slow
  * on an idle machine, and an average of those would hand calls to the slower mode for dozens of
  * calls at a time (measured: a third of the MNIST-MLP products ran on one thread at 0.37 ms while
- * splitting took 0.25 ms). The preferred mode's median is over its last WINDOW samples; the
- * other mode runs one call in EXPLORE (32) and its median is over its last RECENT samples, so a
- * change of load shows within a few explorations. The preference changes only when the other
- * mode is faster by a margin (HYSTERESIS), so close timings do not flip it back and forth.
+ * splitting took 0.25 ms). The preferred mode's median is over its last WINDOW samples. The
+ * other mode is explored in bursts of BURST calls once every EXPLORE calls, and the first call
+ * of a burst is not counted: after a spell on one thread the workers have gone to sleep, and the
+ * split that wakes them takes twice as long as the next ones (counted, it kept the choice on one
+ * thread for good). Its median is over its last RECENT counted samples, so a change of load
+ * shows within two bursts. The preference changes only when the other mode is faster by a
+ * margin (HYSTERESIS), so close timings do not flip it back and forth.
  *
  * @example
  * const split = choice.split(m * n * k); const t0 = performance.now(); run(split);
@@ -25,8 +28,10 @@ export class ThreadChoice {
   static readonly WINDOW = 9;
   /** Samples of the exploring mode in its median. */
   static readonly RECENT = 3;
-  /** One call in this many per size class runs the mode not currently preferred. */
+  /** Every this many calls per size class, a burst runs the mode not currently preferred. */
   static readonly EXPLORE = 32;
+  /** Calls in an exploring burst; the first is not counted. */
+  static readonly BURST = 3;
   /** The other mode must be this much faster (relative) for the preference to change. */
   static readonly HYSTERESIS = 0.1;
 
@@ -34,11 +39,13 @@ export class ThreadChoice {
     const key = Math.round(Math.log2(Math.max(1, macs)));
     let e = this.classes.get(key);
     if (e === undefined) {
-      // Unknown: split first; the first exploring call times one thread.
+      // Unknown: split first; the first exploring burst times one thread.
       e = {
         single: new Samples(ThreadChoice.WINDOW),
         split: new Samples(ThreadChoice.WINDOW),
         calls: 0,
+        burst: 0,
+        warmUp: false,
         preferSplit: true,
       };
       this.classes.set(key, e);
@@ -49,13 +56,18 @@ export class ThreadChoice {
   /** Whether a gemm of `macs` multiply-adds should be split across the pool now. */
   split(macs: number): boolean {
     const e = this.entry(macs);
-    const explore = e.calls++ % ThreadChoice.EXPLORE === 1;
-    return explore ? !e.preferSplit : e.preferSplit;
+    // The first burst starts at the second call, so both modes are timed early.
+    if (e.burst === 0 && e.calls++ % ThreadChoice.EXPLORE === 1) e.burst = ThreadChoice.BURST;
+    e.warmUp = e.burst === ThreadChoice.BURST;
+    if (e.burst === 0) return e.preferSplit;
+    e.burst--;
+    return !e.preferSplit;
   }
 
   /** Records how long a gemm of `macs` multiply-adds took (ms) in the given mode. */
   record(macs: number, split: boolean, ms: number): void {
     const e = this.entry(macs);
+    if (split !== e.preferSplit && e.warmUp) return;
     (split ? e.split : e.single).push(ms / Math.max(1, macs));
     const preferred = e.preferSplit ? e.split : e.single;
     const other = e.preferSplit ? e.single : e.split;
@@ -96,5 +108,9 @@ interface SizeClass {
   single: Samples;
   split: Samples;
   calls: number;
+  /** Calls left in the current exploring burst. */
+  burst: number;
+  /** The last call was the first of a burst (its time is not counted). */
+  warmUp: boolean;
   preferSplit: boolean;
 }
