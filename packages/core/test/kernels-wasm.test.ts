@@ -281,6 +281,9 @@ describe('GemmPool chunking', () => {
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }),
     );
+    // One chunk per thread for the MNIST-MLP X·W1 (100 rows), two for Xᵀ·dH (784 rows).
+    expect(GemmPool.plan(100, 2)).toEqual({ chunks: 2, slivers: 25 });
+    expect(GemmPool.plan(784, 2)).toEqual({ chunks: 4, slivers: 196 });
     expect([0, 1, 2, 3].map((j) => GemmPool.chunkRows(j, 4, 25, 100))).toEqual([
       [0, 24],
       [24, 48],

@@ -44,6 +44,10 @@ const SLOTS = BUSY + MAX_WORKERS;
 // Chunks: about this many per thread, so a thread that is late (descheduled, still waking) costs
 // little: the others take its chunks. Each chunk packs its own B panel, so not many more.
 const CHUNKS_PER_THREAD = 2;
+// ...but no second chunk per thread below this many rows: each chunk packs all of B again, which
+// costs about 10 rows' worth of its own work (MNIST-MLP X·W1, 100 rows: two chunks of 48 and 52
+// take 20 µs less than four of 24–28; Xᵀ·dH, 784 rows, still gains from four).
+const MIN_CHUNK_ROWS = 48;
 // When the caller has run out of chunks it waits for the workers' chunks at most this many times
 // a chunk's expected duration; then it computes them itself (into a spare buffer: the late worker
 // is still accumulating into its rows) and leaves the late worker's memory alone until it is done.
@@ -318,12 +322,13 @@ export class GemmPool {
 
   /**
    * How a gemm of m rows is cut: its ⌈m/4⌉ slivers of 4 rows (the micro-kernel's height) into
-   * `chunks` chunks as equal as whole slivers allow (100 rows in 4: 24, 24, 24, 28 — not 28,
-   * 28, 28, 16, which leaves one thread 12 rows more than the other).
+   * `chunks` chunks as equal as whole slivers allow (784 rows in 4: 196 each; 100 rows in 2: 48
+   * and 52). One chunk per thread at least, two when each still gets MIN_CHUNK_ROWS rows.
    */
   static plan(m: number, threads: number): { chunks: number; slivers: number } {
     const slivers = Math.ceil(m / 4);
-    return { chunks: Math.max(1, Math.min(MAX_CHUNKS, threads * CHUNKS_PER_THREAD, slivers)), slivers };
+    const want = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(m / MIN_CHUNK_ROWS)));
+    return { chunks: Math.max(1, Math.min(MAX_CHUNKS, want, slivers)), slivers };
   }
 
   /** Rows [i0, i1) of chunk j (the workers compute the same in WORKER_SOURCE). */
