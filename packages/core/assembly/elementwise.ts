@@ -181,3 +181,35 @@ export function sigmoidGradF32(gy: usize, y: usize, out: usize, n: i32): void {
     v128.store(out, f32x4.mul(f32x4.mul(v128.load(gy), v), f32x4.sub(one, v)));
   }
 }
+
+/** y[r, :] += b for each of `rows` rows of `cols` (a bias row added to a row-major matrix). */
+export function addRowsF32(y: usize, b: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  const vecEnd = <usize>(cols & ~3) << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = y + <usize>r * rowBytes;
+    let j: usize = 0;
+    for (; j < vecEnd; j += 16) v128.store(row + j, f32x4.add(v128.load(row + j), v128.load(b + j)));
+    for (; j < rowBytes; j += 4) store<f32>(row + j, load<f32>(row + j) + load<f32>(b + j));
+  }
+}
+
+/**
+ * out[o, i] = Σ_l x[o, l, i] over the (outer, len, inner) layout, summed in l order in float32
+ * as the JS kernel does (so the two agree bit for bit); out is overwritten.
+ */
+export function sumAxisF32(x: usize, outer: i32, len: i32, inner: i32, out: usize): void {
+  const innerBytes = <usize>inner << 2;
+  const vecEnd = <usize>(inner & ~3) << 2;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + <usize>o * innerBytes;
+    const src = x + <usize>o * <usize>len * innerBytes;
+    memory.fill(dst, 0, innerBytes);
+    for (let l = 0; l < len; l++) {
+      const row = src + <usize>l * innerBytes;
+      let i: usize = 0;
+      for (; i < vecEnd; i += 16) v128.store(dst + i, f32x4.add(v128.load(dst + i), v128.load(row + i)));
+      for (; i < innerBytes; i += 4) store<f32>(dst + i, load<f32>(dst + i) + load<f32>(row + i));
+    }
+  }
+}

@@ -477,6 +477,45 @@ describe('wasm elementwise', () => {
     );
   });
 
+  // Both sum in float32 in the same order, so they agree exactly.
+  const dim = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }));
+
+  test('addRows (a bias row) equals the JS kernel exactly', () => {
+    fc.assert(
+      fc.property(dim, dim, fc.integer({ min: 0, max: 1e6 }), (rows, cols, seed) => {
+        const y0 = filled(rows * cols, seed);
+        const b = filled(cols, seed + 1);
+        const want = y0.slice();
+        const got = y0.slice();
+        jsBackend.addRows(want, b, rows, cols);
+        wasm.addRows(got, b, rows, cols);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('sumAxis equals the JS kernel exactly (column sums in WASM, row sums in JS)', () => {
+    fc.assert(
+      fc.property(dim, dim, dim, fc.integer({ min: 0, max: 1e6 }), (outer, len, inner, seed) => {
+        const x = filled(outer * len * inner, seed);
+        const want = new Float32Array(outer * inner);
+        const got = new Float32Array(outer * inner);
+        jsBackend.sumAxis(x, outer, len, inner, want);
+        wasm.sumAxis(x, outer, len, inner, got);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 100 },
+    );
+    // The bias gradient of a 100-unit layer: column sums of a 100×100 batch.
+    const g = filled(100 * 100, 5);
+    const want = new Float32Array(100);
+    const got = new Float32Array(100);
+    jsBackend.sumAxis(g, 1, 100, 100, want);
+    wasm.sumAxis(g, 1, 100, 100, got);
+    expect(got).toEqual(want);
+  });
+
   test('out may alias an input, and float64 runs the JS kernel', () => {
     const a = Float32Array.from([1, -2, 3, -4, 5]);
     wasm.binary('mul', a, a, a);

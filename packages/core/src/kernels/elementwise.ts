@@ -176,6 +176,11 @@ export function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray)
   for (; i < n; i++) y[i] = beta * y[i] + alpha * x[i];
 }
 
+/** y[r, :] += b for each of `rows` rows of `cols`: a bias row added to a row-major matrix. */
+export function addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let j = 0; j < cols; j++) y[o + j] += b[j];
+}
+
 /** out = gy·y·(1 − y): sigmoid's backward from its output y. */
 export function sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void {
   for (let i = 0; i < out.length; i++) out[i] = gy[i] * y[i] * (1 - y[i]);

@@ -21,6 +21,7 @@ export interface KernelBackend {
   where: typeof elementwise.where;
   cast: typeof elementwise.cast;
   axpby: typeof elementwise.axpby;
+  addRows: typeof elementwise.addRows;
   sigmoidGrad: typeof elementwise.sigmoidGrad;
   stridedCopy: typeof strided.stridedCopy;
   stridedScatter: typeof strided.stridedScatter;

@@ -20,11 +20,7 @@ const linearOp = defineOp<void>({
     const m = w.shape[0];
     const out = empty([n, m], x.dtype);
     kernels().gemm(x.data, 0, w.data, 0, out.data, 0, n, m, k, false, true);
-    if (b !== undefined) {
-      const y = out.data;
-      const bias = b.data;
-      for (let i = 0, r = 0; i < n; i++, r += m) for (let j = 0; j < m; j++) y[r + j] += bias[j];
-    }
+    if (b !== undefined) kernels().addRows(out.data, b.data, n, m);
     return out;
   },
   backward: (gy, node) => {

@@ -283,6 +283,41 @@ export function createWasmBackend(
     out.set(f.subarray(po >> 2, (po >> 2) + n));
   }
 
+  function addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void {
+    const n = rows * cols;
+    if (!(y instanceof Float32Array && b instanceof Float32Array) || n < thresholds.cheap) {
+      elementwise.addRows(y, b, rows, cols);
+      return;
+    }
+    reset();
+    const py = arena.alloc(n);
+    const pb = arena.alloc(cols);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(y, n), py >> 2);
+    f.set(head(b, cols), pb >> 2);
+    ex.addRowsF32(py, pb, rows, cols);
+    y.set(f.subarray(py >> 2, (py >> 2) + n));
+  }
+
+  // Sums over an axis with at least 4 contiguous elements behind it (a bias gradient's column
+  // sums); row sums (inner = 1) stay in JS, which accumulates them in float64.
+  function sumAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+    const n = outer * len * inner;
+    if (!(x instanceof Float32Array && out instanceof Float32Array) || inner < 4 || n < thresholds.cheap) {
+      reduce.sumAxis(x, outer, len, inner, out);
+      return;
+    }
+    reset();
+    const px = arena.alloc(n);
+    const po = arena.alloc(outer * inner);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(x, n), px >> 2);
+    ex.sumAxisF32(px, outer, len, inner, po);
+    out.set(f.subarray(po >> 2, (po >> 2) + outer * inner));
+  }
+
   return {
     name: `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`,
     ...elementwise,
@@ -292,6 +327,8 @@ export function createWasmBackend(
     binaryScalar,
     unary,
     axpby,
+    addRows,
+    sumAxis,
     sigmoidGrad,
     gemm,
   };

@@ -48,6 +48,8 @@ export interface WasmExports {
   unaryF32(op: number, a: number, out: number, n: number): void;
   axpbyF32(alpha: number, x: number, beta: number, y: number, n: number): void;
   sigmoidGradF32(gy: number, y: number, out: number, n: number): void;
+  addRowsF32(y: number, b: number, rows: number, cols: number): void;
+  sumAxisF32(x: number, outer: number, len: number, inner: number, out: number): void;
 }
 
 /**
