@@ -110,9 +110,18 @@ function flattenInto(values: NestedNumbers, out: TypedArray, isInt: boolean): vo
   walk(values, 0, inferShape(values));
 }
 
+let allocations = 0;
+
 /** An uninitialised-looking (zero-filled) tensor: the kernels' output allocator. */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  const t = new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  t.allocation = ++allocations;
+  return t;
+}
+
+/** How many buffers `empty` has allocated so far (see Tensor.allocation). */
+export function allocationCount(): number {
+  return allocations;
 }
 
 /**

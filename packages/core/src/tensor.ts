@@ -41,6 +41,12 @@ export class Tensor {
   private requires = false;
   private retains = false;
   private hookList: GradHook[] | null = null;
+  /**
+   * @internal The serial number of the op allocation that made this tensor's buffer (0: the
+   * buffer came from elsewhere — user data, a view, a copy). backward() uses it to tell
+   * gradients it may keep without a copy.
+   */
+  allocation = 0;
 
   /** Wraps existing storage; prefer `tensor(...)` in user code. */
   constructor(data: TypedArray, shape: readonly number[]) {
@@ -121,6 +127,11 @@ export class Tensor {
         if (list && i >= 0) list.splice(i, 1);
       },
     };
+  }
+
+  /** @internal Whether any gradient hook is registered. */
+  get hasHooks(): boolean {
+    return this.hookList !== null && this.hookList.length > 0;
   }
 
   /** @internal Runs the registered hooks over a gradient. */

@@ -218,3 +218,94 @@ describe('the tape', () => {
     expect(x.grad!.toArray()).toEqual([10, 12]);
   });
 });
+
+describe('leaf gradients take over a fresh buffer, and copy anything else may hold', () => {
+  const rg = { requiresGrad: true } as const;
+
+  test('a fresh gradient made by a rule becomes .grad without a copy', () => {
+    let made: Tensor | null = null;
+    const double = defineOp({
+      name: 'double',
+      forward: ([x]) =>
+        tensor(
+          Array.from(x.data, (v) => 2 * v),
+          { shape: x.shape },
+        ),
+      backward: (gy) => [(made = mul(gy, 2))],
+    });
+    const x = tensor([1, 2], rg);
+    runOp(double, [x], undefined).sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, 2]);
+    expect(x.grad!.data).toBe(made!.data);
+  });
+
+  test('one tensor handed to two leaves (add passes gy to both) gives each its own buffer', () => {
+    const a = tensor([1, 2], rg);
+    const b = tensor([3, 4], rg);
+    a.add(b).mul(3).sum().backward();
+    expect(a.grad!.data.buffer).not.toBe(b.grad!.data.buffer);
+    a.grad!.data[0] = 100;
+    expect(b.grad!.toArray()).toEqual([3, 3]);
+  });
+
+  test('views of one gradient (reshape) reaching two leaves do not share a buffer', () => {
+    const a = tensor([1, 2, 3, 4], rg);
+    const b = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      rg,
+    );
+    a.reshape([2, 2]).add(b).mul(3).sum().backward();
+    expect(a.grad!.data.buffer).not.toBe(b.grad!.data.buffer);
+    a.grad!.data[0] = 100;
+    expect(b.grad!.toArray()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
+  });
+
+  test('a rule returning a constant it keeps: accumulating into .grad leaves the constant alone', () => {
+    const k = tensor([7, 7]);
+    const constGrad = defineOp({
+      name: 'constGrad',
+      forward: ([x]) => tensor(x.data.slice(), { shape: x.shape }),
+      backward: () => [k],
+    });
+    const x = tensor([1, 2], rg);
+    runOp(constGrad, [x], undefined).sum().backward();
+    runOp(constGrad, [x], undefined).sum().backward();
+    expect(x.grad!.toArray()).toEqual([14, 14]);
+    expect(k.toArray()).toEqual([7, 7]);
+  });
+
+  test('a hook that keeps the gradient it sees does not see later accumulation', () => {
+    const x = tensor([1, 2], rg);
+    let kept: Tensor | null = null;
+    x.registerHook((g) => {
+      kept ??= g;
+    });
+    x.mul(2).sum().backward();
+    x.mul(2).sum().backward();
+    expect(x.grad!.toArray()).toEqual([4, 4]);
+    expect(kept!.toArray()).toEqual([2, 2]);
+  });
+
+  test('a hook that returns a new gradient and keeps it does not see later accumulation', () => {
+    // An identity whose rule passes gy on as is: the hook's tensor reaches the leaf itself.
+    const identity = defineOp({
+      name: 'identity',
+      forward: ([x]) => tensor(x.data.slice(), { shape: x.shape }),
+      backward: (gy) => [gy],
+    });
+    const x = tensor([1, 2], rg);
+    const y = runOp(identity, [x], undefined);
+    let kept: Tensor | null = null;
+    y.registerHook((g) => (kept ??= g.mul(1)));
+    y.sum().backward(null, { retainGraph: true });
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, 2]);
+    expect(kept!.toArray()).toEqual([1, 1]);
+  });
+});

@@ -2,7 +2,7 @@ import { GraphError, fmtShape } from '../errors';
 import { Tensor } from '../tensor';
 import { shapesEqual } from '../shape';
 import { add } from '../ops/add';
-import { detachedCopy, onesLike } from '../creation';
+import { allocationCount, detachedCopy, onesLike } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './op';
 import { hooks } from './op-hooks';
@@ -65,6 +65,10 @@ export function runBackward(
   const targetGrads = targets ? new Map<Tensor, Tensor | null>(targets.map((t) => [t, null])) : null;
   const grads = new Map<Tensor, Tensor>();
   const leafGrads = new Map<Tensor, Tensor>();
+  // A leaf's .grad may take over its gradient's buffer instead of copying it (PyTorch steals a
+  // gradient nothing else refers to) when this pass made that buffer and nothing else holds it
+  // — see Ownership. Only for backward() without createGraph and without op hooks watching.
+  const owners = !targetGrads && !createGraph && hooks.afterBackward === null ? new Ownership() : null;
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
   try {
@@ -73,6 +77,7 @@ export function runBackward(
       m.set(t, prev ? add(prev, g) : g);
     };
     const deliver = (t: Tensor, g: Tensor): void => {
+      owners?.delivered(g);
       if (t.creator !== null) accumulate(grads, t, g);
       else if (!targetGrads || targetGrads.has(t)) accumulate(leafGrads, t, g);
     };
@@ -87,7 +92,9 @@ export function runBackward(
       if (gy === undefined) continue;
       grads.delete(t);
       if (runs !== null && !runs.has(t) && !targetGrads!.has(t)) continue;
-      gy = t.applyHooks(gy);
+      const hooked = t.applyHooks(gy);
+      if (hooked !== gy) owners?.claim(hooked);
+      gy = hooked;
       if (targetGrads?.has(t)) targetGrads.set(t, gy);
       if (runs !== null && !runs.has(t)) continue;
       if (!targetGrads && t.retainsGrad) accumulateLeafGrad(t, gy, createGraph);
@@ -113,7 +120,7 @@ export function runBackward(
     for (const [t, g] of leafGrads) {
       const h = t.applyHooks(g);
       if (targetGrads) targetGrads.set(t, h);
-      else accumulateLeafGrad(t, h, createGraph);
+      else accumulateLeafGrad(t, h, createGraph, h === g && !t.hasHooks && owners !== null && owners.exclusive(h));
     }
     return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
   } finally {
@@ -190,12 +197,44 @@ export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOpti
   runBackward([root], [seed], options);
 }
 
-function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Which gradients a leaf may take over as its .grad without a copy (PyTorch steals a gradient
+ * nothing else refers to; without reference counts, this is the conservative equivalent). A
+ * gradient qualifies when its buffer was allocated during this pass by an op (a fresh output:
+ * so it is no forward tensor, seed, constant or view of one), exactly one gradient delivered in
+ * the pass uses that buffer (a rule may hand one tensor to several inputs, as add's gy, or views
+ * of it, as reshape's), and no hook returned it (a hook may keep what it returns). A sum of
+ * contributions made by the engine is never delivered, so it qualifies. The one way to defeat
+ * this is a custom backward rule that keeps a fresh tensor it returns somewhere else.
+ */
+class Ownership {
+  private readonly start = allocationCount();
+  private readonly claimed = new Set<ArrayBufferLike>();
+  private readonly seen = new Map<ArrayBufferLike, number>();
+
+  /** Marks a tensor's buffer as held outside this pass's gradients. */
+  claim(t: Tensor): void {
+    this.claimed.add(t.data.buffer);
+  }
+
+  delivered(g: Tensor): void {
+    const b = g.data.buffer;
+    this.seen.set(b, (this.seen.get(b) ?? 0) + 1);
+  }
+
+  exclusive(g: Tensor): boolean {
+    const b = g.data.buffer;
+    return g.allocation > this.start && !this.claimed.has(b) && (this.seen.get(b) ?? 0) <= 1;
+  }
+}
+
+function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, owned = false): void {
   if (createGraph) {
     t.grad = t.grad === null ? g : add(t.grad, g);
   } else if (t.grad === null) {
-    // A private copy: a rule may hand the same tensor to several inputs (add's gy).
-    t.grad = detachedCopy(g);
+    // A private copy (a rule may hand the same tensor to several inputs, as add's gy), unless
+    // the buffer is this pass's own (see Ownership): then only a new tensor over it.
+    t.grad = owned ? new Tensor(g.data, g.shape) : detachedCopy(g);
   } else if (t.grad.creator !== null || t.grad.dtype !== g.dtype) {
     t.grad = detachedCopy(add(t.grad, g));
   } else {
