@@ -7,6 +7,7 @@ import {
   defineOp,
   full,
   isFloat,
+  isGradEnabled,
   logSoftmax,
   mul,
   neg,
@@ -24,9 +25,10 @@ interface SceAttrs {
  * Softmax + cross-entropy in one node (the book's SoftmaxWithLoss). Forward per row:
  * lse = m + log Σ exp(x − m) with m the row max, log p = x − lse, loss = −(1/N) Σ t·log p.
  * Backward: gx = (softmax·Σt − t)·gy/N, which is (softmax − onehot)/N for one-hot rows; for
- * probability targets gt = −log p·gy/N. Only the one-hot rows and Σt are saved: softmax and
- * log p are recomputed with the core ops, so that under `createGraph` the gradient is itself
- * differentiable w.r.t. the logits.
+ * probability targets gt = −log p·gy/N. The forward also keeps the softmax it computes along the
+ * way, and a plain backward uses it in one loop; under `createGraph` softmax and log p are
+ * recomputed with the core ops instead, so that the gradient is itself differentiable w.r.t. the
+ * logits. Both give the same values (the loop rounds each step as the ops do).
  */
 const softmaxCrossEntropyOp = defineOp<SceAttrs>({
   name: 'softmaxCrossEntropy',
@@ -35,7 +37,10 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
     const [n, c] = x.shape;
     const xd = x.data;
     let onehot: Tensor;
-    const rowSum = new Tensor(x.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n), [n, 1]);
+    const f64 = x.dtype === 'float64';
+    const rowSum = new Tensor(f64 ? new Float64Array(n) : new Float32Array(n), [n, 1]);
+    const prob = new Tensor(f64 ? new Float64Array(n * c) : new Float32Array(n * c), [n, c]);
+    const pd = prob.data;
     if (indices !== null) {
       onehot = full([n, c], 0, { dtype: x.dtype });
       for (let i = 0; i < n; i++) onehot.data[i * c + indices[i]] = 1;
@@ -46,9 +51,22 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
       const row = i * c;
       let m = -Infinity;
       for (let j = 0; j < c; j++) if (xd[row + j] > m) m = xd[row + j];
+      // The softmax is shifted as the softmax op shifts it (by the max unless it is −∞), the
+      // log-sum-exp by the max when finite; the exponentials are shared when the two agree.
+      const mp = m === -Infinity ? 0 : m;
       if (!Number.isFinite(m)) m = 0;
-      let s = 0;
-      for (let j = 0; j < c; j++) s += Math.exp(xd[row + j] - m);
+      let sp = 0;
+      for (let j = 0; j < c; j++) {
+        const e = Math.exp(xd[row + j] - mp);
+        pd[row + j] = e;
+        sp += e;
+      }
+      for (let j = 0; j < c; j++) pd[row + j] /= sp;
+      let s = sp;
+      if (mp !== m) {
+        s = 0;
+        for (let j = 0; j < c; j++) s += Math.exp(xd[row + j] - m);
+      }
       const lse = m + Math.log(s);
       let acc = 0;
       let ts = 0;
@@ -63,18 +81,38 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
       rowSum.data[i] = ts;
       total -= acc;
     }
-    save(onehot, rowSum);
+    save(onehot, rowSum, prob);
     return full([], n === 0 ? 0 : total / n, { dtype: x.dtype });
   },
   backward: (gy, node) => {
-    const [onehot, rowSum] = node.saved!;
+    const [onehot, rowSum, prob] = node.saved!;
     const x = node.inputs[0];
     const scale = mul(gy, 1 / x.shape[0]);
-    const gx = node.needsGrad(0) ? mul(sub(mul(softmax(x, 1), rowSum), onehot), scale) : null;
+    let gx: Tensor | null = null;
+    if (node.needsGrad(0))
+      gx = isGradEnabled()
+        ? mul(sub(mul(softmax(x, 1), rowSum), onehot), scale)
+        : logitGrad(prob, rowSum, onehot, scale);
     const gt = node.inputs.length > 1 && node.needsGrad(1) ? mul(neg(logSoftmax(x, 1)), scale) : null;
     return node.inputs.length > 1 ? [gx, gt] : [gx];
   },
 });
+
+/** (p·Σt − t)·scale in one loop, rounded after each step as the tensor ops round. */
+function logitGrad(prob: Tensor, rowSum: Tensor, onehot: Tensor, scale: Tensor): Tensor {
+  const [n, c] = prob.shape;
+  const round = prob.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const p = prob.data;
+  const rs = rowSum.data;
+  const t = onehot.data;
+  const g = scale.data[0];
+  const out = prob.dtype === 'float32' ? new Float32Array(n * c) : new Float64Array(n * c);
+  for (let i = 0, k = 0; i < n; i++) {
+    const r = rs[i];
+    for (let j = 0; j < c; j++, k++) out[k] = round(round(p[k] * r) - t[k]) * g;
+  }
+  return new Tensor(out, [n, c]);
+}
 
 /**
  * Mean cross-entropy of softmax(logits) against labels, fused and numerically stable (finite
