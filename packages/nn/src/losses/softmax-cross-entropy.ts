@@ -101,15 +101,22 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
 /** (p·Σt − t)·scale in one loop, rounded after each step as the tensor ops round. */
 function logitGrad(prob: Tensor, rowSum: Tensor, onehot: Tensor, scale: Tensor): Tensor {
   const [n, c] = prob.shape;
-  const round = prob.dtype === 'float32' ? Math.fround : (v: number): number => v;
   const p = prob.data;
   const rs = rowSum.data;
   const t = onehot.data;
   const g = scale.data[0];
-  const out = prob.dtype === 'float32' ? new Float32Array(n * c) : new Float64Array(n * c);
+  if (prob.dtype === 'float32') {
+    const out = new Float32Array(n * c);
+    for (let i = 0, k = 0; i < n; i++) {
+      const r = rs[i];
+      for (let j = 0; j < c; j++, k++) out[k] = Math.fround(Math.fround(p[k] * r) - t[k]) * g;
+    }
+    return new Tensor(out, [n, c]);
+  }
+  const out = new Float64Array(n * c);
   for (let i = 0, k = 0; i < n; i++) {
     const r = rs[i];
-    for (let j = 0; j < c; j++, k++) out[k] = round(round(p[k] * r) - t[k]) * g;
+    for (let j = 0; j < c; j++, k++) out[k] = (p[k] * r - t[k]) * g;
   }
   return new Tensor(out, [n, c]);
 }

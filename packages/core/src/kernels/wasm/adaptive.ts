@@ -81,10 +81,11 @@ export class ThreadChoice {
 class Samples {
   private readonly xs: Float64Array;
   private count = 0;
-  private readonly sorted: number[] = [];
+  private readonly sorted: Float64Array;
 
   constructor(size: number) {
     this.xs = new Float64Array(size);
+    this.sorted = new Float64Array(size);
   }
 
   push(x: number): void {
@@ -95,10 +96,14 @@ class Samples {
   median(last: number): number {
     const n = Math.min(last, this.count, this.xs.length);
     if (n === 0) return NaN;
+    // Insertion sort of at most WINDOW values (no comparator closure, no allocation).
     const s = this.sorted;
-    s.length = 0;
-    for (let i = 1; i <= n; i++) s.push(this.xs[(this.count - i) % this.xs.length]);
-    s.sort((a, b) => a - b);
+    for (let i = 0; i < n; i++) {
+      const v = this.xs[(this.count - 1 - i) % this.xs.length];
+      let j = i;
+      for (; j > 0 && s[j - 1] > v; j--) s[j] = s[j - 1];
+      s[j] = v;
+    }
     return n % 2 === 1 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 }
