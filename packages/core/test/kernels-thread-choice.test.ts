@@ -23,6 +23,14 @@ describe('ThreadChoice', () => {
     expect(share).toBeGreaterThan(0); // it keeps checking
   });
 
+  test('explores less and less while the preference holds (each exploring call costs)', () => {
+    const c = new ThreadChoice();
+    simulate(c, 7.8e6, 1000, 0.37, 0.25);
+    const share = simulate(c, 7.8e6, 2000, 0.37, 0.25);
+    expect(1 - share).toBeLessThan(0.03); // bursts of 3 calls every 256
+    expect(1 - share).toBeGreaterThan(0); // but it still looks
+  });
+
   test('is not thrown off by occasional slow splits (a worker still waking, a GC pause)', () => {
     // MNIST-MLP X·W1 as measured: split 0.24–0.26 ms, one in five 0.4–0.8 ms; one thread 0.37.
     const spikes = [0.25, 0.25, 0.8, 0.24, 0.25, 0.26, 0.25, 0.7, 0.25, 0.4];

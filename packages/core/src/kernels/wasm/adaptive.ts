@@ -10,11 +10,14 @@
  * on an idle machine, and an average of those would hand calls to the slower mode for dozens of
  * calls at a time (measured: a third of the MNIST-MLP products ran on one thread at 0.37 ms while
  * splitting took 0.25 ms). The preferred mode's median is over its last WINDOW samples. The
- * other mode is explored in bursts of BURST calls once every EXPLORE calls, and the first call
- * of a burst is not counted: after a spell on one thread the workers have gone to sleep, and the
- * split that wakes them takes twice as long as the next ones (counted, it kept the choice on one
- * thread for good). Its median is over its last RECENT counted samples, so a change of load
- * shows within two bursts. The preference changes only when the other mode is faster by a
+ * other mode is explored in bursts of BURST calls, and the first call of a burst is not
+ * counted: after a spell on one thread the workers have gone to sleep, and the split that wakes
+ * them takes twice as long as the next ones (counted, it kept the choice on one thread for
+ * good). Its median is over its last RECENT counted samples. Bursts come EXPLORE calls apart,
+ * twice as far after each burst that confirms the preference, up to MAX_EXPLORE: exploring is
+ * what a wrong mode costs (on an idle machine 3 calls in 32 on one thread; beside a busy process
+ * 3 in 32 late splits), so a settled choice explores rarely, and a change of load still shows
+ * within a few hundred calls. The preference changes only when the other mode is faster by a
  * margin (HYSTERESIS), so close timings do not flip it back and forth.
  *
  * @example
@@ -28,8 +31,10 @@ export class ThreadChoice {
   static readonly WINDOW = 9;
   /** Samples of the exploring mode in its median. */
   static readonly RECENT = 3;
-  /** Every this many calls per size class, a burst runs the mode not currently preferred. */
+  /** Calls between exploring bursts (of the mode not preferred) after a change of preference. */
   static readonly EXPLORE = 32;
+  /** The longest gap between bursts, reached by doubling while the preference holds. */
+  static readonly MAX_EXPLORE = 256;
   /** Calls in an exploring burst; the first is not counted. */
   static readonly BURST = 3;
   /** The other mode must be this much faster (relative) for the preference to change. */
@@ -43,7 +48,8 @@ export class ThreadChoice {
       e = {
         single: new Samples(ThreadChoice.WINDOW),
         split: new Samples(ThreadChoice.WINDOW),
-        calls: 0,
+        untilBurst: 2,
+        interval: ThreadChoice.EXPLORE,
         burst: 0,
         warmUp: false,
         preferSplit: true,
@@ -57,7 +63,10 @@ export class ThreadChoice {
   split(macs: number): boolean {
     const e = this.entry(macs);
     // The first burst starts at the second call, so both modes are timed early.
-    if (e.burst === 0 && e.calls++ % ThreadChoice.EXPLORE === 1) e.burst = ThreadChoice.BURST;
+    if (e.burst === 0 && --e.untilBurst === 0) {
+      e.burst = ThreadChoice.BURST;
+      e.untilBurst = e.interval;
+    }
     e.warmUp = e.burst === ThreadChoice.BURST;
     if (e.burst === 0) return e.preferSplit;
     e.burst--;
@@ -73,7 +82,15 @@ export class ThreadChoice {
     const other = e.preferSplit ? e.single : e.split;
     const mine = preferred.median(ThreadChoice.WINDOW);
     const theirs = other.median(ThreadChoice.RECENT);
-    if (theirs < mine * (1 - ThreadChoice.HYSTERESIS)) e.preferSplit = !e.preferSplit;
+    const explored = split !== e.preferSplit;
+    if (theirs < mine * (1 - ThreadChoice.HYSTERESIS)) {
+      e.preferSplit = !e.preferSplit;
+      e.interval = ThreadChoice.EXPLORE;
+      e.untilBurst = Math.min(e.untilBurst, e.interval);
+    } else if (explored && e.burst === 0) {
+      // A whole burst confirmed the preference: explore less often.
+      e.interval = Math.min(2 * e.interval, ThreadChoice.MAX_EXPLORE);
+    }
   }
 }
 
@@ -112,7 +129,10 @@ class Samples {
 interface SizeClass {
   single: Samples;
   split: Samples;
-  calls: number;
+  /** Calls until the next exploring burst starts. */
+  untilBurst: number;
+  /** Calls between bursts now (EXPLORE … MAX_EXPLORE). */
+  interval: number;
   /** Calls left in the current exploring burst. */
   burst: number;
   /** The last call was the first of a burst (its time is not counted). */
