@@ -31,6 +31,24 @@ describe('ThreadChoice', () => {
     expect(1 - share).toBeGreaterThan(0); // but it still looks
   });
 
+  test('keeps the workers warm while splitting, and through an exploring burst but not after it', () => {
+    const c = new ThreadChoice();
+    simulate(c, 7.8e6, 300, 0.37, 0.25);
+    expect(c.keepWarm(7.8e6)).toBe(true);
+    const d = new ThreadChoice();
+    simulate(d, 7.8e6, 300, 0.37, 0.9); // settled on one thread
+    const warm: boolean[] = [];
+    for (let i = 0; i < 600; i++) {
+      const split = d.split(7.8e6);
+      if (split) warm.push(d.keepWarm(7.8e6));
+      d.record(7.8e6, split, split ? 0.9 : 0.37);
+    }
+    // Bursts of three splits: awake after the first two, asleep after the last.
+    expect(warm.length % 3).toBe(0);
+    expect(warm.length).toBeGreaterThan(0);
+    for (let i = 0; i < warm.length; i++) expect(warm[i]).toBe(i % 3 !== 2);
+  });
+
   test('is not thrown off by occasional slow splits (a worker still waking, a GC pause)', () => {
     // MNIST-MLP X·W1 as measured: split 0.24–0.26 ms, one in five 0.4–0.8 ms; one thread 0.37.
     const spikes = [0.25, 0.25, 0.8, 0.24, 0.25, 0.26, 0.25, 0.7, 0.25, 0.4];

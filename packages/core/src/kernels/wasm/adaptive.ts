@@ -73,6 +73,15 @@ export class ThreadChoice {
     return !e.preferSplit;
   }
 
+  /**
+   * Whether the pool's workers should stay awake after the call just chosen: while splitting is
+   * preferred, or an exploring burst of splits has calls left.
+   */
+  keepWarm(macs: number): boolean {
+    const e = this.entry(macs);
+    return e.preferSplit || e.burst > 0;
+  }
+
   /** Records how long a gemm of `macs` multiply-adds took (ms) in the given mode. */
   record(macs: number, split: boolean, ms: number): void {
     const e = this.entry(macs);

@@ -114,8 +114,10 @@ export function createWasmBackend(
     const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
     const split = big && (!adaptive || !thresholds.adaptive || choice.split(macs));
     const t0 = big ? performance.now() : 0;
-    if (split) splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
-    else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+    if (split) {
+      const warm = !adaptive || !thresholds.adaptive || choice.keepWarm(macs);
+      splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, warm);
+    } else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
     if (big) choice.record(macs, split, performance.now() - t0);
   }
 
@@ -158,6 +160,7 @@ export function createWasmBackend(
     k: number,
     transA: boolean,
     transB: boolean,
+    warm: boolean,
   ): void {
     const mem = shared!;
     mem.reset(pool.reservedEnd());
@@ -171,7 +174,7 @@ export function createWasmBackend(
     const f = mem.f32;
     f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
     f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
-    const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare);
+    const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare, warm);
     c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
     // Rows a late worker still owns were computed into `spare`.
     for (let r = 0; r < patched.length; r += 2) {

@@ -24,6 +24,7 @@ interface WasmApi {
 //  ARGS..   the sgemmRows arguments (a, b, c, m, n, k, transA, transB, scratch, scratch stride)
 //  READY    workers started
 //  BY_WORKERS  chunks computed by workers so far (for tests and benchmarks)
+//  SPIN     µs an idle worker spins after this job before it sleeps (see sgemm's `spin`)
 //  DONE..   per chunk: the job number once computed
 //  BUSY..   per worker: the job number while it computes a chunk of it, else 0
 const SEQ = 0;
@@ -34,7 +35,8 @@ const SLIVERS = 4;
 const ARGS = 5;
 const READY = 15;
 const BY_WORKERS = 16;
-const DONE = 17;
+const SPIN = 17;
+const DONE = 18;
 const MAX_CHUNKS = 32;
 /** The chunk index a finished job's CLAIM word shows (≥ MAX_CHUNKS). */
 const CLOSED = 255;
@@ -65,7 +67,7 @@ const SPIN_MS = 0.5;
 // Runs in each worker: instantiate the same module over the same shared memory, then serve jobs.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { module, memory, ctl, spinMs, id, delayMs } = workerData;
+const { module, memory, ctl, id, delayMs } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports;
 const s = new Int32Array(memory.buffer, ctl, ${SLOTS});
 let seen = 0;
@@ -73,7 +75,7 @@ Atomics.add(s, ${READY}, 1);
 for (;;) {
   let cur = Atomics.load(s, ${SEQ});
   if (cur === seen) {
-    const until = performance.now() + spinMs;
+    const until = performance.now() + Atomics.load(s, ${SPIN}) / 1000;
     for (let i = 1; (cur = Atomics.load(s, ${SEQ})) === seen; i++) {
       if ((i & 1023) === 0 && performance.now() > until) Atomics.wait(s, ${SEQ}, seen);
     }
@@ -166,7 +168,6 @@ export class GemmPool {
         module: this.module,
         memory: this.memory,
         ctl: this.ctl.byteOffset,
-        spinMs: SPIN_MS,
         id: w,
         delayMs: this.workerDelayMs,
       };
@@ -213,7 +214,10 @@ export class GemmPool {
    * `scratchStride` bytes apart, and `spare` m·n floats. Returns row ranges `[i0, i1, …]` that
    * were computed into `spare` instead of `c` (a late worker still owns those rows of `c`); the
    * caller takes them from there. Memory below `scratch + threads·scratchStride` must then stay
-   * untouched until {@link GemmPool.reservedEnd} says it is free.
+   * untouched until {@link GemmPool.reservedEnd} says it is free. `spin`: whether the workers
+   * should spin for the next job (SPIN_MS) before they sleep — yes while products are being
+   * split; no after one that only explored splitting, so idle workers do not take CPU from the
+   * caller (or from another process) while the products run on one thread.
    */
   sgemm(
     a: number,
@@ -227,6 +231,7 @@ export class GemmPool {
     scratch: number,
     scratchStride: number,
     spare: number,
+    spin = true,
   ): readonly number[] {
     const ex = this.exports;
     if (this.workers.length === 0) this.start();
@@ -250,6 +255,7 @@ export class GemmPool {
     s[ARGS + 9] = scratchStride;
     s[CHUNKS] = chunks;
     s[SLIVERS] = slivers;
+    Atomics.store(s, SPIN, spin ? Math.round(SPIN_MS * 1000) : 0);
     Atomics.store(s, CLAIM, tag);
     Atomics.store(s, SEQ, seq);
     Atomics.notify(s, SEQ);
