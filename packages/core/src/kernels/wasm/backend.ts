@@ -111,7 +111,10 @@ export function createWasmBackend(
       return;
     }
     const macs = m * n * k;
-    const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.usable();
+    // Until the workers have started (the first large gemm starts them) products run here on
+    // the fast path and are not timed: the pool would run them alone on its own module, and
+    // those times would count against splitting.
+    const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.ready();
     const split = big && (!adaptive || !thresholds.adaptive || choice.split(macs));
     const t0 = big ? performance.now() : 0;
     if (split) {
