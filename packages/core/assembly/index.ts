@@ -7,3 +7,4 @@ export { addRowsF32, axpbyF32, binaryF32, binaryScalarF32, sigmoidGradF32, sumAx
 export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
 }
+export { softmaxRowsF32 } from './softmax';

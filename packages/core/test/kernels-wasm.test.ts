@@ -516,6 +516,45 @@ describe('wasm elementwise', () => {
     expect(got).toEqual(want);
   });
 
+  test('softmaxRows is within 1e-5 of the JS kernel, and softmaxAxis over rows is the same kernel', () => {
+    // WASM subtracts the row max in float32 (JS in float64): exp(x − m) then carries a relative
+    // error of up to |x − m|·2⁻²⁴, 6e-6 at the −104 where float32's exp reaches zero.
+    const close = (got: number, want: number): boolean =>
+      (Number.isNaN(got) && Number.isNaN(want)) || Math.abs(got - want) <= 1e-5 * Math.abs(want) + 1e-30;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        dim,
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom(0, 1, 2, 3, 4),
+        (rows, cols, seed, special) => {
+          const x = filled(rows * cols, seed).map((v) => 60 * v);
+          // A row of −∞ (shift 0, then 0/0), a NaN, a +∞, a −∞ among finite values.
+          if (special === 1) x.fill(-Infinity, 0, cols);
+          if (special === 2) x[rows * cols - 1] = NaN;
+          if (special === 3) x[0] = Infinity;
+          if (special === 4) x[0] = -Infinity;
+          const want = new Float32Array(rows * cols);
+          const got = new Float32Array(rows * cols);
+          const wantSums = new Float32Array(rows);
+          const gotSums = new Float32Array(rows);
+          jsBackend.softmaxRows(x, rows, cols, want, wantSums);
+          wasm.softmaxRows(x, rows, cols, got, gotSums);
+          for (let i = 0; i < want.length; i++) {
+            if (!close(got[i], want[i])) throw new Error(`element ${i}: wasm ${got[i]}, js ${want[i]}`);
+          }
+          for (let r = 0; r < rows; r++) {
+            if (!close(gotSums[r], wantSums[r])) throw new Error(`sum ${r}: wasm ${gotSums[r]}, js ${wantSums[r]}`);
+          }
+          const axis = new Float32Array(rows * cols);
+          wasm.softmaxAxis(x, rows, cols, 1, axis);
+          expect(axis).toEqual(got);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   test('out may alias an input, and float64 runs the JS kernel', () => {
     const a = Float32Array.from([1, -2, 3, -4, 5]);
     wasm.binary('mul', a, a, a);

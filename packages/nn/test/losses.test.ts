@@ -94,9 +94,10 @@ test('softmaxCrossEntropy: hand-computed values, (softmax − onehot)/N gradient
 });
 
 test('softmaxCrossEntropy: the plain backward (one loop) equals the recorded backward exactly', () => {
+  // Up to 12×12: float32 batches of ≥ 32 logits take the WASM softmax kernel (the softmax op too).
   fc.assert(
     fc.property(
-      nc,
+      fc.record({ n: fc.integer({ min: 1, max: 12 }), c: fc.integer({ min: 1, max: 12 }) }),
       fc.constantFrom('float32' as const, 'float64' as const),
       fc.boolean(),
       fc.integer({ min: 0, max: 1e6 }),

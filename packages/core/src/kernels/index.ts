@@ -30,6 +30,7 @@ export interface KernelBackend {
   extremumAxis: typeof reduce.extremumAxis;
   argExtremumAxis: typeof reduce.argExtremumAxis;
   softmaxAxis: typeof reduce.softmaxAxis;
+  softmaxRows: typeof reduce.softmaxRows;
   logSumExpAxis: typeof reduce.logSumExpAxis;
   repeatAxis: typeof reduce.repeatAxis;
   gatherAxis: typeof reduce.gatherAxis;

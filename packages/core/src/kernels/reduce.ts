@@ -91,6 +91,28 @@ export function softmaxAxis(x: TypedArray, outer: number, len: number, inner: nu
   }
 }
 
+/**
+ * Row-wise softmax of a rows×cols matrix (softmaxAxis with inner = 1, the same arithmetic), also
+ * writing each row's Σ exp(x − shift) to `sums` — with the shift (the row max when finite) that
+ * gives log Σ exp, as the fused softmax-cross-entropy needs.
+ */
+export function softmaxRows(x: TypedArray, rows: number, cols: number, out: TypedArray, sums: TypedArray): void {
+  for (let r = 0; r < rows; r++) {
+    const b = r * cols;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, x[b + j]);
+    if (m === -Infinity) m = 0;
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(x[b + j] - m);
+      out[b + j] = e;
+      s += e;
+    }
+    sums[r] = s;
+    for (let j = 0; j < cols; j++) out[b + j] /= s;
+  }
+}
+
 /** log Σ exp along the axis, max-shifted; `out` has the reduced (outer, inner) layout. */
 export function logSumExpAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
   for (let o = 0; o < outer; o++) {

@@ -8,6 +8,7 @@ import {
   full,
   isFloat,
   isGradEnabled,
+  kernels,
   logSoftmax,
   mul,
   neg,
@@ -46,28 +47,23 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
       for (let i = 0; i < n; i++) onehot.data[i * c + indices[i]] = 1;
     } else onehot = inputs[1];
     const td = onehot.data;
+    // The softmax through the kernel the softmax op uses (WASM SIMD for float32 rows), with each
+    // row's Σ exp(x − max): log-sum-exp = max + log Σ when the max is finite.
+    const sums = f64 ? new Float64Array(n) : new Float32Array(n);
+    kernels().softmaxRows(xd, n, c, pd, sums);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const row = i * c;
       let m = -Infinity;
       for (let j = 0; j < c; j++) if (xd[row + j] > m) m = xd[row + j];
-      // The softmax is shifted as the softmax op shifts it (by the max unless it is −∞), the
-      // log-sum-exp by the max when finite; the exponentials are shared when the two agree.
-      const mp = m === -Infinity ? 0 : m;
-      if (!Number.isFinite(m)) m = 0;
-      let sp = 0;
-      for (let j = 0; j < c; j++) {
-        const e = Math.exp(xd[row + j] - mp);
-        pd[row + j] = e;
-        sp += e;
+      let lse: number;
+      if (Number.isFinite(m)) lse = m + Math.log(sums[i]);
+      else {
+        // An infinite max (or a row of −∞): unshifted, as before the kernel did the exponentials.
+        let s = 0;
+        for (let j = 0; j < c; j++) s += Math.exp(xd[row + j]);
+        lse = Math.log(s);
       }
-      for (let j = 0; j < c; j++) pd[row + j] /= sp;
-      let s = sp;
-      if (mp !== m) {
-        s = 0;
-        for (let j = 0; j < c; j++) s += Math.exp(xd[row + j] - m);
-      }
-      const lse = m + Math.log(s);
       let acc = 0;
       let ts = 0;
       for (let j = 0; j < c; j++) {

@@ -324,6 +324,43 @@ export function createWasmBackend(
     out.set(f.subarray(po >> 2, (po >> 2) + outer * inner));
   }
 
+  // Row-wise softmax (the last axis: logits) of float32 with enough exponentials to pay for the
+  // copies; softmaxAxis and softmaxRows share the rule, so the softmax op and the fused
+  // softmax-cross-entropy compute bit-identical probabilities.
+  const wasmSoftmax = (x: TypedArray, out: TypedArray, n: number): boolean =>
+    x instanceof Float32Array && out instanceof Float32Array && n >= thresholds.transcendental;
+
+  function softmaxRowsWasm(x: Float32Array, rows: number, cols: number, out: Float32Array): number {
+    const n = rows * cols;
+    reset();
+    const px = arena.alloc(n);
+    const po = arena.alloc(n);
+    const ps = arena.alloc(rows);
+    arena.commit();
+    const f = arena.f32;
+    f.set(head(x, n), px >> 2);
+    ex.softmaxRowsF32(px, rows, cols, po, ps);
+    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    return ps;
+  }
+
+  function softmaxRows(x: TypedArray, rows: number, cols: number, out: TypedArray, sums: TypedArray): void {
+    if (!wasmSoftmax(x, out, rows * cols)) {
+      reduce.softmaxRows(x, rows, cols, out, sums);
+      return;
+    }
+    const ps = softmaxRowsWasm(x as Float32Array, rows, cols, out as Float32Array);
+    sums.set(arena.f32.subarray(ps >> 2, (ps >> 2) + rows));
+  }
+
+  function softmaxAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+    if (inner !== 1 || !wasmSoftmax(x, out, outer * len)) {
+      reduce.softmaxAxis(x, outer, len, inner, out);
+      return;
+    }
+    softmaxRowsWasm(x as Float32Array, outer, len, out as Float32Array);
+  }
+
   return {
     name: `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`,
     ...elementwise,
@@ -335,6 +372,8 @@ export function createWasmBackend(
     axpby,
     addRows,
     sumAxis,
+    softmaxAxis,
+    softmaxRows,
     sigmoidGrad,
     gemm,
   };

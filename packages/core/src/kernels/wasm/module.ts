@@ -50,6 +50,7 @@ export interface WasmExports {
   sigmoidGradF32(gy: number, y: number, out: number, n: number): void;
   addRowsF32(y: number, b: number, rows: number, cols: number): void;
   sumAxisF32(x: number, outer: number, len: number, inner: number, out: number): void;
+  softmaxRowsF32(x: number, rows: number, cols: number, out: number, sums: number): void;
 }
 
 /**
