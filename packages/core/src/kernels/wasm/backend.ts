@@ -61,10 +61,6 @@ const UNARY: Partial<Record<UnaryKernel, number>> = {
 const EXPENSIVE = new Set<string>(['exp', 'sigmoid', 'tanh']);
 const SCALAR = { add: 0, mul: 1, pow: 2, rsub: 3, rdiv: 4 } as const;
 
-function head(x: TypedArray, n: number): TypedArray {
-  return x.length === n ? x : x.subarray(0, n);
-}
-
 /**
  * Builds the WASM SIMD backend over an instantiated module: float32 gemm and elementwise kernels
  * run in WASM above their size thresholds; everything else (float64, int32, small sizes, the
@@ -143,11 +139,10 @@ export function createWasmBackend(
     const pc = arena.alloc(m * n);
     const ps = arena.allocBytes(ex.gemmScratchBytes(m, n, k));
     arena.commit();
-    const f = arena.f32;
-    f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
-    f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    arena.put(pa, a.subarray(aOff, aOff + m * k), m * k);
+    arena.put(pb, b.subarray(bOff, bOff + k * n), k * n);
     ex.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps);
-    c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+    arena.take(pc, m * n, c, cOff);
   }
 
   function splitGemm(
@@ -174,16 +169,14 @@ export function createWasmBackend(
     const ps = mem.allocBytes(scratch * pool.threads);
     const spare = mem.alloc(m * n);
     mem.commit();
-    const f = mem.f32;
-    f.set(a.subarray(aOff, aOff + m * k), pa >> 2);
-    f.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    mem.put(pa, a.subarray(aOff, aOff + m * k), m * k);
+    mem.put(pb, b.subarray(bOff, bOff + k * n), k * n);
     const patched = pool.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, ps, scratch, spare, warm);
-    c.set(f.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+    mem.take(pc, m * n, c, cOff);
     // Rows a late worker still owns were computed into `spare`.
     for (let r = 0; r < patched.length; r += 2) {
       const from = patched[r] * n;
-      const to = patched[r + 1] * n;
-      c.set(f.subarray((spare >> 2) + from, (spare >> 2) + to), cOff + from);
+      mem.take(spare + 4 * from, patched[r + 1] * n - from, c, cOff + from);
     }
   }
 
@@ -203,11 +196,10 @@ export function createWasmBackend(
     const pb = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(a, n), pa >> 2);
-    f.set(head(b, n), pb >> 2);
+    arena.put(pa, a, n);
+    arena.put(pb, b, n);
     ex.binaryF32(op, pa, pb, po, n);
-    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    arena.take(po, n, out);
   }
 
   function binaryScalar(kind: keyof typeof SCALAR, a: TypedArray, s: number, out: TypedArray): void {
@@ -224,10 +216,9 @@ export function createWasmBackend(
     const pa = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(a, n), pa >> 2);
+    arena.put(pa, a, n);
     ex.binaryScalarF32(SCALAR[kind], pa, s, po, n);
-    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    arena.take(po, n, out);
   }
 
   function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
@@ -245,10 +236,9 @@ export function createWasmBackend(
     const pa = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(a, n), pa >> 2);
+    arena.put(pa, a, n);
     ex.unaryF32(op, pa, po, n);
-    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    arena.take(po, n, out);
   }
 
   function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray): void {
@@ -261,11 +251,10 @@ export function createWasmBackend(
     const px = arena.alloc(n);
     const py = arena.alloc(n);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(x, n), px >> 2);
-    f.set(y, py >> 2);
+    arena.put(px, x, n);
+    arena.put(py, y, n);
     ex.axpbyF32(alpha, px, beta, py, n);
-    y.set(f.subarray(py >> 2, (py >> 2) + n));
+    arena.take(py, n, y);
   }
 
   function sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void {
@@ -282,11 +271,10 @@ export function createWasmBackend(
     const py = arena.alloc(n);
     const po = arena.alloc(n);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(gy, n), pg >> 2);
-    f.set(head(y, n), py >> 2);
+    arena.put(pg, gy, n);
+    arena.put(py, y, n);
     ex.sigmoidGradF32(pg, py, po, n);
-    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    arena.take(po, n, out);
   }
 
   function addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void {
@@ -299,11 +287,10 @@ export function createWasmBackend(
     const py = arena.alloc(n);
     const pb = arena.alloc(cols);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(y, n), py >> 2);
-    f.set(head(b, cols), pb >> 2);
+    arena.put(py, y, n);
+    arena.put(pb, b, cols);
     ex.addRowsF32(py, pb, rows, cols);
-    y.set(f.subarray(py >> 2, (py >> 2) + n));
+    arena.take(py, n, y);
   }
 
   // Sums over an axis with at least 4 contiguous elements behind it (a bias gradient's column
@@ -318,10 +305,9 @@ export function createWasmBackend(
     const px = arena.alloc(n);
     const po = arena.alloc(outer * inner);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(x, n), px >> 2);
+    arena.put(px, x, n);
     ex.sumAxisF32(px, outer, len, inner, po);
-    out.set(f.subarray(po >> 2, (po >> 2) + outer * inner));
+    arena.take(po, outer * inner, out);
   }
 
   // Row-wise softmax (the last axis: logits) of float32 with enough exponentials to pay for the
@@ -337,10 +323,9 @@ export function createWasmBackend(
     const po = arena.alloc(n);
     const ps = arena.alloc(rows);
     arena.commit();
-    const f = arena.f32;
-    f.set(head(x, n), px >> 2);
+    arena.put(px, x, n);
     ex.softmaxRowsF32(px, rows, cols, po, ps);
-    out.set(f.subarray(po >> 2, (po >> 2) + n));
+    arena.take(po, n, out);
     return ps;
   }
 
@@ -350,7 +335,7 @@ export function createWasmBackend(
       return;
     }
     const ps = softmaxRowsWasm(x as Float32Array, rows, cols, out as Float32Array);
-    sums.set(arena.f32.subarray(ps >> 2, (ps >> 2) + rows));
+    arena.take(ps, rows, sums);
   }
 
   function softmaxAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {

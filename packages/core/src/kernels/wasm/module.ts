@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
+import type { TypedArray } from '../../dtype';
 
 // The slice of the WebAssembly JS API used here (the ES2022 lib this project compiles against
 // does not declare the WebAssembly namespace).
@@ -159,6 +160,16 @@ export class Arena {
     const p = this.top;
     this.top = p + ((bytes + 63) & ~63);
     return p;
+  }
+
+  /** Copies the first `n` values of `x` to byte address `p` (after `commit`). */
+  put(p: number, x: Float32Array, n: number): void {
+    this.f32.set(x.length === n ? x : x.subarray(0, n), p >> 2);
+  }
+
+  /** Copies `n` floats from byte address `p` into `out` at `at`. */
+  take(p: number, n: number, out: TypedArray, at = 0): void {
+    out.set(this.f32.subarray(p >> 2, (p >> 2) + n), at);
   }
 
   /** Grows memory to cover every allocation so far; call before touching `f32`. */
