@@ -111,12 +111,11 @@ export function createWasmBackend(
     // the fast path and are not timed: the pool would run them alone on its own module, and
     // those times would count against splitting.
     const big = pool !== null && macs >= thresholds.threaded && m >= 8 && pool.ready();
-    const split = big && (!adaptive || !thresholds.adaptive || choice.split(macs));
+    const always = !adaptive || !thresholds.adaptive;
+    const split = big && (always || choice.split(macs));
     const t0 = big ? performance.now() : 0;
-    if (split) {
-      const warm = !adaptive || !thresholds.adaptive || choice.keepWarm(macs);
-      splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, warm);
-    } else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+    if (split) splitGemm(pool, a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, always || choice.keepWarm(macs));
+    else singleGemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
     if (big) choice.record(macs, split, performance.now() - t0);
   }
 
