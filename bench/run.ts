@@ -9,8 +9,8 @@
  *   batch 100 on the 60000×784 float32 training set — seconds per epoch (600 steps). tapegrad
  *   and NumPy time whole epochs; the slower tfjs backends time fewer steps, scaled to 600.
  * - C: spiral 2-10-3 sigmoid, batch 30 — µs per step (3,000 steps a run).
- * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C (and
- *   after 5,000, past V8's young-generation warm-up; see bench/memory.ts).
+ * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C, after a
+ *   warm-up (and from a cold start; see bench/memory.ts).
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs.
  * Prints tables and writes bench/results/<stamp>.json.
  */
@@ -330,7 +330,7 @@ async function main(): Promise<void> {
   else {
     log(
       `D: tapegrad RSS after ${D.stepsFirst} steps of C ${D.rssFirstMB.toFixed(1)} MB, after ${D.stepsEnd} ${D.rssEndMB.toFixed(1)} MB, ratio ${D.ratio.toFixed(3)} ` +
-        `(child process; from ${D.stepsWarm} steps, once V8 has grown its young generation: ${D.rssWarmMB.toFixed(1)} MB, ratio ${D.warmRatio.toFixed(3)})`,
+        `(child process, steps counted after a ${D.warmup}-step warm-up; from a cold start, RSS after ${D.stepsFirst} steps ${D.rssColdMB.toFixed(1)} MB, ratio ${D.coldRatio.toFixed(3)}: V8 growing its young generation)`,
     );
   }
   log(
