@@ -10,15 +10,10 @@
  *
  *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register bench/memory.ts 100000
  */
-import { Rng, Tensor } from '@tapegrad/core';
-import { spiral } from '@tapegrad/datasets';
-import { batches, permutation, tapegradTrainer } from './trainers';
+import { spiralData, tapegradTrainer } from './trainers';
 
 const steps = Number(process.argv[2] ?? 100_000);
-const sp = spiral();
-const x = new Tensor(Float32Array.from(sp.x.data as ArrayLike<number>), sp.x.shape);
-const labels = new Tensor(Int32Array.from(sp.labels.data as ArrayLike<number>), [sp.labels.size]);
-const run = tapegradTrainer(x, labels, [2, 10, 3], batches(permutation(labels.size, new Rng(2)), 30), 1);
+const run = tapegradTrainer(spiralData(), [2, 10, 3], 1);
 const first = 1000;
 const warmup = 5000;
 run(first);

@@ -1,7 +1,16 @@
 # NumPy peer of bench/run.ts: the same A/B/C work written by hand, the way the book writes it
 # (float32; A: np.matmul into a preallocated output; B/C: sigmoid or ReLU, softmax with loss,
-# manual backward, SGD). Run as a child process with OPENBLAS_NUM_THREADS=1; reads a JSON
-# config on stdin, prints JSON seconds (per call for A, per run for B and C).
+# manual backward, SGD). A child process with OPENBLAS_NUM_THREADS=1 that stays up for the whole
+# bench, so its runs take turns with the other frameworks' runs: it reads one JSON command per
+# line on stdin and answers each with one JSON line on stdout.
+#
+#   {"cmd": "init", "B": {...}, "C": {...}}        -> {"numpy": version}
+#   {"cmd": "A", "shape": [m, n, k, ta, tb], "sampleMs": ms}
+#                                                  -> {"seconds": per call, over one sample}
+#   {"cmd": "B", "activation": a, "steps": s}      -> {"seconds": s steps of B}
+#   {"cmd": "C", "steps": s}                       -> {"seconds": s steps of C}
+#
+# An error answers {"error": message}; stdin closing ends the process.
 import json
 import sys
 import time
@@ -22,6 +31,7 @@ def softmax(x):
 class TwoLayerNet:
     def __init__(self, i, h, o, rng, activation="sigmoid"):
         self.relu = activation == "relu"
+
         def u(fan_in, shape):
             b = 1 / np.sqrt(fan_in)
             return rng.uniform(-b, b, shape).astype(np.float32)
@@ -52,21 +62,60 @@ class TwoLayerNet:
         return loss
 
 
-def timed(fn, warm, runs):
-    fn(warm)
-    out = []
-    for steps in runs:
+class Trainer:
+    """SGD on index batches of `size` rows of x in the order of `perm`; continues across calls."""
+
+    def __init__(self, x, labels, perm, size, lr, net):
+        self.x, self.labels, self.perm, self.size, self.lr, self.net = x, labels, perm, size, lr, net
+        self.batches = len(perm) // size
+        self.pos = 0
+
+    def run(self, steps):
         t0 = time.perf_counter()
-        fn(steps)
-        out.append(time.perf_counter() - t0)
-    return out
+        for _ in range(steps):
+            i = self.pos % self.batches
+            self.pos += 1
+            idx = self.perm[i * self.size : (i + 1) * self.size]
+            self.net.step(self.x[idx], self.labels[idx], self.lr)
+        return time.perf_counter() - t0
 
 
-def sample_calls(fn, samples, sample_ms):
-    fn()
-    fn()
-    out = []
-    for _ in range(samples):
+class Peer:
+    def __init__(self):
+        self.rng = np.random.default_rng(0)
+        self.gemms = {}
+        self.trainers = {}
+
+    def init(self, cfg):
+        b = cfg["B"]
+        x = np.fromfile(b["xPath"], dtype=np.float32).reshape(b["n"], b["d"])
+        labels = np.fromfile(b["labelsPath"], dtype=np.int32)
+        perm = np.array(b["perm"], dtype=np.int64)
+        for activation in b["activations"]:
+            net = TwoLayerNet(b["d"], 100, 10, self.rng, activation)
+            self.trainers["B " + activation] = Trainer(x, labels, perm, 100, 0.1, net)
+        c = cfg["C"]
+        sx = np.array(c["x"], dtype=np.float32).reshape(-1, 2)
+        st = np.array(c["labels"], dtype=np.int32)
+        cperm = np.array(c["perm"], dtype=np.int64)
+        self.trainers["C"] = Trainer(sx, st, cperm, 30, 1.0, TwoLayerNet(2, 10, 3, self.rng))
+        return {"numpy": np.__version__}
+
+    def gemm(self, shape):
+        key = tuple(shape)
+        if key not in self.gemms:
+            m, n, k, ta, tb = shape
+            a = self.rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+            b = self.rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+            oa = a.T if ta else a
+            ob = b.T if tb else b
+            c = np.empty((m, n), dtype=np.float32)
+            self.gemms[key] = lambda: np.matmul(oa, ob, out=c)
+            self.gemms[key]()
+            self.gemms[key]()
+        return self.gemms[key]
+
+    def sample(self, fn, sample_ms):
         reps = 0
         t0 = time.perf_counter()
         while True:
@@ -74,64 +123,32 @@ def sample_calls(fn, samples, sample_ms):
             reps += 1
             dt = time.perf_counter() - t0
             if dt * 1000 >= sample_ms:
-                break
-        out.append(dt / reps)
-    return out
+                return dt / reps
 
-
-def run_a(cfg, rng):
-    res = []
-    for m, n, k, ta, tb in cfg["shapes"]:
-        a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
-        b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
-        oa = a.T if ta else a
-        ob = b.T if tb else b
-        c = np.empty((m, n), dtype=np.float32)
-        res.append(sample_calls(lambda: np.matmul(oa, ob, out=c), cfg["samples"], cfg["sampleMs"]))
-    return res
+    def handle(self, cmd):
+        kind = cmd["cmd"]
+        if kind == "init":
+            return self.init(cmd)
+        if kind == "A":
+            return {"seconds": self.sample(self.gemm(cmd["shape"]), cmd["sampleMs"])}
+        if kind == "B":
+            return {"seconds": self.trainers["B " + cmd["activation"]].run(cmd["steps"])}
+        if kind == "C":
+            return {"seconds": self.trainers["C"].run(cmd["steps"])}
+        raise ValueError(f"unknown command {kind!r}")
 
 
 def main():
-    cfg = json.loads(sys.stdin.read())
-    rng = np.random.default_rng(0)
-    res = {"numpy": np.__version__}
-    res["A"] = run_a(cfg["A"], rng)
-    # B: MNIST-shaped 784-100-10
-    b = cfg["B"]
-    x = np.fromfile(b["xPath"], dtype=np.float32).reshape(b["n"], b["d"])
-    labels = np.fromfile(b["labelsPath"], dtype=np.int32)
-    perm = np.array(b["perm"], dtype=np.int64)
-    res["B"] = {}
-    for activation in b["activations"]:
-        net = TwoLayerNet(b["d"], 100, 10, rng, activation)
-        pos = [0]
-
-        def run_b(steps):
-            for _ in range(steps):
-                i = pos[0] % (len(perm) // 100)
-                pos[0] += 1
-                idx = perm[i * 100 : (i + 1) * 100]
-                net.step(x[idx], labels[idx], 0.1)
-
-        res["B"][activation] = timed(run_b, b["warm"], [b["steps"]] * b["runs"])
-    # C: spiral 2-10-3, batch 30
-    c = cfg["C"]
-    sx = np.array(c["x"], dtype=np.float32).reshape(-1, 2)
-    st = np.array(c["labels"], dtype=np.int32)
-    cperm = np.array(c["perm"], dtype=np.int64)
-    snet = TwoLayerNet(2, 10, 3, rng)
-    nb = len(cperm) // 30
-    cpos = [0]
-
-    def run_c(steps):
-        for _ in range(steps):
-            i = cpos[0] % nb
-            cpos[0] += 1
-            idx = cperm[i * 30 : (i + 1) * 30]
-            snet.step(sx[idx], st[idx], 1.0)
-
-    res["C"] = timed(run_c, c["warm"], [c["steps"]] * c["runs"])
-    print(json.dumps(res))
+    peer = Peer()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            out = peer.handle(json.loads(line))
+        except Exception as e:  # answered, so the bench can report it and go on
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
 
 
 main()

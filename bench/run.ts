@@ -1,7 +1,7 @@
 /**
  * tapegrad benchmark suite (`npm run bench [-- --quick]`): the same work for tapegrad,
- * TensorFlow.js (cpu and wasm backends) and a hand-written NumPy peer (python3 child process,
- * OPENBLAS_NUM_THREADS=1), side by side in one process run.
+ * TensorFlow.js (cpu and wasm backends) and a hand-written NumPy peer (OPENBLAS_NUM_THREADS=1),
+ * side by side in one run.
  *
  * - A: float32 matrix products (square 64…1024 and the MNIST-MLP products), GFLOP/s; tapegrad on
  *   one thread and split across the default thread count (TAPEGRAD_THREADS, else the core count).
@@ -11,20 +11,21 @@
  * - C: spiral 2-10-3 sigmoid, batch 30 — µs per step (3,000 steps a run).
  * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C, after a
  *   warm-up (and from a cold start; see bench/memory.ts).
- * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs.
- * Prints tables and writes bench/results/<stamp>.json.
+ * Every implementation runs in a process of its own that stays up (bench/peer.ts), and the
+ * implementations of a figure take turns, one run each per round (bench/rounds.ts), so a ratio
+ * compares runs made at the same time and no framework's garbage lands in another's runs.
+ * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
+ * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type KernelBackend, kernels, makeWasmBackend, Rng, setBackend, Tensor, threadCount } from '@tapegrad/core';
-import { loadMnist, spiral } from '@tapegrad/datasets';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { flops, GEMM_SHAPES, type GemmShape, tapegradGemm, tfGemm } from './sgemm';
-import { type Activation, batches, permutation, tapegradTrainer, tfTrainer } from './trainers';
+import { Peer } from './peer';
+import { report } from './report';
+import { type Contender, type Stat, takeTurns } from './rounds';
+import { GEMM_SHAPES } from './sgemm';
+import { type Activation, mnistData, spiralData } from './trainers';
 
 const quick = process.argv.includes('--quick');
 const RUNS = 5;
@@ -36,86 +37,20 @@ const B_STEPS_CPU = quick ? 2 : 20;
 const C_STEPS = quick ? 300 : 3000;
 const C_STEPS_SLOW = quick ? 100 : 3000;
 const D_STEPS = quick ? 10_000 : 100_000;
-/** A: samples per figure and the minimum time of a sample. */
-const A_SAMPLES = RUNS;
+/** A: the minimum time of a sample (tfjs-cpu: one call, which takes longer). */
 const A_SAMPLE_MS = quick ? 5 : 30;
+/**
+ * A: the warm-up of each implementation and shape, in ms of calls: a product of a size not seen
+ * before runs slower for its first several calls (1024³ split across threads: 15 GFLOP/s on the
+ * first call, ~50 on the next five, ~67 from then on — fresh pages of the operands, the
+ * output's allocation), which one call of warm-up would leave in the samples.
+ */
+const A_WARM_MS = quick ? 20 : 300;
 /** A: the largest m·n·k tfjs-cpu is asked to run (its 1024³ takes seconds a call). */
 const A_CPU_MAX = quick ? 128 ** 3 : 512 ** 3;
-const THREADS = threadCount();
 const ACTIVATIONS: Activation[] = ['sigmoid', 'relu'];
 /** tapegrad's process-wide warm-up before B (JIT), in training steps. */
 const WARMUP_STEPS = quick ? 300 : 2000;
-
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-  steps: number;
-}
-
-function stat(xs: number[], steps: number): Stat {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: xs, steps };
-}
-
-/** Runs `fn(warm)` once, then `fn(steps)` RUNS times; returns seconds per run. */
-function timeRuns(fn: (steps: number) => void, steps: number, warm: number): number[] {
-  fn(warm);
-  const out: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = process.hrtime.bigint();
-    fn(steps);
-    out.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return out;
-}
-
-/** Runs `fn` with `backend` as tapegrad's kernel backend. */
-function withBackend<T>(backend: KernelBackend, fn: () => T): T {
-  const prev = setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(prev);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// NumPy peer
-
-interface NumpyResult {
-  numpy: string;
-  A: number[][];
-  B: Record<Activation, number[]>;
-  C: number[];
-}
-
-function runNumpy(cfg: unknown): NumpyResult | string {
-  try {
-    const stdout = execFileSync('python3', [path.join(__dirname, 'numpy_peer.py')], {
-      input: JSON.stringify(cfg),
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    return JSON.parse(stdout) as NumpyResult;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    const why = (err.stderr ?? '').trim().split('\n').pop() || err.message.split('\n')[0];
-    return `NumPy peer skipped: ${why}`;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string =>
-    cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
-  return [line(head), ...rows.map(line)].join('\n');
-}
 
 /** Figure D in a child process (see bench/memory.ts). */
 function runMemory(steps: number): Record<string, number> | string {
@@ -139,260 +74,167 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const cores = os.cpus().length;
   const log = (s: string): void => console.log(s);
-  const one = makeWasmBackend(1);
-  const tgN = kernels();
-  log(
-    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
-      `tapegrad kernels ${tgN.name} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})`,
-  );
+  const notes: string[] = [];
+  const started = <T>(
+    r: { peer: Peer; info: Record<string, unknown> } | string,
+    then: (p: Peer, info: Record<string, unknown>) => T,
+  ): T | null => {
+    if (typeof r === 'string') {
+      notes.push(r);
+      return null;
+    }
+    return then(r.peer, r.info);
+  };
 
-  // Data
-  const mnist = loadMnist({ split: 'train' });
-  const mx = mnist.x;
-  const mlabels = mnist.labels;
-  const [n, d] = mx.shape;
-  const mxData = mx.data as Float32Array;
-  const mlData = mlabels.data as Int32Array;
-  const bIdx = batches(permutation(n, new Rng(1)), 100);
-  const sp = spiral();
-  const sxData = Float32Array.from(sp.x.data as ArrayLike<number>);
-  const sx = new Tensor(sxData, sp.x.shape);
-  const slData = Int32Array.from(sp.labels.data as ArrayLike<number>);
-  const sl = new Tensor(slData, [slData.length]);
-  const cIdx = batches(permutation(slData.length, new Rng(2)), 30);
-
-  /** A: seconds per call, by implementation, one entry per shape (null = not run). */
-  const A: Record<string, (Stat | null)[]> = {};
-  const B: Record<string, Stat> = {};
-  const C: Record<string, Stat> = {};
-  const perEpoch = (xs: number[], steps: number): number[] => xs.map((s) => (s / steps) * EPOCH_STEPS);
-  const perStepUs = (xs: number[], steps: number): number[] => xs.map((s) => (s / steps) * 1e6);
-  const tg1 = 'tapegrad×1';
+  // The processes: tapegrad and each TensorFlow.js backend in Node, NumPy in python3 (it is given
+  // the same data and batch order through a temporary file and the init command).
+  log('starting tapegrad, TensorFlow.js (wasm, cpu) and NumPy, each in a process of its own…');
+  const tg = await Peer.node('tapegrad', 'peer-tapegrad.ts', [], { warmup: WARMUP_STEPS });
+  const tgPeer = started(tg, (p, info) => ({ peer: p, info }));
+  if (!tgPeer) throw new Error(notes.join('\n'));
+  const THREADS = Number(tgPeer.info.threads);
   const tgn = `tapegrad×${THREADS}`;
-  const tgImpls = one && THREADS > 1 ? [tgn, tg1] : [tgn];
-
-  // tapegrad: B and C first, A after them — after A's large products, training in the same
-  // process ran 5–10% slower here (see the README), which would not be a training run's state.
-  log('running tapegrad B, C, A…');
-  // One process-wide warm-up first: V8 keeps optimising the training path for ~1,800 steps (on
-  // this VM an MLP step takes ~1.3 ms at first, ~0.8 ms from then on), so the first
-  // configuration timed would otherwise carry the tail of it after its own one-epoch warm-up.
-  tapegradTrainer(mx, mlabels, [784, 100, 10], bIdx, 0.1, 'sigmoid')(WARMUP_STEPS);
-  // The configurations take turns, one run each per round, so a spell in which this shared VM
-  // slows down (seconds long, now and then) lands in one run of several configurations, not in
-  // all runs of one — the medians stay comparable.
-  const tgB = ACTIVATIONS.flatMap((act) =>
-    tgImpls.map((impl) => {
-      const backend = impl === tg1 && one ? one : tgN;
-      const train = tapegradTrainer(mx, mlabels, [784, 100, 10], bIdx, 0.1, act);
-      withBackend(backend, () => train(B_STEPS)); // its own warm-up
-      return { key: `${impl} ${act}`, backend, train, seconds: [] as number[] };
-    }),
-  );
-  for (let r = 0; r < RUNS; r++) {
-    for (const c of tgB) {
-      withBackend(c.backend, () => {
-        const t0 = process.hrtime.bigint();
-        c.train(B_STEPS);
-        c.seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
-      });
-    }
-  }
-  for (const c of tgB) B[c.key] = stat(perEpoch(c.seconds, B_STEPS), B_STEPS);
-  const tgC = tapegradTrainer(sx, sl, [2, 10, 3], cIdx, 1);
-  C[tgn] = stat(perStepUs(timeRuns(tgC, C_STEPS, C_STEPS), C_STEPS), C_STEPS);
-  // A's multi-thread column is the split kernel itself (not the adaptive choice, whose rare
-  // one-thread calls would land in the samples).
-  const split = THREADS > 1 ? makeWasmBackend(THREADS, { adaptive: false }) : null;
-  A[tgn] = GEMM_SHAPES.map((s) => stat(tapegradGemm(split ?? tgN, s, A_SAMPLES, A_SAMPLE_MS), 1));
-  if (one && THREADS > 1) A[tg1] = GEMM_SHAPES.map((s) => stat(tapegradGemm(one, s, A_SAMPLES, A_SAMPLE_MS), 1));
-
-  // TensorFlow.js
-  setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
-  const tfThreads: Record<string, number> = {};
+  const tg1 = tgPeer.info.oneThread ? 'tapegrad×1' : null;
+  const tfPeers: { name: string; peer: Peer; threads: number }[] = [];
   for (const backend of ['wasm', 'cpu']) {
-    const name = `tfjs-${backend}`;
-    try {
-      await tf.setBackend(backend);
-      await tf.ready();
-      tfThreads[name] = backend === 'wasm' ? getThreadsCount() : 1;
-      const cpu = backend === 'cpu';
-      log(`running ${name} A, B, C…`);
-      A[name] = GEMM_SHAPES.map((s) =>
-        cpu && s.m * s.n * s.k > A_CPU_MAX ? null : stat(tfGemm(tf, s, A_SAMPLES, cpu ? 1 : A_SAMPLE_MS), 1),
-      );
-      const bSteps = cpu ? B_STEPS_CPU : B_STEPS_WASM;
-      for (const act of ACTIVATIONS) {
-        const b = tfTrainer(tf, mxData, mlData, [784, 100, 10], bIdx, 0.1, act);
-        B[`${name} ${act}`] = stat(perEpoch(timeRuns(b.run, bSteps, Math.max(2, bSteps >> 1)), bSteps), bSteps);
-        b.dispose();
-      }
-      const cSteps = cpu ? C_STEPS_SLOW : C_STEPS;
-      const c = tfTrainer(tf, sxData, slData, [2, 10, 3], cIdx, 1);
-      C[name] = stat(perStepUs(timeRuns(c.run, cSteps, cSteps), cSteps), cSteps);
-      c.dispose();
-    } catch (e) {
-      log(`${name} skipped: ${(e as Error).message}`);
-    }
+    const r = await Peer.node(`tfjs-${backend}`, 'peer-tfjs.ts', [backend], {});
+    started(r, (peer, info) => tfPeers.push({ name: `tfjs-${backend}`, peer, threads: Number(info.threads) }));
   }
-
-  // NumPy
-  log('running NumPy A, B, C…');
+  const mnist = mnistData();
+  const sp = spiralData();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-bench-'));
   const xPath = path.join(tmp, 'x.f32');
   const labelsPath = path.join(tmp, 'labels.i32');
-  fs.writeFileSync(xPath, new Uint8Array(mxData.buffer, mxData.byteOffset, mxData.byteLength));
-  fs.writeFileSync(labelsPath, new Uint8Array(mlData.buffer, mlData.byteOffset, mlData.byteLength));
-  const np = runNumpy({
-    A: {
-      shapes: GEMM_SHAPES.map((s) => [s.m, s.n, s.k, s.transA, s.transB]),
-      samples: A_SAMPLES,
-      sampleMs: A_SAMPLE_MS,
+  const bytes = (a: Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  fs.writeFileSync(xPath, bytes(mnist.x.data as Float32Array));
+  fs.writeFileSync(labelsPath, bytes(mnist.labels.data as Int32Array));
+  const flat = (bs: Int32Array[]): number[] => bs.flatMap((b) => Array.from(b));
+  const npStart = await Peer.start(
+    'NumPy peer',
+    'python3',
+    [path.join(__dirname, 'numpy_peer.py')],
+    { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    {
+      B: {
+        xPath,
+        labelsPath,
+        n: mnist.x.shape[0],
+        d: mnist.x.shape[1],
+        perm: flat(mnist.batches),
+        activations: ACTIVATIONS,
+      },
+      C: {
+        x: Array.from(sp.x.data as Float32Array),
+        labels: Array.from(sp.labels.data as Int32Array),
+        perm: flat(sp.batches),
+      },
     },
-    B: {
-      xPath,
-      labelsPath,
-      n,
-      d,
-      perm: bIdx.flatMap((b) => Array.from(b)),
-      activations: ACTIVATIONS,
-      steps: B_STEPS,
-      warm: B_STEPS,
-      runs: RUNS,
-    },
-    C: {
-      x: Array.from(sxData),
-      labels: Array.from(slData),
-      perm: cIdx.flatMap((b) => Array.from(b)),
-      steps: C_STEPS,
-      warm: C_STEPS,
-      runs: RUNS,
-    },
-  });
+  );
   fs.rmSync(tmp, { recursive: true, force: true });
-  let note = '';
-  if (typeof np === 'string') note = np;
-  else {
-    A.numpy = np.A.map((xs) => stat(xs, 1));
-    for (const act of ACTIVATIONS) B[`numpy ${act}`] = stat(perEpoch(np.B[act], B_STEPS), B_STEPS);
-    C.numpy = stat(perStepUs(np.C, C_STEPS), C_STEPS);
+  const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
+  log(
+    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
+      `tapegrad kernels ${String(tgPeer.info.kernels)} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})` +
+      (np ? `, NumPy ${np.version}` : ''),
+  );
+
+  const tgImpls: [string, string][] = tg1
+    ? [
+        [tgn, 'n'],
+        [tg1, '1'],
+      ]
+    : [[tgn, 'n']];
+  const perEpoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
+  const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
+  const slow = (name: string): boolean => name === 'tfjs-cpu';
+
+  log('running B (the implementations take turns)…');
+  const bContenders: Contender[] = ACTIVATIONS.flatMap((activation) => [
+    ...tgImpls.map(([key, impl]) => ({
+      key: `${key} ${activation}`,
+      run: async () => perEpoch(await tgPeer.peer.seconds({ cmd: 'B', impl, activation, steps: B_STEPS }), B_STEPS),
+    })),
+    ...tfPeers.map(({ name, peer }) => {
+      const steps = slow(name) ? B_STEPS_CPU : B_STEPS_WASM;
+      return {
+        key: `${name} ${activation}`,
+        run: async () => perEpoch(await peer.seconds({ cmd: 'B', activation, steps }), steps),
+      };
+    }),
+    ...(np
+      ? [
+          {
+            key: `numpy ${activation}`,
+            run: async () => perEpoch(await np.peer.seconds({ cmd: 'B', activation, steps: B_STEPS }), B_STEPS),
+          },
+        ]
+      : []),
+  ]);
+  const B = await takeTurns(bContenders, RUNS);
+
+  log('running C…');
+  const cPeers = [{ name: tgn, peer: tgPeer.peer }, ...tfPeers, ...(np ? [{ name: 'numpy', peer: np.peer }] : [])];
+  const C = await takeTurns(
+    cPeers.map(({ name, peer }) => {
+      const steps = slow(name) ? C_STEPS_SLOW : C_STEPS;
+      return { key: name, run: async () => perStepUs(await peer.seconds({ cmd: 'C', steps }), steps) };
+    }),
+    RUNS,
+  );
+
+  log('running A (shape by shape)…');
+  const A: Record<string, (Stat | null)[]> = {};
+  for (const [i, s] of GEMM_SHAPES.entries()) {
+    const sampler = (key: string, peer: Peer, cmd: object, sampleMs = A_SAMPLE_MS): Contender => ({
+      key,
+      run: () => peer.seconds({ cmd: 'A', ...cmd, sampleMs }),
+      warm: () => peer.seconds({ cmd: 'A', ...cmd, sampleMs: Math.max(sampleMs, A_WARM_MS) }),
+    });
+    const contenders = tgImpls.map(([key, impl]) => sampler(key, tgPeer.peer, { impl, shape: i }));
+    for (const { name, peer } of tfPeers) {
+      if (slow(name) && s.m * s.n * s.k > A_CPU_MAX) continue;
+      contenders.push(sampler(name, peer, { shape: i }, slow(name) ? 1 : A_SAMPLE_MS));
+    }
+    if (np) contenders.push(sampler('numpy', np.peer, { shape: [s.m, s.n, s.k, s.transA, s.transB] }));
+    const stats = await takeTurns(contenders, RUNS);
+    for (const impl of [tgn, ...(tg1 ? [tg1] : []), ...tfPeers.map((p) => p.name), 'numpy'])
+      (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
+  for (const p of [tgPeer.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
 
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
   const D = runMemory(D_STEPS);
 
-  // Report
-  const peers = ['tfjs-wasm', 'tfjs-cpu', 'numpy'];
-  const gf = (s: GemmShape, st: Stat | null | undefined): number => (st ? flops(s) / st.median / 1e9 : NaN);
-  const num = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-  log('');
-  log(
-    `A: GFLOP/s (median of ${A_SAMPLES} samples); ratio columns are tapegrad's GFLOP/s ÷ the other's (> 1: tapegrad faster)`,
-  );
-  const aImpls = [...tgImpls, ...peers];
-  const aHead = ['shape', ...aImpls, `${tg1}/numpy`, `${tgn}/numpy`, `${tgn}/${tg1}`, `${tgn}/tfjs-wasm`];
-  const aRows = GEMM_SHAPES.map((s, i) => {
-    const g = Object.fromEntries(aImpls.map((impl) => [impl, gf(s, A[impl]?.[i])]));
-    const g1 = g[tg1] ?? g[tgn];
-    return [
-      s.label,
-      ...aImpls.map((impl) => num(g[impl], 1)),
-      num(g1 / g.numpy, 2),
-      num(g[tgn] / g.numpy, 2),
-      num(g[tgn] / g1, 2),
-      num(g[tgn] / g['tfjs-wasm'], 2),
-    ];
-  });
-  log(table(aHead, aRows));
-  const timeOf = (label: string): number | undefined =>
-    A[tg1 in A ? tg1 : tgn][GEMM_SHAPES.findIndex((s) => s.label.startsWith(label))]?.median;
-  const base = timeOf('X@W1');
-  const transposed = ['Xᵀ@dH', 'dH@W1ᵀ'].map((l) => [l, (timeOf(l) ?? NaN) / (base ?? NaN)] as const);
-  log(
-    `A: transposed MLP products on one thread, time ÷ X@W1's: ${transposed.map(([l, r]) => `${l} ${num(r, 2)}`).join(', ')}`,
-  );
-
-  const fmt = (s: Stat | undefined, digits: number): string =>
-    s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]` : 'skipped';
-  const ratio = (a: Stat | undefined, b: Stat | undefined): string => (a && b ? (a.median / b.median).toFixed(3) : '—');
-  log('');
-  log('B: s/epoch, C: µs/step — median [min–max]; tg/peer is the time ratio (< 1: tapegrad faster; 0.1 = 10× faster)');
-  const bcImpls = [...tgImpls, ...peers];
-  const head = ['figure', ...bcImpls, ...peers.map((p) => `${tgn}/${p}`)];
-  const rows = [
-    ...ACTIVATIONS.map((act) => [
-      `B ${act}`,
-      ...bcImpls.map((impl) => fmt(B[`${impl} ${act}`], 3)),
-      ...peers.map((p) => ratio(B[`${tgn} ${act}`], B[`${p} ${act}`])),
-    ]),
-    [
-      'C sigmoid',
-      ...bcImpls.map((impl) => (impl === tg1 ? '—' : fmt(C[impl], 1))),
-      ...peers.map((p) => ratio(C[tgn], C[p])),
-    ],
-  ];
-  log(table(head, rows));
-  log(
-    `B: tapegrad and NumPy time ${B_STEPS}-step runs${B_STEPS === EPOCH_STEPS ? ' (whole epochs)' : ''}, tfjs-wasm ${B_STEPS_WASM}, tfjs-cpu ${B_STEPS_CPU}, ` +
-      `scaled to ${EPOCH_STEPS} steps; C: ${C_STEPS} steps per run (tfjs-cpu ${C_STEPS_SLOW}); 1 warm-up + ${RUNS} runs each ` +
-      `(tapegrad also ${WARMUP_STEPS} steps of training once, before B).`,
-  );
-  if (typeof D === 'string') log(D);
-  else {
-    log(
-      `D: tapegrad RSS after ${D.stepsFirst} steps of C ${D.rssFirstMB.toFixed(1)} MB, after ${D.stepsEnd} ${D.rssEndMB.toFixed(1)} MB, ratio ${D.ratio.toFixed(3)} ` +
-        `(child process, steps counted after a ${D.warmup}-step warm-up; from a cold start, RSS after ${D.stepsFirst} steps ${D.rssColdMB.toFixed(1)} MB, ratio ${D.coldRatio.toFixed(3)}: V8 growing its young generation)`,
-    );
-  }
-  log(
-    `threads: tapegrad ${THREADS} (${tg1}: 1), tfjs-wasm ${tfThreads['tfjs-wasm'] ?? '—'}, tfjs-cpu 1, NumPy 1 (OPENBLAS_NUM_THREADS=1); ${cores} cores`,
-  );
-  if (note) log(note);
-
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const dir = path.join(__dirname, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${stamp}.json`);
-  const ratios = (fig: Record<string, Stat>, key: (impl: string) => string): Record<string, number | null> =>
-    Object.fromEntries(
-      peers.map((p) => [p, fig[key(tgn)] && fig[key(p)] ? fig[key(tgn)].median / fig[key(p)].median : null]),
-    );
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        stamp,
-        quick,
-        machine: { cores, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}` },
-        threads: { tapegrad: THREADS, ...tfThreads, 'tfjs-cpu': 1, numpy: 1 },
-        tapegradKernels: tgN.name,
-        numpy: typeof np === 'string' ? null : np.numpy,
-        notes: [note].filter(Boolean),
-        A: {
-          unit: 's/call; gflops = 2mnk / s',
-          shapes: GEMM_SHAPES,
-          ...Object.fromEntries(
-            Object.entries(A).map(([impl, stats]) => [
-              impl,
-              stats.map((s, i) => (s ? { ...s, gflops: gf(GEMM_SHAPES[i], s) } : null)),
-            ]),
-          ),
-        },
-        B: {
-          unit: `s/epoch (${EPOCH_STEPS} steps)`,
-          ...B,
-          ratios: Object.fromEntries(ACTIVATIONS.map((act) => [act, ratios(B, (impl) => `${impl} ${act}`)])),
-        },
-        C: { unit: 'µs/step', ...C, ratios: ratios(C, (impl) => impl) },
-        D,
-        seconds: (Date.now() - t0) / 1000,
+  report(
+    {
+      quick,
+      runs: RUNS,
+      cores,
+      threads: {
+        tapegrad: THREADS,
+        ...Object.fromEntries(tfPeers.map((p) => [p.name, p.threads])),
+        numpy: np ? 1 : null,
       },
-      null,
-      2,
-    ) + '\n',
+      tapegradKernels: String(tgPeer.info.kernels),
+      numpy: np?.version ?? null,
+      steps: {
+        B: B_STEPS,
+        B_WASM: B_STEPS_WASM,
+        B_CPU: B_STEPS_CPU,
+        C: C_STEPS,
+        C_SLOW: C_STEPS_SLOW,
+        epoch: EPOCH_STEPS,
+        warmup: WARMUP_STEPS,
+      },
+      impls: { tgn, tg1, peers: ['tfjs-wasm', 'tfjs-cpu', 'numpy'] },
+      activations: ACTIVATIONS,
+      notes,
+    },
+    { A, B, C, D },
+    t0,
+    log,
   );
-  log(`wrote ${path.relative(process.cwd(), file)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 main().catch((e: unknown) => {

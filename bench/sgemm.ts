@@ -2,6 +2,7 @@
  * Figure A of `npm run bench`: float32 matrix products through each framework's public API —
  * tapegrad `matmulT` (one thread, and the default thread count), TensorFlow.js `tf.matMul` with
  * its transpose flags — in GFLOP/s. The NumPy peer times the same shapes (bench/numpy_peer.py).
+ * Each function here makes a sampler; bench/run.ts has the samplers take turns (bench/rounds.ts).
  */
 import { type KernelBackend, matmulT, noGrad, setBackend, Tensor } from '@tapegrad/core';
 import type * as TF from '@tensorflow/tfjs';
@@ -51,57 +52,46 @@ function randomData(n: number, seed: number): Float32Array {
   return out;
 }
 
-/**
- * Seconds per call: warm-up, then `samples` samples, each repeating the call for ≥ `sampleMs`;
- * the per-sample times are returned (the caller takes the median).
- */
-export function sampleCalls(fn: () => void, samples: number, sampleMs: number): number[] {
-  fn();
-  fn();
-  const out: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    let reps = 0;
-    const t0 = process.hrtime.bigint();
-    let dt = 0;
-    do {
-      fn();
-      reps++;
-      dt = Number(process.hrtime.bigint() - t0) / 1e9;
-    } while (dt * 1000 < sampleMs);
-    out.push(dt / reps);
-  }
-  return out;
+/** Seconds per call over one sample: the call repeated until `sampleMs` have passed. */
+export function sampleCalls(fn: () => void, sampleMs: number): number {
+  let reps = 0;
+  const t0 = process.hrtime.bigint();
+  let dt = 0;
+  do {
+    fn();
+    reps++;
+    dt = Number(process.hrtime.bigint() - t0) / 1e9;
+  } while (dt * 1000 < sampleMs);
+  return dt / reps;
 }
 
-/** tapegrad's `matmulT` on the given backend (set for the duration). */
-export function tapegradGemm(backend: KernelBackend, s: GemmShape, samples: number, sampleMs: number): number[] {
+/** tapegrad's `matmulT` on `backend` (set for the duration): one sample, seconds per call. */
+export function tapegradGemm(backend: KernelBackend, s: GemmShape, sampleMs: number): () => number {
   const [sa, sb] = operandShapes(s);
   const a = new Tensor(randomData(sa[0] * sa[1], 1), sa);
   const b = new Tensor(randomData(sb[0] * sb[1], 2), sb);
-  const prev = setBackend(backend);
-  try {
-    return noGrad(() => sampleCalls(() => void matmulT(a, b, s.transA, s.transB), samples, sampleMs));
-  } finally {
-    setBackend(prev);
-  }
+  return () => {
+    const prev = setBackend(backend);
+    try {
+      return noGrad(() => sampleCalls(() => void matmulT(a, b, s.transA, s.transB), sampleMs));
+    } finally {
+      setBackend(prev);
+    }
+  };
 }
 
-/** `tf.matMul(a, b, transposeA, transposeB)` on the active tfjs backend, result read back. */
-export function tfGemm(tf: typeof TF, s: GemmShape, samples: number, sampleMs: number): number[] {
+/**
+ * `tf.matMul(a, b, transposeA, transposeB)` with its result read back, on the tfjs backend that
+ * is active when this is called (operands live there); `sample()` expects it active again.
+ */
+export function tfGemm(tf: typeof TF, s: GemmShape, sampleMs: number): { sample: () => number; dispose: () => void } {
   const [sa, sb] = operandShapes(s);
   const a = tf.tensor2d(randomData(sa[0] * sa[1], 1), sa as [number, number]);
   const b = tf.tensor2d(randomData(sb[0] * sb[1], 2), sb as [number, number]);
-  try {
-    return sampleCalls(
-      () => {
-        const c = tf.matMul(a, b, s.transA, s.transB);
-        c.dataSync();
-        c.dispose();
-      },
-      samples,
-      sampleMs,
-    );
-  } finally {
-    tf.dispose([a, b]);
-  }
+  const call = (): void => {
+    const c = tf.matMul(a, b, s.transA, s.transB);
+    c.dataSync();
+    c.dispose();
+  };
+  return { sample: () => sampleCalls(call, sampleMs), dispose: () => tf.dispose([a, b]) };
 }
