@@ -164,6 +164,7 @@ export function gatherAxis(
   // Long rows (a batch of images) are block copies; short ones a plain loop.
   const block = inner >= 16 && x.constructor === out.constructor;
   for (let o = 0; o < outer; o++) {
+    if (block && inner >= 256) touchRows(x, o * len, inner, idx);
     for (let j = 0; j < k; j++) {
       const s = (o * len + idx[j]) * inner;
       const d = (o * k + j) * inner;
@@ -171,6 +172,22 @@ export function gatherAxis(
       else for (let i = 0; i < inner; i++) out[d + i] = x[s + i];
     }
   }
+}
+
+/** What touchRows read, stored so the reads cannot be optimised away. */
+const touched = new Float64Array(1);
+
+// Reads one value in every 4 KB page of each picked row (and its last value) before the rows are
+// copied: the reads are independent, so the cache and TLB misses of all rows overlap, where the
+// copies would take them one row at a time (100 random MNIST rows out of 188 MB: 42 → 32 µs).
+function touchRows(x: TypedArray, first: number, inner: number, idx: Int32Array): void {
+  let t = 0;
+  for (let j = 0; j < idx.length; j++) {
+    const s = (first + idx[j]) * inner;
+    for (let i = 0; i < inner; i += 1024) t += x[s + i];
+    t += x[s + inner - 1];
+  }
+  touched[0] = t;
 }
 
 /** The adjoint of gatherAxis: out (o, idx[j], i) += g (o, j, i); `out` zero-filled. */
