@@ -38,7 +38,7 @@ const C_STEPS = quick ? 300 : 3000;
 const C_STEPS_SLOW = quick ? 100 : 3000;
 const D_STEPS = quick ? 10_000 : 100_000;
 /** A: the minimum time of a sample (tfjs-cpu: one call, which takes longer). */
-const A_SAMPLE_MS = quick ? 5 : 30;
+const A_SAMPLE_MS = quick ? 5 : 100;
 /**
  * A: the warm-up of each implementation and shape, in ms of calls: a product of a size not seen
  * before runs slower for its first several calls (1024³ split across threads: 15 GFLOP/s on the
