@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'runs/**',
       'bench/results/**',
+      '.cache/**',
       'packages/core/assembly/**',
       '**/*.js',
       '**/*.mjs',

@@ -68,6 +68,8 @@ class Trainer:
     def __init__(self, x, labels, perm, size, lr, net):
         self.x, self.labels, self.perm, self.size, self.lr, self.net = x, labels, perm, size, lr, net
         self.batches = len(perm) // size
+        if self.batches == 0:
+            raise ValueError(f"a batch is {size} rows, the permutation has {len(perm)}")
         self.pos = 0
 
     def run(self, steps):

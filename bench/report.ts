@@ -45,7 +45,7 @@ const gflops = (s: GemmShape, st: Stat | null | undefined): number => (st ? flop
 const ratio = (a: Stat | null | undefined, b: Stat | null | undefined): number => (a && b ? a.median / b.median : NaN);
 
 /** The "Done when" ratios: [what, value, holds]. */
-function targets(cfg: Settings, f: Figures): [string, number, boolean][] {
+export function targets(cfg: Settings, f: Figures): [string, number, boolean][] {
   const { tgn, tg1 } = cfg.impls;
   const one = tg1 ?? tgn;
   const at = (label: string): number => GEMM_SHAPES.findIndex((s) => s.label.startsWith(label));
