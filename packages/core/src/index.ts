@@ -19,6 +19,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
 export { kernels, setBackend, jsBackend, makeWasmBackend, threadCount, type KernelBackend } from './kernels';
+export { engineSettings, arrayBufferSweeping, type ArrayBufferSweeping } from './engine';
 export {
   grad,
   valueAndGrad,
