@@ -5,13 +5,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Stat } from './rounds';
+import { pairedRatio as ratio, type Stat } from './rounds';
 import { flops, GEMM_SHAPES, type GemmShape } from './sgemm';
 
 /** How the run was made, for the header lines and the JSON. */
 export interface Settings {
   quick: boolean;
-  runs: number;
+  /** Timed runs of each implementation: A's samples, B's and C's runs. */
+  runs: { A: number; BC: number };
   cores: number;
   threads: Record<string, number | null>;
   tapegradKernels: string;
@@ -41,8 +42,6 @@ function table(head: string[], rows: string[][]): string {
 const num = (x: number | undefined, digits: number): string =>
   x !== undefined && Number.isFinite(x) ? x.toFixed(digits) : '—';
 const gflops = (s: GemmShape, st: Stat | null | undefined): number => (st ? flops(s) / st.median / 1e9 : NaN);
-/** Median time ratio a ÷ b, NaN where either is missing. */
-const ratio = (a: Stat | null | undefined, b: Stat | null | undefined): number => (a && b ? a.median / b.median : NaN);
 
 /** The issue's "Done when" ratios: [what, value, holds]. */
 export function targets(cfg: Settings, f: Figures): [string, number, boolean][] {
@@ -80,7 +79,9 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
   const { tgn, tg1, peers } = cfg.impls;
   const tgImpls = tg1 ? [tgn, tg1] : [tgn];
   log('');
-  log(`A: GFLOP/s (median of ${cfg.runs} samples); ratio columns are GFLOP/s ÷ GFLOP/s (> 1: tapegrad faster)`);
+  log(
+    `A: GFLOP/s (median of ${cfg.runs.A} samples); ratio columns are GFLOP/s ÷ GFLOP/s, the median over rounds (> 1: tapegrad faster)`,
+  );
   const aImpls = [...tgImpls, ...peers];
   const one = tg1 ?? tgn;
   const aHead = [
@@ -92,14 +93,16 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
     `${tgn}/tfjs-wasm`,
   ];
   const aRows = GEMM_SHAPES.map((s, i) => {
-    const g = Object.fromEntries(aImpls.map((impl) => [impl, gflops(s, f.A[impl]?.[i])]));
+    const at = (impl: string): Stat | null | undefined => f.A[impl]?.[i];
+    // GFLOP/s of x ÷ GFLOP/s of y = time of y ÷ time of x.
+    const faster = (x: string, y: string): string => num(ratio(at(y), at(x)), 2);
     return [
       s.label,
-      ...aImpls.map((impl) => num(g[impl], 1)),
-      num(g[one] / g.numpy, 2),
-      num(g[tgn] / g.numpy, 2),
-      ...(tg1 ? [num(g[tgn] / g[tg1], 2)] : []),
-      num(g[tgn] / g['tfjs-wasm'], 2),
+      ...aImpls.map((impl) => num(gflops(s, at(impl)), 1)),
+      faster(one, 'numpy'),
+      faster(tgn, 'numpy'),
+      ...(tg1 ? [faster(tgn, tg1)] : []),
+      faster(tgn, 'tfjs-wasm'),
     ];
   });
   log(table(aHead, aRows));
@@ -107,7 +110,9 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
   const fmt = (s: Stat | undefined, digits: number): string =>
     s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]` : 'skipped';
   log('');
-  log('B: s/epoch, C: µs/step — median [min–max]; tg/peer is the time ratio (< 1: tapegrad faster; 0.1 = 10× faster)');
+  log(
+    'B: s/epoch, C: µs/step — median [min–max]; tg/peer is the time ratio, the median over rounds (< 1: tapegrad faster; 0.1 = 10× faster)',
+  );
   const head = ['figure', ...tgImpls, ...peers, ...peers.map((p) => `${tgn}/${p}`)];
   const rows = [
     ...cfg.activations.map((act) => [
@@ -125,7 +130,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
   const st = cfg.steps;
   log(
     `B: tapegrad and NumPy time ${st.B}-step runs${st.B === st.epoch ? ' (whole epochs)' : ''}, tfjs-wasm ${st.B_WASM}, tfjs-cpu ${st.B_CPU}, ` +
-      `scaled to ${st.epoch} steps; C: ${st.C} steps per run (tfjs-cpu ${st.C_SLOW}); 1 warm-up + ${cfg.runs} runs each, ` +
+      `scaled to ${st.epoch} steps; C: ${st.C} steps per run (tfjs-cpu ${st.C_SLOW}); 1 warm-up + ${cfg.runs.BC} runs each, ` +
       `taking turns (tapegrad also ${st.warmup} steps of training once, before B).`,
   );
   const D = f.D;

@@ -23,11 +23,27 @@ export interface Stat {
   runs: number[];
 }
 
-export function stat(xs: number[]): Stat {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, min: s[0], max: s[s.length - 1], runs: xs };
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function stat(xs: number[]): Stat {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };
+}
+
+/**
+ * a ÷ b for two contenders of one takeTurns: the median over rounds of the ratio of their runs
+ * in the same round (a paired comparison: a spell in which the machine is slow enters both
+ * runs of a round, and drops out of their ratio); NaN where either is missing.
+ *
+ * @example
+ * pairedRatio(stat([2, 4, 3]), stat([1, 2, 2])); // 2 (the ratios 2, 2, 1.5)
+ */
+export function pairedRatio(a: Stat | null | undefined, b: Stat | null | undefined): number {
+  if (!a || !b || a.runs.length !== b.runs.length || a.runs.length === 0) return NaN;
+  return median(a.runs.map((x, i) => x / b.runs[i]));
 }
 
 /**

@@ -28,7 +28,9 @@ import { GEMM_SHAPES } from './sgemm';
 import { type Activation, mnistData, spiralData } from './trainers';
 
 const quick = process.argv.includes('--quick');
+/** Timed runs of each implementation: A's samples, and B's and C's runs. */
 const RUNS = 5;
+const RUNS_BC = 7;
 const EPOCH_STEPS = 600;
 /** Steps timed per B run: whole epochs for tapegrad and NumPy; tfjs-wasm and tfjs-cpu fewer. */
 const B_STEPS = quick ? 60 : EPOCH_STEPS;
@@ -149,28 +151,31 @@ async function main(): Promise<void> {
   const slow = (name: string): boolean => name === 'tfjs-cpu';
 
   log('running B (the implementations take turns)…');
-  const bContenders: Contender[] = ACTIVATIONS.flatMap((activation) => [
-    ...tgImpls.map(([key, impl]) => ({
-      key: `${key} ${activation}`,
-      run: async () => perEpoch(await tgPeer.peer.seconds({ cmd: 'B', impl, activation, steps: B_STEPS }), B_STEPS),
-    })),
-    ...tfPeers.map(({ name, peer }) => {
-      const steps = slow(name) ? B_STEPS_CPU : B_STEPS_WASM;
-      return {
-        key: `${name} ${activation}`,
-        run: async () => perEpoch(await peer.seconds({ cmd: 'B', activation, steps }), steps),
-      };
-    }),
-    ...(np
-      ? [
-          {
-            key: `numpy ${activation}`,
-            run: async () => perEpoch(await np.peer.seconds({ cmd: 'B', activation, steps: B_STEPS }), B_STEPS),
-          },
-        ]
-      : []),
-  ]);
-  const B = await takeTurns(bContenders, RUNS);
+  // One activation at a time, so a round (5 runs of ~0.3–0.8 s) is short and its runs are close
+  // in time: the ratios are taken round by round (pairedRatio).
+  const B: Record<string, Stat> = {};
+  for (const activation of ACTIVATIONS) {
+    const contenders: Contender[] = [
+      ...tgImpls.map(([key, impl]) => ({
+        key: `${key} ${activation}`,
+        run: async () => perEpoch(await tgPeer.peer.seconds({ cmd: 'B', impl, activation, steps: B_STEPS }), B_STEPS),
+      })),
+      ...tfPeers.map(({ name, peer }) => {
+        const steps = slow(name) ? B_STEPS_CPU : B_STEPS_WASM;
+        return {
+          key: `${name} ${activation}`,
+          run: async () => perEpoch(await peer.seconds({ cmd: 'B', activation, steps }), steps),
+        };
+      }),
+    ];
+    if (np) {
+      contenders.push({
+        key: `numpy ${activation}`,
+        run: async () => perEpoch(await np.peer.seconds({ cmd: 'B', activation, steps: B_STEPS }), B_STEPS),
+      });
+    }
+    Object.assign(B, await takeTurns(contenders, RUNS_BC));
+  }
 
   log('running C…');
   const cPeers = [{ name: tgn, peer: tgPeer.peer }, ...tfPeers, ...(np ? [{ name: 'numpy', peer: np.peer }] : [])];
@@ -179,7 +184,7 @@ async function main(): Promise<void> {
       const steps = slow(name) ? C_STEPS_SLOW : C_STEPS;
       return { key: name, run: async () => perStepUs(await peer.seconds({ cmd: 'C', steps }), steps) };
     }),
-    RUNS,
+    RUNS_BC,
   );
 
   log('running A (shape by shape)…');
@@ -209,7 +214,7 @@ async function main(): Promise<void> {
   report(
     {
       quick,
-      runs: RUNS,
+      runs: { A: RUNS, BC: RUNS_BC },
       cores,
       threads: {
         tapegrad: THREADS,

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { Peer } from '../peer';
 import { type Figures, type Settings, targets } from '../report';
-import { type Contender, stat, takeTurns } from '../rounds';
+import { type Contender, pairedRatio, stat, takeTurns } from '../rounds';
 
 describe('takeTurns', () => {
   test('warms every contender up once, then runs them in rounds that start one further on', async () => {
@@ -30,6 +30,14 @@ describe('takeTurns', () => {
   test('stat takes the middle of an odd count and the mean of the middle two of an even one', () => {
     expect(stat([5, 1, 3]).median).toBe(3);
     expect(stat([4, 1, 3, 2]).median).toBe(2.5);
+  });
+
+  test('pairedRatio is the median of the round-by-round ratios', () => {
+    // A slow spell in round 2 slowed both: the ratio of medians (3/2) would count it, the
+    // paired ratio does not.
+    expect(pairedRatio(stat([2, 8, 3]), stat([1, 4, 2]))).toBe(2);
+    expect(pairedRatio(stat([2, 8, 3]), stat([1, 4]))).toBeNaN();
+    expect(pairedRatio(null, stat([1]))).toBeNaN();
   });
 });
 
