@@ -22,6 +22,8 @@ export interface Settings {
   impls: { tgn: string; tg1: string | null; peers: string[] };
   activations: string[];
   notes: string[];
+  /** What the cores gave before and after the run (bench/machine.ts), and in words. */
+  coreCheck?: { before: unknown; after: unknown; text: string[] };
 }
 
 /** A: s/call per implementation and shape; B: s/epoch by "impl activation"; C: µs/step by impl. */
@@ -147,6 +149,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
       .join(', ')}${tg1 ? ` (${tg1}: 1)` : ''}; NumPy with OPENBLAS_NUM_THREADS=1; ${cfg.cores} cores`,
   );
   for (const note of cfg.notes) log(note);
+  if (cfg.coreCheck) log(`cores before the run: ${cfg.coreCheck.text[0]}; after: ${cfg.coreCheck.text[1]}`);
 
   const checks = targets(cfg, f);
   log('');

@@ -21,6 +21,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { coreCheck, describeCores } from './machine';
 import { Peer } from './peer';
 import { report } from './report';
 import { type Contender, type Stat, takeTurns } from './rounds';
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
     }
     return then(r.peer, r.info);
   };
+
+  log('checking what the two cores give right now…');
+  const coresBefore = await coreCheck();
 
   // The processes: tapegrad and each TensorFlow.js backend in Node, NumPy in python3 (it is given
   // the same data and batch order through a temporary file and the init command).
@@ -210,6 +214,7 @@ async function main(): Promise<void> {
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
   const D = runMemory(D_STEPS);
+  const coresAfter = await coreCheck();
 
   report(
     {
@@ -235,6 +240,11 @@ async function main(): Promise<void> {
       impls: { tgn, tg1, peers: ['tfjs-wasm', 'tfjs-cpu', 'numpy'] },
       activations: ACTIVATIONS,
       notes,
+      coreCheck: {
+        before: coresBefore,
+        after: coresAfter,
+        text: [describeCores(coresBefore), describeCores(coresAfter)],
+      },
     },
     { A, B, C, D },
     t0,
