@@ -52,8 +52,8 @@ export async function coreCheck(): Promise<{ alone: number; together: number[] }
 export function describeCores(c: { alone: number; together: number[] }): string {
   const [a, b] = c.together;
   return (
-    `one core alone ${c.alone.toFixed(1)} GFLOP/s; both at once ${a.toFixed(1)} + ${b.toFixed(1)} ` +
-    `(${((100 * (a + b)) / (2 * c.alone)).toFixed(0)}% of two idle cores)`
+    `one core alone ${c.alone.toFixed(1)} GFLOP/s; both at once ${a.toFixed(1)} and ${b.toFixed(1)} ` +
+    `(the slower at ${((100 * b) / a).toFixed(0)}% of the faster)`
   );
 }
 
