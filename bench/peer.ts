@@ -55,13 +55,13 @@ export class Peer {
     }
   }
 
-  /** Starts a TypeScript peer of this folder under ts-node. */
-  static node(name: string, file: string, args: string[], init: object) {
+  /** Starts a TypeScript peer of this folder under ts-node, with `env` added to the environment. */
+  static node(name: string, file: string, args: string[], init: object, env: Record<string, string> = {}) {
     return Peer.start(
       name,
       process.execPath,
       ['-r', 'ts-node/register', path.join(__dirname, file), ...args],
-      { TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
+      { TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), ...env },
       init,
     );
   }

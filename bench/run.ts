@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   const tg1 = tgPeer.info.oneThread ? 'tapegrad×1' : null;
   const tfPeers: { name: string; peer: Peer; threads: number }[] = [];
   for (const backend of ['wasm', 'cpu']) {
-    const r = await Peer.node(`tfjs-${backend}`, 'peer-tfjs.ts', [backend], {});
+    // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (engine.ts).
+    const r = await Peer.node(`tfjs-${backend}`, 'peer-tfjs.ts', [backend], {}, { TAPEGRAD_CONCURRENT_SWEEP: '1' });
     started(r, (peer, info) => tfPeers.push({ name: `tfjs-${backend}`, peer, threads: Number(info.threads) }));
   }
   const mnist = mnistData();
