@@ -6,6 +6,7 @@
  */
 import { type KernelBackend, kernels, makeWasmBackend, setBackend, threadCount } from '@tapegrad/core';
 import { serve } from './peer';
+import { seconds } from './rounds';
 import { GEMM_SHAPES, tapegradGemm } from './sgemm';
 import { type Activation, type FigureData, mnistData, spiralData, tapegradTrainer } from './trainers';
 
@@ -24,12 +25,6 @@ function withBackend<T>(backend: KernelBackend, fn: () => T): T {
   } finally {
     setBackend(prev);
   }
-}
-
-function seconds(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 function backendOf(impl: unknown): KernelBackend {

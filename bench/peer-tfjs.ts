@@ -8,16 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { serve } from './peer';
+import { seconds } from './rounds';
 import { GEMM_SHAPES, tfGemm } from './sgemm';
 import { type Activation, mnistData, spiralData, type TfData, tfData, tfTrainer } from './trainers';
 
 const backend = process.argv[2];
-
-function seconds(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
 
 let B: TfData;
 const trainers = new Map<string, (steps: number) => void>();

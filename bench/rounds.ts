@@ -15,6 +15,13 @@ export interface Contender {
   warm?(): unknown;
 }
 
+/** Seconds `fn` takes (what each process of the bench reports for one run). */
+export function seconds(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
 /** Median, extremes and every sample of a contender's runs. */
 export interface Stat {
   median: number;
