@@ -7,9 +7,10 @@ import * as v8 from 'v8';
  * dead arrays on a background thread by default (concurrent ArrayBuffer sweeping). glibc's
  * malloc then serialises that thread's frees and the main thread's allocations on one lock, and
  * tapegrad allocates a typed array for nearly every op's output. Measured on this project's
- * 2-core VM: `new Float32Array(100)` took 2.8 µs with the concurrent sweeper and 0.4–0.6 µs
- * without it, and a step of the spiral 2-10-3 MLP (figure C of `npm run bench`) 70 µs against 25;
- * the MNIST MLP (figure B, large arrays) was unchanged. Sweeping on the main thread, as part of
+ * 2-core VM: `new Float32Array(100)` took 5–7× as long with the concurrent sweeper (2.8 µs against
+ * 0.4–0.6 µs, one process switching the flag), and a step of the spiral 2-10-3 MLP (figure C of
+ * `npm run bench`) 2.3–2.8× as long (processes taking turns); the MNIST MLP (figure B, large
+ * arrays) was unchanged. Sweeping on the main thread, as part of
  * the garbage collection that found the arrays dead, costs it less than the lock traffic.
  *
  * So tapegrad turns concurrent ArrayBuffer sweeping off (`v8.setFlagsFromString`; V8 reads the
