@@ -18,7 +18,16 @@ export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueErr
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
-export { kernels, setBackend, jsBackend, makeWasmBackend, threadCount, type KernelBackend } from './kernels';
+export {
+  kernels,
+  setBackend,
+  jsBackend,
+  makeWasmBackend,
+  makeNativeBackend,
+  nativeUnavailableReason,
+  threadCount,
+  type KernelBackend,
+} from './kernels';
 export { engineSettings, arrayBufferSweeping, type ArrayBufferSweeping } from './engine';
 export {
   grad,

@@ -3,9 +3,17 @@ import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { jsBackend, kernels, wasmBackend, wasmUnavailableReason, type KernelBackend } from '../src/kernels';
+import {
+  backendChoice,
+  jsBackend,
+  kernels,
+  wasmBackend,
+  wasmUnavailableReason,
+  type KernelBackend,
+} from '../src/kernels';
 import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
 import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
+import { filled, gemmError } from './gemm-check';
 
 // Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
 // module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
@@ -27,63 +35,22 @@ afterAll(() => Object.assign(thresholds, saved));
 
 const f32 = fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true });
 
-function filled(n: number, seed: number): Float32Array;
-function filled(n: number, seed: number, ctor: typeof Float64Array): Float64Array;
-function filled(
-  n: number,
-  seed: number,
-  ctor: typeof Float32Array | typeof Float64Array = Float32Array,
-): Float32Array | Float64Array {
-  const x = new ctor(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = s / 2 ** 31 - 1;
-  }
-  return x;
-}
-
-/**
- * Max over C of |wasm − js| / Σ_p |op(A)[i,p]|·|op(B)[p,j]|: the error of a dot product relative
- * to the size of its terms, the measure that float32 rounding actually bounds.
- */
-function gemmError(
-  a: Float32Array,
-  aOff: number,
-  b: Float32Array,
-  bOff: number,
-  got: Float32Array,
-  want: Float32Array,
-  cOff: number,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-  transB: boolean,
-): number {
-  // Σ_p |op(A)[i,p]|·|op(B)[p,j]| is itself a product, of the absolute values, in float64.
-  const absA = Float64Array.from(a.subarray(aOff, aOff + m * k), Math.abs);
-  const absB = Float64Array.from(b.subarray(bOff, bOff + k * n), Math.abs);
-  const scale = new Float64Array(m * n);
-  jsBackend.gemm(absA, 0, absB, 0, scale, 0, m, n, k, transA, transB);
-  let worst = 0;
-  for (let i = 0; i < m * n; i++) {
-    const d = Math.abs(got[cOff + i] - want[cOff + i]);
-    worst = Math.max(worst, scale[i] === 0 ? d : d / scale[i]);
-  }
-  return worst;
-}
-
 describe('wasm backend selection', () => {
-  test('the default backend is WASM unless TAPEGRAD_BACKEND=js', () => {
+  test('the default backend is WASM (under the native gemm when it built) unless TAPEGRAD_BACKEND=js', () => {
     if (process.env.TAPEGRAD_BACKEND === 'js') {
       expect(kernels().name).toBe('js');
       expect(wasmBackend).toBeNull();
       expect(wasmUnavailableReason).toBe('TAPEGRAD_BACKEND=js');
     } else {
-      expect(kernels().name).toMatch(/^wasm/);
+      expect(kernels().name).toMatch(/^(native-avx(512|2)(\+\d+threads)?\/)?wasm/);
       expect(wasmUnavailableReason).toBe('');
     }
+  });
+
+  test('TAPEGRAD_BACKEND accepts js, wasm, native or nothing, and names the bad value', () => {
+    for (const ok of [undefined, '', 'js', 'wasm', 'native']) expect(backendChoice(ok)).toBe(ok ?? '');
+    expect(() => backendChoice('WASM')).toThrow("TAPEGRAD_BACKEND must be 'js', 'wasm', 'native' or unset");
+    expect(() => backendChoice('gpu')).toThrow("got 'gpu'");
   });
 
   test('a missing or broken module is reported, not thrown', () => {

@@ -9,6 +9,7 @@ import * as matmul from './matmul';
 import * as reduce from './reduce';
 import * as strided from './strided';
 import { createWasmBackend, GemmPool, loadWasm } from './wasm';
+import { loadNative, withNativeGemm } from './native';
 
 /** Everything a backend must provide; the JS backend is the reference implementation. */
 export interface KernelBackend {
@@ -41,7 +42,22 @@ export interface KernelBackend {
 /** The pure-JS backend: always available, and the reference the others are tested against. */
 export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided, ...reduce, ...matmul };
 
-const loaded = process.env.TAPEGRAD_BACKEND === 'js' ? null : loadWasm();
+/**
+ * `TAPEGRAD_BACKEND`: unset (or '') for the fastest available — the native gemm over the WASM
+ * kernels, else WASM, else JS; `native` the same but an error when the native gemm is missing;
+ * `wasm` WASM without the native gemm; `js` the reference JS kernels only.
+ */
+export function backendChoice(env: string | undefined = process.env.TAPEGRAD_BACKEND): '' | 'js' | 'wasm' | 'native' {
+  if (env === undefined || env === '' || env === 'js' || env === 'wasm' || env === 'native') return env ?? '';
+  throw new Error(`TAPEGRAD_BACKEND must be 'js', 'wasm', 'native' or unset (the fastest available), got '${env}'`);
+}
+
+const mode = backendChoice();
+const loaded = mode === 'js' ? null : loadWasm();
+const native = mode === 'js' || mode === 'wasm' ? null : loadNative();
+if (mode === 'native' && !native?.addon) {
+  throw new Error(`TAPEGRAD_BACKEND=native, but the native gemm is unavailable: ${native?.reason}`);
+}
 
 /**
  * Threads for large float32 gemms: `TAPEGRAD_THREADS` (1 = no worker pool), by default the
@@ -87,8 +103,29 @@ export function makeWasmBackend(threads: number, options: { adaptive?: boolean }
 export const wasmUnavailableReason: string =
   loaded === null ? 'TAPEGRAD_BACKEND=js' : loaded.exports ? '' : loaded.reason;
 
-// WASM by default; `kernels().name` says which backend is active.
-let current: KernelBackend = wasmBackend ?? jsBackend;
+/**
+ * A backend whose float32 gemm is the native addon's (see kernels/native.ts) on `threads`
+ * threads, over the WASM kernels (single-threaded: the addon splits gemms itself) or JS ones; null
+ * when the addon is unavailable (see `nativeUnavailableReason`) or TAPEGRAD_BACKEND is js or wasm.
+ *
+ * @example
+ * const one = makeNativeBackend(1); if (one) setBackend(one);
+ */
+export function makeNativeBackend(threads: number): KernelBackend | null {
+  if (!native?.addon) return null;
+  const ex = loaded?.exports;
+  return withNativeGemm(ex ? createWasmBackend(ex, null) : jsBackend, native.addon, threads);
+}
+
+/** The native gemm over WASM on the default thread count, or null (see makeNativeBackend). */
+export const nativeBackend: KernelBackend | null = makeNativeBackend(threadCount());
+
+/** Why `nativeBackend` is null ('' when it loaded). */
+export const nativeUnavailableReason: string =
+  native === null ? `TAPEGRAD_BACKEND=${mode}` : native.addon ? '' : native.reason;
+
+// The fastest available by default; `kernels().name` says which backend is active.
+let current: KernelBackend = nativeBackend ?? wasmBackend ?? jsBackend;
 
 /** The active kernel backend. */
 export function kernels(): KernelBackend {

@@ -1,0 +1,11 @@
+/* Native gemm on CPUs other than x86-64: none; the JS side then uses the WASM kernels. */
+#include "gemm.h"
+
+const char *tg_gemm_isa(void) { return ""; }
+
+int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads) {
+  (void)a, (void)b, (void)c, (void)m, (void)n, (void)k, (void)ta, (void)tb, (void)threads;
+  return -1;
+}
+
+void tg_gemm_shutdown(void) {}

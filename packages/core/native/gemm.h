@@ -1,0 +1,18 @@
+/* Native float32 GEMM for @tapegrad/core: see gemm.c. */
+#ifndef TAPEGRAD_GEMM_H
+#define TAPEGRAD_GEMM_H
+
+/* The instruction set gemm.c chose for this CPU: "avx512", "avx2" or "" (none: do not use). */
+const char *tg_gemm_isa(void);
+
+/*
+ * C (m×n, contiguous, row-major) = op(A)·op(B); A is m×k (k×m when ta), B k×n (n×k when tb).
+ * Uses up to `threads` threads (the caller's and threads−1 pool threads) when the product is
+ * large enough. Returns 0, or −1 when memory for the packed panels could not be had.
+ */
+int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads);
+
+/* Stops the pool threads (for tests); the next threaded call starts them again. */
+void tg_gemm_shutdown(void);
+
+#endif

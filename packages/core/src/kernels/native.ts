@@ -1,0 +1,110 @@
+/**
+ * The native float32 gemm: packages/core/native (C, AVX-512 or AVX2+FMA chosen at run time),
+ * built by node-gyp when the package is installed. WASM SIMD stops at 128-bit vectors — 16 flops
+ * a cycle, ~45 GFLOP/s on one Zen 5 core — where AVX2 FMA does 32 and AVX-512 64; the native
+ * kernel also reads the operands in place instead of copying them into WASM memory. It only
+ * replaces `gemm`: every other kernel stays on the active WASM or JS backend. Where the addon did
+ * not build (no compiler, not x86-64) or the CPU has neither instruction set, everything runs as
+ * before on WASM; `nativeUnavailableReason` says why.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { TypedArray } from '../dtype';
+import * as matmul from './matmul';
+import type { KernelBackend } from './index';
+import { ThreadChoice } from './wasm/adaptive';
+
+/** The addon's functions (packages/core/native/binding.c). */
+export interface NativeAddon {
+  /** 'avx512', 'avx2', or '' when the CPU has neither (the addon is then unusable). */
+  isa(): string;
+  /** C = op(A)·op(B) in place on Float32Arrays, on up to `threads` threads; throws on bad bounds. */
+  sgemm(
+    a: Float32Array,
+    aOff: number,
+    b: Float32Array,
+    bOff: number,
+    c: Float32Array,
+    cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    threads: number,
+  ): void;
+  /** Stops the addon's pool threads (the next split gemm starts them again). */
+  shutdown(): void;
+}
+
+/** Where node-gyp puts the addon: packages/core/build/Release (from src/kernels or dist/kernels). */
+export const nativePath = path.join(__dirname, '..', '..', 'build', 'Release', 'tapegrad_native.node');
+
+/** Loads the addon: `addon`, or null and the reason (not built, failed to load, CPU lacks AVX2). */
+export function loadNative(file = nativePath): { addon: NativeAddon | null; reason: string } {
+  if (!fs.existsSync(file)) return { addon: null, reason: `not built (${file} is missing)` };
+  try {
+    const addon = require(file) as NativeAddon;
+    if (addon.isa() === '') return { addon: null, reason: 'this CPU has neither AVX2+FMA nor AVX-512' };
+    return { addon, reason: '' };
+  } catch (e) {
+    return { addon: null, reason: `failed to load: ${(e as Error).message}` };
+  }
+}
+
+/** Size thresholds of the native gemm (m·n·k), measured on the 2-core Zen 5 of the README. */
+export const nativeThresholds = {
+  /** Below this the JS kernel is faster than the addon call (~0.3 µs of N-API overhead). */
+  gemm: 512,
+  /**
+   * From this size a gemm may be split across the addon's threads: one AVX-512 thread does
+   * 128³ in ~25 µs, about what waking a second thread and moving the operands between cores
+   * cost. Above it, ThreadChoice keeps whichever of one and all threads has been faster lately.
+   */
+  threaded: 1 << 21,
+  /** Choose by measured time (false: split every gemm above `threaded`; for tests). */
+  adaptive: true as boolean,
+};
+
+/**
+ * `base` with its float32 gemm replaced by the addon's, on up to `threads` threads; float64 and
+ * int32 products, and products below nativeThresholds.gemm, stay on the JS kernel.
+ *
+ * @example
+ * const { addon } = loadNative(); if (addon) setBackend(withNativeGemm(kernels(), addon, 2));
+ */
+export function withNativeGemm(base: KernelBackend, addon: NativeAddon, threads: number): KernelBackend {
+  const choice = new ThreadChoice();
+  function gemm(
+    a: TypedArray,
+    aOff: number,
+    b: TypedArray,
+    bOff: number,
+    c: TypedArray,
+    cOff: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): void {
+    const macs = m * n * k;
+    if (
+      !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
+      macs < nativeThresholds.gemm
+    ) {
+      matmul.gemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB);
+      return;
+    }
+    if (threads < 2 || macs < nativeThresholds.threaded) {
+      addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 1);
+      return;
+    }
+    const split = !nativeThresholds.adaptive || choice.split(macs);
+    const t0 = performance.now();
+    addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA ? 1 : 0, transB ? 1 : 0, split ? threads : 1);
+    choice.record(macs, split, performance.now() - t0);
+  }
+  const isa = addon.isa();
+  return { ...base, name: `native-${isa}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`, gemm };
+}

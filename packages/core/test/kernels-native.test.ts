@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import * as os from 'os';
+import * as path from 'path';
+import { jsBackend, kernels, nativeBackend, nativeUnavailableReason, type KernelBackend } from '../src/kernels';
+import { loadNative, nativeThresholds, withNativeGemm } from '../src/kernels/native';
+import { filled, gemmError } from './gemm-check';
+
+// The native gemm (packages/core/native, built by node-gyp at npm install) against the JS
+// reference kernel, on one thread and split across two (thresholds at 0, splitting forced). The
+// suite is skipped where the addon did not build; CI requires it (TAPEGRAD_BACKEND=native).
+const { addon, reason } = loadNative();
+const describeNative = addon ? describe : describe.skip;
+if (!addon) console.warn(`native gemm tests skipped: ${reason}`);
+
+describe('native backend selection', () => {
+  test('the default backend uses the native gemm when it loaded, and says why when not', () => {
+    const mode = process.env.TAPEGRAD_BACKEND;
+    if (mode === 'js' || mode === 'wasm') {
+      expect(nativeBackend).toBeNull();
+      expect(nativeUnavailableReason).toBe(`TAPEGRAD_BACKEND=${mode}`);
+    } else if (addon) {
+      expect(nativeUnavailableReason).toBe('');
+      expect(kernels().name).toMatch(/^native-avx(512|2)/);
+    } else {
+      expect(nativeBackend).toBeNull();
+      expect(nativeUnavailableReason).toBe(reason);
+    }
+  });
+
+  test('a missing addon is reported, not thrown', () => {
+    const missing = loadNative(path.join(os.tmpdir(), 'tapegrad-no-such-addon.node'));
+    expect(missing.addon).toBeNull();
+    expect(missing.reason).toMatch(/not built/);
+  });
+});
+
+describeNative('native gemm', () => {
+  const saved = { ...nativeThresholds };
+  let one: KernelBackend;
+  let two: KernelBackend;
+  beforeAll(() => {
+    nativeThresholds.gemm = 0;
+    nativeThresholds.threaded = 0;
+    nativeThresholds.adaptive = false;
+    one = withNativeGemm(jsBackend, addon!, 1);
+    two = withNativeGemm(jsBackend, addon!, 2);
+  });
+  afterAll(() => {
+    Object.assign(nativeThresholds, saved);
+    addon!.shutdown();
+  });
+
+  const check = (
+    be: KernelBackend,
+    m: number,
+    n: number,
+    k: number,
+    tA: boolean,
+    tB: boolean,
+    offs: number[],
+    seed: number,
+  ): void => {
+    const [aOff, bOff, cOff] = offs;
+    const a = filled(aOff + m * k + 3, seed);
+    const b = filled(bOff + k * n + 3, seed + 1);
+    const want = filled(cOff + m * n + 5, seed + 2);
+    const got = want.slice();
+    jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
+    be.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
+    expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
+    // Outside the destination block nothing is touched.
+    for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
+    for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
+  };
+
+  const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 90 }));
+  test.each([
+    ['one thread', 1],
+    ['two threads', 2],
+  ])('matches the JS kernel for random shapes, all transpose flags and offsets (%s)', (_, threads) => {
+    fc.assert(
+      fc.property(
+        dims,
+        dims,
+        dims,
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (m, n, k, tA, tB, offs, seed) => check(threads === 1 ? one : two, m, n, k, tA, tB, offs, seed),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('crosses every blocking boundary (MC = 120, KC = 256, NC = 4096) and edge tile', () => {
+    for (const be of [one, two]) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          check(be, 131, 9, 300, tA, tB, [1, 2, 3], 7);
+          // n = 100: three 32-column tiles and a 4-column edge, over 2 k-blocks.
+          check(be, 12, 100, 300, tA, tB, [1, 0, 2], 10);
+          check(be, 5, 4099, 3, tA, tB, [0, 1, 0], 8);
+          check(be, 1, 1, 513, tA, tB, [2, 0, 1], 9);
+          // Wide and short: split by columns on two threads.
+          check(be, 3, 700, 20, tA, tB, [0, 0, 0], 11);
+          // MNIST-MLP shapes.
+          check(be, 100, 100, 784, tA, tB, [0, 0, 0], 12);
+        }
+      }
+    }
+  });
+
+  test('k = 0 gives zeros; m or n = 0 writes nothing', () => {
+    for (const be of [one, two]) {
+      const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
+      be.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
+      expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
+      be.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
+      expect(c[0]).toBe(5);
+    }
+  });
+
+  test('hand-computed product; 0·NaN and 0·∞ stay NaN; float64 runs the JS kernel', () => {
+    const c = new Float32Array(4);
+    one.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c, 0, 2, 2, 2, false, false);
+    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
+    // A row of zeros against a column holding NaN (or ∞) must give NaN, as IEEE and PyTorch.
+    const m = 9;
+    const k = 40;
+    const n = 33;
+    const a = new Float32Array(m * k);
+    const b = filled(k * n, 5);
+    b[7 * n + 3] = NaN;
+    b[9 * n + 4] = Infinity;
+    const out = new Float32Array(m * n);
+    two.gemm(a, 0, b, 0, out, 0, m, n, k, false, false);
+    for (let i = 0; i < m; i++) {
+      expect(out[i * n + 3]).toBeNaN();
+      expect(out[i * n + 4]).toBeNaN();
+      expect(out[i * n + 5]).toBe(0);
+    }
+    const a64 = filled(30, 3, Float64Array);
+    const b64 = filled(30, 4, Float64Array);
+    const want = new Float64Array(25);
+    const got = new Float64Array(25);
+    jsBackend.gemm(a64, 0, b64, 0, want, 0, 5, 5, 6, true, false);
+    one.gemm(a64, 0, b64, 0, got, 0, 5, 5, 6, true, false);
+    expect(got).toEqual(want);
+  });
+
+  test('the addon checks its arguments instead of touching memory outside the arrays', () => {
+    const x = new Float32Array(6);
+    expect(() => addon!.sgemm(x, 0, x, 0, x, 0, 3, 3, 3, 0, 0, 1)).toThrow(/shorter than its offset/);
+    expect(() => addon!.sgemm(x, 1, x, 0, x, 0, 2, 3, 3, 0, 0, 1)).toThrow(/shorter than its offset/);
+    expect(() => addon!.sgemm(x, -1, x, 0, x, 0, 1, 1, 1, 0, 0, 1)).toThrow(/whole numbers/);
+    const f64 = new Float64Array(4) as unknown as Float32Array;
+    expect(() => addon!.sgemm(f64, 0, x, 0, x, 0, 1, 1, 1, 0, 0, 1)).toThrow(/Float32Arrays/);
+    expect(() => (addon!.sgemm as unknown as (...a: unknown[]) => void)(x, 0)).toThrow(/12 arguments/);
+  });
+});
