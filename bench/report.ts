@@ -18,8 +18,11 @@ export interface Settings {
   tapegradKernels: string;
   numpy: string | null;
   steps: { B: number; B_WASM: number; B_CPU: number; C: number; C_SLOW: number; epoch: number; warmup: number };
-  /** tapegrad with the default threads, on one thread (null when that is the same), the peers. */
-  impls: { tgn: string; tg1: string | null; peers: string[] };
+  /**
+   * tapegrad with the default threads, on one thread (null when that is the same), on the WASM
+   * kernels alone (null when they are the default), the peers.
+   */
+  impls: { tgn: string; tg1: string | null; tgw?: string | null; peers: string[] };
   activations: string[];
   notes: string[];
   /** What the cores gave before and after the run (bench/machine.ts), and in words. */
@@ -78,8 +81,8 @@ export function targets(cfg: Settings, f: Figures): [string, number, boolean][] 
 
 /** Prints the tables and the targets, writes the JSON; `t0` is the bench's start (ms). */
 export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) => void): void {
-  const { tgn, tg1, peers } = cfg.impls;
-  const tgImpls = tg1 ? [tgn, tg1] : [tgn];
+  const { tgn, tg1, tgw, peers } = cfg.impls;
+  const tgImpls = [tgn, ...(tg1 ? [tg1] : []), ...(tgw ? [tgw] : [])];
   log('');
   log(
     `A: GFLOP/s (median of ${cfg.runs.A} samples); ratio columns are GFLOP/s ÷ GFLOP/s, the median over rounds (> 1: tapegrad faster)`,
@@ -124,7 +127,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
     ]),
     [
       'C sigmoid',
-      ...[...tgImpls, ...peers].map((impl) => (impl === tg1 ? '—' : fmt(f.C[impl], 1))),
+      ...[...tgImpls, ...peers].map((impl) => (impl !== tgn && tgImpls.includes(impl) ? '—' : fmt(f.C[impl], 1))),
       ...peers.map((p) => num(ratio(f.C[tgn], f.C[p]), 3)),
     ],
   ];

@@ -101,6 +101,8 @@ async function main(): Promise<void> {
   const THREADS = Number(tgPeer.info.threads);
   const tgn = `tapegrad×${THREADS}`;
   const tg1 = tgPeer.info.oneThread ? 'tapegrad×1' : null;
+  // The WASM kernels alone (the fallback where the native gemm does not build), in B and A.
+  const tgw = tgPeer.info.wasm ? `tapegrad-wasm×${THREADS}` : null;
   const tfPeers: { name: string; peer: Peer; threads: number }[] = [];
   for (const backend of ['wasm', 'cpu']) {
     // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (engine.ts).
@@ -145,12 +147,11 @@ async function main(): Promise<void> {
       (np ? `, NumPy ${np.version}` : ''),
   );
 
-  const tgImpls: [string, string][] = tg1
-    ? [
-        [tgn, 'n'],
-        [tg1, '1'],
-      ]
-    : [[tgn, 'n']];
+  const tgImpls: [string, string][] = [
+    [tgn, 'n'],
+    ...(tg1 ? ([[tg1, '1']] as [string, string][]) : []),
+    ...(tgw ? ([[tgw, 'w']] as [string, string][]) : []),
+  ];
   const perEpoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
   const slow = (name: string): boolean => name === 'tfjs-cpu';
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
     }
     if (np) contenders.push(sampler('numpy', np.peer, { shape: [s.m, s.n, s.k, s.transA, s.transB] }));
     const stats = await takeTurns(contenders, RUNS);
-    for (const impl of [tgn, ...(tg1 ? [tg1] : []), ...tfPeers.map((p) => p.name), 'numpy'])
+    for (const impl of [...tgImpls.map(([key]) => key), ...tfPeers.map((p) => p.name), 'numpy'])
       (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
   for (const p of [tgPeer.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
         ...Object.fromEntries(tfPeers.map((p) => [p.name, p.threads])),
         numpy: np ? 1 : null,
       },
-      tapegradKernels: String(tgPeer.info.kernels),
+      tapegradKernels: String(tgPeer.info.kernels) + (tgw ? `; ${tgw}: ${String(tgPeer.info.wasm)}` : ''),
       numpy: np?.version ?? null,
       steps: {
         B: B_STEPS,
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
         epoch: EPOCH_STEPS,
         warmup: WARMUP_STEPS,
       },
-      impls: { tgn, tg1, peers: ['tfjs-wasm', 'tfjs-cpu', 'numpy'] },
+      impls: { tgn, tg1, tgw, peers: ['tfjs-wasm', 'tfjs-cpu', 'numpy'] },
       activations: ACTIVATIONS,
       notes,
       coreCheck: {

@@ -107,14 +107,15 @@ export const wasmUnavailableReason: string =
  * A backend whose float32 gemm is the native addon's (see kernels/native.ts) on `threads`
  * threads, over the WASM kernels (single-threaded: the addon splits gemms itself) or JS ones; null
  * when the addon is unavailable (see `nativeUnavailableReason`) or TAPEGRAD_BACKEND is js or wasm.
+ * `adaptive: false` splits every large gemm instead of choosing by measured time.
  *
  * @example
  * const one = makeNativeBackend(1); if (one) setBackend(one);
  */
-export function makeNativeBackend(threads: number): KernelBackend | null {
+export function makeNativeBackend(threads: number, options: { adaptive?: boolean } = {}): KernelBackend | null {
   if (!native?.addon) return null;
   const ex = loaded?.exports;
-  return withNativeGemm(ex ? createWasmBackend(ex, null) : jsBackend, native.addon, threads);
+  return withNativeGemm(ex ? createWasmBackend(ex, null) : jsBackend, native.addon, threads, options);
 }
 
 /** The native gemm over WASM on the default thread count, or null (see makeNativeBackend). */

@@ -44,7 +44,9 @@ export const nativePath = path.join(__dirname, '..', '..', 'build', 'Release', '
 export function loadNative(file = nativePath): { addon: NativeAddon | null; reason: string } {
   if (!fs.existsSync(file)) return { addon: null, reason: `not built (${file} is missing)` };
   try {
-    const addon = require(file) as NativeAddon;
+    const mod = { exports: {} as NativeAddon };
+    process.dlopen(mod, file);
+    const addon = mod.exports;
     if (addon.isa() === '') return { addon: null, reason: 'this CPU has neither AVX2+FMA nor AVX-512' };
     return { addon, reason: '' };
   } catch (e) {
@@ -68,12 +70,20 @@ export const nativeThresholds = {
 
 /**
  * `base` with its float32 gemm replaced by the addon's, on up to `threads` threads; float64 and
- * int32 products, and products below nativeThresholds.gemm, stay on the JS kernel.
+ * int32 products, and products below nativeThresholds.gemm, stay on the JS kernel. Above
+ * nativeThresholds.threaded a product is split when that has been faster lately (ThreadChoice),
+ * or always with `adaptive: false`.
  *
  * @example
  * const { addon } = loadNative(); if (addon) setBackend(withNativeGemm(kernels(), addon, 2));
  */
-export function withNativeGemm(base: KernelBackend, addon: NativeAddon, threads: number): KernelBackend {
+export function withNativeGemm(
+  base: KernelBackend,
+  addon: NativeAddon,
+  threads: number,
+  options: { adaptive?: boolean } = {},
+): KernelBackend {
+  const adaptive = options.adaptive ?? true;
   const choice = new ThreadChoice();
   function gemm(
     a: TypedArray,
@@ -100,7 +110,11 @@ export function withNativeGemm(base: KernelBackend, addon: NativeAddon, threads:
       addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 1);
       return;
     }
-    const split = !nativeThresholds.adaptive || choice.split(macs);
+    if (!adaptive || !nativeThresholds.adaptive) {
+      addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA ? 1 : 0, transB ? 1 : 0, threads);
+      return;
+    }
+    const split = choice.split(macs);
     const t0 = performance.now();
     addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA ? 1 : 0, transB ? 1 : 0, split ? threads : 1);
     choice.record(macs, split, performance.now() - t0);
