@@ -2,6 +2,7 @@
  * The N-API face of the native kernels (built by node-gyp at `npm install`, see binding.gyp):
  *   isa(): string                      "avx512", "avx2", or "" when this CPU has neither
  *   sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, threads): void
+ *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
  * Operands are Float32Arrays read and written in place. Every count and bound is checked here,
  * so a wrong call throws instead of touching memory outside the arrays.
@@ -71,6 +72,21 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value use_isa(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[16] = "";
+  size_t len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "useIsa: expected a string, 'avx512' or 'avx2'");
+    return NULL;
+  }
+  napi_value out;
+  CHECK(napi_get_boolean(env, tg_gemm_use(name) == 0, &out));
+  return out;
+}
+
 static napi_value shutdown(napi_env env, napi_callback_info info) {
   (void)env;
   (void)info;
@@ -82,8 +98,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, shutdown, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 3, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 4, props) != napi_ok) return NULL;
   return exports;
 }

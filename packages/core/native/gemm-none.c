@@ -3,6 +3,11 @@
 
 const char *tg_gemm_isa(void) { return ""; }
 
+int tg_gemm_use(const char *name) {
+  (void)name;
+  return -1;
+}
+
 int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads) {
   (void)a, (void)b, (void)c, (void)m, (void)n, (void)k, (void)ta, (void)tb, (void)threads;
   return -1;

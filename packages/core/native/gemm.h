@@ -6,6 +6,12 @@
 const char *tg_gemm_isa(void);
 
 /*
+ * Uses the kernel of `isa` ("avx512" or "avx2") from now on, if this CPU has it: 0, else −1 and
+ * nothing changes. For tests, which check each kernel the CPU can run.
+ */
+int tg_gemm_use(const char *isa);
+
+/*
  * C (m×n, contiguous, row-major) = op(A)·op(B); A is m×k (k×m when ta), B k×n (n×k when tb).
  * Uses up to `threads` threads (the caller's and threads−1 pool threads) when the product is
  * large enough. Returns 0, or −1 when memory for the packed panels could not be had.

@@ -34,6 +34,11 @@ describe('native backend selection', () => {
   });
 });
 
+const defaultIsa = addon?.isa() ?? '';
+// Each kernel this CPU can run: the AVX2 one too on an AVX-512 machine.
+const isas = (['avx512', 'avx2'] as const).filter((isa) => addon?.useIsa(isa));
+if (addon) addon.useIsa(defaultIsa as 'avx512' | 'avx2');
+
 describeNative('native gemm', () => {
   const saved = { ...nativeThresholds };
   let one: KernelBackend;
@@ -47,6 +52,7 @@ describeNative('native gemm', () => {
   });
   afterAll(() => {
     Object.assign(nativeThresholds, saved);
+    addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
     addon!.shutdown();
   });
 
@@ -74,31 +80,33 @@ describeNative('native gemm', () => {
   };
 
   const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 90 }));
-  test.each([
-    ['one thread', 1],
-    ['two threads', 2],
-  ])('matches the JS kernel for random shapes, all transpose flags and offsets (%s)', (_, threads) => {
-    fc.assert(
-      fc.property(
-        dims,
-        dims,
-        dims,
-        fc.boolean(),
-        fc.boolean(),
-        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
-        fc.integer({ min: 1, max: 1e6 }),
-        (m, n, k, tA, tB, offs, seed) => check(threads === 1 ? one : two, m, n, k, tA, tB, offs, seed),
-      ),
-      { numRuns: 300 },
-    );
-  });
+  test.each(isas.flatMap((isa) => [1, 2].map((threads) => [isa, threads] as const)))(
+    'matches the JS kernel for random shapes, all transpose flags and offsets (%s, %d threads)',
+    (isa, threads) => {
+      expect(addon!.useIsa(isa)).toBe(true);
+      fc.assert(
+        fc.property(
+          dims,
+          dims,
+          dims,
+          fc.boolean(),
+          fc.boolean(),
+          fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
+          fc.integer({ min: 1, max: 1e6 }),
+          (m, n, k, tA, tB, offs, seed) => check(threads === 1 ? one : two, m, n, k, tA, tB, offs, seed),
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
-  test('crosses every blocking boundary (MC = 120, KC = 256, NC = 4096) and edge tile', () => {
+  test.each(isas)('crosses every blocking boundary (MC = 120, KC = 256, NC = 4096) and edge tile (%s)', (isa) => {
+    expect(addon!.useIsa(isa)).toBe(true);
     for (const be of [one, two]) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
           check(be, 131, 9, 300, tA, tB, [1, 2, 3], 7);
-          // n = 100: three 32-column tiles and a 4-column edge, over 2 k-blocks.
+          // n = 100: three 32-column tiles and a 4-column edge (AVX2: six 16-column tiles, a 4-column edge), over 2 k-blocks.
           check(be, 12, 100, 300, tA, tB, [1, 0, 2], 10);
           check(be, 5, 4099, 3, tA, tB, [0, 1, 0], 8);
           check(be, 1, 1, 513, tA, tB, [2, 0, 1], 9);
@@ -111,7 +119,13 @@ describeNative('native gemm', () => {
     }
   });
 
+  test('the widest kernel the CPU has is the default', () => {
+    expect(isas.length).toBeGreaterThan(0);
+    expect(defaultIsa).toBe(isas[0]);
+  });
+
   test('k = 0 gives zeros; m or n = 0 writes nothing', () => {
+    addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
     for (const be of [one, two]) {
       const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
       be.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);

@@ -33,6 +33,11 @@ export interface NativeAddon {
     transB: number,
     threads: number,
   ): void;
+  /**
+   * Switches to the 'avx512' or 'avx2' kernel if the CPU has it (false: unchanged); tests use it
+   * to check each kernel this CPU can run. The default is the widest the CPU has.
+   */
+  useIsa(isa: 'avx512' | 'avx2'): boolean;
   /** Stops the addon's pool threads (the next split gemm starts them again). */
   shutdown(): void;
 }
