@@ -52,11 +52,6 @@ __attribute__((target("avx2"))) static inline void transpose8x8(const float *src
 #define MR 8
 #define NV 2
 #include "gemm_kernel.inc"
-#undef SUFFIX
-#undef TARGET
-#undef VL
-#undef MR
-#undef NV
 
 #define SUFFIX avx2
 #define TARGET "avx2,fma"
@@ -64,11 +59,6 @@ __attribute__((target("avx2"))) static inline void transpose8x8(const float *src
 #define MR 6
 #define NV 2
 #include "gemm_kernel.inc"
-#undef SUFFIX
-#undef TARGET
-#undef VL
-#undef MR
-#undef NV
 
 typedef void (*block_fn)(const float *, const float *, float *, int, int, int, int, int, int, int, int, int, float *);
 

@@ -1,5 +1,5 @@
 /** Helpers of the gemm kernel tests (kernels-wasm, kernels-native): inputs and the error measure. */
-import { jsBackend } from '../src/kernels';
+import { jsBackend, type KernelBackend } from '../src/kernels';
 
 /** n deterministic values in [−1, 1) from `seed` (a linear congruential generator). */
 export function filled(n: number, seed: number): Float32Array;
@@ -47,4 +47,53 @@ export function gemmError(
     worst = Math.max(worst, scale[i] === 0 ? d : d / scale[i]);
   }
   return worst;
+}
+
+/**
+ * `be.gemm` against the JS reference on the same deterministic operands, placed at the given
+ * offsets [a, b, c] in longer arrays: error ≤ 1e-5 (gemmError), and nothing outside C's block
+ * touched.
+ */
+export function expectGemmMatchesJs(
+  be: KernelBackend,
+  m: number,
+  n: number,
+  k: number,
+  tA: boolean,
+  tB: boolean,
+  offs: number[],
+  seed: number,
+): void {
+  const [aOff, bOff, cOff] = offs;
+  const a = filled(aOff + m * k + 3, seed);
+  const b = filled(bOff + k * n + 3, seed + 1);
+  const want = filled(cOff + m * n + 5, seed + 2);
+  const got = want.slice();
+  jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
+  be.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
+  expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
+  for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
+  for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
+}
+
+/**
+ * The cases every gemm kernel must get exactly right: k = 0 gives zeros, m or n = 0 writes
+ * nothing, a hand-computed 2×2 product, and float64 operands, which run the JS kernel.
+ */
+export function expectGemmEdgeCases(be: KernelBackend): void {
+  const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
+  be.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
+  expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
+  be.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
+  expect(c[0]).toBe(5);
+  const c2 = new Float32Array(4);
+  be.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c2, 0, 2, 2, 2, false, false);
+  expect(Array.from(c2)).toEqual([19, 22, 43, 50]);
+  const a = filled(30, 3, Float64Array);
+  const b = filled(30, 4, Float64Array);
+  const want = new Float64Array(25);
+  const got = new Float64Array(25);
+  jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
+  be.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
+  expect(got).toEqual(want);
 }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { jsBackend, kernels, nativeBackend, nativeUnavailableReason, type KernelBackend } from '../src/kernels';
 import { loadNative, nativeThresholds, withNativeGemm } from '../src/kernels/native';
-import { filled, gemmError } from './gemm-check';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled } from './gemm-check';
 
 // The native gemm (packages/core/native, built by node-gyp at npm install) against the JS
 // reference kernel, on one thread and split across two (thresholds at 0, splitting forced). The
@@ -56,28 +56,7 @@ describeNative('native gemm', () => {
     addon!.shutdown();
   });
 
-  const check = (
-    be: KernelBackend,
-    m: number,
-    n: number,
-    k: number,
-    tA: boolean,
-    tB: boolean,
-    offs: number[],
-    seed: number,
-  ): void => {
-    const [aOff, bOff, cOff] = offs;
-    const a = filled(aOff + m * k + 3, seed);
-    const b = filled(bOff + k * n + 3, seed + 1);
-    const want = filled(cOff + m * n + 5, seed + 2);
-    const got = want.slice();
-    jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
-    be.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
-    expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
-    // Outside the destination block nothing is touched.
-    for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
-    for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
-  };
+  const check = expectGemmMatchesJs;
 
   const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 90 }));
   test.each(isas.flatMap((isa) => [1, 2].map((threads) => [isa, threads] as const)))(
@@ -124,21 +103,13 @@ describeNative('native gemm', () => {
     expect(defaultIsa).toBe(isas[0]);
   });
 
-  test('k = 0 gives zeros; m or n = 0 writes nothing', () => {
+  test('k = 0 gives zeros; m or n = 0 writes nothing; a hand-computed product; float64 runs the JS kernel', () => {
     addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
-    for (const be of [one, two]) {
-      const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
-      be.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
-      expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
-      be.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
-      expect(c[0]).toBe(5);
-    }
+    expectGemmEdgeCases(one);
+    expectGemmEdgeCases(two);
   });
 
-  test('hand-computed product; 0·NaN and 0·∞ stay NaN; float64 runs the JS kernel', () => {
-    const c = new Float32Array(4);
-    one.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c, 0, 2, 2, 2, false, false);
-    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
+  test('0·NaN and 0·∞ stay NaN (no zero skipping), on two threads', () => {
     // A row of zeros against a column holding NaN (or ∞) must give NaN, as IEEE and PyTorch.
     const m = 9;
     const k = 40;
@@ -154,13 +125,6 @@ describeNative('native gemm', () => {
       expect(out[i * n + 4]).toBeNaN();
       expect(out[i * n + 5]).toBe(0);
     }
-    const a64 = filled(30, 3, Float64Array);
-    const b64 = filled(30, 4, Float64Array);
-    const want = new Float64Array(25);
-    const got = new Float64Array(25);
-    jsBackend.gemm(a64, 0, b64, 0, want, 0, 5, 5, 6, true, false);
-    one.gemm(a64, 0, b64, 0, got, 0, 5, 5, 6, true, false);
-    expect(got).toEqual(want);
   });
 
   test('the addon checks its arguments instead of touching memory outside the arrays', () => {

@@ -13,7 +13,7 @@ import {
 } from '../src/kernels';
 import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
 import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
-import { filled, gemmError } from './gemm-check';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmError } from './gemm-check';
 
 // Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
 // module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
@@ -71,19 +71,8 @@ describe('wasm backend selection', () => {
 
 describe('wasm gemm', () => {
   const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 70 }));
-  const run = (m: number, n: number, k: number, tA: boolean, tB: boolean, offs: number[], seed: number): void => {
-    const [aOff, bOff, cOff] = offs;
-    const a = filled(aOff + m * k + 3, seed);
-    const b = filled(bOff + k * n + 3, seed + 1);
-    const want = filled(cOff + m * n + 5, seed + 2);
-    const got = want.slice();
-    jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
-    wasm.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
-    expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
-    // Outside the destination block nothing is touched.
-    for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
-    for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
-  };
+  const run = (m: number, n: number, k: number, tA: boolean, tB: boolean, offs: number[], seed: number): void =>
+    expectGemmMatchesJs(wasm, m, n, k, tA, tB, offs, seed);
 
   test('matches the JS kernel for random shapes, all transpose flags and offsets', () => {
     fc.assert(
@@ -113,25 +102,8 @@ describe('wasm gemm', () => {
     }
   });
 
-  test('k = 0 gives zeros; m or n = 0 writes nothing', () => {
-    const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
-    wasm.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
-    expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
-    wasm.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
-    expect(c[0]).toBe(5);
-  });
-
-  test('hand-computed product, and float64 runs the JS kernel', () => {
-    const c = new Float32Array(4);
-    wasm.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c, 0, 2, 2, 2, false, false);
-    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
-    const a = filled(30, 3, Float64Array);
-    const b = filled(30, 4, Float64Array);
-    const want = new Float64Array(25);
-    const got = new Float64Array(25);
-    jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
-    wasm.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
-    expect(got).toEqual(want);
+  test('k = 0 gives zeros; m or n = 0 writes nothing; a hand-computed product; float64 runs the JS kernel', () => {
+    expectGemmEdgeCases(wasm);
   });
 });
 
