@@ -149,6 +149,7 @@ static int started;              /* workers running */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static atomic_int sleepers;
+static atomic_flag pool_busy = ATOMIC_FLAG_INIT; /* a split product is running */
 
 static long now_ns(void) {
   struct timespec t;
@@ -228,9 +229,19 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
     chosen(a, b, c, m, n, k, ta, tb, 0, m, 0, n, s);
     return 0;
   }
+  /*
+   * One split product at a time: the pool and its job are process-wide, and the addon may be
+   * called from several JS threads (worker_threads) at once. A caller that finds the pool busy
+   * computes on its own thread.
+   */
+  if (atomic_flag_test_and_set_explicit(&pool_busy, memory_order_acquire)) {
+    chosen(a, b, c, m, n, k, ta, tb, 0, m, 0, n, s);
+    return 0;
+  }
   int t = start_pool(threads);
   if (t < 2) {
     chosen(a, b, c, m, n, k, ta, tb, 0, m, 0, n, s);
+    atomic_flag_clear_explicit(&pool_busy, memory_order_release);
     return 0;
   }
   /* Rows when there are enough of them for two micro-tiles a thread, else columns (C wide and short). */
@@ -251,11 +262,17 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
   }
   run_chunks(my);
   while (atomic_load(&done_chunks) < chunks) __builtin_ia32_pause();
-  return atomic_load(&failed) ? -1 : 0;
+  int bad = atomic_load(&failed);
+  atomic_flag_clear_explicit(&pool_busy, memory_order_release);
+  return bad ? -1 : 0;
 }
 
 void tg_gemm_shutdown(void) {
-  if (!started) return;
+  while (atomic_flag_test_and_set_explicit(&pool_busy, memory_order_acquire)) __builtin_ia32_pause();
+  if (!started) {
+    atomic_flag_clear_explicit(&pool_busy, memory_order_release);
+    return;
+  }
   atomic_store(&seq, -1);
   pthread_mutex_lock(&lock);
   pthread_cond_broadcast(&wake);
@@ -263,4 +280,5 @@ void tg_gemm_shutdown(void) {
   for (int i = 0; i < started; i++) pthread_join(workers[i], NULL);
   started = 0;
   atomic_store(&seq, 0);
+  atomic_flag_clear_explicit(&pool_busy, memory_order_release);
 }

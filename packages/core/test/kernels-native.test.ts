@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import { Worker } from 'worker_threads';
 import * as os from 'os';
 import * as path from 'path';
 import { jsBackend, kernels, nativeBackend, nativeUnavailableReason, type KernelBackend } from '../src/kernels';
-import { loadNative, nativeThresholds, withNativeGemm } from '../src/kernels/native';
+import { loadNative, nativePath, nativeThresholds, withNativeGemm } from '../src/kernels/native';
 import { expectGemmEdgeCases, expectGemmMatchesJs, filled } from './gemm-check';
 
 // The native gemm (packages/core/native, built by node-gyp at npm install) against the JS
@@ -125,6 +126,40 @@ describeNative('native gemm', () => {
       expect(out[i * n + 4]).toBeNaN();
       expect(out[i * n + 5]).toBe(0);
     }
+  });
+
+  test('JS threads calling the addon at once each get their own right products', async () => {
+    // The pool is process-wide; worker_threads may call the addon together, each asking for
+    // two threads. Every product is checked against a plain triple loop in the worker.
+    const source = `
+      const { workerData, parentPort } = require('worker_threads');
+      const mod = { exports: {} };
+      process.dlopen(mod, workerData.file);
+      const nat = mod.exports;
+      let seed = workerData.seed, worst = 0;
+      const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+      for (let rep = 0; rep < 40; rep++) {
+        const m = 40 + (rep % 7) * 9, n = 70 + (rep % 5) * 11, k = 60 + (rep % 3) * 50;
+        const a = Float32Array.from({ length: m * k }, rnd), b = Float32Array.from({ length: k * n }, rnd);
+        const c = new Float32Array(m * n);
+        nat.sgemm(a, 0, b, 0, c, 0, m, n, k, 0, 0, 2);
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let s = 0, scale = 0;
+            for (let p = 0; p < k; p++) { s += a[i * k + p] * b[p * n + j]; scale += Math.abs(a[i * k + p] * b[p * n + j]); }
+            worst = Math.max(worst, Math.abs(c[i * n + j] - s) / scale);
+          }
+      }
+      parentPort.postMessage(worst);
+    `;
+    const run = (seed: number): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(source, { eval: true, workerData: { file: nativePath, seed } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    const worst = await Promise.all([run(1), run(2), run(3)]);
+    for (const e of worst) expect(e).toBeLessThanOrEqual(1e-5);
   });
 
   test('the addon checks its arguments instead of touching memory outside the arrays', () => {
