@@ -61,12 +61,15 @@ export function loadNative(file = nativePath): { addon: NativeAddon | null; reas
 
 /** Size thresholds of the native gemm (m·n·k), measured on the 2-core Zen 5 of the README. */
 export const nativeThresholds = {
-  /** Below this the JS kernel is faster than the addon call (~0.3 µs of N-API overhead). */
-  gemm: 512,
   /**
-   * From this size a gemm may be split across the addon's threads: one AVX-512 thread does
-   * 128³ in ~25 µs, about what waking a second thread and moving the operands between cores
-   * cost. Above it, ThreadChoice keeps whichever of one and all threads has been faster lately.
+   * Below this the JS kernel is faster than the addon call (~0.2 µs of N-API overhead): 4³ takes
+   * 0.13 µs in JS and 0.23 natively, 6³ 0.40 and 0.27 (one process, 20,000 calls a sample).
+   */
+  gemm: 128,
+  /**
+   * From this size a gemm may be split across the addon's threads: 128³ (2²¹ multiply-adds,
+   * ~25 µs on one AVX-512 core) ran 1.4× faster on two threads in `npm run bench`, 64³ not at
+   * all. Above it, ThreadChoice keeps whichever of one and all threads has been faster lately.
    */
   threaded: 1 << 21,
   /** Choose by measured time (false: split every gemm above `threaded`; for tests). */
