@@ -1,4 +1,5 @@
 /** Helpers of the gemm kernel tests (kernels-wasm, kernels-native): inputs and the error measure. */
+import fc from 'fast-check';
 import { jsBackend, type KernelBackend } from '../src/kernels';
 
 /** n deterministic values in [−1, 1) from `seed` (a linear congruential generator). */
@@ -96,4 +97,21 @@ export function expectGemmEdgeCases(be: KernelBackend): void {
   jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
   be.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
   expect(got).toEqual(want);
+}
+
+/**
+ * A random gemm case for expectGemmMatchesJs: [m, n, k, transA, transB, offsets, seed], sizes
+ * mostly small (1–12, the edge paths) or up to `max`.
+ */
+export function gemmCases(max: number): fc.Arbitrary<[number, number, number, boolean, boolean, number[], number]> {
+  const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max }));
+  return fc.tuple(
+    dims,
+    dims,
+    dims,
+    fc.boolean(),
+    fc.boolean(),
+    fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
+    fc.integer({ min: 1, max: 1e6 }),
+  );
 }

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { jsBackend, kernels, nativeBackend, nativeUnavailableReason, type KernelBackend } from '../src/kernels';
 import { loadNative, nativePath, nativeThresholds, withNativeGemm } from '../src/kernels/native';
-import { expectGemmEdgeCases, expectGemmMatchesJs, filled } from './gemm-check';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmCases } from './gemm-check';
 
 // The native gemm (packages/core/native, built by node-gyp at npm install) against the JS
 // reference kernel, on one thread and split across two (thresholds at 0, splitting forced). The
@@ -59,22 +59,12 @@ describeNative('native gemm', () => {
 
   const check = expectGemmMatchesJs;
 
-  const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 90 }));
   test.each(isas.flatMap((isa) => [1, 2].map((threads) => [isa, threads] as const)))(
     'matches the JS kernel for random shapes, all transpose flags and offsets (%s, %d threads)',
     (isa, threads) => {
       expect(addon!.useIsa(isa)).toBe(true);
       fc.assert(
-        fc.property(
-          dims,
-          dims,
-          dims,
-          fc.boolean(),
-          fc.boolean(),
-          fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
-          fc.integer({ min: 1, max: 1e6 }),
-          (m, n, k, tA, tB, offs, seed) => check(threads === 1 ? one : two, m, n, k, tA, tB, offs, seed),
-        ),
+        fc.property(gemmCases(90), (args) => check(threads === 1 ? one : two, ...args)),
         { numRuns: 200 },
       );
     },

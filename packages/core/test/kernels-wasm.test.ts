@@ -13,7 +13,7 @@ import {
 } from '../src/kernels';
 import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
 import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
-import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmError } from './gemm-check';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmCases, gemmError } from './gemm-check';
 
 // Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
 // module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
@@ -70,22 +70,12 @@ describe('wasm backend selection', () => {
 });
 
 describe('wasm gemm', () => {
-  const dims = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 70 }));
   const run = (m: number, n: number, k: number, tA: boolean, tB: boolean, offs: number[], seed: number): void =>
     expectGemmMatchesJs(wasm, m, n, k, tA, tB, offs, seed);
 
   test('matches the JS kernel for random shapes, all transpose flags and offsets', () => {
     fc.assert(
-      fc.property(
-        dims,
-        dims,
-        dims,
-        fc.boolean(),
-        fc.boolean(),
-        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 3, maxLength: 3 }),
-        fc.integer({ min: 1, max: 1e6 }),
-        (m, n, k, tA, tB, offs, seed) => run(m, n, k, tA, tB, offs, seed),
-      ),
+      fc.property(gemmCases(70), (args) => run(...args)),
       { numRuns: 300 },
     );
   });
