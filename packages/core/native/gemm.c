@@ -143,7 +143,7 @@ static struct job job;
 static atomic_long seq;          /* job number; workers wait for it to change (−1: exit) */
 static _Atomic unsigned long long claim; /* (job number mod 2^31) << 32 | next unclaimed chunk */
 static atomic_int done_chunks;   /* chunks of the current job finished */
-static atomic_int failed;        /* a worker could not get its scratch */
+static atomic_int job_chunks;    /* the current job's chunk count */
 static pthread_t workers[MAX_THREADS];
 static int started;              /* workers running */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -164,20 +164,21 @@ static long now_ns(void) {
  */
 static void run_chunks(long tag) {
   float *s = thread_scratch();
+  if (!s) return; /* a worker without scratch leaves its chunks to the caller */
   for (;;) {
     unsigned long long v = atomic_load(&claim);
     if ((long)(v >> 32) != (tag & 0x7fffffff)) return;
     int j = (int)(v & 0xffffffffu);
-    struct job jb = job;  /* read before claiming: once the last chunk is done the caller moves on */
-    if (j >= jb.chunks) return;
+    if (j >= atomic_load(&job_chunks)) return;
     if (!atomic_compare_exchange_weak(&claim, &v, v + 1)) continue;
-    int lo = (int)((long)j * jb.units / jb.chunks) * jb.unit;
-    int hi = (int)((long)(j + 1) * jb.units / jb.chunks) * jb.unit;
-    int lim = jb.by_cols ? jb.n : jb.m;
+    /* Claimed: the caller cannot start another job before this chunk is done, so `job` is ours. */
+    const struct job *jb = &job;
+    int lo = (int)((long)j * jb->units / jb->chunks) * jb->unit;
+    int hi = (int)((long)(j + 1) * jb->units / jb->chunks) * jb->unit;
+    int lim = jb->by_cols ? jb->n : jb->m;
     if (hi > lim) hi = lim;
-    if (!s) atomic_store(&failed, 1);
-    else if (jb.by_cols) chosen(jb.a, jb.b, jb.c, jb.m, jb.n, jb.k, jb.ta, jb.tb, 0, jb.m, lo, hi, s);
-    else chosen(jb.a, jb.b, jb.c, jb.m, jb.n, jb.k, jb.ta, jb.tb, lo, hi, 0, jb.n, s);
+    if (jb->by_cols) chosen(jb->a, jb->b, jb->c, jb->m, jb->n, jb->k, jb->ta, jb->tb, 0, jb->m, lo, hi, s);
+    else chosen(jb->a, jb->b, jb->c, jb->m, jb->n, jb->k, jb->ta, jb->tb, lo, hi, 0, jb->n, s);
     atomic_fetch_add(&done_chunks, 1);
   }
 }
@@ -251,7 +252,7 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
   int chunks = CHUNKS_PER_THREAD * t < units ? CHUNKS_PER_THREAD * t : units;
   job = (struct job){a, b, c, m, n, k, ta, tb, by_cols, chunks, units, unit};
   atomic_store(&done_chunks, 0);
-  atomic_store(&failed, 0);
+  atomic_store(&job_chunks, chunks);
   long my = atomic_load(&seq) % 0x7fffffff + 1;
   atomic_store(&claim, (unsigned long long)my << 32);
   atomic_store(&seq, my);
@@ -262,9 +263,8 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
   }
   run_chunks(my);
   while (atomic_load(&done_chunks) < chunks) __builtin_ia32_pause();
-  int bad = atomic_load(&failed);
   atomic_flag_clear_explicit(&pool_busy, memory_order_release);
-  return bad ? -1 : 0;
+  return 0;
 }
 
 void tg_gemm_shutdown(void) {
