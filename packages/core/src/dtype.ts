@@ -56,7 +56,13 @@ export function promoteTypes(a: DType, b: DType): DType {
 }
 
 /** Throws a DTypeError unless `dtype` is a known dtype. */
-export function checkDType(op: string, dtype: string): DType {
+export function checkDType(op: string, dtype: unknown): DType {
   if (dtype === 'float32' || dtype === 'float64' || dtype === 'int32') return dtype;
-  throw new DTypeError(`${op}: unknown dtype '${dtype}'; valid: float32, float64, int32`);
+  const got =
+    typeof dtype === 'string'
+      ? `'${dtype}'`
+      : dtype === null || typeof dtype === 'number' || typeof dtype === 'boolean' || dtype === undefined
+        ? String(dtype)
+        : `a ${typeof dtype}`;
+  throw new DTypeError(`${op}: unknown dtype ${got}; valid: float32, float64, int32`);
 }

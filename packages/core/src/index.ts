@@ -14,6 +14,25 @@ export * from './ops';
 export { type DType, type TypedArray, promoteTypes, isFloat } from './dtype';
 export { type Shape, broadcastShapes, sizeOf } from './shape';
 export { Rng, manualSeed, getDefaultRng } from './random';
+export {
+  describe,
+  checkInteger,
+  checkNumber,
+  checkBoolean,
+  checkOneOf,
+  checkFunction,
+  checkTensor,
+  checkShapeArg,
+  checkAxis,
+  checkOptions,
+  checkDType,
+  checkAllocation,
+  allocateChecked,
+  MAX_ELEMENTS,
+  type IntegerRange,
+  type NumberRange,
+  type TensorRequirements,
+} from './check';
 export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueError, AnomalyError } from './errors';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
