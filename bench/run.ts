@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const tgw = tgPeer.info.wasm ? `tapegrad-wasm×${THREADS}` : null;
   const tfPeers: { name: string; peer: Peer; threads: number }[] = [];
   for (const backend of ['wasm', 'cpu']) {
-    // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (engine.ts).
+    // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (platform/v8-settings.ts).
     const r = await Peer.node(`tfjs-${backend}`, 'peer-tfjs.ts', [backend], {}, { TAPEGRAD_CONCURRENT_SWEEP: '1' });
     started(r, (peer, info) => tfPeers.push({ name: `tfjs-${backend}`, peer, threads: Number(info.threads) }));
   }

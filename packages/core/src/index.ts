@@ -46,8 +46,12 @@ export {
   nativeUnavailableReason,
   threadCount,
   type KernelBackend,
+  type GemmArgs,
+  type BinaryKernel,
+  type UnaryKernel,
+  type ScalarKernel,
 } from './kernels';
-export { engineSettings, arrayBufferSweeping, type ArrayBufferSweeping } from './engine';
+export { v8Settings, arrayBufferSweeping, type ArrayBufferSweeping } from './platform/v8-settings';
 export {
   grad,
   valueAndGrad,

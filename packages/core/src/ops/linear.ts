@@ -19,7 +19,20 @@ const linearOp = defineOp<void>({
     const [n, k] = x.shape;
     const m = w.shape[0];
     const out = empty([n, m], x.dtype);
-    kernels().gemm(x.data, 0, w.data, 0, out.data, 0, n, m, k, false, true);
+    const g = {
+      a: x.data,
+      aOff: 0,
+      b: w.data,
+      bOff: 0,
+      c: out.data,
+      cOff: 0,
+      m: n,
+      n: m,
+      k,
+      transA: false,
+      transB: true,
+    };
+    kernels().gemm(g);
     if (b !== undefined) kernels().addRows(out.data, b.data, n, m);
     return out;
   },

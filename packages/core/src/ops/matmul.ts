@@ -30,7 +30,19 @@ const matmulOp = defineOp<MatmulAttrs>({
     const out = empty([...a.shape.slice(0, r - 2), m, n], a.dtype);
     const kern = kernels();
     for (let i = 0; i < batch; i++) {
-      kern.gemm(a.data, i * m * k, b.data, i * k * n, out.data, i * m * n, m, n, k, transA, transB);
+      kern.gemm({
+        a: a.data,
+        aOff: i * m * k,
+        b: b.data,
+        bOff: i * k * n,
+        c: out.data,
+        cOff: i * m * n,
+        m,
+        n,
+        k,
+        transA,
+        transB,
+      });
     }
     return out;
   },

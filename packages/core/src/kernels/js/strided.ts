@@ -1,0 +1,83 @@
+import type { KernelBackend } from '../backend';
+
+/**
+ * The rows of a strided view (runs along its last axis): their length and stride (1 and 1 for a
+ * scalar, one row), and a zeroed multi-index over the other axes for {@link nextRow}.
+ */
+function rowsOf(shape: readonly number[], strides: readonly number[]): { len: number; step: number; idx: number[] } {
+  const nd = shape.length;
+  return nd === 0
+    ? { len: 1, step: 1, idx: [] }
+    : { len: shape[nd - 1], step: strides[nd - 1], idx: new Array<number>(nd).fill(0) };
+}
+
+/**
+ * Moves the multi-index `idx` (over every axis but the last) to the next row of a strided view,
+ * row-major, carrying `base` (the row's first element) along; returns the new base, or −1 past
+ * the last row.
+ */
+function nextRow(idx: number[], shape: readonly number[], strides: readonly number[], base: number): number {
+  for (let k = shape.length - 2; k >= 0; k--) {
+    idx[k]++;
+    base += strides[k];
+    if (idx[k] < shape[k]) return base;
+    base -= idx[k] * strides[k];
+    idx[k] = 0;
+  }
+  return -1;
+}
+
+/**
+ * Gathers a strided view of `src` into the contiguous `dst`: element `idx` of an array of
+ * `shape` is read from `src[offset + Σ idx[k]·strides[k]]`. A stride of 0 broadcasts an axis,
+ * permuted strides transpose, an offset and scaled strides slice. One kernel serves broadcastTo,
+ * transpose and slice.
+ */
+export const stridedCopy: KernelBackend['stridedCopy'] = (src, offset, strides, shape, dst) => {
+  if (dst.length === 0) return;
+  const { len, step, idx } = rowsOf(shape, strides);
+  let o = 0;
+  for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
+    if (step === 1) for (let j = 0; j < len; j++) dst[o++] = src[base + j];
+    else if (step === 0) {
+      const v = src[base];
+      for (let j = 0; j < len; j++) dst[o++] = v;
+    } else for (let j = 0; j < len; j++) dst[o++] = src[base + j * step];
+  }
+};
+
+/**
+ * Copies `count` blocks of `block` elements from `src` (stride `srcStride` between blocks,
+ * starting at `srcOff`) into `dst` (stride `dstStride`, starting at `dstOff`). Concat and its
+ * backward slices are made of this.
+ */
+export const copyBlocks: KernelBackend['copyBlocks'] = (
+  src,
+  srcOff,
+  srcStride,
+  dst,
+  dstOff,
+  dstStride,
+  count,
+  block,
+) => {
+  for (let c = 0; c < count; c++) {
+    const s = srcOff + c * srcStride;
+    const d = dstOff + c * dstStride;
+    if (block > 32) dst.set(src.subarray(s, s + block), d);
+    else for (let j = 0; j < block; j++) dst[d + j] = src[s + j];
+  }
+};
+
+/**
+ * The adjoint of {@link stridedCopy}: writes the contiguous `src` into the strided positions of
+ * `dst` (which must not overlap, as for a slice).
+ */
+export const stridedScatter: KernelBackend['stridedScatter'] = (src, dst, offset, strides, shape) => {
+  if (src.length === 0) return;
+  const { len, step, idx } = rowsOf(shape, strides);
+  let o = 0;
+  for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
+    for (let j = 0; j < len; j++) dst[base + j * step] = src[o++];
+  }
+};
