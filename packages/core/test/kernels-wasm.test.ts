@@ -11,7 +11,16 @@ import {
   type KernelBackend,
   type UnaryKernel,
 } from '../src/kernels';
-import { chunkRows, createWasmBackend, GemmPool, loadWasm, planChunks } from '../src/kernels/wasm';
+import {
+  align64,
+  Arena,
+  chunkRows,
+  createWasmBackend,
+  GemmPool,
+  loadWasm,
+  planChunks,
+  WasmCall,
+} from '../src/kernels/wasm';
 import { platform } from '../src/platform/node';
 import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmArgs, gemmCases, gemmError } from './gemm-check';
 
@@ -59,6 +68,41 @@ describe('wasm backend selection', () => {
     const broken = loadWasm('kernels', { ...platform, wasmBytes: () => Buffer.from('not wasm') });
     expect(broken.exports).toBeNull();
     expect(broken.reason).toMatch(/could not load/);
+  });
+});
+
+describe('wasm arena', () => {
+  test('addresses past 2³¹ stay exact: no 32-bit arithmetic on them', () => {
+    expect(align64(2 ** 31 + 1)).toBe(2 ** 31 + 64);
+    expect(align64(2 ** 32 - 65)).toBe(2 ** 32 - 64);
+    const memory = { buffer: new ArrayBuffer(65536), grow: () => 0 };
+    const arena = new Arena(memory, 64, 2 ** 32);
+    arena.reset(2 ** 31 - 10);
+    expect(arena.alloc(4)).toBe(2 ** 31);
+    expect(arena.alloc(300e6)).toBe(2 ** 31 + 64);
+    expect(arena.allocBytes(1)).toBe(2 ** 31 + 64 + 1.2e9);
+  });
+
+  test('operands that do not fit the memory are declined: no kernel call, nothing written', () => {
+    const ex = loaded.exports!;
+    // A memory capped two pages above what the module already has: 200,000 floats do not fit.
+    const call = new WasmCall(new Arena(ex.memory, ex.heapBase(), ex.memory.buffer.byteLength + 2 * 65536));
+    const x = filled(200_000, 1);
+    const out = new Float32Array(200_000).fill(7);
+    let ran = false;
+    const c = call.begin();
+    const px = c.input(x);
+    const po = c.output(out);
+    expect(c.run(() => (ran = px + po > 0))).toBe(false);
+    expect(ran).toBe(false);
+    expect(out.every((v) => v === 7)).toBe(true);
+    // 1,000 floats fit, and the kernel runs on them.
+    const small = call.begin();
+    const pa = small.input(x, 1000);
+    const pb = small.output(out, 1000);
+    expect(small.run(() => ex.unaryF32(0, pa, pb, 1000))).toBe(true);
+    expect(out[999]).toBe(-x[999]);
+    expect(out[1000]).toBe(7);
   });
 });
 
