@@ -4,7 +4,7 @@ import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { matmulT } from './matmul';
+import { product } from './matmul';
 import { sum } from './sum';
 
 /**
@@ -39,8 +39,8 @@ const linearOp = defineOp<void>({
   backward: (gy, node) => {
     const [x, w] = node.inputs;
     return [
-      node.needsGrad(0) ? matmulT(gy, w, false, false) : null,
-      node.needsGrad(1) ? matmulT(gy, x, true, false) : null,
+      node.needsGrad(0) ? product(gy, w, false, false) : null,
+      node.needsGrad(1) ? product(gy, x, true, false) : null,
       ...(node.inputs.length > 2 ? [node.needsGrad(2) ? sum(gy, 0) : null] : []),
     ];
   },

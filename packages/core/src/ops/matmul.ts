@@ -1,12 +1,13 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
+import { promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
 import { astype } from './cast';
-import { promoteTypes } from '../dtype';
 import { reshape } from './reshape';
 
 interface MatmulAttrs {
@@ -30,12 +31,13 @@ const matmulOp = defineOp<MatmulAttrs>({
     const out = empty([...a.shape.slice(0, r - 2), m, n], a.dtype);
     const kern = kernels();
     for (let i = 0; i < batch; i++) {
+      const c = out.data;
       kern.gemm({
         a: a.data,
         aOff: i * m * k,
         b: b.data,
         bOff: i * k * n,
-        c: out.data,
+        c,
         cOff: i * m * n,
         m,
         n,
@@ -51,21 +53,65 @@ const matmulOp = defineOp<MatmulAttrs>({
     const { transA, transB } = node.attrs;
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
-    if (node.needsGrad(0)) ga = transA ? matmulT(b, gy, transB, true) : matmulT(gy, b, false, !transB);
-    if (node.needsGrad(1)) gb = transB ? matmulT(gy, a, true, transA) : matmulT(a, gy, !transA, false);
+    if (node.needsGrad(0)) ga = transA ? product(b, gy, transB, true) : product(gy, b, false, !transB);
+    if (node.needsGrad(1)) gb = transB ? product(gy, a, true, transA) : product(a, gy, !transA, false);
     return [ga, gb];
   },
 });
 
 /**
- * `op(a)·op(b)` for operands of equal rank ≥ 2 and equal batch dims, where op transposes the
- * last two axes when the flag is set — without copying. For layers and backward rules.
+ * @internal The matmul node on operands already valid for it: equal rank ≥ 2, equal batch dims,
+ * matching inner dims and one float dtype (backward rules and fused layers, which know).
+ */
+export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return runOp(matmulOp, [a, b], { transA, transB });
+}
+
+/**
+ * The checks matmul and matmulT share, on operands of rank ≥ 2 (matmul has already promoted 1-D
+ * ones): float dtypes, equal inner dimensions of op(a) and op(b), batch dims that broadcast.
+ * Returns the operands cast to one dtype and broadcast to one batch. `shapes` names the shapes the
+ * caller was given.
+ */
+function matchOperands(fn: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean, shapes: string): Tensor[] {
+  if (a.dtype === 'int32' || b.dtype === 'int32') {
+    throw new DTypeError(
+      `${fn}: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
+    );
+  }
+  const [ra, rb] = [a.ndim, b.ndim];
+  if (a.shape[transA ? ra - 2 : ra - 1] !== b.shape[transB ? rb - 1 : rb - 2]) {
+    throw new ShapeError(`${fn}: inner dimensions differ: ${shapes}`);
+  }
+  let batch: number[];
+  try {
+    batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapes}`);
+  }
+  const d = promoteTypes(a.dtype, b.dtype);
+  return [a, b].map((t) => broadcastTo(t.dtype === d ? t : astype(t, d), [...batch, ...t.shape.slice(-2)]));
+}
+
+/**
+ * `op(a)·op(b)` where op transposes the last two axes when its flag is set — read in place,
+ * never copied: for layers and backward rules. Operands need rank ≥ 2; otherwise it checks
+ * and broadcasts exactly as {@link matmul} (float dtypes, promoted; equal inner dimensions;
+ * batch dims that broadcast), with the same errors.
  *
  * @example
  * matmulT(x, w, false, true); // x · wᵀ, as a Linear layer with weight [out, in]
  */
 export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  return runOp(matmulOp, [a, b], { transA, transB });
+  checkTensor('matmulT', 'a', a);
+  checkTensor('matmulT', 'b', b);
+  checkBoolean('matmulT', 'transA', transA);
+  checkBoolean('matmulT', 'transB', transB);
+  const flags = transA || transB ? ` (${[transA && 'a', transB && 'b'].filter(Boolean).join(' and ')} transposed)` : '';
+  const shapes = `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}${flags}`;
+  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`matmulT: operands must have at least two axes: ${shapes}`);
+  const [x, y] = matchOperands('matmulT', a, b, transA, transB, shapes);
+  return product(x, y, transA, transB);
 }
 
 /**
@@ -76,45 +122,20 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])); // [[19, 22], [43, 50]]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(
-      `matmul: operands must have at least one axis: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`,
-    );
-  }
-  if (a.dtype === 'int32' || b.dtype === 'int32') {
-    throw new DTypeError(
-      `matmul: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
-    );
-  }
-  const ka = a.shape[a.ndim - 1];
-  const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
-  if (ka !== kb) {
-    throw new ShapeError(`matmul: inner dimensions differ: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`);
-  }
-  if (a.dtype !== b.dtype) {
-    const d = promoteTypes(a.dtype, b.dtype);
-    a = astype(a, d);
-    b = astype(b, d);
-  }
-  const a2 = a.ndim === 1 ? reshape(a, [1, ka]) : a;
-  const b2 = b.ndim === 1 ? reshape(b, [kb, 1]) : b;
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
+  const shapes = `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`;
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one axis: ${shapes}`);
+  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   let out: Tensor;
   if (b2.ndim === 2 && a2.ndim > 2) {
     // A stack times one matrix is one big matrix product.
-    const rows = reshape(a2, [-1, ka]);
-    out = reshape(matmulT(rows, b2, false, false), [...a2.shape.slice(0, -1), b2.shape[1]]);
+    const [rows, w] = matchOperands('matmul', reshape(a2, [-1, a2.shape[a2.ndim - 1]]), b2, false, false, shapes);
+    out = reshape(product(rows, w, false, false), [...a2.shape.slice(0, -1), b2.shape[1]]);
   } else {
-    let batch: number[];
-    try {
-      batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    } catch {
-      throw new ShapeError(
-        `matmul: batch dimensions do not broadcast: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`,
-      );
-    }
-    const ab = broadcastTo(a2, [...batch, ...a2.shape.slice(-2)]);
-    const bb = broadcastTo(b2, [...batch, ...b2.shape.slice(-2)]);
-    out = matmulT(ab, bb, false, false);
+    const [x, y] = matchOperands('matmul', a2, b2, false, false, shapes);
+    out = product(x, y, false, false);
   }
   if (a.ndim === 1 && b.ndim === 1) return reshape(out, []);
   if (a.ndim === 1) return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
