@@ -65,7 +65,7 @@ export {
   type TransformOptions,
   type GradsOf,
   type TensorFn,
-} from './autograd/functional';
+} from './transforms/functional';
 export {
   toDot,
   toMermaid,
@@ -73,5 +73,5 @@ export {
   type GraphExportOptions,
   type GraphTensor,
   type GraphOp,
-} from './autograd/graph-export';
+} from './transforms/graph-export';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, userCallSite } from './autograd/anomaly';
