@@ -5,7 +5,7 @@ import { promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
 import { astype } from './cast';
 import { reshape } from './reshape';
@@ -152,3 +152,29 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The matrix product with `other`, as `np.matmul`: {@link matmul}.
+     *
+     * @example
+     * tensor([[1, 2]]).matmul(tensor([[3], [4]])); // [[11]]
+     */
+    matmul(other: Tensor): Tensor;
+    /**
+     * The dot product of two vectors (matmul for higher ranks): {@link dot}.
+     *
+     * @example
+     * tensor([1, 2, 3]).dot(tensor([4, 5, 6])); // 32
+     */
+    dot(other: Tensor): Tensor;
+  }
+}
+
+Tensor.prototype.matmul = function (other) {
+  return matmul(this, other);
+};
+Tensor.prototype.dot = function (other) {
+  return dot(this, other);
+};

@@ -8,6 +8,8 @@
  *
  * @packageDocumentation
  */
+// Every op attaches its Tensor method when it loads: this entry point can be used alone.
+import '../ops';
 export { numericalGradient, type NumericalGradientOptions, type ScalarFn } from './numerical-gradient';
 export { gradcheck, GradcheckError, compareGrads, type GradcheckOptions, type GradcheckReport } from './gradcheck';
 export {
