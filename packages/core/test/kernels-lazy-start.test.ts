@@ -8,17 +8,18 @@ import workerThreads from 'worker_threads';
 // package is loaded for each test (jest.isolateModules).
 type Core = typeof import('../src');
 
+// The lib this project compiles against does not declare the WebAssembly namespace.
+const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
 const counts = { compile: 0, dlopen: 0, workers: 0, flags: 0 };
 const originals = {
-  Module: WebAssembly.Module,
+  Module: wasm.Module,
   dlopen: process.dlopen,
   Worker: workerThreads.Worker,
   setFlagsFromString: v8.setFlagsFromString,
 };
 
 beforeAll(() => {
-  const w = globalThis.WebAssembly as unknown as Record<string, unknown>;
-  w.Module = new Proxy(originals.Module, {
+  wasm.Module = new Proxy(originals.Module, {
     construct(target, args) {
       counts.compile++;
       return Reflect.construct(target, args);
@@ -41,7 +42,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  (globalThis.WebAssembly as unknown as Record<string, unknown>).Module = originals.Module;
+  wasm.Module = originals.Module;
   process.dlopen = originals.dlopen;
   (workerThreads as { Worker: unknown }).Worker = originals.Worker;
   (v8 as { setFlagsFromString: unknown }).setFlagsFromString = originals.setFlagsFromString;

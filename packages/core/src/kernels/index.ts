@@ -7,17 +7,19 @@
  * (and makes the thread pool), or neither — and applies tapegrad's V8 setting
  * (platform/v8-settings.ts).
  */
-import { platform } from '#platform';
+import { platform } from '../platform';
 import { applyV8Settings } from '../platform/v8-settings';
 import type { KernelBackend, KernelName } from './backend';
 import { jsBackend } from './js';
-import { loadNative, type NativeAddon, withNativeGemm } from './native';
+import type * as Native from './native';
 import { threadCount } from './threads';
-import { createWasmBackend, GemmPool, loadWasm, type WasmExports } from './wasm';
+import type { NativeAddon } from './native';
+import type * as Wasm from './wasm';
+import type { WasmExports } from './wasm';
 
 export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
 export { jsBackend } from './js';
-export { threadCount } from './threads';
+export { threadCount };
 export { thresholds } from './thresholds';
 
 /**
@@ -33,6 +35,15 @@ export function backendChoice(env = platform.env('TAPEGRAD_BACKEND')): '' | 'js'
   throw new Error(`TAPEGRAD_BACKEND must be 'js', 'wasm', 'native' or unset (the fastest available), got '${env}'`);
 }
 
+// The code of the WASM and native backends (a dozen modules, their thread choice and dispatch
+// included) loads with the first backend that needs it, not with the package.
+let wasmCode: typeof Wasm | null = null;
+let nativeCode: typeof Native | null = null;
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (see above) */
+const wasmModule = (): typeof Wasm => (wasmCode ??= require('./wasm') as typeof Wasm);
+const nativeModule = (): typeof Native => (nativeCode ??= require('./native') as typeof Native);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 let wasmLoaded: { exports: WasmExports | null; reason: string } | null = null;
 let nativeLoaded: { addon: NativeAddon | null; reason: string } | null = null;
 
@@ -40,13 +51,13 @@ let nativeLoaded: { addon: NativeAddon | null; reason: string } | null = null;
 // =wasm the addon.
 function wasm(): { exports: WasmExports | null; reason: string } {
   if (backendChoice() === 'js') return { exports: null, reason: 'TAPEGRAD_BACKEND=js' };
-  return (wasmLoaded ??= loadWasm());
+  return (wasmLoaded ??= wasmModule().loadWasm());
 }
 
 function native(): { addon: NativeAddon | null; reason: string } {
   const mode = backendChoice();
   if (mode === 'js' || mode === 'wasm') return { addon: null, reason: `TAPEGRAD_BACKEND=${mode}` };
-  return (nativeLoaded ??= loadNative());
+  return (nativeLoaded ??= nativeModule().loadNative());
 }
 
 /**
@@ -79,6 +90,7 @@ export function nativeUnavailableReason(): string {
  * const one = makeWasmBackend(1); if (one) setBackend(one);
  */
 export function makeWasmBackend(threads: number, options: { adaptive?: boolean } = {}): KernelBackend | null {
+  const { createWasmBackend, GemmPool, loadWasm } = wasmModule();
   const ex = wasm().exports ?? loadWasm().exports;
   const pool = threads >= 2 ? { threads, make: () => GemmPool.create(threads) } : null;
   return ex ? createWasmBackend(ex, pool, options) : null;
@@ -97,7 +109,8 @@ export function makeNativeBackend(threads: number, options: { adaptive?: boolean
   const { addon } = native();
   if (!addon) return null;
   const ex = wasm().exports;
-  return withNativeGemm(ex ? createWasmBackend(ex, null) : jsBackend, addon, threads, options);
+  const base = ex ? wasmModule().createWasmBackend(ex, null) : jsBackend;
+  return nativeModule().withNativeGemm(base, addon, threads, options);
 }
 
 // The fastest available (see backendChoice).

@@ -4,7 +4,7 @@
  * rule "small work stays on the calling thread; large work is split when splitting has been
  * faster lately" is written once.
  */
-import { platform } from '#platform';
+import { platform } from '../platform';
 import { ThreadChoice } from './thread-choice';
 import { thresholds } from './thresholds';
 

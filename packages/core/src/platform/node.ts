@@ -4,11 +4,14 @@
  * for the kernels; package.json maps the `#platform` import here under the `node` condition.
  */
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as os from 'os';
 import * as path from 'path';
-import * as v8 from 'v8';
-import { Worker } from 'worker_threads';
 import type { Platform, PlatformWorker } from './types';
+
+// Node modules loaded on first use, not with the package: worker_threads takes ~10 ms to load and
+// v8 ~1.5 ms, and most programs never start a worker.
+const load = createRequire(__filename);
 
 /** Where node-gyp puts the addon: packages/core/build/Release (from src/platform or dist/platform). */
 export const nativePath = path.join(__dirname, '..', '..', 'build', 'Release', 'tapegrad_native.node');
@@ -53,12 +56,13 @@ export const platform: Platform = {
   wasmLocation: wasmPath,
   loadAddon: () => loadAddonFrom(nativePath),
   startWorker(body, data, onError): PlatformWorker {
+    const { Worker } = load('worker_threads') as typeof import('worker_threads');
     const source = `const { workerData } = require('worker_threads');\n${body}`;
     const worker = new Worker(source, { eval: true, workerData: data });
     worker.on('error', onError);
     worker.unref();
     return worker;
   },
-  setV8Flags: (flags) => v8.setFlagsFromString(flags),
+  setV8Flags: (flags) => (load('v8') as typeof import('v8')).setFlagsFromString(flags),
   startFlags: () => [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)],
 };

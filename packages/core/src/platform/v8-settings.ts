@@ -18,7 +18,7 @@
  * TAPEGRAD_CONCURRENT_SWEEP=1. The flag is process-wide: it applies to every ArrayBuffer of the
  * program, tapegrad's or not.
  */
-import { platform } from '#platform';
+import { platform } from './index';
 
 /** What tapegrad does about V8's ArrayBuffer sweeping (see the module comment). */
 export type ArrayBufferSweeping = 'main-thread' | 'concurrent' | 'as-started';

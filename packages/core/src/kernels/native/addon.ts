@@ -1,4 +1,4 @@
-import { platform } from '#platform';
+import { platform } from '../../platform';
 import type { Platform } from '../../platform/types';
 
 /** The addon's functions (packages/core/native/binding.c). */

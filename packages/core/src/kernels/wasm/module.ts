@@ -4,7 +4,7 @@
  * pool, each also as a `-fma` build. Their bytes come from the platform (kernels/../platform);
  * compiling and instantiating them happens here, synchronously, on first use.
  */
-import { platform } from '#platform';
+import { platform } from '../../platform';
 import type { Platform } from '../../platform/types';
 
 /** The slice of a WebAssembly.Memory used here. */

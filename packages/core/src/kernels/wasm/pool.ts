@@ -1,4 +1,4 @@
-import { platform } from '#platform';
+import { platform } from '../../platform';
 import type { PlatformWorker } from '../../platform/types';
 import { align64 } from './arena';
 import {
