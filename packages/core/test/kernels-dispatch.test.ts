@@ -65,4 +65,13 @@ describe('layer (the dispatch rule)', () => {
     expect(seen[0].slice(1)).toEqual([0, 2, dst, 1, 2, 2, 1]);
     expect(Array.from(dst)).toEqual([0, 1, 0, 3]);
   });
+
+  test('a kernel of more than eight arguments is refused (the forwarder passes eight): pass a record', () => {
+    const nine = (..._args: unknown[]): void => undefined;
+    Object.defineProperty(nine, 'length', { value: 9 });
+    const base = { ...jsBackend, copyBlocks: nine as unknown as KernelBackend['copyBlocks'] };
+    expect(() => layer('test', base, { copyBlocks: { gate: () => true, run: () => true } })).toThrow(
+      'layer: copyBlocks takes more than 8 arguments; pass a record',
+    );
+  });
 });

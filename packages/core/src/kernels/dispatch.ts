@@ -43,6 +43,7 @@ function route(gate: AnyPredicate, run: AnyPredicate, base: AnyKernel): AnyKerne
 export function layer(name: string, base: KernelBackend, accelerated: Accelerations): KernelBackend {
   const out: Record<string, unknown> = { ...base, name };
   for (const [kernel, acc] of Object.entries(accelerated) as [KernelName, Accelerated<KernelName>][]) {
+    if (base[kernel].length > 8) throw new Error(`layer: ${kernel} takes more than 8 arguments; pass a record`);
     out[kernel] = route(acc.gate as AnyPredicate, acc.run as AnyPredicate, base[kernel] as AnyKernel);
   }
   return Object.freeze(out) as unknown as KernelBackend;
@@ -53,7 +54,10 @@ export function allFloat32(a: TypedArray, b: TypedArray = a, c: TypedArray = a):
   return a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
 }
 
+/** GemmArgs whose operands are Float32Arrays (what an accelerated gemm's gate lets through). */
+export type Float32GemmArgs = GemmArgs & { a: Float32Array; b: Float32Array; c: Float32Array };
+
 /** The gate of an accelerated gemm: float32 operands and at least `minMacs` multiply-adds. */
-export function float32Gemm(g: GemmArgs, minMacs: number): boolean {
+export function float32Gemm(g: GemmArgs, minMacs: number): g is Float32GemmArgs {
   return allFloat32(g.a, g.b, g.c) && g.m * g.n * g.k >= minMacs;
 }

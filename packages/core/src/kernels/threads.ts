@@ -26,11 +26,12 @@ export function threadCount(env: string | undefined = platform.env('TAPEGRAD_THR
 }
 
 /**
- * Work that may run on the calling thread alone or split across a backend's threads: told
- * whether to split, and whether the helpers should stay awake for more (see GemmPool); returns
- * false when it could not run at all (then nothing was written).
+ * Work on `arg` that may run on the calling thread alone or split across a backend's threads:
+ * told whether to split, and whether the helpers should stay awake for more (see GemmPool);
+ * returns false when it could not run at all (then nothing was written). One function per
+ * backend, given its arguments each call (no closure per call).
  */
-export type SplittableWork = (split: boolean, keepWarm: boolean) => boolean;
+export type SplittableWork<T> = (arg: T, split: boolean, keepWarm: boolean) => boolean;
 
 /**
  * One backend's thread decisions. Work under its size threshold, or while splitting is
@@ -40,7 +41,7 @@ export type SplittableWork = (split: boolean, keepWarm: boolean) => boolean;
  *
  * @example
  * const threads = new Threads();
- * threads.run(m * n * k, thresholds.native.threaded, true, (split) => sgemm(split ? 2 : 1));
+ * threads.run(m * n * k, thresholds.native.threaded, true, (g, split) => sgemm(g, split ? 2 : 1), g);
  */
 export class Threads {
   private readonly choice = new ThreadChoice();
@@ -48,13 +49,13 @@ export class Threads {
   /** `adaptive: false` splits all work above the threshold (for tests and benchmarks). */
   constructor(private readonly adaptive = true) {}
 
-  /** Runs `work` as decided above; returns what it returns. */
-  run(size: number, threshold: number, canSplit: boolean, work: SplittableWork): boolean {
-    if (!canSplit || size < threshold) return work(false, false);
+  /** Runs `work(arg, …)` as decided above; returns what it returns. */
+  run<T>(size: number, threshold: number, canSplit: boolean, work: SplittableWork<T>, arg: T): boolean {
+    if (!canSplit || size < threshold) return work(arg, false, false);
     const always = !this.adaptive || !thresholds.adaptive;
     const split = always || this.choice.split(size);
     const t0 = performance.now();
-    const done = work(split, always || this.choice.keepWarm(size));
+    const done = work(arg, split, always || this.choice.keepWarm(size));
     if (done) this.choice.record(size, split, performance.now() - t0);
     return done;
   }

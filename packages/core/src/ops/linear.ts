@@ -1,10 +1,9 @@
 import { defineOp, runOp } from '../autograd/op';
-import { empty } from '../creation';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { product } from './matmul';
+import { gemmOf, product } from './matmul';
 import { sum } from './sum';
 
 /**
@@ -16,24 +15,8 @@ import { sum } from './sum';
 const linearOp = defineOp<void>({
   name: 'linear',
   forward: ([x, w, b]) => {
-    const [n, k] = x.shape;
-    const m = w.shape[0];
-    const out = empty([n, m], x.dtype);
-    const g = {
-      a: x.data,
-      aOff: 0,
-      b: w.data,
-      bOff: 0,
-      c: out.data,
-      cOff: 0,
-      m: n,
-      n: m,
-      k,
-      transA: false,
-      transB: true,
-    };
-    kernels().gemm(g);
-    if (b !== undefined) kernels().addRows(out.data, b.data, n, m);
+    const out = gemmOf(x, w, false, true);
+    if (b !== undefined) kernels().addRows(out.data, b.data, out.shape[0], out.shape[1]);
     return out;
   },
   backward: (gy, node) => {

@@ -3,7 +3,7 @@ import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
 import { promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
-import { kernels } from '../kernels';
+import { type GemmArgs, kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
@@ -15,6 +15,54 @@ interface MatmulAttrs {
   transB: boolean;
 }
 
+// One record for every product: kernels read it only during the call, so it is reused rather
+// than allocated per product (figure C, the spiral MLP, runs five products a step).
+const NONE = new Float32Array(0);
+const args: GemmArgs = {
+  a: NONE,
+  aOff: 0,
+  b: NONE,
+  bOff: 0,
+  c: NONE,
+  cOff: 0,
+  m: 0,
+  n: 0,
+  k: 0,
+  transA: false,
+  transB: false,
+};
+
+/**
+ * @internal op(a)·op(b) as a new tensor, for operands valid for it (equal rank ≥ 2 and batch
+ * dims, matching inner dims, one dtype), one gemm per matrix of the batch; no tape.
+ */
+export function gemmOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const r = a.ndim;
+  const m = transA ? a.shape[r - 1] : a.shape[r - 2];
+  const k = transA ? a.shape[r - 2] : a.shape[r - 1];
+  const n = transB ? b.shape[r - 2] : b.shape[r - 1];
+  // Matrices (the common case: layers, their backward) skip the batch bookkeeping.
+  const batch = r === 2 ? 1 : sizeOf(a.shape.slice(0, r - 2));
+  const out = empty(r === 2 ? [m, n] : [...a.shape.slice(0, r - 2), m, n], a.dtype);
+  const kern = kernels();
+  args.a = a.data;
+  args.b = b.data;
+  args.c = out.data;
+  args.m = m;
+  args.n = n;
+  args.k = k;
+  args.transA = transA;
+  args.transB = transB;
+  for (let i = 0; i < batch; i++) {
+    args.aOff = i * m * k;
+    args.bOff = i * k * n;
+    args.cOff = i * m * n;
+    kern.gemm(args);
+  }
+  args.a = args.b = args.c = NONE;
+  return out;
+}
+
 /**
  * C = op(A)·op(B) over equal batch dims, op transposing the last two axes when its flag is set.
  * The kernel reads transposed operands in place, and so does backward: dA = dC·op(B)ᵀ and
@@ -22,32 +70,7 @@ interface MatmulAttrs {
  */
 const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
-  forward: ([a, b], { transA, transB }) => {
-    const r = a.ndim;
-    const m = transA ? a.shape[r - 1] : a.shape[r - 2];
-    const k = transA ? a.shape[r - 2] : a.shape[r - 1];
-    const n = transB ? b.shape[r - 2] : b.shape[r - 1];
-    const batch = sizeOf(a.shape.slice(0, r - 2));
-    const out = empty([...a.shape.slice(0, r - 2), m, n], a.dtype);
-    const kern = kernels();
-    for (let i = 0; i < batch; i++) {
-      const c = out.data;
-      kern.gemm({
-        a: a.data,
-        aOff: i * m * k,
-        b: b.data,
-        bOff: i * k * n,
-        c,
-        cOff: i * m * n,
-        m,
-        n,
-        k,
-        transA,
-        transB,
-      });
-    }
-    return out;
-  },
+  forward: ([a, b], { transA, transB }) => gemmOf(a, b, transA, transB),
   backward: (gy, node) => {
     const [a, b] = node.inputs;
     const { transA, transB } = node.attrs;
@@ -70,10 +93,17 @@ export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
 /**
  * The checks matmul and matmulT share, on operands of rank ≥ 2 (matmul has already promoted 1-D
  * ones): float dtypes, equal inner dimensions of op(a) and op(b), batch dims that broadcast.
- * Returns the operands cast to one dtype and broadcast to one batch. `shapes` names the shapes the
- * caller was given.
+ * Returns the operands cast to one dtype and broadcast to one batch. `shapes()` names the shapes
+ * the caller was given (formatted only for an error).
  */
-function matchOperands(fn: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean, shapes: string): Tensor[] {
+function matchOperands(
+  fn: string,
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  shapes: () => string,
+): Tensor[] {
   if (a.dtype === 'int32' || b.dtype === 'int32') {
     throw new DTypeError(
       `${fn}: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
@@ -81,13 +111,13 @@ function matchOperands(fn: string, a: Tensor, b: Tensor, transA: boolean, transB
   }
   const [ra, rb] = [a.ndim, b.ndim];
   if (a.shape[transA ? ra - 2 : ra - 1] !== b.shape[transB ? rb - 1 : rb - 2]) {
-    throw new ShapeError(`${fn}: inner dimensions differ: ${shapes}`);
+    throw new ShapeError(`${fn}: inner dimensions differ: ${shapes()}`);
   }
   let batch: number[];
   try {
     batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
   } catch {
-    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapes}`);
+    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapes()}`);
   }
   const d = promoteTypes(a.dtype, b.dtype);
   return [a, b].map((t) => broadcastTo(t.dtype === d ? t : astype(t, d), [...batch, ...t.shape.slice(-2)]));
@@ -107,9 +137,10 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   checkTensor('matmulT', 'b', b);
   checkBoolean('matmulT', 'transA', transA);
   checkBoolean('matmulT', 'transB', transB);
-  const flags = transA || transB ? ` (${[transA && 'a', transB && 'b'].filter(Boolean).join(' and ')} transposed)` : '';
-  const shapes = `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}${flags}`;
-  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`matmulT: operands must have at least two axes: ${shapes}`);
+  const shapes = (): string =>
+    `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}` +
+    (transA || transB ? ` (${[transA && 'a', transB && 'b'].filter(Boolean).join(' and ')} transposed)` : '');
+  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`matmulT: operands must have at least two axes: ${shapes()}`);
   const [x, y] = matchOperands('matmulT', a, b, transA, transB, shapes);
   return product(x, y, transA, transB);
 }
@@ -124,8 +155,8 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor('matmul', 'a', a);
   checkTensor('matmul', 'b', b);
-  const shapes = `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`;
-  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one axis: ${shapes}`);
+  const shapes = (): string => `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`;
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one axis: ${shapes()}`);
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   let out: Tensor;

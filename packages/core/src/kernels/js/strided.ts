@@ -1,17 +1,6 @@
 import type { KernelBackend } from '../backend';
 
 /**
- * The rows of a strided view (runs along its last axis): their length and stride (1 and 1 for a
- * scalar, one row), and a zeroed multi-index over the other axes for {@link nextRow}.
- */
-function rowsOf(shape: readonly number[], strides: readonly number[]): { len: number; step: number; idx: number[] } {
-  const nd = shape.length;
-  return nd === 0
-    ? { len: 1, step: 1, idx: [] }
-    : { len: shape[nd - 1], step: strides[nd - 1], idx: new Array<number>(nd).fill(0) };
-}
-
-/**
  * Moves the multi-index `idx` (over every axis but the last) to the next row of a strided view,
  * row-major, carrying `base` (the row's first element) along; returns the new base, or −1 past
  * the last row.
@@ -35,7 +24,11 @@ function nextRow(idx: number[], shape: readonly number[], strides: readonly numb
  */
 export const stridedCopy: KernelBackend['stridedCopy'] = (src, offset, strides, shape, dst) => {
   if (dst.length === 0) return;
-  const { len, step, idx } = rowsOf(shape, strides);
+  // Rows along the last axis (a scalar is one row of one), and the index over the other axes.
+  const nd = shape.length;
+  const len = nd === 0 ? 1 : shape[nd - 1];
+  const step = nd === 0 ? 1 : strides[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
   let o = 0;
   for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
     if (step === 1) for (let j = 0; j < len; j++) dst[o++] = src[base + j];
@@ -75,7 +68,10 @@ export const copyBlocks: KernelBackend['copyBlocks'] = (
  */
 export const stridedScatter: KernelBackend['stridedScatter'] = (src, dst, offset, strides, shape) => {
   if (src.length === 0) return;
-  const { len, step, idx } = rowsOf(shape, strides);
+  const nd = shape.length;
+  const len = nd === 0 ? 1 : shape[nd - 1];
+  const step = nd === 0 ? 1 : strides[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
   let o = 0;
   for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
     for (let j = 0; j < len; j++) dst[base + j * step] = src[o++];

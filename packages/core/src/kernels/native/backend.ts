@@ -7,8 +7,8 @@
  * did not build (no compiler, not x86-64) or the CPU has neither instruction set, everything runs
  * as before on WASM; `nativeUnavailableReason()` says why.
  */
-import type { GemmArgs, KernelBackend } from '../backend';
-import { float32Gemm, layer } from '../dispatch';
+import type { KernelBackend } from '../backend';
+import { type Float32GemmArgs, float32Gemm, layer } from '../dispatch';
 import { Threads } from '../threads';
 import { thresholds } from '../thresholds';
 import type { NativeAddon } from './addon';
@@ -29,29 +29,15 @@ export function withNativeGemm(
   options: { adaptive?: boolean } = {},
 ): KernelBackend {
   const choice = new Threads(options.adaptive ?? true);
-  const sgemm = ({ a, aOff, b, bOff, c, cOff, m, n, k, transA, transB }: GemmArgs, t: number): boolean => {
-    addon.sgemm(
-      a as Float32Array,
-      aOff,
-      b as Float32Array,
-      bOff,
-      c as Float32Array,
-      cOff,
-      m,
-      n,
-      k,
-      +transA,
-      +transB,
-      t,
-    );
+  const sgemm = ({ a, aOff, b, bOff, c, cOff, m, n, k, transA, transB }: Float32GemmArgs, split: boolean): boolean => {
+    addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, +transA, +transB, split ? threads : 1);
     return true;
   };
   const name = `native-${addon.isa()}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`;
   return layer(name, base, {
     gemm: {
       gate: (g) => float32Gemm(g, thresholds.native.gemm),
-      run: (g) =>
-        choice.run(g.m * g.n * g.k, thresholds.native.threaded, threads > 1, (split) => sgemm(g, split ? threads : 1)),
+      run: (g) => choice.run(g.m * g.n * g.k, thresholds.native.threaded, threads > 1, sgemm, g as Float32GemmArgs),
     },
   });
 }

@@ -60,15 +60,20 @@ export class Arena {
    */
   commit(): boolean {
     if (this.top > this.capacity - PAGE) return false;
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      try {
-        this.memory.grow(Math.ceil((this.top - have) / PAGE));
-      } catch {
-        return false;
+    // The view is stale when the memory grew (its old buffer is then detached, length 0, or —
+    // shared memory — still the old size); `memory.buffer` is a slow accessor, so the view's own
+    // length says when to look.
+    if (this.top > this.f32.byteLength) {
+      const have = this.memory.buffer.byteLength;
+      if (this.top > have) {
+        try {
+          this.memory.grow(Math.ceil((this.top - have) / PAGE));
+        } catch {
+          return false;
+        }
       }
+      this.f32 = new Float32Array(this.memory.buffer);
     }
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
     return true;
   }
 
@@ -93,15 +98,15 @@ interface Operand {
 }
 
 /**
- * The one way into a WASM kernel: reserve the operands (`input`, `output`, `inout`, `scratch`
- * return their byte addresses), then `run` the kernel on them. `run` copies the inputs in, calls
- * the kernel, copies the outputs back, and returns true — or returns false, having touched
- * nothing, when the operands do not fit the memory. One instance serves every call of a backend
- * (nothing is allocated per call), and forgets the caller's arrays once a call is done.
+ * The one way into a WASM kernel: `begin`, reserve the operands (`input`, `output`, `inout`,
+ * `scratch` return their byte addresses), `start` (the memory grows and the inputs are copied
+ * in — or it returns false, having touched nothing, when the operands do not fit), call the
+ * kernel, `finish` (the outputs are copied back). One instance serves every call of a backend:
+ * nothing is allocated per call, and it forgets the caller's arrays once a call is done.
  *
  * @example
  * const c = call.begin(); const pa = c.input(a), po = c.output(out);
- * return c.run(() => ex.unaryF32(op, pa, po, out.length));
+ * if (!c.start()) return false; ex.unaryF32(op, pa, po, out.length); return c.finish();
  */
 export class WasmCall {
   private readonly ins: Operand[] = [];
@@ -145,25 +150,37 @@ export class WasmCall {
     return this.arena.allocBytes(bytes);
   }
 
-  /** Runs `kernel` on the reserved operands (see the class comment). */
-  run(kernel: () => void): boolean {
+  /**
+   * Grows the memory to hold the reserved operands and copies the inputs in; false, having
+   * touched nothing, when they do not fit. Then call the kernel, and `finish`.
+   */
+  start(): boolean {
     const arena = this.arena;
-    let done = false;
-    if (arena.commit()) {
-      for (let i = 0; i < this.nIn; i++) {
-        const o = this.ins[i];
-        arena.put(o.address, o.data as Float32Array, o.length, o.offset);
-      }
-      kernel();
-      for (let i = 0; i < this.nOut; i++) {
-        const o = this.outs[i];
-        arena.take(o.address, o.length, o.data!, o.offset);
-      }
-      done = true;
+    if (!arena.commit()) {
+      this.forget();
+      return false;
     }
+    for (let i = 0; i < this.nIn; i++) {
+      const o = this.ins[i];
+      arena.put(o.address, o.data as Float32Array, o.length, o.offset);
+    }
+    return true;
+  }
+
+  /** Copies the outputs back after the kernel ran; returns true (the call is done). */
+  finish(): true {
+    for (let i = 0; i < this.nOut; i++) {
+      const o = this.outs[i];
+      this.arena.take(o.address, o.length, o.data!, o.offset);
+    }
+    this.forget();
+    return true;
+  }
+
+  // Drops the references to the caller's arrays, so a finished call keeps nothing alive.
+  private forget(): void {
     for (let i = 0; i < this.nIn; i++) this.ins[i].data = null;
     for (let i = 0; i < this.nOut; i++) this.outs[i].data = null;
-    return done;
   }
 
   private note(list: Operand[], i: number, data: TypedArray, length: number, offset: number, address: number): void {

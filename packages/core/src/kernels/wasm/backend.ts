@@ -72,7 +72,9 @@ export function createWasmBackend(
     const px = c.input(x as Float32Array, rows * cols);
     const po = c.output(out, rows * cols);
     const ps = sums ? c.output(sums, rows) : c.scratch(4 * rows);
-    return c.run(() => ex.softmaxRowsF32(px, rows, cols, po, ps));
+    if (!c.start()) return false;
+    ex.softmaxRowsF32(px, rows, cols, po, ps);
+    return c.finish();
   };
 
   const accelerated: Accelerations = {
@@ -84,7 +86,9 @@ export function createWasmBackend(
         const pa = c.input(a as Float32Array, out.length);
         const pb = c.input(b as Float32Array, out.length);
         const po = c.output(out);
-        return c.run(() => ex.binaryF32(BINARY[kind]!, pa, pb, po, out.length));
+        if (!c.start()) return false;
+        ex.binaryF32(BINARY[kind]!, pa, pb, po, out.length);
+        return c.finish();
       },
     },
     binaryScalar: {
@@ -93,7 +97,9 @@ export function createWasmBackend(
         const c = call.begin();
         const pa = c.input(a as Float32Array, out.length);
         const po = c.output(out);
-        return c.run(() => ex.binaryScalarF32(SCALAR[kind], pa, s, po, out.length));
+        if (!c.start()) return false;
+        ex.binaryScalarF32(SCALAR[kind], pa, s, po, out.length);
+        return c.finish();
       },
     },
     unary: {
@@ -102,7 +108,9 @@ export function createWasmBackend(
         const c = call.begin();
         const pa = c.input(a as Float32Array, out.length);
         const po = c.output(out);
-        return c.run(() => ex.unaryF32(UNARY[kind]!, pa, po, out.length));
+        if (!c.start()) return false;
+        ex.unaryF32(UNARY[kind]!, pa, po, out.length);
+        return c.finish();
       },
     },
     axpby: {
@@ -111,7 +119,9 @@ export function createWasmBackend(
         const c = call.begin();
         const px = c.input(x as Float32Array, y.length);
         const py = c.inout(y as Float32Array);
-        return c.run(() => ex.axpbyF32(alpha, px, beta, py, y.length));
+        if (!c.start()) return false;
+        ex.axpbyF32(alpha, px, beta, py, y.length);
+        return c.finish();
       },
     },
     sigmoidGrad: {
@@ -121,7 +131,9 @@ export function createWasmBackend(
         const pg = c.input(gy as Float32Array, out.length);
         const py = c.input(y as Float32Array, out.length);
         const po = c.output(out);
-        return c.run(() => ex.sigmoidGradF32(pg, py, po, out.length));
+        if (!c.start()) return false;
+        ex.sigmoidGradF32(pg, py, po, out.length);
+        return c.finish();
       },
     },
     addRows: {
@@ -130,7 +142,9 @@ export function createWasmBackend(
         const c = call.begin();
         const py = c.inout(y as Float32Array, rows * cols);
         const pb = c.input(b as Float32Array, cols);
-        return c.run(() => ex.addRowsF32(py, pb, rows, cols));
+        if (!c.start()) return false;
+        ex.addRowsF32(py, pb, rows, cols);
+        return c.finish();
       },
     },
     // Sums over an axis with at least 4 contiguous elements behind it (a bias gradient's column
@@ -142,7 +156,9 @@ export function createWasmBackend(
         const c = call.begin();
         const px = c.input(x as Float32Array, outer * len * inner);
         const po = c.output(out, outer * inner);
-        return c.run(() => ex.sumAxisF32(px, outer, len, inner, po));
+        if (!c.start()) return false;
+        ex.sumAxisF32(px, outer, len, inner, po);
+        return c.finish();
       },
     },
     softmaxRows: {

@@ -1,5 +1,4 @@
-import type { GemmArgs } from '../backend';
-import { type Accelerated, float32Gemm } from '../dispatch';
+import { type Accelerated, type Float32GemmArgs, float32Gemm } from '../dispatch';
 import { Threads } from '../threads';
 import { thresholds } from '../thresholds';
 import { align64, Arena, WasmCall } from './arena';
@@ -42,31 +41,34 @@ export function wasmGemm(
     return pool !== null && pool.ready();
   };
 
-  function single(g: GemmArgs): boolean {
+  function single(g: Float32GemmArgs): boolean {
     const { m, n, k } = g;
     const c = call.begin();
-    const pa = c.input(g.a as Float32Array, m * k, g.aOff);
-    const pb = c.input(g.b as Float32Array, k * n, g.bOff);
+    const pa = c.input(g.a, m * k, g.aOff);
+    const pb = c.input(g.b, k * n, g.bOff);
     const pc = c.output(g.c, m * n, g.cOff);
     const ps = c.scratch(ex.gemmScratchBytes(m, n, k));
-    return c.run(() => ex.sgemm(pa, pb, pc, m, n, k, +g.transA, +g.transB, ps));
+    if (!c.start()) return false;
+    ex.sgemm(pa, pb, pc, m, n, k, +g.transA, +g.transB, ps);
+    return c.finish();
   }
 
   // Split across the pool in its shared memory, with an arena that keeps out of memory a late
   // worker may still write (GemmPool.reservedEnd); rows a late worker still owns were computed
   // into `spare` and are taken from there.
-  function split(g: GemmArgs, warm: boolean): boolean {
+  function split(g: Float32GemmArgs, warm: boolean): boolean {
     const { m, n, k } = g;
     const c = shared!.begin(pool!.reservedEnd());
-    const pa = c.input(g.a as Float32Array, m * k, g.aOff);
-    const pb = c.input(g.b as Float32Array, k * n, g.bOff);
+    const pa = c.input(g.a, m * k, g.aOff);
+    const pb = c.input(g.b, k * n, g.bOff);
     const pc = c.output(g.c, m * n, g.cOff);
     const stride = align64(pool!.exports.gemmScratchBytes(m, n, k));
     const ps = c.scratch(stride * pool!.threads);
     const spare = c.scratch(4 * m * n);
     const job: SgemmArgs = [pa, pb, pc, m, n, k, +g.transA, +g.transB, ps];
-    let patched: readonly number[] = [];
-    if (!c.run(() => (patched = pool!.sgemm(job, stride, spare, warm)))) return false;
+    if (!c.start()) return false;
+    const patched = pool!.sgemm(job, stride, spare, warm);
+    c.finish();
     for (let r = 0; r < patched.length; r += 2) {
       const from = patched[r] * n;
       c.arena.take(spare + 4 * from, patched[r + 1] * n - from, g.c, g.cOff + from);
@@ -74,18 +76,19 @@ export function wasmGemm(
     return true;
   }
 
+  const gemm = (g: Float32GemmArgs, splitIt: boolean, warm: boolean): boolean =>
+    (splitIt && split(g, warm)) || single(g);
+
   return {
     gate: (g) => float32Gemm(g, thresholds.wasm.gemm),
     // Until the workers have started (the first large gemm starts them) products run here and
     // are not timed: the pool would run them alone, and those times would count against it. A
     // product too large for the shared memory runs on one thread (timed as a split: every call
     // of its size does the same, so the choice between the two modes stays moot).
-    run: (g) =>
-      threads.run(
-        g.m * g.n * g.k,
-        thresholds.wasm.threaded,
-        lazyPool !== null && g.m >= 8 && g.m * g.n * g.k >= thresholds.wasm.threaded && ready(),
-        (splitIt, warm) => (splitIt && split(g, warm)) || single(g),
-      ),
+    run: (g) => {
+      const macs = g.m * g.n * g.k;
+      const canSplit = lazyPool !== null && g.m >= 8 && macs >= thresholds.wasm.threaded && ready();
+      return threads.run(macs, thresholds.wasm.threaded, canSplit, gemm, g as Float32GemmArgs);
+    },
   };
 }
