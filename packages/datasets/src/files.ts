@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
+import { checkString, describe, ValueError } from '@tapegrad/core';
+import { checkBytes } from './checks';
 import { DatasetError } from './errors';
 
 /**
@@ -13,6 +15,8 @@ import { DatasetError } from './errors';
  * packageDir('fashion-mnist');
  */
 export function packageDir(name: string, caller = 'tapegrad'): string {
+  checkString('packageDir', 'name', name);
+  checkString('packageDir', 'caller', caller);
   try {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch {
@@ -33,6 +37,8 @@ export function packageDir(name: string, caller = 'tapegrad'): string {
  * bytes.length; // 60008
  */
 export function readBytes(file: string): Uint8Array {
+  // a number would be read as a file descriptor (0 is stdin)
+  checkString('readBytes', 'file', file);
   let raw: Buffer;
   try {
     raw = fs.readFileSync(file);
@@ -58,6 +64,10 @@ export function readBytes(file: string): Uint8Array {
  * findFile(dir, ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte']);
  */
 export function findFile(dir: string, names: readonly string[]): string {
+  checkString('findFile', 'dir', dir);
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
+    throw new ValueError(`findFile: names must be a non-empty array of file names, got ${describe(names)}`);
+  }
   const tried: string[] = [];
   for (const name of names) {
     for (const candidate of [name, `${name}.gz`]) {
@@ -77,6 +87,7 @@ export function findFile(dir: string, names: readonly string[]): string {
  * md5(readBytes(file)) === expected;
  */
 export function md5(bytes: Uint8Array): string {
+  checkBytes('md5', 'bytes', bytes);
   return createHash('md5').update(bytes).digest('hex');
 }
 
@@ -94,6 +105,15 @@ export function checkChecksum(
   expected: { size: number; md5: string },
   hint = '',
 ): void {
+  checkBytes('checkChecksum', 'bytes', bytes);
+  if (
+    expected === null ||
+    typeof expected !== 'object' ||
+    !Number.isSafeInteger(expected.size) ||
+    typeof expected.md5 !== 'string'
+  ) {
+    throw new ValueError(`checkChecksum: expected must be { size, md5 }, got ${describe(expected)}`);
+  }
   const why = hint ? ` (${hint})` : '';
   if (bytes.length !== expected.size) {
     throw new DatasetError(`${file} has ${bytes.length} bytes, expected ${expected.size}${why}`, file);
