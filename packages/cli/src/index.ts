@@ -75,7 +75,7 @@ export {
   saveCheckpoint,
   type ModelSpec,
 } from './model-spec';
-export { displayPath, makeDir, OutputDirError, prepareOutDir, timestampDir, writeJson } from './output';
+export { displayPath, prepareOutDir, timestampDir, writeJson } from './output';
 export { epochProgress, type Progress } from './progress';
 export { makeOptimizer, OPTIMIZERS, RECIPES, type OptimizerName, type Recipe } from './recipes';
 export { TRAIN_USAGE, train } from './train';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Rng } from '@tapegrad/core';
-import { makeDir } from './output';
+import { makeDir } from '@tapegrad/datasets';
 import { decodeSafetensors, init, load, mlp, save, type Module, type Sequential } from '@tapegrad/nn';
 
 /** The architecture of a CLI / demo model, stored in its checkpoint's metadata. */

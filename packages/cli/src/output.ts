@@ -1,61 +1,7 @@
 import * as fs from 'node:fs';
-import { UsageError } from './args';
 import * as path from 'node:path';
-
-/**
- * A folder that cannot be created (a parent that is a file, no permission, a file system such as
- * /proc that refuses new entries). The CLI reports it as a usage error of `--out`.
- *
- * @example
- * try { makeDir('/proc/x'); } catch (e) { if (e instanceof OutputDirError) console.error(e.message); }
- */
-export class OutputDirError extends Error {
-  override name = 'OutputDirError';
-}
-
-/**
- * Creates `dir` and its missing parents, one level at a time from the nearest existing ancestor.
- * Unlike `fs.mkdirSync(dir, { recursive: true })`, which loops forever where `mkdir` answers
- * ENOENT although the parent exists (/proc on Linux, Node 20), every failure is an
- * {@link OutputDirError} naming the folder and the reason.
- *
- * @example
- * makeDir('runs/spiral/plots'); // creates runs/, runs/spiral/ and runs/spiral/plots/ as needed
- * makeDir('/proc/x'); // OutputDirError: cannot create the folder /proc/x (ENOENT)
- */
-export function makeDir(dir: string): void {
-  const missing: string[] = [];
-  let cur = path.resolve(dir);
-  for (;;) {
-    const kind = statKind(cur);
-    if (kind === 'dir') break;
-    if (kind === 'other')
-      throw new OutputDirError(`cannot create the folder ${dir}: ${cur} exists and is not a folder`);
-    missing.push(cur);
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      fs.mkdirSync(d);
-    } catch (e) {
-      if (statKind(d) === 'dir') continue; // made meanwhile by another process
-      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new OutputDirError(
-        `cannot create the folder ${d === path.resolve(dir) ? dir : `${d} (for ${dir})`} (${code})`,
-      );
-    }
-  }
-}
-
-function statKind(p: string): 'dir' | 'other' | 'missing' {
-  try {
-    return fs.statSync(p).isDirectory() ? 'dir' : 'other';
-  } catch {
-    return 'missing';
-  }
-}
+import { DatasetError, makeDir } from '@tapegrad/datasets';
+import { UsageError } from './args';
 
 /**
  * `<root>/<name>-<YYYYMMDD-HHMMSS>` (root: `runs/` under the working directory); no name gives
@@ -112,7 +58,7 @@ export function prepareOutDir(cmd: string, out: string | undefined, name: string
   try {
     makeDir(dir);
   } catch (e) {
-    if (e instanceof OutputDirError) throw new UsageError(`${cmd}: --out: ${e.message}`);
+    if (e instanceof DatasetError) throw new UsageError(`${cmd}: --out: ${e.message}`);
     throw e;
   }
   return dir;

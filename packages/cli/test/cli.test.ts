@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, makeDir, OutputDirError, parseFlags, UsageError } from '@tapegrad/cli';
+import { main, parseFlags, UsageError } from '@tapegrad/cli';
 
 /** Runs the CLI in-process, capturing what it prints. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -104,17 +104,6 @@ describe('tapegrad CLI', () => {
     const r = await cli('graph', '--out', path.join(file, 'sub'));
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${file} exists and is not a folder`);
-  });
-
-  it('makeDir creates missing parents one level at a time and names what it cannot create', () => {
-    const root = tmp();
-    makeDir(path.join(root, 'a', 'b', 'c'));
-    expect(fs.statSync(path.join(root, 'a', 'b', 'c')).isDirectory()).toBe(true);
-    makeDir(path.join(root, 'a', 'b', 'c')); // existing: nothing to do
-    if (hasProc) {
-      expect(() => makeDir('/proc/x/y')).toThrow(OutputDirError);
-      expect(() => makeDir('/proc/x/y')).toThrow('cannot create the folder /proc/x (for /proc/x/y) (ENOENT)');
-    }
   });
 
   it('parses --flag=value, lists and switches', () => {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
@@ -13,6 +14,7 @@ import {
   labelTensor,
   loadFashionMnist,
   loadMnist,
+  makeDir,
   md5,
   normalize,
   oneHot,
@@ -265,6 +267,26 @@ describe('file helpers check their arguments', () => {
   ])('%#: %p', (call, message) => {
     expect(call).toThrow(ValueError);
     expect(call).toThrow(message);
+  });
+});
+
+describe('makeDir creates folders level by level (a recursive mkdir loops forever on /proc/x)', () => {
+  it('creates missing parents and accepts an existing folder', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-makedir-'));
+    makeDir(path.join(root, 'a', 'b', 'c'));
+    expect(fs.statSync(path.join(root, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    expect(() => makeDir(path.join(root, 'a', 'b', 'c'))).not.toThrow();
+    fs.writeFileSync(path.join(root, 'file'), 'x');
+    expect(() => makeDir(path.join(root, 'file', 'sub'))).toThrow(
+      `cannot create the folder ${path.join(root, 'file', 'sub')}: ${path.join(root, 'file')} exists and is not a folder`,
+    );
+    fs.rmSync(root, { recursive: true });
+  });
+
+  (fs.existsSync('/proc/self') ? it : it.skip)('names what it cannot create, at once', () => {
+    expect(() => makeDir('/proc/x/y')).toThrow(DatasetError);
+    expect(() => makeDir('/proc/x/y')).toThrow('cannot create the folder /proc/x (for /proc/x/y) (ENOENT)');
+    expect(() => makeDir(3 as never)).toThrow(/makeDir: dir must be a non-empty string, got 3/);
   });
 });
 
