@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /**
  * A command-line mistake: the CLI prints its message with a pointer to `--help` and exits 2.
  *
@@ -12,10 +14,10 @@ export class UsageError extends Error {
 /** One `--flag` of a command. */
 export interface FlagSpec {
   /**
-   * `'int' | 'float' | 'string' | 'ints'` (comma-separated integers), `'switch'` (no value,
-   * true when present) or a list of allowed values.
+   * `'int' | 'float' | 'string'`, `'file'` (the path of an existing file), `'ints'`
+   * (comma-separated integers), `'switch'` (no value, true when present) or a list of allowed values.
    */
-  type: 'int' | 'float' | 'string' | 'ints' | 'switch' | readonly string[];
+  type: 'int' | 'float' | 'string' | 'file' | 'ints' | 'switch' | readonly string[];
   help: string;
   default?: string | number | number[];
   required?: boolean;
@@ -32,6 +34,14 @@ const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.
 const DECIMAL_INT = /^\d+$/;
 /** A plain decimal number, optionally with an exponent (`0.1`, `.5`, `1e-3`); no sign, hex or spaces. */
 const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function convert(cmd: string, flag: string, spec: FlagSpec, raw: string): string | number | number[] {
   const bad = (what: string): never => {
@@ -64,6 +74,8 @@ function convert(cmd: string, flag: string, spec: FlagSpec, raw: string): string
         ? (parts as number[])
         : bad('comma-separated positive integers such as 784,100,10');
     }
+    case 'file':
+      return isFile(raw) ? raw : bad('an existing file');
     default:
       return raw === '' ? bad('a value') : raw;
   }

@@ -13,7 +13,7 @@ const CMD = 'tapegrad graph';
 const FLAGS: Record<string, FlagSpec> = {
   layers: { type: 'ints', help: 'layer sizes of the MLP to draw', default: [2, 4, 3] },
   activation: { type: ACTIVATIONS, help: 'hidden activation', default: 'relu' },
-  checkpoint: { type: 'string', help: 'draw the model stored in this checkpoint instead' },
+  checkpoint: { type: 'file', help: 'draw the model stored in this checkpoint instead' },
   batch: { type: 'int', help: 'rows of the random input batch', default: 1 },
   out: { type: 'string', help: 'output folder (default runs/graph-<timestamp>)' },
   values: { type: 'switch', help: 'print the values of small tensors in the nodes' },

@@ -37,6 +37,11 @@ describe('tapegrad CLI', () => {
     [['train', '--data', 'iris', '--layers', '5,3'], /does not fit iris: it needs 4 inputs and 3 outputs/],
     [['eval'], /--checkpoint is required/],
     [['graph', 'extra'], /unexpected argument 'extra'/],
+    [
+      ['eval', '--checkpoint', '/no/such/model.safetensors'],
+      /--checkpoint expects an existing file, got '\/no\/such\/model\.safetensors'/,
+    ],
+    [['graph', '--checkpoint', os.tmpdir()], /--checkpoint expects an existing file/],
   ])('%j is a usage error: message on stderr, exit code 2', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
