@@ -130,6 +130,20 @@ export function checkBoolean(fn: string, name: string, v: unknown): boolean {
 }
 
 /**
+ * Checks that `v` is a string (a non-empty one unless `allowEmpty`), such as a file path.
+ *
+ * @example
+ * checkString('loadMnist', 'dir', '/data/mnist'); // '/data/mnist'
+ * checkString('readBytes', 'file', 0); // ValueError: readBytes: file must be a non-empty string, got 0
+ */
+export function checkString(fn: string, name: string, v: unknown, { allowEmpty = false } = {}): string {
+  if (typeof v !== 'string' || (!allowEmpty && v === '')) {
+    throw new ValueError(`${fn}: ${name} must be a ${allowEmpty ? '' : 'non-empty '}string, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/**
  * Checks that `v` is one of `choices`.
  *
  * @example

@@ -19,6 +19,7 @@ export {
   checkInteger,
   checkNumber,
   checkBoolean,
+  checkString,
   checkOneOf,
   checkFunction,
   checkTensor,

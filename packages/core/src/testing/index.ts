@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+import './require-fast-check'; // first: a clear error when the optional peer fast-check is missing
 export { numericalGradient, type NumericalGradientOptions, type ScalarFn } from './numerical-gradient';
 export { gradcheck, GradcheckError, compareGrads, type GradcheckOptions, type GradcheckReport } from './gradcheck';
 export {

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /**
  * A command-line mistake: the CLI prints its message with a pointer to `--help` and exits 2.
  *
@@ -12,19 +14,34 @@ export class UsageError extends Error {
 /** One `--flag` of a command. */
 export interface FlagSpec {
   /**
-   * `'int' | 'float' | 'string' | 'ints'` (comma-separated integers), `'switch'` (no value,
-   * true when present) or a list of allowed values.
+   * `'int' | 'float' | 'string'`, `'file'` (the path of an existing file), `'ints'`
+   * (comma-separated integers), `'switch'` (no value, true when present) or a list of allowed values.
    */
-  type: 'int' | 'float' | 'string' | 'ints' | 'switch' | readonly string[];
+  type: 'int' | 'float' | 'string' | 'file' | 'ints' | 'switch' | readonly string[];
   help: string;
   default?: string | number | number[];
   required?: boolean;
+  /** Smallest valid value of an `'int'` or `'ints'` flag (default 1). */
+  min?: number;
 }
 
 /** Parsed values by flag name (camelCased: `--batch-size` → `batchSize`). */
 export type Parsed = Record<string, string | number | number[] | boolean | undefined>;
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A plain decimal integer: digits only (no sign, exponent, hex, spaces or fraction). */
+const DECIMAL_INT = /^\d+$/;
+/** A plain decimal number, optionally with an exponent (`0.1`, `.5`, `1e-3`); no sign, hex or spaces. */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function convert(cmd: string, flag: string, spec: FlagSpec, raw: string): string | number | number[] {
   const bad = (what: string): never => {
@@ -34,21 +51,31 @@ function convert(cmd: string, flag: string, spec: FlagSpec, raw: string): string
     if (!spec.type.includes(raw)) bad(`one of ${spec.type.join('|')}`);
     return raw;
   }
+  const min = spec.min ?? 1;
+  const integer = (text: string): number | null => {
+    const v = Number(text);
+    return DECIMAL_INT.test(text) && Number.isSafeInteger(v) && v >= min ? v : null;
+  };
+  const intWhat = min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
   switch (spec.type) {
-    case 'int': {
-      const v = Number(raw);
-      return Number.isInteger(v) && v > 0 && raw.trim() !== '' ? v : bad('a positive integer');
-    }
+    case 'int':
+      if (DECIMAL_INT.test(raw) && !Number.isSafeInteger(Number(raw)))
+        bad(`${intWhat} of at most ${Number.MAX_SAFE_INTEGER}`);
+      return integer(raw) ?? bad(intWhat);
     case 'float': {
       const v = Number(raw);
-      return Number.isFinite(v) && v > 0 && raw.trim() !== '' ? v : bad('a positive number');
+      return DECIMAL.test(raw) && Number.isFinite(v) && v > 0
+        ? v
+        : bad('a positive decimal number such as 0.01 or 1e-3');
     }
     case 'ints': {
-      const parts = raw.split(',').map((s) => Number(s));
-      return parts.length >= 2 && parts.every((v) => Number.isInteger(v) && v > 0)
-        ? parts
+      const parts = raw.split(',').map(integer);
+      return parts.length >= 2 && parts.every((v) => v !== null)
+        ? (parts as number[])
         : bad('comma-separated positive integers such as 784,100,10');
     }
+    case 'file':
+      return isFile(raw) ? raw : bad('an existing file');
     default:
       return raw === '' ? bad('a value') : raw;
   }

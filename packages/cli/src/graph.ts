@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randn, Rng, tensor, toDot } from '@tapegrad/core';
 import { softmaxCrossEntropy } from '@tapegrad/nn';
-import { timestampDir, displayPath } from '../lib/example';
-import { ACTIVATIONS, buildModel, loadCheckpoint, type ModelSpec } from '../lib/model-spec';
+import { displayPath, prepareOutDir } from './output';
+import { ACTIVATIONS, buildModel, loadCheckpoint, type ModelSpec } from './model-spec';
 import { dotToSvg, svgToPng } from '@tapegrad/plot';
 import { parseFlags, usage, type FlagSpec } from './args';
 import type { Io } from './io';
@@ -13,7 +13,7 @@ const CMD = 'tapegrad graph';
 const FLAGS: Record<string, FlagSpec> = {
   layers: { type: 'ints', help: 'layer sizes of the MLP to draw', default: [2, 4, 3] },
   activation: { type: ACTIVATIONS, help: 'hidden activation', default: 'relu' },
-  checkpoint: { type: 'string', help: 'draw the model stored in this checkpoint instead' },
+  checkpoint: { type: 'file', help: 'draw the model stored in this checkpoint instead' },
   batch: { type: 'int', help: 'rows of the random input batch', default: 1 },
   out: { type: 'string', help: 'output folder (default runs/graph-<timestamp>)' },
   values: { type: 'switch', help: 'print the values of small tensors in the nodes' },
@@ -62,8 +62,7 @@ export async function graph(argv: readonly string[], io: Io): Promise<number> {
   const loss = softmaxCrossEntropy(model.forward(x), labels);
   loss.name = 'loss';
   const dot = toDot(loss, { showValues: flags.values === true });
-  const outDir = (flags.out as string | undefined) ?? timestampDir('graph');
-  fs.mkdirSync(outDir, { recursive: true });
+  const outDir = prepareOutDir(CMD, flags.out as string | undefined, 'graph');
   const files = ['graph.dot', 'graph.svg', 'graph.png'].map((f) => path.join(outDir, f));
   fs.writeFileSync(files[0], dot);
   const svg = dotToSvg(dot);

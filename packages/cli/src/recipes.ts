@@ -1,6 +1,6 @@
 import { AdaGrad, Adam, AdamW, RMSProp, SGD, type ParamsInput } from '@tapegrad/nn';
-import type { DataName } from '../lib/data';
-import type { ModelSpec } from '../lib/model-spec';
+import type { DataName } from './data';
+import type { ModelSpec } from './model-spec';
 
 /** Optimisers the CLI accepts. */
 export const OPTIMIZERS = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const;

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { Rng } from '@tapegrad/core';
-import { timestampDir, writeJson, displayPath } from '../lib/example';
-import { DATA_NAMES, loadProblem, type DataName } from '../lib/data';
-import { fit } from '../lib/fit';
-import { ACTIVATIONS, buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
+import { displayPath, prepareOutDir, writeJson } from './output';
+import { DATA_NAMES, loadProblem, type DataName } from './data';
+import { fit } from './fit';
+import { ACTIVATIONS, buildModel, saveCheckpoint, type ModelSpec } from './model-spec';
 import { lineChart, savePlot } from '@tapegrad/plot';
-import { evaluateAccuracy } from '../lib/two-layer-net';
+import { evaluateAccuracy } from './accuracy';
 import { parseFlags, usage, UsageError, type FlagSpec } from './args';
 import type { Io } from './io';
 import { makeOptimizer, OPTIMIZERS, RECIPES, type OptimizerName } from './recipes';
@@ -20,7 +20,7 @@ const FLAGS: Record<string, FlagSpec> = {
   lr: { type: 'float', help: 'learning rate (default per data set)' },
   epochs: { type: 'int', help: 'passes over the training set (default per data set)' },
   'batch-size': { type: 'int', help: 'rows per mini-batch (default per data set)' },
-  seed: { type: 'int', help: 'seed of initialisation and shuffling', default: 1 },
+  seed: { type: 'int', min: 0, help: 'seed of initialisation and shuffling', default: 1 },
   limit: { type: 'int', help: 'use only the first N rows of each split (quick runs)' },
   out: { type: 'string', help: 'output folder (default runs/train-<data>-<timestamp>)' },
   'no-plots': { type: 'switch', help: 'skip the loss / accuracy PNG and SVG' },
@@ -80,7 +80,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
         `${problem.numClasses} outputs, e.g. --layers ${problem.inputSize},${spec.layers.slice(1, -1).join(',') || 16},${problem.numClasses}`,
     );
   }
-  const outDir = (flags.out as string | undefined) ?? timestampDir(`train-${data}`);
+  const outDir = prepareOutDir(CMD, flags.out as string | undefined, `train-${data}`);
   const quiet = flags.quiet === true;
   const say = quiet ? () => {} : io.out;
   say(

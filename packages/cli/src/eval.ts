@@ -1,7 +1,7 @@
-import { displayPath } from '../lib/example';
-import { DATA_NAMES, loadProblem, type DataName } from '../lib/data';
-import { loadCheckpoint } from '../lib/model-spec';
-import { evaluateAccuracy } from '../lib/two-layer-net';
+import { displayPath } from './output';
+import { DATA_NAMES, loadProblem, type DataName } from './data';
+import { loadCheckpoint } from './model-spec';
+import { evaluateAccuracy } from './accuracy';
 import { parseFlags, usage, UsageError, type FlagSpec } from './args';
 import type { Io } from './io';
 
@@ -9,7 +9,7 @@ const CMD = 'tapegrad eval';
 
 const FLAGS: Record<string, FlagSpec> = {
   checkpoint: {
-    type: 'string',
+    type: 'file',
     help: "a model.safetensors written by 'tapegrad train' or 'npm start'",
     required: true,
   },

@@ -1,3 +1,13 @@
+/**
+ * The `tapegrad` command line (train, eval, graph) as a package: `npx tapegrad --help`. The
+ * library exports are what the commands are made of, for scripts that want the same steps.
+ *
+ * @example
+ * import { main } from '@tapegrad/cli';
+ * process.exitCode = await main(['train', '--data', 'spiral', '--out', 'runs/spiral']);
+ *
+ * @packageDocumentation
+ */
 import { UsageError } from './args';
 import { evaluate } from './eval';
 import { graph } from './graph';
@@ -33,7 +43,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.out(USAGE);
     return 0;
   }
-  const run = COMMANDS[command];
+  // own properties only: 'constructor', 'toString' or '__proto__' are not commands
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
     io.err(`tapegrad: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -49,6 +60,27 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return 1;
   }
 }
+
+export { parseFlags, usage, UsageError, type FlagSpec, type Parsed } from './args';
+export { processIo, type Io } from './io';
+export { accuracyOf, evaluateAccuracy } from './accuracy';
+export { epochBatches, randomBatch } from './batches';
+export { DATA_NAMES, loadProblem, SPLIT_SEED, type DataName, type Problem } from './data';
+export { fit, type DataSplit, type EpochRecord, type FitOptions, type Stepper } from './fit';
+export {
+  ACTIVATIONS,
+  buildModel,
+  loadCheckpoint,
+  readCheckpointMeta,
+  saveCheckpoint,
+  type ModelSpec,
+} from './model-spec';
+export { displayPath, prepareOutDir, timestampDir, writeJson } from './output';
+export { epochProgress, type Progress } from './progress';
+export { makeOptimizer, OPTIMIZERS, RECIPES, type OptimizerName, type Recipe } from './recipes';
+export { TRAIN_USAGE, train } from './train';
+export { EVAL_USAGE, evaluate } from './eval';
+export { GRAPH_USAGE, graph } from './graph';
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));

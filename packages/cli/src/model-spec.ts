@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Rng } from '@tapegrad/core';
+import { makeDir } from '@tapegrad/datasets';
 import { decodeSafetensors, init, load, mlp, save, type Module, type Sequential } from '@tapegrad/nn';
 
 /** The architecture of a CLI / demo model, stored in its checkpoint's metadata. */
@@ -31,7 +32,7 @@ export function buildModel(spec: ModelSpec, rng: Rng): Sequential {
  * saveCheckpoint(model, spec, 'runs/x/model.safetensors', { data: 'mnist' });
  */
 export function saveCheckpoint(model: Module, spec: ModelSpec, file: string, extra: Record<string, string> = {}): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDir(path.dirname(file));
   save(model, file, {
     metadata: { ...extra, layers: spec.layers.join(','), activation: spec.activation },
   });

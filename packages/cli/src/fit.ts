@@ -2,7 +2,7 @@ import { noGrad, Rng, type Tensor } from '@tapegrad/core';
 import { type Module, softmaxCrossEntropy } from '@tapegrad/nn';
 import { epochBatches } from './batches';
 import { epochProgress } from './progress';
-import { accuracyOf, evaluateAccuracy } from './two-layer-net';
+import { accuracyOf, evaluateAccuracy } from './accuracy';
 
 /** Inputs and int32 class labels. */
 export interface DataSplit {
