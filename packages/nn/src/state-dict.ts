@@ -38,7 +38,10 @@ export class StateDict extends Map<string, Tensor> {
 
   /** `console.log(sd)`: one `name: tensor(…)` per line. */
   [INSPECT](): string {
-    const lines = [...this].map(([k, t]) => `  '${k}': ${String(t).replace(/\n/g, '\n    ')}`);
+    const lines = [...this].map(([k, t]) => {
+      const head = `  '${k}': `;
+      return head + String(t).replace(/\n/g, `\n${' '.repeat(head.length)}`);
+    });
     return `StateDict(${this.size}) {${lines.length ? `\n${lines.join(',\n')}\n` : ''}}`;
   }
 }

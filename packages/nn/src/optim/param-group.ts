@@ -73,7 +73,8 @@ export function makeParamGroup<O extends BaseOptions>(
  */
 export function describeGroup(group: ParamGroupCore<object>, indent = '    '): string {
   const names = group.names.length > 6 ? [...group.names.slice(0, 5), '…'] : group.names;
-  const lines = [`params: ${names.join(', ')} (${group.names.length} tensors)`];
+  const n = group.names.length;
+  const lines = [`params: ${names.join(', ')} (${n} tensor${n === 1 ? '' : 's'})`];
   for (const [k, v] of Object.entries(group.options)) lines.push(`${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`);
   return lines.map((l) => indent + l).join('\n');
 }
