@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import type { OrderedMap } from 'immutable';
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
 import type { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
 import { checkStateDict } from '../state-dict';
+import { writeAtomic } from './atomic-write';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 /** Prefix of the optimiser-state tensors: `__optimizer__.<parameter>.<slot>`. */
@@ -33,6 +33,8 @@ export interface SaveOptions {
  * load(model, 'ckpt.safetensors', { optimizer: opt });
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
+  checkFile('save', file);
+  checkOptions('save', options, ['optimizer', 'metadata']);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     if (typeof v !== 'string') throw new ValueError(`save: metadata values must be strings, '${k}' is ${typeof v}`);
@@ -51,27 +53,7 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
     }
     metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, paramGroups: sd.paramGroups, scalars });
   }
-  writeAtomic(file, encodeSafetensors(tensors, metadata));
-}
-
-function writeAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
-  );
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeAtomic('save', file, encodeSafetensors(tensors, metadata));
 }
 
 /** Options of {@link load}. */
@@ -93,6 +75,9 @@ export interface LoadOptions {
  * meta.epoch; // '10'
  */
 export function load(model: Module, file: string, options: LoadOptions = {}): { [key: string]: string } {
+  checkFile('load', file);
+  const o = checkOptions('load', options, ['optimizer', 'strict']);
+  const strict = o.strict === undefined ? true : checkBoolean('load', 'strict', o.strict);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -102,13 +87,19 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
   const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
   const weights = tensors.filter((_, k) => !k.startsWith(OPTIMIZER_PREFIX));
   const params = model.namedParameters();
-  checkStateDict(`load('${file}')`, params, [...weights.entries()], options.strict ?? true);
+  checkStateDict(`load('${file}')`, params, [...weights.entries()], strict);
   const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
   weights.forEach((t, name) => params.get(name)?.data.set(t.data));
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
+}
+
+function checkFile(who: string, file: unknown): void {
+  if (typeof file !== 'string' || file === '') {
+    throw new ValueError(`${who}: file must be a non-empty path string, got ${describe(file)}`);
+  }
 }
 
 function optimizerState(

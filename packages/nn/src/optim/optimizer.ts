@@ -227,9 +227,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   loadStateDict(sd: OptimizerStateDictInput): void {
     const who = `${this.name}.loadStateDict`;
     const { groups, state } = checkOptimizerState(who, sd, this.name, this.#groups, this.knownSlots());
-    const options = groups.map((g, i) =>
-      this.validate(who, `paramGroups[${i}].`, { ...this.#groups[i].options, ...g }),
-    );
+    const keys = Object.keys(this.#spec) as (keyof O & string)[];
+    const options = groups.map((g, i) => {
+      checkOptions(`${who}: paramGroups[${i}]`, g, keys);
+      return this.validate(who, `paramGroups[${i}].`, { ...this.#groups[i].options, ...g });
+    });
     this.#groups.forEach((g, i) => g.set(options[i]));
     this.state = OrderedMap<string, ParamState>().withMutations((m) => {
       for (const [name, s] of state) m.set(name, IMap(Object.entries(s)));
