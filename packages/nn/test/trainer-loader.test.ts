@@ -41,7 +41,9 @@ test('a loader for validation, evaluate(loader), and loader-only options rejecte
   );
   expect(() => trainer.fit(train, { validationSplit: 0.2 })).toThrow(/validationSplit applies to fit\(x, t\)/);
   expect(() => trainer.fit({ length: 3 } as never)).toThrow(/must be a DataLoader/);
-  expect(() => trainer.evaluate(val, { batchSize: 5 } as never)).toThrow(/set batchSize on the loader/);
+  expect(() => (trainer.evaluate as (...args: unknown[]) => unknown).call(trainer, val, { batchSize: 5 })).toThrow(
+    /set batchSize on the loader/,
+  );
   const empty = new DataLoader(new TensorDataset(x.slice([0, 5]), t.slice([0, 5])), { batchSize: 30, dropLast: true });
   expect(() => trainer.fit(empty, { verbose: 0 })).toThrow(/the loader yields no batches/);
 });
