@@ -10,7 +10,8 @@ import {
   checkOptions,
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
-import { Parameter } from './parameter';
+import { moduleRepr } from './module-repr';
+import { Parameter, castParameters } from './parameter';
 import { StateDict, type StateDictInput, checkStateDict, toEntries } from './state-dict';
 import { type ModelSummary, type SummaryOptions, summarize } from './summary';
 
@@ -277,23 +278,7 @@ export abstract class Module {
    * m.weight.dtype; // 'float64'
    */
   to(dtype: DType): this {
-    const converted = new Map<Parameter, Parameter>();
-    const conv = (p: Parameter): Parameter => {
-      let q = converted.get(p);
-      if (q === undefined) {
-        q = p.dtype === dtype ? p : p.cast(dtype);
-        converted.set(p, q);
-      }
-      return q;
-    };
-    this.namedModules().forEach((mod) => {
-      const self = mod as unknown as Record<string, unknown>;
-      for (const key of Object.keys(mod)) {
-        const v = self[key];
-        if (v instanceof Parameter) self[key] = conv(v);
-        else if (Array.isArray(v)) v.forEach((e, i) => e instanceof Parameter && (v[i] = conv(e)));
-      }
-    });
+    castParameters(this.namedModules().values(), dtype);
     return this;
   }
 
@@ -349,25 +334,7 @@ export abstract class Module {
    * // Sequential(\n  (layers.0): Linear(in=2, out=10, bias=true)\n  (layers.1): ReLU()\n ...\n)
    */
   toString(): string {
-    const seen = new Set<Module>();
-    const render = (mod: Module, indent: string): string => {
-      seen.add(mod);
-      const own: string[] = [];
-      const kids: string[] = [];
-      for (const [name, v] of mod.ownEntries()) {
-        if (v instanceof Parameter) {
-          own.push(
-            `${indent}  (${name}): Parameter([${v.shape.join(',')}]${v.dtype === 'float32' ? '' : `, ${v.dtype}`})`,
-          );
-        } else if (!seen.has(v)) kids.push(`${indent}  (${name}): ${render(v, `${indent}  `)}`);
-      }
-      const extra = mod.extraRepr();
-      const name = mod.constructor.name;
-      if (kids.length === 0 && (extra !== '' || own.length === 0)) return `${name}(${extra})`;
-      const lines = [...(extra === '' ? [] : [`${indent}  ${extra}`]), ...own, ...kids];
-      return `${name}(\n${lines.join('\n')}\n${indent})`;
-    };
-    return render(this, '');
+    return moduleRepr(this);
   }
 
   /** `console.log(model)` prints {@link Module.toString}. */

@@ -16,7 +16,7 @@ import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau';
 import { applyPenalty, clipGradNorm } from '../optim/regularization';
 import { type TrainRecordOf, History, TrainRecord } from './history';
 import { accuracy } from './metrics';
-import { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './progress';
+import { type ProgressReporter, makeReporter } from './progress';
 import { type Callback, EarlyStopping } from './callbacks';
 import { type BatchSource, type FitOptions, type FitPlan, checkSource, planFit } from './fit-options';
 import { type FitShape, type PlotFiles, type PlotOptions, drawHistory } from './plot';
@@ -310,10 +310,4 @@ export class Trainer {
 function checkBatchSize(who: string, options: unknown): number {
   const o = checkOptions(who, options, ['batchSize']);
   return o.batchSize === undefined ? 1024 : checkInteger(who, 'batchSize', o.batchSize, { min: 1 });
-}
-
-function makeReporter(verbose: 0 | 1, mode: 'auto' | 'bar' | 'lines', out: OutputStream): ProgressReporter {
-  if (verbose === 0) return { start() {}, iter() {}, record() {}, stop() {} };
-  const bar = mode === 'bar' || (mode === 'auto' && out.isTTY === true);
-  return bar ? new BarReporter(out) : new LineReporter(out);
 }
