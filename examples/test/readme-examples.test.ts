@@ -38,6 +38,7 @@ test('the root README has runnable examples for the core, the transforms and nn'
       'hooks',
       'graph-export',
       'anomaly',
+      'custom-op',
       'spiral',
     ]),
   );

@@ -3,7 +3,7 @@ import { dtypeOfArray, isFloat } from './dtype';
 import { DTypeError, GraphError, ValueError, fmtShape } from './errors';
 import type { Node } from './autograd/op';
 import { backward as runTapeBackward, type BackwardOptions } from './autograd/backward';
-import { formatTensor } from './format';
+import { INSPECT, type TensorJSON, formatTensor, tensorToJSON } from './format';
 // Tensor's methods delegate to the op functions. The import is circular (ops create Tensors),
 // which CommonJS resolves because neither side touches the other while loading.
 import * as ops from './ops';
@@ -199,9 +199,19 @@ export class Tensor {
     return build(0, 0, this.size);
   }
 
-  /** Readable, PyTorch-style: `tensor([[1, 2], [3, 4]], dtype=float32)`. */
+  /** Readable, PyTorch-style: `tensor([[1, 2], [3, 4]], dtype=float32, shape=[2,2])`. */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /** `console.log(t)` and `util.inspect(t)` print {@link Tensor.toString}, not the fields. */
+  [INSPECT](): string {
+    return formatTensor(this);
+  }
+
+  /** `JSON.stringify(t)` gives `{ dtype, shape, data }` with the values as nested arrays. */
+  toJSON(): TensorJSON {
+    return tensorToJSON(this);
   }
 
   /** Converts to another dtype (differentiable between float types). */

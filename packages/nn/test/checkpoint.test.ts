@@ -56,7 +56,7 @@ test('save → load round-trips weights and optimiser state bit-exactly', () => 
   expect(meta).toEqual({ epoch: '3', note: 'héllo ✓' });
   a.namedParameters().forEach((p, name) => expect(bits(b.namedParameters().get(name)!)).toEqual(bits(p)));
   expect(optB.lr).toBe(0.01);
-  expect(optB.options.betas).toEqual([0.8, 0.99]);
+  expect(optB.paramGroups[0].betas).toEqual([0.8, 0.99]);
   optA.state.forEach((s, name) => {
     expect(optB.state.get(name)!.get('step')).toBe(3);
     for (const slot of ['expAvg', 'expAvgSq']) {
