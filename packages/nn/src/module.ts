@@ -1,6 +1,7 @@
 import { OrderedMap } from 'immutable';
 import { type DType, Tensor, ValueError } from '@tapegrad/core';
 import { Parameter } from './parameter';
+import { upgradeKeys } from './legacy-keys';
 import { checkStateDict, type StateDictInput, toEntries } from './state-dict';
 
 /**
@@ -80,7 +81,7 @@ export abstract class Module {
    * Every sub-module (this one first, as `''`) with its dotted name, depth first.
    *
    * @example
-   * model.namedModules().keySeq().toArray(); // ['', 'layers.0', 'layers.1']
+   * model.namedModules().keySeq().toArray(); // ['', '0', '1']
    */
   namedModules(): OrderedMap<string, Module> {
     const seen = new Set<Module>();
@@ -97,12 +98,12 @@ export abstract class Module {
   }
 
   /**
-   * All parameters with dotted names (`layers.0.weight`), in a stable order — the order of
+   * All parameters with dotted names (`0.weight`, `fc1.bias`), in a stable order — the order of
    * checkpoints and optimiser state. A parameter without a `name` is given its dotted name.
    *
    * @example
    * mlp([2, 3, 1]).namedParameters().keySeq().toArray();
-   * // ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']
+   * // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
   namedParameters(): OrderedMap<string, Parameter> {
     const seen = new Set<Parameter>();
@@ -213,7 +214,7 @@ export abstract class Module {
    *
    * @example
    * const sd = model.stateDict();
-   * sd.get('layers.0.weight')!.shape; // [10, 2]
+   * sd.get('0.weight')!.shape; // [10, 2]
    */
   stateDict(): OrderedMap<string, Tensor> {
     return this.namedParameters().map((p) => new Tensor(p.data.slice(), p.shape));
@@ -230,12 +231,24 @@ export abstract class Module {
    */
   loadStateDict(stateDict: StateDictInput, options: { strict?: boolean } = {}): void {
     const params = this.namedParameters();
-    const entries = toEntries(stateDict);
+    const entries = upgradeKeys(this, toEntries(stateDict), (k) => params.has(k));
     checkStateDict(`${this.constructor.name}.loadStateDict`, params, entries, options.strict ?? true);
     for (const [name, t] of entries) {
       const p = params.get(name);
       if (p !== undefined) p.data.set(t.data);
     }
+  }
+
+  /**
+   * Today's name for `key` (a state-dict key relative to this module) when an older tapegrad
+   * wrote it under another name, else undefined; `loadStateDict` and `load` apply it to keys the
+   * model does not have. Sequential maps `layers.0.weight` to `0.weight`.
+   *
+   * @example
+   * new Sequential(new Linear(2, 3)).upgradeStateDictKey('layers.0.bias'); // '0.bias'
+   */
+  upgradeStateDictKey(_key: string): string | undefined {
+    return undefined;
   }
 
   /** The constructor arguments worth showing in {@link Module.toString} (`in=2, out=3`). */
@@ -248,7 +261,7 @@ export abstract class Module {
    *
    * @example
    * console.log(String(mlp([2, 10, 3])));
-   * // Sequential(\n  (layers.0): Linear(in=2, out=10, bias=true) weight [10,2] bias [10]\n ...
+   * // Sequential(\n  (0): Linear(in=2, out=10, bias=true) weight [10,2] bias [10]\n ...
    */
   toString(): string {
     const seen = new Set<Module>();

@@ -5,6 +5,7 @@ import { Tensor, ValueError } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
 import type { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDict, ParamState } from '../optim/optimizer';
+import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
@@ -100,12 +101,14 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
     throw new CheckpointError(`load: cannot read '${file}': ${(e as Error).message}`, 'io');
   }
   const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
-  const weights = tensors.filter((_, k) => !k.startsWith(OPTIMIZER_PREFIX));
   const params = model.namedParameters();
-  checkStateDict(`load('${file}')`, params, [...weights.entries()], options.strict ?? true);
-  const optState = options.optimizer ? optimizerState(file, tensors, metadata) : null;
+  // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
+  const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
+  const weights = [...tensors.entries()].filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX)).map(([k, t]) => [rename(k), t] as const);
+  checkStateDict(`load('${file}')`, params, weights, options.strict ?? true);
+  const optState = options.optimizer ? optimizerState(file, tensors, metadata, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
-  weights.forEach((t, name) => params.get(name)?.data.set(t.data));
+  weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
@@ -115,6 +118,7 @@ function optimizerState(
   file: string,
   tensors: OrderedMap<string, Tensor>,
   metadata: { [key: string]: string },
+  rename: (param: string) => string,
 ): OptimizerStateDict {
   const raw = metadata[OPTIMIZER_META_KEY];
   if (raw === undefined) throw new CheckpointError(`load('${file}'): the file holds no optimizer state`, 'metadata');
@@ -135,10 +139,11 @@ function optimizerState(
     if (!key.startsWith(OPTIMIZER_PREFIX)) return;
     const rest = key.slice(OPTIMIZER_PREFIX.length);
     const dot = rest.lastIndexOf('.');
-    const [param, slot] = [rest.slice(0, dot), rest.slice(dot + 1)];
+    const [param, slot] = [rename(rest.slice(0, dot)), rest.slice(dot + 1)];
     state = state.set(param, (state.get(param) ?? IMap<string, Tensor | number>()).set(slot, t));
   });
-  for (const [param, scalars] of Object.entries(info.scalars)) {
+  for (const [name, scalars] of Object.entries(info.scalars)) {
+    const param = rename(name);
     for (const [slot, v] of Object.entries(scalars)) {
       state = state.set(param, (state.get(param) ?? IMap<string, Tensor | number>()).set(slot, v));
     }
