@@ -5,7 +5,8 @@ interface KeyedModule {
 }
 
 const isKeyed = (v: unknown): v is KeyedModule =>
-  typeof (v as KeyedModule | null)?.upgradeStateDictKey === 'function' && typeof (v as KeyedModule).ownEntries === 'function';
+  typeof (v as KeyedModule | null)?.upgradeStateDictKey === 'function' &&
+  typeof (v as KeyedModule).ownEntries === 'function';
 
 /**
  * Today's name of a state-dict key that an older tapegrad wrote, walking the module tree: each

@@ -33,10 +33,16 @@ function toLegacy(file: string, legacyFile: string): void {
     meta['tapegrad.optimizer'] = JSON.stringify(info);
   }
   delete meta.format;
-  fs.writeFileSync(legacyFile, encodeSafetensors([...tensors.entries()].map(([k, t]) => [old(k), t] as const), meta));
+  fs.writeFileSync(
+    legacyFile,
+    encodeSafetensors(
+      [...tensors.entries()].map(([k, t]) => [old(k), t] as const),
+      meta,
+    ),
+  );
 }
 
-test("Sequential names its layers 0, 1, … as PyTorch does, and net[i] is the i-th layer", () => {
+test('Sequential names its layers 0, 1, … as PyTorch does, and net[i] is the i-th layer', () => {
   const net = new Sequential(new Linear(2, 4), new ReLU()).add(new Linear(4, 3));
   expect(net.namedParameters().keySeq().toArray()).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
   expect(net.length).toBe(3);
@@ -44,16 +50,22 @@ test("Sequential names its layers 0, 1, … as PyTorch does, and net[i] is the i
   expect(net.layers.map((l) => l.constructor.name)).toEqual(['Linear', 'ReLU', 'Linear']);
   expect(String(net).split('\n')[1]).toBe('  (0): Linear(in=2, out=4, bias=true) weight [4,2] bias [4]');
   const big = new Sequential(...Array.from({ length: 12 }, () => new Linear(1, 1)));
-  expect(big.namedParameters().keySeq().filter((k) => k.endsWith('weight')).toArray().slice(9)).toEqual([
-    '9.weight',
-    '10.weight',
-    '11.weight',
-  ]);
+  expect(
+    big
+      .namedParameters()
+      .keySeq()
+      .filter((k) => k.endsWith('weight'))
+      .toArray()
+      .slice(9),
+  ).toEqual(['9.weight', '10.weight', '11.weight']);
 });
 
 test('a checkpoint with the old layers.N names (weights and Adam state) loads and resumes identically', () => {
   const rng = new Rng(3);
-  const x = tensor(Float32Array.from({ length: 16 }, () => rng.normal()), { shape: [8, 2] });
+  const x = tensor(
+    Float32Array.from({ length: 16 }, () => rng.normal()),
+    { shape: [8, 2] },
+  );
   const t = tensor(Int32Array.from({ length: 8 }, (_, i) => i % 3));
   const step = (m: Sequential, opt: Adam): number => {
     opt.zeroGrad();
@@ -82,11 +94,19 @@ test('a checkpoint with the old layers.N names (weights and Adam state) loads an
 test('loadStateDict takes old names too; what is really missing is still reported under today’s names', () => {
   const a = mlp([3, 2], { rng: new Rng(1) });
   const b = mlp([3, 2], { rng: new Rng(2) });
-  b.loadStateDict({ 'layers.0.weight': a[0].namedParameters().get('weight')!, 'layers.0.bias': a.stateDict().get('0.bias')! });
+  b.loadStateDict({
+    'layers.0.weight': a[0].namedParameters().get('weight')!,
+    'layers.0.bias': a.stateDict().get('0.bias')!,
+  });
   expect(values(b)).toEqual(values(a));
   let err: StateDictError | null = null;
   try {
-    b.loadStateDict({ 'layers.0.weight': tensor([[1, 2, 3], [4, 5, 6]]) });
+    b.loadStateDict({
+      'layers.0.weight': tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    });
   } catch (e) {
     err = e as StateDictError;
   }
@@ -109,7 +129,12 @@ test('old names are upgraded through nested Sequentials, and real `layers.N` fie
     }
   }
   const net = new Net();
-  expect(net.namedParameters().keySeq().toArray()).toEqual(['body.0.0.weight', 'body.0.0.bias', 'body.1.weight', 'body.1.bias']);
+  expect(net.namedParameters().keySeq().toArray()).toEqual([
+    'body.0.0.weight',
+    'body.0.0.bias',
+    'body.1.weight',
+    'body.1.bias',
+  ]);
   const src = new Net();
   const old = src
     .stateDict()

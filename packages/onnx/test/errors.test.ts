@@ -33,7 +33,6 @@ import { relError, runOrt } from './helpers/ort';
 const rng = new Rng(11);
 const x = randn([3, 4], { rng });
 const batch = { input: { 0: 'batch' } };
-const quiet = { onWarning: () => {} };
 
 function thrown(fn: () => unknown): Error {
   try {

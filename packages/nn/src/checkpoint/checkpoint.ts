@@ -104,7 +104,9 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
   const params = model.namedParameters();
   // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
   const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
-  const weights = [...tensors.entries()].filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX)).map(([k, t]) => [rename(k), t] as const);
+  const weights = [...tensors.entries()]
+    .filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX))
+    .map(([k, t]) => [rename(k), t] as const);
   checkStateDict(`load('${file}')`, params, weights, options.strict ?? true);
   const optState = options.optimizer ? optimizerState(file, tensors, metadata, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
