@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Debian's python, which has torch, numpy and onnx (the python3 first on PATH may not). */
@@ -45,4 +47,26 @@ export function runPython(script: string, args: readonly string[]): string {
   });
   if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.error?.message}):\n${r.stderr}${r.stdout}`);
   return r.stdout;
+}
+
+/**
+ * Runs ONNX's checker (`onnx.checker.check_model(full_check=True)`, in one Python process) on
+ * named models; returns `name: problem` for each model that fails it.
+ *
+ * @example
+ * expect(checkOnnx([['mlp', bytes]])).toEqual([]);
+ */
+export function checkOnnx(models: readonly (readonly [string, Uint8Array])[]): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-onnx-check-'));
+  try {
+    const files = models.map(([, bytes], i) => {
+      const file = path.join(dir, `model-${i}.onnx`);
+      fs.writeFileSync(file, bytes);
+      return file;
+    });
+    const { report } = JSON.parse(runPython('check_onnx.py', files)) as { report: Record<string, string> };
+    return files.flatMap((f, i) => (report[f] === 'ok' ? [] : [`${models[i][0]}: ${report[f]}`]));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
