@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { Tensor } from '@tapegrad/core';
-import { type AxisSymbol, alignTraces } from './align';
+import { type Alignment, type AxisSymbol, alignTraces } from './align';
 import { sameAttrs } from './constants';
 import { CONVERTERS } from './convert';
 import type { OpMapping } from './convert/context';
@@ -10,7 +10,7 @@ import { DynamicAxisError, OnnxExportError, UnsupportedOpError } from './errors'
 import { foldBroadcasts } from './fold-broadcasts';
 import { ONNX_DTYPE } from './graph-builder';
 import type { ValueInfoProto } from './onnx-types';
-import { type ExportOptions, IR_VERSION_OF_OPSET, resolveOptions } from './options';
+import { type ExportOptions, IR_VERSION_OF_OPSET, type Resolved, VERSION, resolveOptions } from './options';
 import { encodeModel } from './proto';
 import { type ExportableModel, type Trace, traceForward } from './trace';
 import { evalDuringExport, parameterNames } from './model-state';
@@ -49,53 +49,7 @@ export function exportOnnx(
     const { dims, twin } = alignTraces(first, second, symbols);
     const table = { ...CONVERTERS, ...options.converters };
     checkMapped(first, table);
-    const sources = new Map<string, { input: string; axis: number }>();
-    for (const s of symbols)
-      if (!sources.has(s.name)) sources.set(s.name, { input: opts.inputNames[s.input], axis: s.axis });
-    const { aliases, compactable } = foldBroadcasts(
-      first,
-      dims,
-      (leaf) => twin.get(leaf) !== leaf && !first.inputs.includes(leaf),
-    );
-    const em = new Emitter({
-      opset: opts.opset,
-      dims,
-      twin,
-      aliases,
-      compactable,
-      paramNames: parameterNames(model),
-      symbolSources: sources,
-    });
-    first.inputs.forEach((t, i) => em.name(t, em.builder.reserve(opts.inputNames[i])));
-    opts.outputNames.forEach((n) => em.builder.reserve(n));
-    const produced = new Map<Tensor, string>();
-    first.outputs.forEach((t, i) => {
-      if (t.creator !== null && !produced.has(t)) produced.set(t, opts.outputNames[i]);
-    });
-    let index = -1;
-    first.tensors.forEach((t) => {
-      if (t.creator === null) return;
-      index++;
-      if (aliases.has(t)) return;
-      const mapping = table[t.creator.op.name];
-      checkAttrs(t, index, mapping, twin.get(t)!, symbols);
-      const name = produced.get(t) ?? em.builder.fresh(`/${t.creator.op.name}_output`);
-      em.name(t, name);
-      mapping.convert(em.context(t, index, name));
-    });
-    first.outputs.forEach((t, i) => {
-      if (produced.get(t) !== opts.outputNames[i])
-        em.builder.node('Identity', [em.valueOf(t, `output ${i}`)], {}, opts.outputNames[i]);
-    });
-    const valueInfo = (name: string, t: Tensor, d: readonly Dim[]): ValueInfoProto => ({
-      name,
-      type: {
-        tensor_type: {
-          elem_type: ONNX_DTYPE[t.dtype],
-          shape: { dim: d.map((x) => (typeof x === 'number' ? { dim_value: x } : x === null ? {} : { dim_param: x })) },
-        },
-      },
-    });
+    const em = emitGraph(first, { dims, twin }, symbols, opts, table, parameterNames(model));
     const inputInfo = first.inputs.map((t, i) => {
       const named = opts.axes.get(opts.inputNames[i]);
       return valueInfo(opts.inputNames[i], t, dims.get(t) ?? t.shape.map((n, k) => named?.get(k) ?? n));
@@ -107,10 +61,10 @@ export function exportOnnx(
       ir_version: IR_VERSION_OF_OPSET[opts.opset],
       opset_import: [{ domain: '', version: opts.opset }],
       producer_name: 'tapegrad',
-      producer_version: '0.1.0',
+      producer_version: VERSION,
       ...(options.docString !== undefined ? { doc_string: options.docString } : {}),
       graph: {
-        name: (model as object).constructor?.name || 'tapegrad',
+        name: graphName(model),
         node: em.builder.nodes,
         initializer: em.builder.initializers,
         input: inputInfo,
@@ -122,6 +76,56 @@ export function exportOnnx(
   }
   if (options.path !== undefined) fs.writeFileSync(options.path, bytes);
   return bytes;
+}
+
+/**
+ * Converts every node of the first trace, in order, through its mapping: graph inputs and
+ * outputs take the given names, folded broadcasts are skipped, and an output that no node
+ * writes (an input, a constant, a repeated tensor) gets an Identity.
+ */
+function emitGraph(
+  first: Trace,
+  { dims, twin }: Alignment,
+  symbols: readonly AxisSymbol[],
+  opts: Resolved,
+  table: Readonly<Record<string, OpMapping>>,
+  paramNames: Map<Tensor, string>,
+): Emitter {
+  const symbolSources = new Map<string, { input: string; axis: number }>();
+  for (const s of symbols) {
+    if (!symbolSources.has(s.name)) symbolSources.set(s.name, { input: opts.inputNames[s.input], axis: s.axis });
+  }
+  const isConstant = (leaf: Tensor): boolean => twin.get(leaf) !== leaf && !first.inputs.includes(leaf);
+  const { aliases, compactable } = foldBroadcasts(first, dims, isConstant);
+  const em = new Emitter({ opset: opts.opset, dims, twin, aliases, compactable, paramNames, symbolSources });
+  first.inputs.forEach((t, i) => em.name(t, em.builder.reserve(opts.inputNames[i])));
+  opts.outputNames.forEach((n) => em.builder.reserve(n));
+  const produced = new Map<Tensor, string>();
+  first.outputs.forEach((t, i) => {
+    if (t.creator !== null && !produced.has(t)) produced.set(t, opts.outputNames[i]);
+  });
+  let index = -1;
+  for (const t of first.tensors) {
+    if (t.creator === null) continue;
+    index++;
+    if (aliases.has(t)) continue;
+    const mapping = table[t.creator.op.name];
+    checkAttrs(t, index, mapping, twin.get(t)!, symbols);
+    const name = produced.get(t) ?? em.builder.fresh(`/${t.creator.op.name}_output`);
+    em.name(t, name);
+    mapping.convert(em.context(t, index, name));
+  }
+  first.outputs.forEach((t, i) => {
+    if (produced.get(t) !== opts.outputNames[i]) {
+      em.builder.node('Identity', [em.valueOf(t, `output ${i}`)], {}, opts.outputNames[i]);
+    }
+  });
+  return em;
+}
+
+function valueInfo(name: string, t: Tensor, dims: readonly Dim[]): ValueInfoProto {
+  const dim = dims.map((d) => (typeof d === 'number' ? { dim_value: d } : d === null ? {} : { dim_param: d }));
+  return { name, type: { tensor_type: { elem_type: ONNX_DTYPE[t.dtype], shape: { dim } } } };
 }
 
 function traceSecond(model: ExportableModel, inputs: Tensor[], symbols: readonly AxisSymbol[]): Trace {
@@ -183,4 +187,10 @@ function outputDims(name: string, dims: readonly Dim[], axes: ReadonlyMap<string
     out[axis] = symbol;
   }
   return out;
+}
+
+/** The model's class name (`Sequential`, `TwoLayerNet` …), or `tapegrad` for a plain object. */
+function graphName(model: ExportableModel): string {
+  const name = (model as object).constructor?.name;
+  return name && name !== 'Object' ? name : 'tapegrad';
 }

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { exportOnnx } from './export';
-export { type ExportOptions, IR_VERSION_OF_OPSET } from './options';
+export { type ExportOptions, IR_VERSION_OF_OPSET, VERSION } from './options';
 export { type ExportableModel, type Trace, traceForward } from './trace';
 export { DynamicAxisError, OnnxExportError, UnsupportedOpError } from './errors';
 export {

@@ -2,6 +2,9 @@ import { ValueError } from '@tapegrad/core';
 import type { OpMapping } from './convert/context';
 import { DynamicAxisError } from './errors';
 
+/** This package's version, written as the models' producer_version. */
+export const VERSION = '0.1.0';
+
 /** Opsets {@link exportOnnx} writes, and the ONNX IR version each needs. */
 export const IR_VERSION_OF_OPSET: Readonly<Record<number, number>> = { 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
 
