@@ -14,7 +14,7 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
-    '^@tapegrad/(core|nn|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@tapegrad/(core|nn|onnx|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/', '<rootDir>/examples/dist/'],
   testTimeout: 60000,

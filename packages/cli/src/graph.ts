@@ -48,7 +48,7 @@ export async function graph(argv: readonly string[], io: Io): Promise<number> {
     spec = { layers: flags.layers as number[], activation: flags.activation as ModelSpec['activation'] };
     model = buildModel(spec, new Rng(0));
   }
-  model.parameters(); // names the parameters (layers.0.weight, …) for the drawing
+  model.parameters(); // names the parameters (0.weight, …) for the drawing
   const rng = new Rng(0);
   const batch = flags.batch as number;
   const x = randn([batch, spec.layers[0]], { rng });

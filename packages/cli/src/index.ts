@@ -10,6 +10,7 @@
  */
 import { UsageError } from './args';
 import { evaluate } from './eval';
+import { exportModel } from './export';
 import { graph } from './graph';
 import { processIo, type Io } from './io';
 import { train } from './train';
@@ -21,6 +22,7 @@ commands:
   train   train an MLP on mnist | fashion-mnist | spiral | iris | breast-cancer
   eval    score a saved checkpoint on a data set
   graph   draw the autograd graph of a model (DOT, SVG, PNG)
+  export  write a checkpoint's model as ONNX (dynamic batch)
 
 'tapegrad <command> --help' lists a command's options.`;
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   train,
   eval: evaluate,
   graph,
+  export: exportModel,
 };
 
 /**

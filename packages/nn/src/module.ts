@@ -11,6 +11,7 @@ import {
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
 import { moduleRepr } from './module-repr';
+import { upgradeKeys } from './legacy-keys';
 import { Parameter, castParameters } from './parameter';
 import { StateDict, type StateDictInput, checkStateDict, toEntries } from './state-dict';
 import { type ModelSummary, type SummaryOptions, summarize } from './summary';
@@ -92,7 +93,7 @@ export abstract class Module {
    * Every sub-module (this one first, as `''`) with its dotted name, depth first.
    *
    * @example
-   * model.namedModules().keySeq().toArray(); // ['', 'layers.0', 'layers.1']
+   * model.namedModules().keySeq().toArray(); // ['', '0', '1']
    */
   namedModules(): OrderedMap<string, Module> {
     const seen = new Set<Module>();
@@ -188,12 +189,12 @@ export abstract class Module {
   }
 
   /**
-   * All parameters with dotted names (`layers.0.weight`), in a stable order — the order of
+   * All parameters with dotted names (`0.weight`, `fc1.bias`), in a stable order — the order of
    * checkpoints and optimiser state. A parameter without a `name` is given its dotted name.
    *
    * @example
    * mlp([2, 3, 1]).namedParameters().keySeq().toArray();
-   * // ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']
+   * // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
   namedParameters(): OrderedMap<string, Parameter> {
     const seen = new Set<Parameter>();
@@ -288,7 +289,7 @@ export abstract class Module {
    *
    * @example
    * const sd = model.stateDict();
-   * sd.get('layers.0.weight')!.shape; // [10, 2]; [...sd.keys()], sd.toObject() work too
+   * sd.get('0.weight')!.shape; // [10, 2]; [...sd.keys()], sd.toObject() work too
    */
   stateDict(): StateDict {
     const sd = new StateDict();
@@ -312,12 +313,24 @@ export abstract class Module {
     const o = checkOptions(who, options, ['strict']);
     const strict = o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
     const params = this.namedParameters();
-    const entries = toEntries(stateDict, who);
+    const entries = upgradeKeys(this, toEntries(stateDict, who), (k) => params.has(k));
     checkStateDict(who, params, entries, strict);
     for (const [name, t] of entries) {
       const p = params.get(name);
       if (p !== undefined) p.data.set(t.data);
     }
+  }
+
+  /**
+   * Today's name for `key` (a state-dict key relative to this module) when an older tapegrad
+   * wrote it under another name, else undefined; `loadStateDict` and `load` apply it to keys the
+   * model does not have. Sequential maps `layers.0.weight` to `0.weight`.
+   *
+   * @example
+   * new Sequential(new Linear(2, 3)).upgradeStateDictKey('layers.0.bias'); // '0.bias'
+   */
+  upgradeStateDictKey(_key: string): string | undefined {
+    return undefined;
   }
 
   /** The constructor arguments worth showing in {@link Module.toString} (`in=2, out=3`). */
@@ -331,7 +344,7 @@ export abstract class Module {
    *
    * @example
    * console.log(String(mlp([2, 10, 3])));
-   * // Sequential(\n  (layers.0): Linear(in=2, out=10, bias=true)\n  (layers.1): ReLU()\n ...\n)
+   * // Sequential(\n  (0): Linear(in=2, out=10, bias=true)\n  (1): ReLU()\n ...\n)
    */
   toString(): string {
     return moduleRepr(this);

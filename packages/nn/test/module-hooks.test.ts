@@ -107,17 +107,17 @@ describe('summary', () => {
     }
     expect(s.rows.map((r) => [r.name, r.type, r.depth, r.outputShape, r.params])).toEqual([
       ['', 'Sequential', 0, [1, 10], 0],
-      ['layers.0', 'Linear', 1, [1, 256], 784 * 256 + 256],
-      ['layers.1', 'ReLU', 1, [1, 256], 0],
-      ['layers.2', 'Linear', 1, [1, 10], 256 * 10 + 10],
+      ['0', 'Linear', 1, [1, 256], 784 * 256 + 256],
+      ['1', 'ReLU', 1, [1, 256], 0],
+      ['2', 'Linear', 1, [1, 10], 256 * 10 + 10],
     ]);
     expect(s.totalParams).toBe(203530);
     expect(s.trainableParams).toBe(203530);
     expect(logs).toEqual([String(s)]);
     const lines = String(s).split('\n');
     expect(lines[1]).toMatch(/^Layer \(type\)\s+Output shape\s+Param #$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}layers\.0 \(Linear\)\s+\[1, 256\]\s+200,960$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}layers\.1 \(ReLU\)\s+\[1, 256\]\s+--$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}0 \(Linear\)\s+\[1, 256\]\s+200,960$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}1 \(ReLU\)\s+\[1, 256\]\s+--$/));
     expect(lines).toContain('Total params: 203,530');
     expect(lines).toContain('Non-trainable params: 0');
     expect(lines).toContain('Params size (MB): 0.81');
@@ -162,19 +162,19 @@ describe('summary', () => {
     const s = net.summary([2, 3, 8, 8], silent);
     expect(s.rows.map((r) => [r.name, r.depth, r.outputShape, r.params])).toEqual([
       ['', 0, [2, 10], 0],
-      ['layers.0', 1, [2, 8, 8, 8], 0],
-      ['layers.0.fc', 2, [2, 8, 8, 8], 3 * 8 + 8],
-      ['layers.1', 1, [2, 8, 8, 8], 0],
-      ['layers.2', 1, [2, 8, 4, 4], 0],
-      ['layers.3', 1, [2, 16, 4, 4], 0],
-      ['layers.3.fc', 2, [2, 4, 4, 16], 8 * 16 + 16], // the Linear sees NHWC
-      ['layers.4', 1, [2, 16, 4, 4], 0],
-      ['layers.5', 1, [2, 16, 2, 2], 0],
-      ['layers.6', 1, [2, 64], 0],
-      ['layers.7', 1, [2, 10], 64 * 10 + 10],
+      ['0', 1, [2, 8, 8, 8], 0],
+      ['0.fc', 2, [2, 8, 8, 8], 3 * 8 + 8],
+      ['1', 1, [2, 8, 8, 8], 0],
+      ['2', 1, [2, 8, 4, 4], 0],
+      ['3', 1, [2, 16, 4, 4], 0],
+      ['3.fc', 2, [2, 4, 4, 16], 8 * 16 + 16], // the Linear sees NHWC
+      ['4', 1, [2, 16, 4, 4], 0],
+      ['5', 1, [2, 16, 2, 2], 0],
+      ['6', 1, [2, 64], 0],
+      ['7', 1, [2, 10], 64 * 10 + 10],
     ]);
     expect(s.totalParams).toBe(32 + 144 + 650);
-    expect(String(s)).toMatch(/\n {4}layers\.3\.fc \(Linear\)\s+\[2, 4, 4, 16\]\s+144\n/);
+    expect(String(s)).toMatch(/\n {4}3\.fc \(Linear\)\s+\[2, 4, 4, 16\]\s+144\n/);
   });
 
   test('a module run twice is counted once; frozen parameters are non-trainable; bad shapes are typed errors', () => {

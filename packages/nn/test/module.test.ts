@@ -95,16 +95,16 @@ test('stateDict / loadStateDict copy values; strict mode lists every problem in 
   const a = mlp([2, 3, 2]);
   const b = mlp([2, 3, 2]);
   const sd = a.stateDict();
-  expect(sd.get('layers.0.weight')!.data).not.toBe(a.layers[0].namedParameters().get('weight')!.data);
+  expect(sd.get('0.weight')!.data).not.toBe(a.layers[0].namedParameters().get('weight')!.data);
   b.loadStateDict(sd);
   expect(Array.from(b.parameters()[0].data)).toEqual(Array.from(a.parameters()[0].data));
-  b.loadStateDict({ 'layers.0.bias': tensor([1, 2, 3]) }, { strict: false });
+  b.loadStateDict({ '0.bias': tensor([1, 2, 3]) }, { strict: false });
   expect(Array.from(b.parameters()[1].data)).toEqual([1, 2, 3]);
   const bad = new Map(sd);
-  bad.delete('layers.2.bias');
-  bad.set('layers.9.weight', zeros([1]));
-  bad.set('layers.0.weight', zeros([2, 3]));
-  bad.set('layers.0.bias', zeros([3], { dtype: 'float64' }));
+  bad.delete('2.bias');
+  bad.set('9.weight', zeros([1]));
+  bad.set('0.weight', zeros([2, 3]));
+  bad.set('0.bias', zeros([3], { dtype: 'float64' }));
   let err: StateDictError | null = null;
   try {
     b.loadStateDict(bad);
@@ -112,11 +112,11 @@ test('stateDict / loadStateDict copy values; strict mode lists every problem in 
     err = e as StateDictError;
   }
   expect(err).toBeInstanceOf(StateDictError);
-  expect(err!.missing).toEqual(['layers.2.bias']);
-  expect(err!.unexpected).toEqual(['layers.9.weight']);
+  expect(err!.missing).toEqual(['2.bias']);
+  expect(err!.unexpected).toEqual(['9.weight']);
   expect(err!.mismatched).toEqual([
-    'layers.0.weight: expected [3,2] float32, got [2,3] float32',
-    'layers.0.bias: expected [3] float32, got [3] float64',
+    '0.weight: expected [3,2] float32, got [2,3] float32',
+    '0.bias: expected [3] float32, got [3] float64',
   ]);
   expect(err!.message).toMatch(/1 missing .*1 unexpected .*2 mismatched/);
   // Nothing changed.
@@ -135,9 +135,9 @@ test("toString is PyTorch's nested repr", () => {
   expect(s).toBe(
     [
       'Sequential(',
-      '  (layers.0): Linear(in=2, out=10, bias=true)',
-      '  (layers.1): ReLU()',
-      '  (layers.2): Linear(in=10, out=3, bias=false)',
+      '  (0): Linear(in=2, out=10, bias=true)',
+      '  (1): ReLU()',
+      '  (2): Linear(in=10, out=3, bias=false)',
       ')',
     ].join('\n'),
   );

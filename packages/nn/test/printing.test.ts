@@ -45,13 +45,13 @@ test('console.log of a tensor, a model, an optimiser, a History and a state dict
 
   expect(shown.tensor).toMatch(/^tensor\(\[\[.*\]\], dtype=float32, shape=\[2,3\], grad_fn=<LinearBackward>\)$/s);
   expect(shown.model).toBe(
-    'Sequential(\n  (layers.0): Linear(in=2, out=4, bias=true)\n  (layers.1): ReLU()\n  (layers.2): Linear(in=4, out=3, bias=true)\n)',
+    'Sequential(\n  (0): Linear(in=2, out=4, bias=true)\n  (1): ReLU()\n  (2): Linear(in=4, out=3, bias=true)\n)',
   );
   expect(shown.optimizer).toBe(
     [
       'Adam (',
       'Parameter Group 0',
-      '    params: layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias (4 tensors)',
+      '    params: 0.weight, 0.bias, 2.weight, 2.bias (4 tensors)',
       '    lr: 0.01',
       '    betas: [0.9, 0.999]',
       '    eps: 1e-8',
@@ -74,8 +74,8 @@ test('console.log of a tensor, a model, an optimiser, a History and a state dict
   expect(rows).toHaveLength(2 + 11); // first five, an ellipsis row, last five
   expect(rows[7].trim().split(/\s+/)[0]).toBe('…');
   expect(shown.record).toMatch(/^TrainRecord \{ epoch: 12, iter: 3, loss: [\d.]+/);
-  expect(shown.stateDict).toMatch(/^StateDict\(4\) \{\n {2}'layers\.0\.weight': tensor\(\[\[/);
-  expect(shown.group).toContain('params: layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias (4 tensors)');
+  expect(shown.stateDict).toMatch(/^StateDict\(4\) \{\n {2}'0\.weight': tensor\(\[\[/);
+  expect(shown.group).toContain('params: 0.weight, 0.bias, 2.weight, 2.bias (4 tensors)');
 });
 
 test('a Parameter prints as a tensor that requires grad; nested values print readably too', () => {
@@ -92,22 +92,22 @@ test('state dicts are plain Maps: get, keys, iteration, toObject, JSON', () => {
   const sd = model.stateDict();
   expect(sd).toBeInstanceOf(Map);
   expect(sd).toBeInstanceOf(StateDict);
-  expect([...sd.keys()]).toEqual(['layers.0.weight', 'layers.0.bias']);
-  expect(sd.get('layers.0.weight')!.shape).toEqual([3, 2]);
+  expect([...sd.keys()]).toEqual(['0.weight', '0.bias']);
+  expect(sd.get('0.weight')!.shape).toEqual([3, 2]);
   const obj = sd.toObject();
-  expect(Object.keys(obj)).toEqual(['layers.0.weight', 'layers.0.bias']);
-  expect(Object.fromEntries(sd)['layers.0.bias']).toBe(obj['layers.0.bias']);
+  expect(Object.keys(obj)).toEqual(['0.weight', '0.bias']);
+  expect(Object.fromEntries(sd)['0.bias']).toBe(obj['0.bias']);
   const json = JSON.parse(JSON.stringify(sd));
-  expect(json['layers.0.bias']).toEqual({
+  expect(json['0.bias']).toEqual({
     dtype: 'float32',
     shape: [3],
-    data: Array.from(sd.get('layers.0.bias')!.data),
+    data: Array.from(sd.get('0.bias')!.data),
   });
   // Whatever form the user holds, loadStateDict takes it.
   const other = mlp([2, 3], { rng: new Rng(1) });
   for (const form of [sd, obj, new Map(sd), [...sd.entries()]]) {
     other.layers[0].namedParameters().get('bias')!.data.fill(0);
     other.loadStateDict(form);
-    expect(Array.from(other.stateDict().get('layers.0.bias')!.data)).toEqual(Array.from(sd.get('layers.0.bias')!.data));
+    expect(Array.from(other.stateDict().get('0.bias')!.data)).toEqual(Array.from(sd.get('0.bias')!.data));
   }
 });

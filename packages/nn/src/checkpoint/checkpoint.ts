@@ -4,6 +4,7 @@ import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapeg
 import { CheckpointError } from '../errors';
 import type { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
+import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
 import { writeAtomic } from './atomic-write';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -85,12 +86,16 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
     throw new CheckpointError(`load: cannot read '${file}': ${(e as Error).message}`, 'io');
   }
   const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
-  const weights = tensors.filter((_, k) => !k.startsWith(OPTIMIZER_PREFIX));
   const params = model.namedParameters();
-  checkStateDict(`load('${file}')`, params, [...weights.entries()], strict);
-  const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer) : null;
+  // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
+  const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
+  const weights = [...tensors.entries()]
+    .filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX))
+    .map(([k, t]) => [rename(k), t] as const);
+  checkStateDict(`load('${file}')`, params, weights, strict);
+  const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
-  weights.forEach((t, name) => params.get(name)?.data.set(t.data));
+  weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
@@ -107,6 +112,7 @@ function optimizerState(
   tensors: OrderedMap<string, Tensor>,
   metadata: { [key: string]: string },
   target: OptimizerLike,
+  rename: (param: string) => string,
 ): OptimizerStateDictInput {
   const raw = metadata[OPTIMIZER_META_KEY];
   if (raw === undefined) throw new CheckpointError(`load('${file}'): the file holds no optimizer state`, 'metadata');
@@ -133,11 +139,16 @@ function optimizerState(
     if (!key.startsWith(OPTIMIZER_PREFIX)) return;
     const rest = key.slice(OPTIMIZER_PREFIX.length);
     const dot = rest.lastIndexOf('.');
-    const [param, slot] = [rest.slice(0, dot), rest.slice(dot + 1)];
+    const [param, slot] = [rename(rest.slice(0, dot)), rest.slice(dot + 1)];
     state.set(param, { ...state.get(param), [slot]: t });
   });
-  for (const [param, scalars] of Object.entries(info.scalars)) state.set(param, { ...state.get(param), ...scalars });
+  for (const [name, scalars] of Object.entries(info.scalars)) {
+    const param = rename(name);
+    state.set(param, { ...state.get(param), ...scalars });
+  }
   // Files written before parameter groups hold one `options` object for all parameters.
-  const paramGroups = info.paramGroups ?? target.paramGroups.map((g) => ({ ...info.options, params: [...g.names] }));
+  const paramGroups =
+    info.paramGroups?.map((g) => ({ ...g, params: g.params.map(rename) })) ??
+    target.paramGroups.map((g) => ({ ...info.options, params: [...g.names] }));
   return { type: info.type, paramGroups, state };
 }
