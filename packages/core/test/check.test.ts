@@ -106,6 +106,11 @@ describe('the shared argument checkers', () => {
       new ValueError(`Trainer.fit: unknown option 'maxEpochs'; valid: epochs, batchSize`),
     );
     expect(() => checkOptions('DataLoader', { batchsize: 3 }, ['batchSize'])).toThrow(/did you mean 'batchSize'\?/);
+    expect(() => checkOptions('penalty', { L2: 1 }, ['l1', 'l2'])).toThrow(/did you mean 'l2'\?/);
+    expect(() => checkOptions('SGD', { moment: 0.9 }, ['lr', 'momentum', 'monitor'])).toThrow(
+      /did you mean 'momentum'\?/,
+    );
+    expect(() => checkOptions('SGD', { zzz: 1 }, ['lr'])).toThrow(/unknown option 'zzz'; valid: lr$/);
     for (const bad of [null, 3, 'x', [1], zeros([1])]) {
       expect(() => checkOptions('f', bad, ['a'])).toThrow(/f: options must be an object/);
     }
