@@ -3,7 +3,7 @@ import { breastCancer, standardize, trainTestSplit } from '@tapegrad/datasets';
 import { applyPenalty, bceWithLogits, init, Linear, Sequential, SGD, Sigmoid, type Initializer } from '@tapegrad/nn';
 import { lineChart, savePlot } from '@tapegrad/plot';
 import * as path from 'node:path';
-import { epochBatches } from '../lib/batches';
+import { epochBatches } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 
 /** What `npm run example -- breast-cancer` shows. */

@@ -1,5 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { timestampDir as cliTimestampDir } from '@tapegrad/cli';
+
+export { displayPath, writeJson } from '@tapegrad/cli';
 
 /** What every example's `run` receives. */
 export interface ExampleOptions {
@@ -28,33 +30,19 @@ export interface ExampleModule {
   run(options: ExampleOptions): Promise<ExampleResult>;
 }
 
+/** The repository's `runs/` folder, where the examples write. */
+export const RUNS_DIR = path.join(__dirname, '..', '..', 'runs');
+
 /**
- * `runs/<name>-<YYYYMMDD-HHMMSS>` under the repository root (or `root`); no name gives
+ * `runs/<name>-<YYYYMMDD-HHMMSS>` under the repository root; no name gives
  * `runs/<YYYYMMDD-HHMMSS>`.
  *
  * @example
  * timestampDir('spiral'); // …/runs/spiral-20260101-120000
  * timestampDir(''); // …/runs/20260101-120000
  */
-export function timestampDir(name: string, root = path.join(__dirname, '..', '..', 'runs')): string {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return path.join(root, name ? `${name}-${stamp}` : stamp);
-}
-
-/**
- * Writes `value` as pretty JSON to `outDir/file` (creating the folder) and returns the path.
- *
- * @example
- * writeJson('runs/x', 'metrics.json', { accuracy: 0.98 }); // 'runs/x/metrics.json'
- * JSON.parse(fs.readFileSync('runs/x/metrics.json', 'utf8')).accuracy; // 0.98
- */
-export function writeJson(outDir: string, file: string, value: unknown): string {
-  fs.mkdirSync(outDir, { recursive: true });
-  const p = path.join(outDir, file);
-  fs.writeFileSync(p, JSON.stringify(value, null, 2) + '\n');
-  return p;
+export function timestampDir(name: string): string {
+  return cliTimestampDir(name, RUNS_DIR);
 }
 
 /**
@@ -77,16 +65,4 @@ export function secondsSince(t0: number): number {
  */
 export function fmt(x: number, digits = 4): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
-}
-
-/**
- * `p` relative to the working directory when it lies inside it, else absolute.
- *
- * @example
- * displayPath(path.join(process.cwd(), 'runs/x')); // 'runs/x'
- * displayPath('/tmp/x'); // '/tmp/x'
- */
-export function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
 }

@@ -1,10 +1,8 @@
 import { Rng } from '@tapegrad/core';
 import { Adam, ExponentialLR } from '@tapegrad/nn';
 import * as path from 'node:path';
-import { loadProblem } from '../lib/data';
+import { loadProblem, fit, buildModel, saveCheckpoint, type ModelSpec } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
-import { fit } from '../lib/fit';
-import { buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
 import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- mnist-beyond` shows. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadProblem } from '../lib/data';
+import { loadProblem } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '@tapegrad/plot';
 import { trainReluSoftmax, type ReluSoftmaxResult } from './train';

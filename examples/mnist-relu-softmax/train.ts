@@ -1,8 +1,7 @@
 import { Rng, tensor, type Tensor } from '@tapegrad/core';
 import { init, SGD } from '@tapegrad/nn';
-import { epochBatches } from '../lib/batches';
-import type { DataSplit } from '../lib/fit';
-import { evaluateAccuracy, TwoLayerNet } from '../lib/two-layer-net';
+import { epochBatches, type DataSplit, evaluateAccuracy } from '@tapegrad/cli';
+import { TwoLayerNet } from '../lib/two-layer-net';
 
 /** Options of {@link trainReluSoftmax}. */
 export interface ReluSoftmaxOptions {

@@ -2,10 +2,10 @@ import { Rng } from '@tapegrad/core';
 import { loadMnist } from '@tapegrad/datasets';
 import { SGD } from '@tapegrad/nn';
 import * as path from 'node:path';
-import { randomBatch } from '../lib/batches';
+import { randomBatch, evaluateAccuracy } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '@tapegrad/plot';
-import { evaluateAccuracy, TwoLayerNet } from '../lib/two-layer-net';
+import { TwoLayerNet } from '../lib/two-layer-net';
 
 /** What `npm run example -- mnist-two-layer` shows. */
 export const description = 'DL from scratch ch. 4: TwoLayerNet 784-50-10 sigmoid on MNIST (train_neuralnet.py)';

@@ -3,8 +3,7 @@ import { kernels, Rng } from '@tapegrad/core';
 import { loadMnist } from '@tapegrad/datasets';
 import { Adam, ExponentialLR } from '@tapegrad/nn';
 import { secondsSince, timestampDir, writeJson, displayPath } from '../lib/example';
-import { fit, type EpochRecord } from '../lib/fit';
-import { buildModel, saveCheckpoint, type ModelSpec } from '../lib/model-spec';
+import { fit, type EpochRecord, buildModel, saveCheckpoint, type ModelSpec } from '@tapegrad/cli';
 import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** The demo's settings: chosen to pass 97% test accuracy well inside 2 minutes on 2 cores. */

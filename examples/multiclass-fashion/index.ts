@@ -2,10 +2,9 @@ import { noGrad, randn, Rng, zeros, type Tensor } from '@tapegrad/core';
 import { loadFashionMnist, trainTestSplit } from '@tapegrad/datasets';
 import { init, Linear, Sequential, SGD, Sigmoid, softmaxCrossEntropy, Trainer } from '@tapegrad/nn';
 import * as path from 'node:path';
-import { epochBatches } from '../lib/batches';
+import { epochBatches, evaluateAccuracy } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '@tapegrad/plot';
-import { evaluateAccuracy } from '../lib/two-layer-net';
 
 /** What `npm run example -- multiclass-fashion` shows. */
 export const description =

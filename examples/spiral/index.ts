@@ -2,7 +2,7 @@ import { Rng } from '@tapegrad/core';
 import { spiral } from '@tapegrad/datasets';
 import { SGD } from '@tapegrad/nn';
 import * as path from 'node:path';
-import { epochBatches } from '../lib/batches';
+import { epochBatches } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { decisionBoundary, lineChart, savePlot, scatter } from '@tapegrad/plot';
 import { TwoLayerNet } from '../lib/two-layer-net';

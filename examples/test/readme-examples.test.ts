@@ -12,6 +12,7 @@ const docs = [
   'README.md',
   'packages/core/README.md',
   'packages/nn/README.md',
+  'packages/onnx/README.md',
   'packages/datasets/README.md',
   'packages/plot/README.md',
   'examples/README.md',
@@ -38,6 +39,7 @@ test('the root README has runnable examples for the core, the transforms and nn'
       'hooks',
       'graph-export',
       'anomaly',
+      'custom-op',
       'spiral',
     ]),
   );

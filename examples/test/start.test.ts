@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../mnist/start';
-import { loadCheckpoint } from '../lib/model-spec';
+import { loadCheckpoint } from '@tapegrad/cli';
 
 describe('npm start (MNIST demo), smoke size', () => {
   it('trains, evaluates, and writes curves, a checkpoint and metrics.json, then says where', async () => {

@@ -130,6 +130,20 @@ export function checkBoolean(fn: string, name: string, v: unknown): boolean {
 }
 
 /**
+ * Checks that `v` is a string (a non-empty one unless `allowEmpty`), such as a file path.
+ *
+ * @example
+ * checkString('loadMnist', 'dir', '/data/mnist'); // '/data/mnist'
+ * checkString('readBytes', 'file', 0); // ValueError: readBytes: file must be a non-empty string, got 0
+ */
+export function checkString(fn: string, name: string, v: unknown, { allowEmpty = false } = {}): string {
+  if (typeof v !== 'string' || (!allowEmpty && v === '')) {
+    throw new ValueError(`${fn}: ${name} must be a ${allowEmpty ? '' : 'non-empty '}string, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/**
  * Checks that `v` is one of `choices`.
  *
  * @example
@@ -236,12 +250,26 @@ export function checkOptions<K extends string>(
   }
   for (const key of Object.keys(options)) {
     if (!(known as readonly string[]).includes(key)) {
-      const near = known.filter((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
-      const hint = near.length > 0 ? ` (did you mean '${near[0]}'?)` : '';
+      const near = nearest(key, known);
+      const hint = near !== null ? ` (did you mean '${near}'?)` : '';
       throw new ValueError(`${fn}: unknown option '${key}'${hint}; valid: ${known.join(', ')}`);
     }
   }
   return options as Partial<Record<K, unknown>>;
+}
+
+// The known name a misspelling most likely meant: the same name in another case, else the closest
+// within two edits (ties: the first listed); null when none is that close.
+function nearest(key: string, known: readonly string[]): string | null {
+  const same = known.find((k) => k.toLowerCase() === key.toLowerCase());
+  if (same !== undefined) return same;
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(k, key);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
 }
 
 function editDistance(a: string, b: string): number {

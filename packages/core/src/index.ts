@@ -10,6 +10,7 @@
  */
 export { Tensor, type GradHook, type HookHandle, type NestedArray } from './tensor';
 export * from './creation';
+export { INSPECT, type TensorJSON, formatTensor, gradFnName, tensorToJSON } from './format';
 export * from './ops';
 export { type DType, type TypedArray, promoteTypes, isFloat } from './dtype';
 export { type Shape, broadcastShapes, sizeOf } from './shape';
@@ -19,6 +20,7 @@ export {
   checkInteger,
   checkNumber,
   checkBoolean,
+  checkString,
   checkOneOf,
   checkFunction,
   checkTensor,

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from './dtype';
 import { dtypeOfArray, isFloat } from './dtype';
 import { DTypeError, GraphError, ValueError, fmtShape } from './errors';
 import type { Node } from './autograd/op';
-import { formatTensor } from './format';
+import { INSPECT, type TensorJSON, formatTensor, tensorToJSON } from './format';
 
 /** A gradient hook: sees a gradient during backward and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
@@ -183,9 +183,19 @@ export class Tensor {
     return build(0, 0, this.size);
   }
 
-  /** Readable, PyTorch-style: `tensor([[1, 2], [3, 4]], dtype=float32)`. */
+  /** Readable, PyTorch-style: `tensor([[1, 2], [3, 4]], dtype=float32, shape=[2,2])`. */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /** `console.log(t)` and `util.inspect(t)` print {@link Tensor.toString}, not the fields. */
+  [INSPECT](): string {
+    return formatTensor(this);
+  }
+
+  /** `JSON.stringify(t)` gives `{ dtype, shape, data }` with the values as nested arrays. */
+  toJSON(): TensorJSON {
+    return tensorToJSON(this);
   }
 }
 

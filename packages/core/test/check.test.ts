@@ -16,6 +16,7 @@ import {
   checkOneOf,
   checkOptions,
   checkShapeArg,
+  checkString,
   checkTensor,
   describe as describeValue,
   tensor,
@@ -60,6 +61,13 @@ describe('the shared argument checkers', () => {
     const g = (x: number): number => x;
     expect(checkFunction('LambdaLR', 'lrLambda', g)).toBe(g);
     expect(() => checkFunction('LambdaLR', 'lrLambda', 0.5)).toThrow(/LambdaLR: lrLambda must be a function, got 0.5/);
+    expect(checkString('loadMnist', 'dir', '/data')).toBe('/data');
+    expect(() => checkString('readBytes', 'file', 0)).toThrow(
+      new ValueError('readBytes: file must be a non-empty string, got 0'),
+    );
+    expect(() => checkString('f', 'dir', '')).toThrow(/f: dir must be a non-empty string, got ""/);
+    expect(checkString('f', 'text', '', { allowEmpty: true })).toBe('');
+    expect(() => checkString('f', 'text', null, { allowEmpty: true })).toThrow(/f: text must be a string, got null/);
   });
 
   test('checkTensor: not a tensor is a ValueError, a wrong dtype a DTypeError, a wrong rank a ShapeError', () => {
@@ -98,6 +106,11 @@ describe('the shared argument checkers', () => {
       new ValueError(`Trainer.fit: unknown option 'maxEpochs'; valid: epochs, batchSize`),
     );
     expect(() => checkOptions('DataLoader', { batchsize: 3 }, ['batchSize'])).toThrow(/did you mean 'batchSize'\?/);
+    expect(() => checkOptions('penalty', { L2: 1 }, ['l1', 'l2'])).toThrow(/did you mean 'l2'\?/);
+    expect(() => checkOptions('SGD', { moment: 0.9 }, ['lr', 'momentum', 'monitor'])).toThrow(
+      /did you mean 'momentum'\?/,
+    );
+    expect(() => checkOptions('SGD', { zzz: 1 }, ['lr'])).toThrow(/unknown option 'zzz'; valid: lr$/);
     for (const bad of [null, 3, 'x', [1], zeros([1])]) {
       expect(() => checkOptions('f', bad, ['a'])).toThrow(/f: options must be an object/);
     }
@@ -130,6 +143,7 @@ describe('the shared argument checkers', () => {
           () => checkInteger('f', 'n', v, { min: 0 }),
           () => checkNumber('f', 'x', v),
           () => checkBoolean('f', 'b', v),
+          () => checkString('f', 's', v),
           () => checkOneOf('f', 'm', v, ['a']),
           () => checkTensor('f', 't', v),
           () => checkShapeArg('f', 's', v),

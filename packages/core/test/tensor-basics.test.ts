@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { Tensor, ValueError, arange, tensor, zeros } from '@tapegrad/core';
+import { inspect } from 'util';
+import { Tensor, ValueError, arange, gradFnName, tensor, zeros } from '@tapegrad/core';
 import { arbTensor } from '@tapegrad/core/testing';
 
 describe('toString', () => {
@@ -9,37 +10,67 @@ describe('toString', () => {
         [1, 2],
         [3, 4],
       ]).toString(),
-    ).toBe('tensor([[1, 2],\n        [3, 4]], dtype=float32)');
-    expect(tensor(3.5).toString()).toBe('tensor(3.5, dtype=float32)');
-    expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], dtype=int32)');
+    ).toBe('tensor([[1, 2],\n        [3, 4]], dtype=float32, shape=[2,2])');
+    expect(tensor(3.5).toString()).toBe('tensor(3.5, dtype=float32, shape=[])');
+    expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], dtype=int32, shape=[2])');
     expect(String(tensor([0.1, 1e-7, -2.5], { dtype: 'float64' }))).toBe(
-      'tensor([0.1, 1.0000e-7, -2.5], dtype=float64)',
+      'tensor([0.1, 1.0000e-7, -2.5], dtype=float64, shape=[3])',
     );
   });
 
   test('a float32 value prints as its short decimal, not as 0.10000000149011612', () => {
-    expect(tensor([0.1, 1 / 3]).toString()).toBe('tensor([0.1, 0.3333], dtype=float32)');
+    expect(tensor([0.1, 1 / 3]).toString()).toBe('tensor([0.1, 0.3333], dtype=float32, shape=[2])');
   });
 
   test('3-d tensors separate blocks by a blank line', () => {
     expect(arange(8).reshape(2, 2, 2).toString()).toBe(
-      'tensor([[[0, 1],\n         [2, 3]],\n\n        [[4, 5],\n         [6, 7]]], dtype=float32)',
+      'tensor([[[0, 1],\n         [2, 3]],\n\n        [[4, 5],\n         [6, 7]]], dtype=float32, shape=[2,2,2])',
     );
   });
 
   test('grad information: a leaf that requires grad, and a recorded result', () => {
     const x = tensor([1, 2], { requiresGrad: true });
-    expect(x.toString()).toBe('tensor([1, 2], dtype=float32, requiresGrad=true)');
-    expect(x.mul(2).toString()).toBe('tensor([2, 4], dtype=float32, grad_fn=mul)');
+    expect(x.toString()).toBe('tensor([1, 2], dtype=float32, shape=[2], requires_grad=true)');
+    expect(x.mul(2).toString()).toBe('tensor([2, 4], dtype=float32, shape=[2], grad_fn=<MulBackward>)');
   });
 
   test('long tensors are elided in the middle; empty ones show their shape', () => {
-    expect(arange(2000).toString()).toBe('tensor([0, 1, 2, ..., 1997, 1998, 1999], dtype=float32)');
+    expect(arange(2000).toString()).toBe('tensor([0, 1, 2, ..., 1997, 1998, 1999], dtype=float32, shape=[2000])');
     const big = arange(2000).reshape(40, 50).toString().split('\n');
     expect(big).toHaveLength(7);
     expect(big[3].trim()).toBe('...,');
-    expect(zeros([0, 3]).toString()).toBe('tensor([], shape=[0,3], dtype=float32)');
-    expect(tensor([NaN, Infinity, -Infinity]).toString()).toBe('tensor([NaN, Infinity, -Infinity], dtype=float32)');
+    expect(zeros([0, 3]).toString()).toBe('tensor([], dtype=float32, shape=[0,3])');
+    expect(tensor([NaN, Infinity, -Infinity]).toString()).toBe(
+      'tensor([NaN, Infinity, -Infinity], dtype=float32, shape=[3])',
+    );
+  });
+});
+
+describe('console.log and JSON', () => {
+  test('util.inspect shows the PyTorch-style text, never the fields', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(x).sum();
+    const shown = inspect({ x, y });
+    expect(shown).toContain('tensor([1, 2], dtype=float32, shape=[2], requires_grad=true)');
+    expect(shown).toContain('tensor(5, dtype=float32, shape=[], grad_fn=<SumBackward>)');
+    for (const field of ['hookList', 'allocation', 'creator', 'requires:', 'retains', 'data:']) {
+      expect(shown).not.toContain(field);
+    }
+  });
+
+  test('grad_fn names the creator node op, PyTorch-style', () => {
+    expect(gradFnName('mul')).toBe('MulBackward');
+    expect(gradFnName('softmaxCrossEntropy')).toBe('SoftmaxCrossEntropyBackward');
+    const w = tensor([[1, 2]], { requiresGrad: true });
+    expect(String(w.matmul(tensor([[1], [1]])))).toContain('grad_fn=<MatmulBackward>');
+  });
+
+  test('JSON.stringify gives dtype, shape and nested values', () => {
+    expect(JSON.stringify(tensor([1, 2]))).toBe('{"dtype":"float32","shape":[2],"data":[1,2]}');
+    expect(JSON.parse(JSON.stringify({ w: tensor([[1], [2]], { dtype: 'int32' }) }))).toEqual({
+      w: { dtype: 'int32', shape: [2, 1], data: [[1], [2]] },
+    });
+    expect(JSON.stringify(tensor(3))).toBe('{"dtype":"float32","shape":[],"data":3}');
   });
 });
 

@@ -1,5 +1,14 @@
 import * as path from 'path';
-import { Tensor } from '@tapegrad/core';
+import {
+  allocateChecked,
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+  checkString,
+  describe,
+  Tensor,
+  ValueError,
+} from '@tapegrad/core';
 import { DatasetError } from './errors';
 import { readBytes } from './files';
 import { labelTensor, oneHot } from './one-hot';
@@ -47,29 +56,38 @@ export function parseLabeledCsv(
   spec: { header: true } | { header: false; features: number; classNames: string[] },
   options: ClassicOptions = {},
 ): ClassicData {
+  checkString('parseLabeledCsv', 'text', text, { allowEmpty: true });
+  checkString('parseLabeledCsv', 'file', file);
+  const hot = classicOneHot('parseLabeledCsv', options);
+  if (spec === null || typeof spec !== 'object') {
+    throw new ValueError(
+      `parseLabeledCsv: spec must be { header: true } or { header: false, features, classNames }, got ${describe(spec)}`,
+    );
+  }
+  const s = checkOptions('parseLabeledCsv', spec, ['header', 'features', 'classNames']);
+  checkBoolean('parseLabeledCsv', 'spec.header', s.header);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const fail = (line: number, what: string): never => {
     throw new DatasetError(`${file}, line ${line}: ${what}`, file);
   };
-  let rows: number | null = null;
   let features: number;
   let classNames: string[];
-  if (spec.header) {
+  if (s.header) {
     const head = (lines.shift() ?? '').split(',');
-    rows = Number(head[0]);
-    features = Number(head[1]);
-    classNames = head.slice(2).map((s) => s.trim());
-    if (!Number.isInteger(rows) || !Number.isInteger(features) || classNames.length < 2) {
+    classNames = head.slice(2).map((c) => c.trim());
+    if (!DECIMAL_INT.test(head[0]) || !DECIMAL_INT.test(head[1] ?? '') || classNames.length < 2) {
       fail(1, `expected a header 'rows,features,class names…', got '${head.join(',')}'`);
     }
+    const rows = Number(head[0]);
+    features = Number(head[1]);
     if (lines.length !== rows) fail(1, `the header announces ${rows} rows, the file has ${lines.length}`);
   } else {
-    features = spec.features;
-    classNames = spec.classNames;
+    features = checkInteger('parseLabeledCsv', 'spec.features', s.features, { min: 1 });
+    classNames = checkClassNames(s.classNames);
   }
-  const first = spec.header ? 2 : 1;
+  const first = s.header ? 2 : 1;
   const n = lines.length;
-  const x = new Float32Array(n * features);
+  const x = allocateChecked('parseLabeledCsv', [n, features], 'float32', () => new Float32Array(n * features));
   const labels = new Int32Array(n);
   lines.forEach((line, i) => {
     const cells = line.split(',');
@@ -77,11 +95,14 @@ export function parseLabeledCsv(
       fail(first + i, `${cells.length} values, expected ${features} features and a label`);
     for (let j = 0; j < features; j++) {
       const v = Number(cells[j]);
-      if (cells[j].trim() === '' || !Number.isFinite(v)) fail(first + i, `feature ${j} is '${cells[j]}', not a number`);
+      // decimal only: Number() would also read '0x10' as 16, '0b1' as 1 and '' as 0
+      if (!DECIMAL.test(cells[j]) || !Number.isFinite(v)) {
+        fail(first + i, `feature ${j} is '${cells[j]}', not a decimal number`);
+      }
       x[i * features + j] = v;
     }
     const label = Number(cells[features]);
-    if (!Number.isInteger(label) || label < 0 || label >= classNames.length) {
+    if (!DECIMAL_INT.test(cells[features]) || label >= classNames.length) {
       fail(first + i, `label '${cells[features]}' is not a class 0..${classNames.length - 1}`);
     }
     labels[i] = label;
@@ -89,13 +110,31 @@ export function parseLabeledCsv(
   const l = labelTensor(labels);
   return {
     x: new Tensor(x, [n, features]),
-    t: options.oneHot ? oneHot(l, classNames.length) : l,
+    t: hot ? oneHot(l, classNames.length) : l,
     labels: l,
     classNames,
   };
 }
 
-function load(name: string, options: ClassicOptions): ClassicData {
+/** A decimal number as CSV files write them: optional sign, digits, fraction, exponent; spaces around. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** A non-negative decimal integer (a label, a count), spaces around. */
+const DECIMAL_INT = /^\s*\d+\s*$/;
+
+function checkClassNames(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length < 2 || !v.every((c) => typeof c === 'string')) {
+    throw new ValueError(`parseLabeledCsv: spec.classNames must be an array of at least 2 strings, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function classicOneHot(fn: string, options: ClassicOptions): boolean {
+  const { oneHot: hot } = checkOptions(fn, options, ['oneHot']);
+  return hot === undefined ? false : checkBoolean(fn, 'oneHot', hot);
+}
+
+function load(fn: string, name: string, options: ClassicOptions): ClassicData {
+  classicOneHot(fn, options);
   const file = path.join(DATA_DIR, name);
   return parseLabeledCsv(Buffer.from(readBytes(file)).toString('utf8'), file, { header: true }, options);
 }
@@ -109,7 +148,7 @@ function load(name: string, options: ClassicOptions): ClassicData {
  * const scaler = standardize(x);
  */
 export function breastCancer(options: ClassicOptions = {}): ClassicData {
-  return load('breast_cancer.csv', options);
+  return load('breastCancer', 'breast_cancer.csv', options);
 }
 
 /**
@@ -121,7 +160,7 @@ export function breastCancer(options: ClassicOptions = {}): ClassicData {
  * x.shape[1]; // 4
  */
 export function iris(options: ClassicOptions = {}): ClassicData {
-  return load('iris.csv', options);
+  return load('iris', 'iris.csv', options);
 }
 
 /**
@@ -133,7 +172,7 @@ export function iris(options: ClassicOptions = {}): ClassicData {
  * standardize(x).transform(x);
  */
 export function wine(options: ClassicOptions = {}): ClassicData {
-  return load('wine_data.csv', options);
+  return load('wine', 'wine_data.csv', options);
 }
 
 /**
@@ -146,6 +185,7 @@ export function wine(options: ClassicOptions = {}): ClassicData {
  * const scaled = x.div(16);
  */
 export function digits(options: ClassicOptions = {}): ClassicData {
+  classicOneHot('digits', options);
   const file = path.join(DATA_DIR, 'digits.csv.gz');
   const text = Buffer.from(readBytes(file)).toString('utf8');
   const classNames = Array.from({ length: 10 }, (_, d) => String(d));

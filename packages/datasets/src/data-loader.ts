@@ -1,4 +1,5 @@
-import { getDefaultRng, Rng, ValueError } from '@tapegrad/core';
+import { checkBoolean, checkInteger, checkOptions, describe, getDefaultRng, Rng, ValueError } from '@tapegrad/core';
+import { checkDataset } from './checks';
 import type { Dataset, Sample } from './dataset';
 
 /**
@@ -23,7 +24,8 @@ export interface DataLoaderOptions {
  * Iterates a {@link Dataset} in batches of `{ x, t }` tensors. Every `for … of` over the loader
  * is one epoch; with `shuffle` each epoch draws a fresh permutation from `rng` (the book's
  * `np.random.permutation`), so a seeded `Rng` makes the whole run reproducible. Each batch is
- * one `getBatch` call: only that batch's rows are copied.
+ * one `getBatch` call: only that batch's rows are copied. Options are checked: a misspelled or
+ * unsupported one (`numWorkers`, `collate`, …) is a ValueError, not silently ignored.
  *
  * @example
  * const loader = new DataLoader(new TensorDataset(x, t), { batchSize: 100, shuffle: true, rng: new Rng(0) });
@@ -36,15 +38,16 @@ export class DataLoader implements Iterable<Sample> {
   readonly dropLast: boolean;
   private readonly rng: Rng;
 
-  constructor(dataset: Dataset, { batchSize = 32, shuffle = false, dropLast = false, rng }: DataLoaderOptions = {}) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    const o = checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'rng']);
+    this.dataset = checkDataset('DataLoader', 'dataset', dataset);
+    this.batchSize = o.batchSize === undefined ? 32 : checkInteger('DataLoader', 'batchSize', o.batchSize, { min: 1 });
+    this.shuffle = o.shuffle === undefined ? false : checkBoolean('DataLoader', 'shuffle', o.shuffle);
+    this.dropLast = o.dropLast === undefined ? false : checkBoolean('DataLoader', 'dropLast', o.dropLast);
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new ValueError(`DataLoader: rng must be an Rng, got ${describe(o.rng)}`);
     }
-    this.dataset = dataset;
-    this.batchSize = batchSize;
-    this.shuffle = shuffle;
-    this.dropLast = dropLast;
-    this.rng = rng ?? getDefaultRng();
+    this.rng = o.rng ?? getDefaultRng();
   }
 
   /** Number of batches per epoch. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { makeDir } from './files';
 import type { RawImageSet } from './image-set';
 
 const MAGIC = 'TGFMNIST';
@@ -86,7 +87,7 @@ export function decodeCache(
  * fs.existsSync('/home/me/.cache/tapegrad/fashion-mnist-v1.bin'); // true
  */
 export function writeAtomic(file: string, bytes: Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     fs.writeFileSync(tmp, bytes);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { cacheRoot, decodeCache, encodeCache, writeAtomic } from './fashion-cache';
 import { convertFashionJson, FASHION_TRAIN_PER_CLASS } from './fashion-json';
 import { packageDir, readBytes } from './files';
-import { checkSplit, toLabeledData, type ImageSetOptions, type RawImageSet } from './image-set';
+import { checkImageSetOptions, toLabeledData, type ImageSetOptions, type RawImageSet } from './image-set';
 import { loadIdxDir } from './mnist';
 import type { LabeledData } from './types';
 
@@ -73,7 +73,7 @@ const memory = new Map<string, FashionLoad>();
  * const test = loadFashionMnist({ split: 'test', oneHot: true, cacheDir: '/tmp/tg-cache' });
  */
 export function loadFashionMnist(options: FashionMnistOptions = {}): LabeledData {
-  const split = checkSplit('loadFashionMnist', options.split ?? 'train');
+  const { split } = checkImageSetOptions('loadFashionMnist', options, ['cacheDir']);
   if (options.dir) return toLabeledData(loadIdxDir('loadFashionMnist', options.dir, split), options);
   return toLabeledData(loadFashionRaw(options)[split], options);
 }

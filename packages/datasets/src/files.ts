@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
+import { checkString, describe, ValueError } from '@tapegrad/core';
+import { checkBytes } from './checks';
 import { DatasetError } from './errors';
 
 /**
@@ -13,6 +15,8 @@ import { DatasetError } from './errors';
  * packageDir('fashion-mnist');
  */
 export function packageDir(name: string, caller = 'tapegrad'): string {
+  checkString('packageDir', 'name', name);
+  checkString('packageDir', 'caller', caller);
   try {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch {
@@ -33,6 +37,8 @@ export function packageDir(name: string, caller = 'tapegrad'): string {
  * bytes.length; // 60008
  */
 export function readBytes(file: string): Uint8Array {
+  // a number would be read as a file descriptor (0 is stdin)
+  checkString('readBytes', 'file', file);
   let raw: Buffer;
   try {
     raw = fs.readFileSync(file);
@@ -58,6 +64,10 @@ export function readBytes(file: string): Uint8Array {
  * findFile(dir, ['t10k-labels-idx1-ubyte', 't10k-labels.idx1-ubyte']);
  */
 export function findFile(dir: string, names: readonly string[]): string {
+  checkString('findFile', 'dir', dir);
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
+    throw new ValueError(`findFile: names must be a non-empty array of file names, got ${describe(names)}`);
+  }
   const tried: string[] = [];
   for (const name of names) {
     for (const candidate of [name, `${name}.gz`]) {
@@ -70,6 +80,50 @@ export function findFile(dir: string, names: readonly string[]): string {
 }
 
 /**
+ * Creates `dir` and its missing parents, one level at a time from the nearest existing ancestor.
+ * `fs.mkdirSync(dir, { recursive: true })` loops forever where `mkdir` answers ENOENT although the
+ * parent exists (/proc on Linux, Node 20); here every failure is a {@link DatasetError} naming the
+ * folder and the reason (a parent that is a file, no permission, a file system that refuses).
+ *
+ * @example
+ * makeDir('/home/me/.cache/tapegrad'); // creates .cache and .cache/tapegrad as needed
+ * makeDir('/proc/x'); // DatasetError: cannot create the folder /proc/x (ENOENT)
+ */
+export function makeDir(dir: string): void {
+  checkString('makeDir', 'dir', dir);
+  const missing: string[] = [];
+  let cur = path.resolve(dir);
+  for (;;) {
+    const kind = statKind(cur);
+    if (kind === 'dir') break;
+    if (kind === 'other')
+      throw new DatasetError(`cannot create the folder ${dir}: ${cur} exists and is not a folder`, cur);
+    missing.push(cur);
+    const parent = path.dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if (statKind(d) === 'dir') continue; // made meanwhile by another process
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      const which = d === path.resolve(dir) ? dir : `${d} (for ${dir})`;
+      throw new DatasetError(`cannot create the folder ${which} (${code})`, d);
+    }
+  }
+}
+
+function statKind(p: string): 'dir' | 'other' | 'missing' {
+  try {
+    return fs.statSync(p).isDirectory() ? 'dir' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
  * Hex md5 of bytes (for checking downloaded or shipped files against published checksums).
  *
  * @example
@@ -77,6 +131,7 @@ export function findFile(dir: string, names: readonly string[]): string {
  * md5(readBytes(file)) === expected;
  */
 export function md5(bytes: Uint8Array): string {
+  checkBytes('md5', 'bytes', bytes);
   return createHash('md5').update(bytes).digest('hex');
 }
 
@@ -94,6 +149,15 @@ export function checkChecksum(
   expected: { size: number; md5: string },
   hint = '',
 ): void {
+  checkBytes('checkChecksum', 'bytes', bytes);
+  if (
+    expected === null ||
+    typeof expected !== 'object' ||
+    !Number.isSafeInteger(expected.size) ||
+    typeof expected.md5 !== 'string'
+  ) {
+    throw new ValueError(`checkChecksum: expected must be { size, md5 }, got ${describe(expected)}`);
+  }
   const why = hint ? ` (${hint})` : '';
   if (bytes.length !== expected.size) {
     throw new DatasetError(`${file} has ${bytes.length} bytes, expected ${expected.size}${why}`, file);

@@ -1,3 +1,5 @@
+import { checkOneOf, checkShapeArg, checkString, ShapeError, ValueError } from '@tapegrad/core';
+import { checkBytes, checkNumbers } from './checks';
 import { DatasetError } from './errors';
 
 /**
@@ -54,6 +56,8 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
  * shape; // [60000]
  */
 export function parseIdx(bytes: Uint8Array, file = '<memory>'): IdxData {
+  checkBytes('parseIdx', 'bytes', bytes);
+  checkString('parseIdx', 'file', file);
   const fail = (what: string): never => {
     throw new DatasetError(`IDX file ${file}: ${what}`, file);
   };
@@ -113,30 +117,62 @@ function widthOf(type: IdxType): number {
   return TYPES.find(([, n]) => n === type)![2];
 }
 
+/** The values each element type holds: integers in a range, or any float32 / float64. */
+const RANGES: Readonly<Record<IdxType, { min: number; max: number; integer: boolean }>> = {
+  uint8: { min: 0, max: 255, integer: true },
+  int8: { min: -128, max: 127, integer: true },
+  int16: { min: -32768, max: 32767, integer: true },
+  int32: { min: -(2 ** 31), max: 2 ** 31 - 1, integer: true },
+  float32: { min: -3.4028234663852886e38, max: 3.4028234663852886e38, integer: false },
+  float64: { min: -Infinity, max: Infinity, integer: false },
+};
+
 /**
  * Encodes elements as an IDX file (the inverse of {@link parseIdx}), e.g. to write test fixtures
- * or to export a data set in MNIST's format.
+ * or to export a data set in MNIST's format. Every element must fit `type`: an integer in its
+ * range for the integer types (300 is not a uint8, 0.5 not an int32), a finite value within
+ * float32's range for float32 (NaN and ±Infinity are stored as they are); anything else is a
+ * ValueError naming the element, instead of a wrapped or rounded value in the file.
  *
  * @example
  * const bytes = encodeIdx(new Uint8Array([5, 0, 4]), [3]); // a tiny labels file
  * parseIdx(bytes).shape; // [3]
  */
 export function encodeIdx(data: ArrayLike<number>, shape: readonly number[], type: IdxType = 'uint8'): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
+  checkNumbers('encodeIdx', 'data', data);
+  const dims = checkShapeArg('encodeIdx', 'shape', shape);
+  checkOneOf(
+    'encodeIdx',
+    'type',
+    type,
+    TYPES.map(([, n]) => n),
+  );
+  if (dims.length < 1 || dims.length > 255)
+    throw new ShapeError(`encodeIdx: needs 1..255 dimensions, got ${dims.length}`);
+  const big = dims.find((d) => d > 0xffffffff);
+  if (big !== undefined) throw new ShapeError(`encodeIdx: dimension ${big} does not fit the header's 32 bits`);
+  const count = dims.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new DatasetError(
-      `encodeIdx: shape [${shape.join(',')}] holds ${count} elements but ${data.length} were given`,
-    );
+    throw new ShapeError(`encodeIdx: shape [${dims.join(',')}] holds ${count} elements but ${data.length} were given`);
   }
-  if (shape.length < 1 || shape.length > 255)
-    throw new DatasetError(`encodeIdx: needs 1..255 dimensions, got ${shape.length}`);
+  const range = RANGES[type];
+  for (let i = 0; i < count; i++) {
+    const v = data[i];
+    const fits = range.integer
+      ? Number.isInteger(v) && v >= range.min && v <= range.max
+      : !Number.isFinite(v) || (v >= range.min && v <= range.max);
+    if (!fits) {
+      const valid = range.integer ? `integers ${range.min}..${range.max}` : `values within ±${range.max}`;
+      throw new ValueError(`encodeIdx: data[${i}] = ${v} does not fit ${type} (${valid})`);
+    }
+  }
   const width = widthOf(type);
-  const header = 4 + 4 * shape.length;
+  const header = 4 + 4 * dims.length;
   const out = new Uint8Array(header + count * width);
   const view = new DataView(out.buffer);
   out[2] = TYPES.find(([, n]) => n === type)![0];
-  out[3] = shape.length;
-  shape.forEach((d, k) => view.setUint32(4 + 4 * k, d, false));
+  out[3] = dims.length;
+  dims.forEach((d, k) => view.setUint32(4 + 4 * k, d, false));
   for (let i = 0; i < count; i++) {
     const o = header + i * width;
     const v = data[i];

@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { checkBoolean, checkOptions, checkString, Tensor, ValueError } from '@tapegrad/core';
 import { DatasetError } from './errors';
 import { parseIdx } from './idx';
 import { labelTensor, oneHot } from './one-hot';
@@ -51,6 +51,30 @@ export interface RawImageSet {
   count: number;
   rows: number;
   cols: number;
+}
+
+/** The option names every image loader takes. */
+export const IMAGE_SET_OPTIONS = ['split', 'normalize', 'flatten', 'oneHot', 'dir'] as const;
+
+/**
+ * Checks a loader's options object (unknown keys, booleans, `dir` a non-empty string, the split
+ * name); returns the split and the checked options.
+ *
+ * @example
+ * const { split, options } = checkImageSetOptions('loadMnist', { split: 'test' });
+ * checkImageSetOptions('loadMnist', { flaten: false }); // ValueError: loadMnist: unknown option 'flaten' (did you mean 'flatten'?) …
+ */
+export function checkImageSetOptions<O extends ImageSetOptions>(
+  loader: string,
+  options: O,
+  extra: readonly string[] = [],
+): { split: SplitName; options: O } {
+  const o = checkOptions(loader, options, [...IMAGE_SET_OPTIONS, ...extra]) as Record<string, unknown>;
+  for (const key of ['normalize', 'flatten', 'oneHot'] as const) {
+    if (o[key] !== undefined) checkBoolean(loader, key, o[key]);
+  }
+  for (const key of ['dir', ...extra]) if (o[key] !== undefined) checkString(loader, key, o[key]);
+  return { split: checkSplit(loader, o.split ?? 'train'), options: o as O };
 }
 
 /**

@@ -25,7 +25,7 @@ export { DataLoader, type DataLoaderOptions } from './data-loader';
 export { trainTestSplit, type Split, type SplitOptions } from './split';
 export { Scaler, standardize, normalize } from './scalers';
 export { parseIdx, encodeIdx, type IdxArray, type IdxData, type IdxType } from './idx';
-export { packageDir, readBytes, findFile, md5, checkChecksum } from './files';
+export { packageDir, readBytes, findFile, makeDir, md5, checkChecksum } from './files';
 export { type ImageSetOptions, type RawImageSet, type SplitName } from './image-set';
 export { loadMnist, clearMnistCache, IDX_FILES, MNIST_CHECKSUMS } from './mnist';
 export { loadFashionMnist, clearFashionMnistCache, FASHION_CLASSES, type FashionMnistOptions } from './fashion-mnist';

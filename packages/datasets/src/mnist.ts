@@ -3,7 +3,7 @@ import * as path from 'path';
 import { DatasetError } from './errors';
 import { checkChecksum, findFile, packageDir, readBytes } from './files';
 import {
-  checkSplit,
+  checkImageSetOptions,
   imageSetFromIdx,
   toLabeledData,
   type ImageSetOptions,
@@ -54,7 +54,7 @@ const cache = new Map<string, RawImageSet>();
  * const test = loadMnist({ split: 'test', flatten: false, oneHot: true }); // x [10000, 1, 28, 28]
  */
 export function loadMnist(options: ImageSetOptions = {}): LabeledData {
-  const split = checkSplit('loadMnist', options.split ?? 'train');
+  const { split } = checkImageSetOptions('loadMnist', options);
   const raw = options.dir ? loadIdxDir('loadMnist', options.dir, split) : loadShippedMnist(split);
   return toLabeledData(raw, options);
 }

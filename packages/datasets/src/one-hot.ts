@@ -1,4 +1,5 @@
-import { IndexError, Tensor, ValueError } from '@tapegrad/core';
+import { allocateChecked, checkInteger, IndexError, Tensor, ValueError } from '@tapegrad/core';
+import { checkNumbers } from './checks';
 
 /**
  * One-hot encodes integer class labels into a float32 `[N, numClasses]` tensor. Without
@@ -9,10 +10,10 @@ import { IndexError, Tensor, ValueError } from '@tapegrad/core';
  * oneHot([1, 0]); // [[0,1],[1,0]]
  */
 export function oneHot(labels: Tensor | ArrayLike<number>, numClasses?: number): Tensor {
-  const data = labels instanceof Tensor ? labels.data : labels;
   if (labels instanceof Tensor && labels.ndim !== 1) {
     throw new ValueError(`oneHot: labels must be 1-D, got shape [${labels.shape.join(',')}]`);
   }
+  const data = labels instanceof Tensor ? labels.data : checkNumbers('oneHot', 'labels', labels);
   const n = data.length;
   let max = -1;
   for (let i = 0; i < n; i++) {
@@ -20,11 +21,10 @@ export function oneHot(labels: Tensor | ArrayLike<number>, numClasses?: number):
     if (!Number.isInteger(v)) throw new ValueError(`oneHot: label ${i} is ${v}, not an integer`);
     if (v > max) max = v;
   }
-  const c = numClasses ?? max + 1;
-  if (!Number.isInteger(c) || c < 1) {
-    throw new ValueError(`oneHot: numClasses must be a positive integer, got ${c}`);
-  }
-  const out = new Float32Array(n * c);
+  const c = numClasses === undefined ? max + 1 : checkInteger('oneHot', 'numClasses', numClasses, { min: 1 });
+  if (c < 1)
+    throw new ValueError(`oneHot: numClasses must be a positive integer, got ${c} (no labels to infer it from)`);
+  const out = allocateChecked('oneHot', [n, c], 'float32', () => new Float32Array(n * c));
   for (let i = 0; i < n; i++) {
     const v = data[i];
     if (v < 0 || v >= c) {
@@ -43,6 +43,14 @@ export function oneHot(labels: Tensor | ArrayLike<number>, numClasses?: number):
  * labelTensor([1, 2]).dtype; // 'int32'
  */
 export function labelTensor(labels: ArrayLike<number>): Tensor {
-  const data = labels instanceof Int32Array ? labels : Int32Array.from(labels);
+  if (labels instanceof Int32Array) return new Tensor(labels, [labels.length]);
+  const values = checkNumbers('labelTensor', 'labels', labels);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
+      throw new ValueError(`labelTensor: label ${i} is ${v}, not an int32 integer`);
+    }
+  }
+  const data = Int32Array.from(values);
   return new Tensor(data, [data.length]);
 }

@@ -1,4 +1,4 @@
-import { Tensor, ShapeError, DTypeError } from '@tapegrad/core';
+import { checkShapeArg, checkTensor, describe, DTypeError, ShapeError, Tensor, ValueError } from '@tapegrad/core';
 
 /**
  * A fitted per-feature affine scaling `y = (x − shift) / scale`. Features are everything after
@@ -18,6 +18,18 @@ export class Scaler {
   readonly featureShape: readonly number[];
 
   constructor(shift: Float64Array, scale: Float64Array, featureShape: readonly number[]) {
+    const dims = checkShapeArg('Scaler', 'featureShape', featureShape);
+    const d = dims.reduce((a, b) => a * b, 1);
+    for (const [name, v] of [
+      ['shift', shift],
+      ['scale', scale],
+    ] as const) {
+      if (!(v instanceof Float64Array) || v.length !== d) {
+        throw new ValueError(
+          `Scaler: ${name} must be a Float64Array of ${d} values (featureShape [${dims.join(',')}]), got ${describe(v)}`,
+        );
+      }
+    }
     this.shift = shift;
     this.scale = scale;
     this.featureShape = featureShape;
@@ -56,6 +68,7 @@ export class Scaler {
   }
 
   private checkInput(op: string, x: Tensor): number {
+    checkTensor(`Scaler.${op}`, 'x', x);
     if (x.dtype === 'int32') throw new DTypeError(`Scaler.${op}: x must be float32 or float64, got int32`);
     const fs = x.shape.slice(1);
     if (fs.length !== this.featureShape.length || fs.some((v, i) => v !== this.featureShape[i])) {
@@ -68,6 +81,7 @@ export class Scaler {
 }
 
 function featureStats(op: string, x: Tensor): { n: number; d: number } {
+  checkTensor(op, 'x', x);
   if (x.ndim < 2 || x.shape[0] < 1) {
     throw new ShapeError(`${op}: needs [N, features...] with N ≥ 1, got [${x.shape.join(',')}]`);
   }

@@ -1,4 +1,4 @@
-import { Rng, Tensor, ValueError } from '@tapegrad/core';
+import { allocateChecked, checkAllocation, checkInteger, checkOptions, Rng, Tensor } from '@tapegrad/core';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
@@ -27,17 +27,17 @@ export interface SpiralOptions {
  * const { x, t, labels } = spiral(); // x [300,2] float32, t [300,3] one-hot, labels int32 [300]
  * const small = spiral({ numPerClass: 10, numClasses: 2, seed: 1 });
  */
-export function spiral({ numPerClass = 100, numClasses = 3, seed = 1984 }: SpiralOptions = {}): LabeledData {
-  for (const [name, v] of [
-    ['numPerClass', numPerClass],
-    ['numClasses', numClasses],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(`spiral: ${name} must be a positive integer, got ${v}`);
-  }
+export function spiral(options: SpiralOptions = {}): LabeledData {
+  const o = checkOptions('spiral', options, ['numPerClass', 'numClasses', 'seed']);
+  const n = o.numPerClass === undefined ? 100 : checkInteger('spiral', 'numPerClass', o.numPerClass, { min: 1 });
+  const numClasses = o.numClasses === undefined ? 3 : checkInteger('spiral', 'numClasses', o.numClasses, { min: 1 });
+  const seed = o.seed === undefined ? 1984 : checkInteger('spiral', 'seed', o.seed);
+  // x, the one-hot t and the labels: refuse sizes no typed array can hold before making any
+  checkAllocation('spiral', [n * numClasses, 2], 'float32');
+  checkAllocation('spiral', [n * numClasses, numClasses], 'float32');
   const rng = new Rng(seed);
-  const n = numPerClass;
-  const x = new Float32Array(n * numClasses * 2);
-  const labels = new Int32Array(n * numClasses);
+  const x = allocateChecked('spiral', [n * numClasses, 2], 'float32', () => new Float32Array(n * numClasses * 2));
+  const labels = allocateChecked('spiral', [n * numClasses], 'int32', () => new Int32Array(n * numClasses));
   for (let j = 0; j < numClasses; j++) {
     for (let i = 0; i < n; i++) {
       const rate = i / n;

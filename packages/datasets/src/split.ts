@@ -1,5 +1,15 @@
-import { getDefaultRng, Rng, ShapeError, Tensor, ValueError } from '@tapegrad/core';
-import { takeRows } from './dataset';
+import {
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  describe,
+  getDefaultRng,
+  Rng,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@tapegrad/core';
+import { copyRows } from './dataset';
 
 /**
  * Options of {@link trainTestSplit}.
@@ -43,11 +53,21 @@ export interface Split {
  * const { xTrain, xTest, tTrain, tTest } = trainTestSplit(x, t, { testSize: 0.2, stratify: true, rng: new Rng(0) });
  * xTest.shape[0]; // ceil(0.2 · N)
  */
-export function trainTestSplit(
-  x: Tensor,
-  t: Tensor,
-  { testSize = 0.25, stratify = false, rng }: SplitOptions = {},
-): Split {
+export function trainTestSplit(x: Tensor, t: Tensor, options: SplitOptions = {}): Split {
+  checkTensor('trainTestSplit', 'x', x);
+  checkTensor('trainTestSplit', 't', t);
+  const o = checkOptions('trainTestSplit', options, ['testSize', 'stratify', 'rng']);
+  const testSize = o.testSize === undefined ? 0.25 : checkNumber('trainTestSplit', 'testSize', o.testSize);
+  const stratify = o.stratify ?? false;
+  if (typeof stratify !== 'boolean' && !(stratify instanceof Tensor)) {
+    throw new ValueError(
+      `trainTestSplit: stratify must be true, false or a Tensor of labels, got ${describe(stratify)}`,
+    );
+  }
+  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+    throw new ValueError(`trainTestSplit: rng must be an Rng, got ${describe(o.rng)}`);
+  }
+  const rng = o.rng as Rng | undefined;
   const n = x.shape[0];
   if (x.ndim < 1 || t.ndim < 1 || t.shape[0] !== n) {
     throw new ShapeError(
@@ -69,10 +89,10 @@ export function trainTestSplit(
   const trainIdx = shuffled(train, r);
   const testIdx = shuffled(test, r);
   return {
-    xTrain: takeRows(x, trainIdx),
-    xTest: takeRows(x, testIdx),
-    tTrain: takeRows(t, trainIdx),
-    tTest: takeRows(t, testIdx),
+    xTrain: copyRows(x, trainIdx),
+    xTest: copyRows(x, testIdx),
+    tTrain: copyRows(t, trainIdx),
+    tTest: copyRows(t, testIdx),
   };
 }
 

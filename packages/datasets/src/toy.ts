@@ -1,4 +1,4 @@
-import { Tensor } from '@tapegrad/core';
+import { checkBoolean, checkOptions, Tensor } from '@tapegrad/core';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
@@ -37,7 +37,8 @@ const SEGMENTS = [
  * const { x, t } = sevenSegment(); // x [10, 7], t [10, 4]
  * sevenSegment({ oneHot: true }).t.shape; // [10, 10]
  */
-export function sevenSegment({ oneHot: hot = false }: ToyOptions = {}): LabeledData {
+export function sevenSegment(options: ToyOptions = {}): LabeledData {
+  const hot = toyOneHot('sevenSegment', options);
   const x = new Float32Array(70);
   const bits = new Float32Array(40);
   SEGMENTS.forEach((pattern, d) => {
@@ -56,7 +57,8 @@ export function sevenSegment({ oneHot: hot = false }: ToyOptions = {}): LabeledD
  * const { x, t } = xor(); // the classic non-linearly-separable problem
  * xor({ oneHot: true }).t.shape; // [4, 2]
  */
-export function xor({ oneHot: hot = false }: ToyOptions = {}): LabeledData {
+export function xor(options: ToyOptions = {}): LabeledData {
+  const hot = toyOneHot('xor', options);
   const x = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]);
   const labels = labelTensor(Int32Array.of(0, 1, 1, 0));
   return {
@@ -64,4 +66,9 @@ export function xor({ oneHot: hot = false }: ToyOptions = {}): LabeledData {
     t: hot ? oneHot(labels, 2) : new Tensor(new Float32Array([0, 1, 1, 0]), [4, 1]),
     labels,
   };
+}
+
+function toyOneHot(fn: string, options: ToyOptions): boolean {
+  const { oneHot: hot } = checkOptions(fn, options, ['oneHot']);
+  return hot === undefined ? false : checkBoolean(fn, 'oneHot', hot);
 }

@@ -37,7 +37,7 @@ describe('classic UCI sets shipped in data/', () => {
       /f\.csv, line 1: the header announces 2 rows, the file has 1/,
     );
     expect(() => parseLabeledCsv('1,1,a,b\nx,0\n', 'f.csv', { header: true })).toThrow(
-      /line 2: feature 0 is 'x', not a number/,
+      /line 2: feature 0 is 'x', not a decimal number/,
     );
     expect(() => parseLabeledCsv('1,1,a,b\n1,2\n', 'f.csv', { header: true })).toThrow(
       /line 2: label '2' is not a class 0..1/,

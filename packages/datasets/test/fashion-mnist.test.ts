@@ -46,6 +46,26 @@ describe('Fashion-MNIST conversion (small synthetic JSON source)', () => {
     expect(fs.readdirSync(src.cacheDir)).toEqual(['fashion-mnist-v1.bin']); // no temp file left behind
   });
 
+  // fs.mkdirSync(dir, { recursive: true }) loops forever on /proc/x: the cache folder is made level by level
+  (fs.existsSync('/proc/self') ? test : test.skip)(
+    'a cache folder that cannot be made warns, and the data still loads',
+    () => {
+      const src = fakeJson();
+      const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      try {
+        const t0 = performance.now();
+        const { train, source } = loadFashionRaw({ ...src, cacheDir: '/proc/x', trainPerClass: 3 });
+        expect([train.count, source]).toEqual([30, 'converted']);
+        expect(String(warn.mock.calls[0][0])).toContain(
+          'loadFashionMnist: could not write the cache /proc/x/fashion-mnist-v1.bin (cannot create the folder /proc/x (ENOENT))',
+        );
+        expect(performance.now() - t0).toBeLessThan(5000);
+      } finally {
+        warn.mockRestore();
+      }
+    },
+  );
+
   test('later loads come from memory, then from the cache file', () => {
     const src = fakeJson();
     const first = loadFashionRaw({ ...src, trainPerClass: 3 });

@@ -66,6 +66,6 @@ describe('spiral', () => {
     const small = spiral({ numPerClass: 5, numClasses: 4 });
     expect(small.x.shape).toEqual([20, 2]);
     expect(small.t.shape).toEqual([20, 4]);
-    expect(() => spiral({ numPerClass: 0 })).toThrow(/numPerClass must be a positive integer/);
+    expect(() => spiral({ numPerClass: 0 })).toThrow(/spiral: numPerClass must be an integer ≥ 1, got 0/);
   });
 });

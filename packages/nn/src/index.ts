@@ -11,8 +11,10 @@
 export const VERSION = '0.1.0';
 export { Parameter, isParameter } from './parameter';
 export { Module } from './module';
+export { type ForwardHook, type ForwardPreHook, type HookOptions } from './forward-hooks';
+export { ModelSummary, type SummaryOptions, type SummaryRow } from './summary';
 export { StateDictError, CheckpointError, MissingPackageError, type CheckpointProblem } from './errors';
-export { type StateDictInput, toEntries } from './state-dict';
+export { StateDict, type StateDictInput, entriesOf, toEntries } from './state-dict';
 export * as init from './init';
 export type { Initializer, InitOptions } from './init';
 export { Linear, type LinearOptions } from './layers/linear';
@@ -30,20 +32,52 @@ export {
   Optimizer,
   type OptimizerLike,
   type OptimizerStateDict,
+  type OptimizerStateDictInput,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamGroupStateDict,
   type ParamState,
+  type ParamStateDict,
   type ParamsInput,
+  type TensorsInput,
 } from './optim/optimizer';
+export { type OptionChecker, type OptionSpec, optionChecks } from './optim/option-checks';
 export { SGD, type SGDOptions } from './optim/sgd';
 export { AdaGrad, type AdaGradOptions } from './optim/adagrad';
 export { RMSProp, type RMSPropOptions } from './optim/rmsprop';
 export { Adam, AdamW, type AdamOptions } from './optim/adam';
 export { type PenaltyOptions, applyPenalty, clipGradNorm, penalty } from './optim/regularization';
-export { CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR, WarmupLR } from './optim/lr-scheduler';
+export {
+  ExponentialLR,
+  LRScheduler,
+  LambdaLR,
+  type LrLambda,
+  MultiStepLR,
+  type SchedulableOptimizer,
+  StepLR,
+} from './optim/lr-scheduler';
+export {
+  CosineAnnealingLR,
+  OneCycleLR,
+  type OneCycleLROptions,
+  WarmupLR,
+  type WarmupLROptions,
+} from './optim/lr-annealing';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/reduce-lr-on-plateau';
 export { accuracy } from './trainer/metrics';
 export { History, TrainRecord, type TrainRecordOf, type TrainRecordProps } from './trainer/history';
 export { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './trainer/progress';
 export { type Callback, type CallbackContext, EarlyStopping, type EarlyStoppingOptions } from './trainer/callbacks';
-export { type FitOptions, type LossFn, type Metric, type Model, Trainer, type TrainerOptions } from './trainer/trainer';
+export {
+  type BatchSource,
+  type FitOptions,
+  type LossFn,
+  type Metric,
+  type Model,
+  type SplitMode,
+  Trainer,
+  type TrainerOptions,
+} from './trainer/trainer';
 export type { PlotFiles, PlotOptions } from './trainer/plot';
 export { type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
 export { type LoadOptions, type SaveOptions, load, save } from './checkpoint/checkpoint';

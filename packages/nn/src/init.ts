@@ -1,4 +1,6 @@
-import { type DType, Rng, Tensor, ValueError, getDefaultRng, full } from '@tapegrad/core';
+import { type DType, Rng, Tensor, ValueError, checkOptions, getDefaultRng, full } from '@tapegrad/core';
+
+const INIT_KEYS = ['rng', 'dtype', 'fanIn', 'fanOut'] as const;
 
 /** What an initialiser is told besides the shape. */
 export interface InitOptions {
@@ -34,6 +36,7 @@ export type Initializer = (shape: readonly number[], options?: InitOptions) => T
  * fans([784, 10], { fanIn: 784 }); // book layout
  */
 export function fans(shape: readonly number[], options: InitOptions = {}): { fanIn: number; fanOut: number } {
+  checkOptions('init', options, INIT_KEYS);
   let fanIn = shape.length === 0 ? 1 : shape[0];
   let fanOut = fanIn;
   if (shape.length >= 2) {
@@ -45,6 +48,7 @@ export function fans(shape: readonly number[], options: InitOptions = {}): { fan
 }
 
 function fill(shape: readonly number[], options: InitOptions, draw: (rng: Rng) => number): Tensor {
+  checkOptions('init', options, INIT_KEYS);
   const t = full(shape, 0, { dtype: options.dtype ?? 'float32' });
   const rng = options.rng ?? getDefaultRng();
   const d = t.data;

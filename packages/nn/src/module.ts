@@ -1,7 +1,20 @@
 import { OrderedMap } from 'immutable';
-import { type DType, Tensor, ValueError } from '@tapegrad/core';
-import { Parameter } from './parameter';
-import { checkStateDict, type StateDictInput, toEntries } from './state-dict';
+import {
+  type DType,
+  type HookHandle,
+  INSPECT,
+  Tensor,
+  ValueError,
+  checkBoolean,
+  checkFunction,
+  checkOptions,
+} from '@tapegrad/core';
+import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
+import { moduleRepr } from './module-repr';
+import { upgradeKeys } from './legacy-keys';
+import { Parameter, castParameters } from './parameter';
+import { StateDict, type StateDictInput, checkStateDict, toEntries } from './state-dict';
+import { type ModelSummary, type SummaryOptions, summarize } from './summary';
 
 /**
  * Base class of layers and models. Parameters and sub-modules are found by scanning the
@@ -14,7 +27,7 @@ import { checkStateDict, type StateDictInput, toEntries } from './state-dict';
  *
  * @example
  * class Net extends Module { fc = new Linear(2, 3); forward(x: Tensor) { return this.fc.forward(x).relu(); } }
- * new Net().namedParameters().keySeq().toArray(); // ['fc.weight', 'fc.bias']
+ * [...new Net().namedParameters().keys()]; // ['fc.weight', 'fc.bias']
  */
 export abstract class Module {
   #training = true;
@@ -80,7 +93,7 @@ export abstract class Module {
    * Every sub-module (this one first, as `''`) with its dotted name, depth first.
    *
    * @example
-   * model.namedModules().keySeq().toArray(); // ['', 'layers.0', 'layers.1']
+   * model.namedModules().keySeq().toArray(); // ['', '0', '1']
    */
   namedModules(): OrderedMap<string, Module> {
     const seen = new Set<Module>();
@@ -97,12 +110,91 @@ export abstract class Module {
   }
 
   /**
-   * All parameters with dotted names (`layers.0.weight`), in a stable order — the order of
+   * Every module of the tree, this one first (PyTorch's `modules()`).
+   *
+   * @example
+   * model.modules().filter((m) => m instanceof Linear).length; // number of Linear layers
+   */
+  modules(): Module[] {
+    return this.namedModules().valueSeq().toArray();
+  }
+
+  /**
+   * The direct sub-modules with their names (PyTorch's `named_children()`).
+   *
+   * @example
+   * for (const [name, child] of model.namedChildren()) console.log(name, child.constructor.name);
+   */
+  namedChildren(): [string, Module][] {
+    return this.ownEntries().filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+
+  /**
+   * Calls `fn` on every sub-module, children before parents, then on this module (PyTorch's
+   * `apply`, e.g. for custom initialisation). Returns `this`.
+   *
+   * @example
+   * model.apply((m) => { if (m instanceof Linear) m.bias?.data.fill(0); });
+   */
+  apply(fn: (module: Module) => void): this {
+    checkFunction(`${this.constructor.name}.apply`, 'fn', fn);
+    const seen = new Set<Module>();
+    const visit = (m: Module): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const [, child] of m.namedChildren()) visit(child);
+      fn(m);
+    };
+    visit(this);
+    return this;
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)`, called after every forward of this module; a
+   * returned value replaces the output. Hooks run however forward is called. Returns a handle
+   * whose `remove()` unregisters it (PyTorch's `register_forward_hook`).
+   *
+   * @example
+   * const h = model.fc1.registerForwardHook((m, inputs, y) => console.log(y.shape));
+   * model.forward(x); h.remove();
+   */
+  registerForwardHook(hook: ForwardHook, options?: HookOptions): HookHandle {
+    return addForwardHook(this, 'post', hook, options);
+  }
+
+  /**
+   * Registers `hook(module, inputs)`, called before every forward of this module; returning an
+   * array replaces the arguments, another value replaces the single argument (PyTorch's
+   * `register_forward_pre_hook`). Returns a removable handle.
+   *
+   * @example
+   * const h = layer.registerForwardPreHook((m, [x]) => (x as Tensor).mul(2));
+   * h.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook, options?: HookOptions): HookHandle {
+    return addForwardHook(this, 'pre', hook, options);
+  }
+
+  /**
+   * Runs the module once on zeros of `inputShape` (batch axis included) and prints a
+   * torchinfo/Keras-style table: each layer's name, type, output shape and parameter count,
+   * then the totals. Returns the {@link ModelSummary} (`verbose: 0` only returns it).
+   *
+   * @example
+   * mlp([784, 256, 10]).summary([1, 784]);
+   * const s = model.summary([8, 3, 32, 32], { verbose: 0 }); s.totalParams;
+   */
+  summary(inputShape: readonly number[], options?: SummaryOptions): ModelSummary {
+    return summarize(this, inputShape, options);
+  }
+
+  /**
+   * All parameters with dotted names (`0.weight`, `fc1.bias`), in a stable order — the order of
    * checkpoints and optimiser state. A parameter without a `name` is given its dotted name.
    *
    * @example
    * mlp([2, 3, 1]).namedParameters().keySeq().toArray();
-   * // ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']
+   * // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
   namedParameters(): OrderedMap<string, Parameter> {
     const seen = new Set<Parameter>();
@@ -187,55 +279,58 @@ export abstract class Module {
    * m.weight.dtype; // 'float64'
    */
   to(dtype: DType): this {
-    const converted = new Map<Parameter, Parameter>();
-    const conv = (p: Parameter): Parameter => {
-      let q = converted.get(p);
-      if (q === undefined) {
-        q = p.dtype === dtype ? p : p.cast(dtype);
-        converted.set(p, q);
-      }
-      return q;
-    };
-    this.namedModules().forEach((mod) => {
-      const self = mod as unknown as Record<string, unknown>;
-      for (const key of Object.keys(mod)) {
-        const v = self[key];
-        if (v instanceof Parameter) self[key] = conv(v);
-        else if (Array.isArray(v)) v.forEach((e, i) => e instanceof Parameter && (v[i] = conv(e)));
-      }
-    });
+    castParameters(this.namedModules().values(), dtype);
     return this;
   }
 
   /**
-   * Copies of the parameter values by dotted name (detached, so later training does not change
-   * them).
+   * Copies of the parameter values by dotted name, as a plain `Map` in the order of
+   * {@link Module.namedParameters} (detached, so later training does not change them).
    *
    * @example
    * const sd = model.stateDict();
-   * sd.get('layers.0.weight')!.shape; // [10, 2]
+   * sd.get('0.weight')!.shape; // [10, 2]; [...sd.keys()], sd.toObject() work too
    */
-  stateDict(): OrderedMap<string, Tensor> {
-    return this.namedParameters().map((p) => new Tensor(p.data.slice(), p.shape));
+  stateDict(): StateDict {
+    const sd = new StateDict();
+    this.namedParameters().forEach((p, name) => sd.set(name, new Tensor(p.data.slice(), p.shape)));
+    return sd;
   }
 
   /**
-   * Copies values into the parameters in place. With `strict` (the default) every name must
-   * match both ways; shape and dtype mismatches are always errors. All problems are reported in
-   * one {@link StateDictError}, and nothing is changed unless there are none.
+   * Copies values into the parameters in place, from a `Map` (what {@link Module.stateDict}
+   * returns), a plain object, an Immutable map or `[name, tensor]` pairs. With `strict` (the
+   * default) every name must match both ways; shape and dtype mismatches are always errors. All
+   * problems are reported in one {@link StateDictError}, and nothing is changed unless there
+   * are none; a value that is not a Tensor is a ValueError.
    *
    * @example
    * other.loadStateDict(model.stateDict());
    * other.loadStateDict({ 'fc.weight': w }, { strict: false });
    */
   loadStateDict(stateDict: StateDictInput, options: { strict?: boolean } = {}): void {
+    const who = `${this.constructor.name}.loadStateDict`;
+    const o = checkOptions(who, options, ['strict']);
+    const strict = o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
     const params = this.namedParameters();
-    const entries = toEntries(stateDict);
-    checkStateDict(`${this.constructor.name}.loadStateDict`, params, entries, options.strict ?? true);
+    const entries = upgradeKeys(this, toEntries(stateDict, who), (k) => params.has(k));
+    checkStateDict(who, params, entries, strict);
     for (const [name, t] of entries) {
       const p = params.get(name);
       if (p !== undefined) p.data.set(t.data);
     }
+  }
+
+  /**
+   * Today's name for `key` (a state-dict key relative to this module) when an older tapegrad
+   * wrote it under another name, else undefined; `loadStateDict` and `load` apply it to keys the
+   * model does not have. Sequential maps `layers.0.weight` to `0.weight`.
+   *
+   * @example
+   * new Sequential(new Linear(2, 3)).upgradeStateDictKey('layers.0.bias'); // '0.bias'
+   */
+  upgradeStateDictKey(_key: string): string | undefined {
+    return undefined;
   }
 
   /** The constructor arguments worth showing in {@link Module.toString} (`in=2, out=3`). */
@@ -244,26 +339,19 @@ export abstract class Module {
   }
 
   /**
-   * A readable tree with each module's own parameter shapes, PyTorch-style.
+   * PyTorch's nested repr: `Name(extraRepr)` for a leaf, else the children (and parameters the
+   * module holds itself) indented one per line between `Name(` and `)`.
    *
    * @example
    * console.log(String(mlp([2, 10, 3])));
-   * // Sequential(\n  (layers.0): Linear(in=2, out=10, bias=true) weight [10,2] bias [10]\n ...
+   * // Sequential(\n  (0): Linear(in=2, out=10, bias=true)\n  (1): ReLU()\n ...\n)
    */
   toString(): string {
-    const seen = new Set<Module>();
-    const render = (mod: Module, indent: string): string => {
-      seen.add(mod);
-      const own: string[] = [];
-      const kids: string[] = [];
-      for (const [name, v] of mod.ownEntries()) {
-        if (v instanceof Parameter) {
-          own.push(`${name} [${v.shape.join(',')}]${v.dtype === 'float32' ? '' : ` ${v.dtype}`}`);
-        } else if (!seen.has(v)) kids.push(`${indent}  (${name}): ${render(v, `${indent}  `)}`);
-      }
-      const head = `${mod.constructor.name}(${mod.extraRepr()})${own.length ? ` ${own.join(' ')}` : ''}`;
-      return kids.length === 0 ? head : `${head} {\n${kids.join('\n')}\n${indent}}`;
-    };
-    return render(this, '');
+    return moduleRepr(this);
+  }
+
+  /** `console.log(model)` prints {@link Module.toString}. */
+  [INSPECT](): string {
+    return this.toString();
   }
 }

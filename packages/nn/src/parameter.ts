@@ -39,3 +39,31 @@ export class Parameter extends Tensor {
 export function isParameter(x: unknown): x is Parameter {
   return x instanceof Parameter;
 }
+
+/**
+ * Replaces every Parameter held in the fields of `modules` (directly or in arrays) by a copy of
+ * dtype `dtype`; a Parameter held in several places is converted once, so ties survive.
+ *
+ * @example
+ * castParameters(model.namedModules().values(), 'float64');
+ * model.parameters()[0].dtype; // 'float64'
+ */
+export function castParameters(modules: Iterable<object>, dtype: DType): void {
+  const converted = new Map<Parameter, Parameter>();
+  const conv = (p: Parameter): Parameter => {
+    let q = converted.get(p);
+    if (q === undefined) {
+      q = p.dtype === dtype ? p : p.cast(dtype);
+      converted.set(p, q);
+    }
+    return q;
+  };
+  for (const mod of modules) {
+    const self = mod as Record<string, unknown>;
+    for (const key of Object.keys(mod)) {
+      const v = self[key];
+      if (v instanceof Parameter) self[key] = conv(v);
+      else if (Array.isArray(v)) v.forEach((e, i) => e instanceof Parameter && (v[i] = conv(e)));
+    }
+  }
+}

@@ -95,16 +95,16 @@ test('stateDict / loadStateDict copy values; strict mode lists every problem in 
   const a = mlp([2, 3, 2]);
   const b = mlp([2, 3, 2]);
   const sd = a.stateDict();
-  expect(sd.get('layers.0.weight')!.data).not.toBe(a.layers[0].namedParameters().get('weight')!.data);
+  expect(sd.get('0.weight')!.data).not.toBe(a.layers[0].namedParameters().get('weight')!.data);
   b.loadStateDict(sd);
   expect(Array.from(b.parameters()[0].data)).toEqual(Array.from(a.parameters()[0].data));
-  b.loadStateDict({ 'layers.0.bias': tensor([1, 2, 3]) }, { strict: false });
+  b.loadStateDict({ '0.bias': tensor([1, 2, 3]) }, { strict: false });
   expect(Array.from(b.parameters()[1].data)).toEqual([1, 2, 3]);
-  const bad = sd
-    .delete('layers.2.bias')
-    .set('layers.9.weight', zeros([1]))
-    .set('layers.0.weight', zeros([2, 3]))
-    .set('layers.0.bias', zeros([3], { dtype: 'float64' }));
+  const bad = new Map(sd);
+  bad.delete('2.bias');
+  bad.set('9.weight', zeros([1]));
+  bad.set('0.weight', zeros([2, 3]));
+  bad.set('0.bias', zeros([3], { dtype: 'float64' }));
   let err: StateDictError | null = null;
   try {
     b.loadStateDict(bad);
@@ -112,11 +112,11 @@ test('stateDict / loadStateDict copy values; strict mode lists every problem in 
     err = e as StateDictError;
   }
   expect(err).toBeInstanceOf(StateDictError);
-  expect(err!.missing).toEqual(['layers.2.bias']);
-  expect(err!.unexpected).toEqual(['layers.9.weight']);
+  expect(err!.missing).toEqual(['2.bias']);
+  expect(err!.unexpected).toEqual(['9.weight']);
   expect(err!.mismatched).toEqual([
-    'layers.0.weight: expected [3,2] float32, got [2,3] float32',
-    'layers.0.bias: expected [3] float32, got [3] float64',
+    '0.weight: expected [3,2] float32, got [2,3] float32',
+    '0.bias: expected [3] float32, got [3] float64',
   ]);
   expect(err!.message).toMatch(/1 missing .*1 unexpected .*2 mismatched/);
   // Nothing changed.
@@ -130,16 +130,28 @@ test('to(dtype) converts every parameter (shared ones once) and the module runs 
   expect(net.forward(ones([2, 2], { dtype: 'float64' })).dtype).toBe('float64');
 });
 
-test('toString shows a tree with parameter shapes', () => {
+test("toString is PyTorch's nested repr", () => {
   const s = String(new Sequential(new Linear(2, 10), new ReLU(), new Linear(10, 3, { bias: false })));
   expect(s).toBe(
     [
-      'Sequential() {',
-      '  (layers.0): Linear(in=2, out=10, bias=true) weight [10,2] bias [10]',
-      '  (layers.1): ReLU()',
-      '  (layers.2): Linear(in=10, out=3, bias=false) weight [3,10]',
-      '}',
+      'Sequential(',
+      '  (0): Linear(in=2, out=10, bias=true)',
+      '  (1): ReLU()',
+      '  (2): Linear(in=10, out=3, bias=false)',
+      ')',
     ].join('\n'),
   );
-  expect(String(new Net())).toContain('  (blocks.1): Block() {\n    (fc): Linear(in=4, out=4, bias=true)');
+  // Parameters a module holds itself are listed before its children.
+  expect(String(new Net())).toContain(
+    [
+      'Net(',
+      '  (scale): Parameter([1])',
+      '  (tied): Parameter([4,2])',
+      '  (stem): Linear(in=2, out=4, bias=true)',
+      '  (blocks.0): Block(',
+      '    (fc): Linear(in=4, out=4, bias=true)',
+      '    (act): ReLU()',
+      '  )',
+    ].join('\n'),
+  );
 });

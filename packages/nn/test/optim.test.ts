@@ -189,7 +189,7 @@ test('optimisers update float32 parameters in place, keep state by parameter nam
   expect(Array.from((other.state.get('bias')!.get('expAvg') as Tensor).data)).toEqual(
     Array.from((opt.state.get('bias')!.get('expAvg') as Tensor).data),
   );
-  const bad = { ...sd, state: sd.state.mapKeys((k) => `x.${k}`) };
+  const bad = { ...sd, state: new Map([...sd.state].map(([k, v]) => [`x.${k}`, v])) };
   expect(() => other.loadStateDict(bad)).toThrow(StateDictError);
   expect(() => new Adam(fc.parameters(), { lr: 0.1, betas: [0.9, 1.5] })).toThrow(/betas/);
   expect(() => new SGD(fc.parameters(), { lr: 0.1, momentom: 0.9 } as never)).toThrow(/unknown option 'momentom'/);

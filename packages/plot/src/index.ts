@@ -1,6 +1,6 @@
 /**
  * tapegrad plot: vega-lite specs rendered to SVG (vega, in a child process) and to PNG (resvg
- * with the DejaVu font from npm, so text renders on a fresh machine); Graphviz DOT laid out as
+ * with a subset of DejaVu Sans shipped in the package, so text renders on a fresh machine); Graphviz DOT laid out as
  * SVG by a WASM build of Graphviz.
  *
  * @example

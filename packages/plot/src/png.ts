@@ -2,16 +2,12 @@ import { Resvg, type RenderedImage } from '@resvg/resvg-js';
 import * as path from 'node:path';
 import { FONT_FAMILY } from './vega';
 
-let fontFiles: string[] | undefined;
-
-/** The DejaVu Sans TTFs shipped by the `dejavu-fonts-ttf` npm package. */
-function shippedFonts(): string[] {
-  if (!fontFiles) {
-    const dir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    fontFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => path.join(dir, f));
-  }
-  return fontFiles;
-}
+/**
+ * DejaVu Sans, regular and bold, in the package's `fonts/` folder (a sibling of `src/` and
+ * `dist/`): subsets with the Latin, Greek and Cyrillic letters and the symbols charts use, about
+ * 120 KB each (`scripts/subset-font.sh` makes them; `fonts/LICENSE` is the font's licence).
+ */
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => path.join(__dirname, '..', 'fonts', f));
 
 /**
  * Rasterises an SVG with resvg, using the shipped DejaVu font only (no system fonts), so text
@@ -23,7 +19,7 @@ function shippedFonts(): string[] {
 export function rasterize(svg: string, scale = 2): RenderedImage {
   const resvg = new Resvg(svg, {
     font: {
-      fontFiles: shippedFonts(),
+      fontFiles: FONT_FILES,
       loadSystemFonts: false,
       defaultFontFamily: FONT_FAMILY,
       sansSerifFamily: FONT_FAMILY,

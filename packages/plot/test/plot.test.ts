@@ -19,6 +19,20 @@ describe('plot', () => {
     expect(darkPixels(text('DejaVu Sans'))).toBeGreaterThan(100);
   });
 
+  it('the shipped font is a small subset that still draws the symbols charts use', () => {
+    for (const face of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
+      expect(fs.statSync(path.join(__dirname, '..', 'fonts', face)).size).toBeLessThan(200_000);
+    }
+    expect(fs.readFileSync(path.join(__dirname, '..', 'fonts', 'LICENSE'), 'utf8')).toContain('Bitstream Vera');
+    // vega writes negative axis labels with U+2212; Greek, Cyrillic, Latin-1 and arrows are in the subset
+    const glyph = (ch: string): string =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60"><text x="10" y="45" font-weight="bold" font-size="40">${ch}</text></svg>`;
+    const chars = ['\u2212', 'σ', 'Ж', 'é', '→', '×', '²'];
+    const drawn = Object.fromEntries(chars.map((ch) => [ch, darkPixels(glyph(ch)) > 20]));
+    expect(drawn).toEqual(Object.fromEntries(chars.map((ch) => [ch, true])));
+    expect(darkPixels(glyph('中'))).toBe(0); // outside the subset: drawn as nothing
+  });
+
   it('draws a line chart with axes, titles and a legend, and saves SVG and PNG', () => {
     const svg = lineChart(
       [

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { Map as IMap, OrderedMap } from 'immutable';
-import { Tensor, ValueError } from '@tapegrad/core';
+import type { OrderedMap } from 'immutable';
+import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
 import type { Module } from '../module';
-import type { OptimizerLike, OptimizerStateDict, ParamState } from '../optim/optimizer';
+import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
+import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
+import { writeAtomic } from './atomic-write';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 /** Prefix of the optimiser-state tensors: `__optimizer__.<parameter>.<slot>`. */
@@ -33,6 +34,8 @@ export interface SaveOptions {
  * load(model, 'ckpt.safetensors', { optimizer: opt });
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
+  checkFile('save', file);
+  checkOptions('save', options, ['optimizer', 'metadata']);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     if (typeof v !== 'string') throw new ValueError(`save: metadata values must be strings, '${k}' is ${typeof v}`);
@@ -43,35 +46,15 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
   if (options.optimizer) {
     const sd = options.optimizer.stateDict();
     const scalars: { [param: string]: { [slot: string]: number } } = {};
-    sd.state.forEach((s, name) => {
-      s.forEach((v, slot) => {
+    for (const [name, s] of sd.state) {
+      for (const [slot, v] of Object.entries(s)) {
         if (v instanceof Tensor) tensors.push([`${OPTIMIZER_PREFIX}${name}.${slot}`, v]);
         else (scalars[name] ??= {})[slot] = v;
-      });
-    });
-    metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, options: sd.options, scalars });
-  }
-  writeAtomic(file, encodeSafetensors(tensors, metadata));
-}
-
-function writeAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
-  );
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      }
     }
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
+    metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, paramGroups: sd.paramGroups, scalars });
   }
+  writeAtomic('save', file, encodeSafetensors(tensors, metadata));
 }
 
 /** Options of {@link load}. */
@@ -93,6 +76,9 @@ export interface LoadOptions {
  * meta.epoch; // '10'
  */
 export function load(model: Module, file: string, options: LoadOptions = {}): { [key: string]: string } {
+  checkFile('load', file);
+  const o = checkOptions('load', options, ['optimizer', 'strict']);
+  const strict = o.strict === undefined ? true : checkBoolean('load', 'strict', o.strict);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -100,29 +86,47 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
     throw new CheckpointError(`load: cannot read '${file}': ${(e as Error).message}`, 'io');
   }
   const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
-  const weights = tensors.filter((_, k) => !k.startsWith(OPTIMIZER_PREFIX));
   const params = model.namedParameters();
-  checkStateDict(`load('${file}')`, params, [...weights.entries()], options.strict ?? true);
-  const optState = options.optimizer ? optimizerState(file, tensors, metadata) : null;
+  // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
+  const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
+  const weights = [...tensors.entries()]
+    .filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX))
+    .map(([k, t]) => [rename(k), t] as const);
+  checkStateDict(`load('${file}')`, params, weights, strict);
+  const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
-  weights.forEach((t, name) => params.get(name)?.data.set(t.data));
+  weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
+}
+
+function checkFile(who: string, file: unknown): void {
+  if (typeof file !== 'string' || file === '') {
+    throw new ValueError(`${who}: file must be a non-empty path string, got ${describe(file)}`);
+  }
 }
 
 function optimizerState(
   file: string,
   tensors: OrderedMap<string, Tensor>,
   metadata: { [key: string]: string },
-): OptimizerStateDict {
+  target: OptimizerLike,
+  rename: (param: string) => string,
+): OptimizerStateDictInput {
   const raw = metadata[OPTIMIZER_META_KEY];
   if (raw === undefined) throw new CheckpointError(`load('${file}'): the file holds no optimizer state`, 'metadata');
-  let info: { type: string; options: { [key: string]: unknown }; scalars: { [p: string]: { [s: string]: number } } };
+  let info: {
+    type: string;
+    paramGroups?: OptimizerStateDictInput['paramGroups'];
+    options?: { [key: string]: unknown };
+    scalars: { [p: string]: { [s: string]: number } };
+  };
   try {
     info = JSON.parse(raw);
-    if (typeof info.type !== 'string' || typeof info.options !== 'object' || typeof info.scalars !== 'object') {
-      throw new Error('missing type, options or scalars');
+    const groups = Array.isArray(info.paramGroups) || typeof info.options === 'object';
+    if (typeof info.type !== 'string' || !groups || typeof info.scalars !== 'object') {
+      throw new Error('missing type, paramGroups or scalars');
     }
   } catch (e) {
     throw new CheckpointError(
@@ -130,18 +134,21 @@ function optimizerState(
       'metadata',
     );
   }
-  let state = OrderedMap<string, ParamState>();
+  const state = new Map<string, ParamStateDict>();
   tensors.forEach((t, key) => {
     if (!key.startsWith(OPTIMIZER_PREFIX)) return;
     const rest = key.slice(OPTIMIZER_PREFIX.length);
     const dot = rest.lastIndexOf('.');
-    const [param, slot] = [rest.slice(0, dot), rest.slice(dot + 1)];
-    state = state.set(param, (state.get(param) ?? IMap<string, Tensor | number>()).set(slot, t));
+    const [param, slot] = [rename(rest.slice(0, dot)), rest.slice(dot + 1)];
+    state.set(param, { ...state.get(param), [slot]: t });
   });
-  for (const [param, scalars] of Object.entries(info.scalars)) {
-    for (const [slot, v] of Object.entries(scalars)) {
-      state = state.set(param, (state.get(param) ?? IMap<string, Tensor | number>()).set(slot, v));
-    }
+  for (const [name, scalars] of Object.entries(info.scalars)) {
+    const param = rename(name);
+    state.set(param, { ...state.get(param), ...scalars });
   }
-  return { type: info.type, options: info.options, state };
+  // Files written before parameter groups hold one `options` object for all parameters.
+  const paramGroups =
+    info.paramGroups?.map((g) => ({ ...g, params: g.params.map(rename) })) ??
+    target.paramGroups.map((g) => ({ ...info.options, params: [...g.names] }));
+  return { type: info.type, paramGroups, state };
 }

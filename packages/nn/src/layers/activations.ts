@@ -1,4 +1,4 @@
-import { Tensor, leakyRelu, relu, sigmoid, softmax, tanh } from '@tapegrad/core';
+import { Tensor, checkInteger, checkNumber, leakyRelu, relu, sigmoid, softmax, tanh } from '@tapegrad/core';
 import { Module } from '../module';
 
 /**
@@ -50,6 +50,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly slope = 0.01) {
     super();
+    checkNumber('LeakyReLU', 'slope', slope);
   }
 
   forward(x: Tensor): Tensor {
@@ -72,6 +73,7 @@ export class LeakyReLU extends Module {
 export class Softmax extends Module {
   constructor(readonly axis = -1) {
     super();
+    checkInteger('Softmax', 'axis', axis);
   }
 
   forward(x: Tensor): Tensor {

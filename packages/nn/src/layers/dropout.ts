@@ -1,4 +1,14 @@
-import { Rng, Tensor, ValueError, getDefaultRng, mul, zerosLike } from '@tapegrad/core';
+import {
+  Rng,
+  Tensor,
+  ValueError,
+  checkNumber,
+  checkOptions,
+  describe,
+  getDefaultRng,
+  mul,
+  zerosLike,
+} from '@tapegrad/core';
 import { Module } from '../module';
 
 /**
@@ -19,7 +29,11 @@ export class Dropout extends Module {
     options: { rng?: Rng } = {},
   ) {
     super();
-    if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}`);
+    checkNumber('Dropout', 'p', p, { min: 0, below: 1 });
+    const o = checkOptions('Dropout', options, ['rng']);
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new ValueError(`Dropout: rng must be an Rng, got ${describe(o.rng)}`);
+    }
     this.rng = options.rng ?? getDefaultRng();
   }
 

@@ -1,4 +1,17 @@
-import { type DType, Rng, Tensor, ValueError, add, linear, matmulT } from '@tapegrad/core';
+import {
+  type DType,
+  Rng,
+  Tensor,
+  ValueError,
+  add,
+  checkBoolean,
+  checkDType,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  linear,
+  matmulT,
+} from '@tapegrad/core';
 import { type Initializer, uniform, zeros } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
@@ -41,17 +54,18 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    for (const [k, v] of [
-      ['inFeatures', inFeatures],
-      ['outFeatures', outFeatures],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ValueError(`Linear: ${k} must be a positive integer, got ${v}`);
-    }
-    const { bias = true, rng, dtype = 'float32' } = options;
+    checkInteger('Linear', 'inFeatures', inFeatures, { min: 1 });
+    checkInteger('Linear', 'outFeatures', outFeatures, { min: 1 });
+    const o = checkOptions('Linear', options, ['bias', 'init', 'biasInit', 'rng', 'dtype']);
+    const bias = o.bias === undefined ? true : checkBoolean('Linear', 'bias', o.bias);
+    const dtype = o.dtype === undefined ? 'float32' : checkDType('Linear', o.dtype);
+    const rng = options.rng;
     const bound = 1 / Math.sqrt(inFeatures);
     // PyTorch: kaiming_uniform(a=√5) gives U(±1/√in) for the weight, and the bias uses the same bound.
-    const wInit = options.init ?? uniform(-bound, bound);
-    const bInit = options.biasInit ?? (options.init ? zeros : uniform(-bound, bound));
+    const given = (k: 'init' | 'biasInit'): Initializer | undefined =>
+      o[k] === undefined ? undefined : checkFunction<Initializer>('Linear', k, o[k]);
+    const wInit = given('init') ?? uniform(-bound, bound);
+    const bInit = given('biasInit') ?? (o.init ? zeros : uniform(-bound, bound));
     const ctx = { rng, dtype, fanIn: inFeatures, fanOut: outFeatures };
     this.weight = new Parameter(wInit([outFeatures, inFeatures], ctx));
     this.bias = bias ? new Parameter(bInit([outFeatures], ctx)) : null;

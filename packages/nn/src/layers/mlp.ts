@@ -1,4 +1,4 @@
-import { type DType, Rng, ValueError } from '@tapegrad/core';
+import { type DType, Rng, ValueError, checkOptions } from '@tapegrad/core';
 import type { Initializer } from '../init';
 import { ReLU, Sigmoid, Tanh } from './activations';
 import { Linear } from './linear';
@@ -30,6 +30,7 @@ export interface MlpOptions {
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
   if (sizes.length < 2) throw new ValueError(`mlp: needs at least [in, out] sizes, got [${sizes.join(',')}]`);
+  checkOptions('mlp', options, ['activation', 'init', 'biasInit', 'bias', 'rng', 'dtype']);
   const { activation = 'relu', init, biasInit, bias, rng, dtype } = options;
   const act =
     typeof activation === 'function'

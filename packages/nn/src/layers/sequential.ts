@@ -5,28 +5,48 @@ import { Module } from '../module';
 export type Layer = Module & { forward(x: Tensor): Tensor };
 
 /**
- * Layers applied in order. Parameters are named `layers.<i>.<name>`.
+ * Layers applied in order. As in PyTorch, the layers are the children `0`, `1`, … — parameters
+ * are named `0.weight`, `2.bias`, so state dicts load into `torch.nn.Sequential` with
+ * `strict=True` — and `net[i]` is the i-th layer. Checkpoints written before this naming
+ * (`layers.0.weight`) still load: {@link Sequential.upgradeStateDictKey} renames them.
  *
  * @example
  * const net = new Sequential(new Linear(2, 10), new Sigmoid(), new Linear(10, 3));
- * net.forward(x); // [N, 3]
+ * net.forward(x); // [N, 3]; net[0] is the first Linear
  */
 export class Sequential extends Module {
-  readonly layers: Layer[];
+  readonly [index: number]: Layer;
+  #length = 0;
 
   constructor(...layers: Layer[]) {
     super();
-    this.layers = layers;
+    for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; returns `this`. */
+  /** The layers, in order (a copy). */
+  get layers(): Layer[] {
+    return Array.from({ length: this.#length }, (_, i) => this[i]);
+  }
+
+  /** The number of layers. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends a layer as the next child (`String(length)`); returns `this`. */
   add(layer: Layer): this {
-    this.layers.push(layer);
+    this.registerModule(String(this.#length++), layer);
     return this;
   }
 
   forward(x: Tensor): Tensor {
-    for (const layer of this.layers) x = layer.forward(x);
+    for (let i = 0; i < this.#length; i++) x = this[i].forward(x);
     return x;
+  }
+
+  /** `layers.<i>.<rest>`, the naming before PyTorch's, is `<i>.<rest>`. */
+  override upgradeStateDictKey(key: string): string | undefined {
+    const m = /^layers\.(\d+)\.(.+)$/.exec(key);
+    return m !== null ? `${m[1]}.${m[2]}` : undefined;
   }
 }

@@ -2,8 +2,11 @@ import {
   DTypeError,
   ShapeError,
   Tensor,
-  ValueError,
   astype,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkTensor,
   clip,
   defineOp,
   full,
@@ -18,6 +21,8 @@ import {
 } from '@tapegrad/core';
 
 function checkPair(who: string, y: Tensor, t: Tensor): Tensor {
+  checkTensor(who, 'input', y);
+  checkTensor(who, 'targets', t);
   if (!isFloat(y.dtype)) throw new DTypeError(`${who}: input must be float32 or float64, got ${y.dtype}`);
   if (y.ndim !== t.ndim || y.shape.some((d, i) => d !== t.shape[i])) {
     throw new ShapeError(
@@ -60,14 +65,15 @@ const bceWithLogitsOp = defineOp({
  */
 export function bceWithLogits(logits: Tensor, targets: Tensor, options: { reduction?: 'mean' | 'sum' } = {}): Tensor {
   const t = checkPair('bceWithLogits', logits, targets);
+  const o = checkOptions('bceWithLogits', options, ['reduction']);
   const total = runOp(bceWithLogitsOp, [logits, t], undefined);
-  return reduce('bceWithLogits', total, logits.size, options.reduction);
+  return reduce('bceWithLogits', total, logits.size, o.reduction);
 }
 
-function reduce(who: string, total: Tensor, n: number, reduction: 'mean' | 'sum' = 'mean'): Tensor {
-  if (reduction === 'sum') return total;
-  if (reduction === 'mean') return mul(total, 1 / Math.max(1, n));
-  throw new ValueError(`${who}: reduction must be 'mean' or 'sum', got '${String(reduction)}'`);
+// The mean over no elements is NaN (as PyTorch), never a silent 0.
+function reduce(who: string, total: Tensor, n: number, reduction: unknown = 'mean'): Tensor {
+  if (checkOneOf(who, 'reduction', reduction, ['mean', 'sum'] as const) === 'sum') return total;
+  return mul(total, n === 0 ? NaN : 1 / n);
 }
 
 /**
@@ -94,8 +100,9 @@ export function binaryCrossEntropy(
   options: { reduction?: 'mean' | 'sum'; eps?: number } = {},
 ): Tensor {
   const t = checkPair('binaryCrossEntropy', probs, targets);
-  const { eps = 1e-10 } = options;
+  const o = checkOptions('binaryCrossEntropy', options, ['reduction', 'eps']);
+  const eps = checkNumber('binaryCrossEntropy', 'eps', o.eps ?? 1e-10, { above: 0, below: 0.5 });
   const p = clip(probs, eps, upperClip(eps, probs.dtype));
   const ll = sum(mul(t, log(p)).add(mul(sub(1, t), log(sub(1, p)))));
-  return reduce('binaryCrossEntropy', neg(ll), probs.size, options.reduction);
+  return reduce('binaryCrossEntropy', neg(ll), probs.size, o.reduction);
 }

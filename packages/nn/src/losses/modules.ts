@@ -1,4 +1,4 @@
-import type { Tensor } from '@tapegrad/core';
+import { type Tensor, checkOneOf, checkOptions } from '@tapegrad/core';
 import { Module } from '../module';
 import { bceWithLogits, binaryCrossEntropy } from './bce';
 import { type Reduction, mseLoss } from './mse';
@@ -29,7 +29,8 @@ export class MSELoss extends Module {
 
   constructor(options: { reduction?: Reduction } = {}) {
     super();
-    this.reduction = options.reduction ?? 'mean';
+    const o = checkOptions('MSELoss', options, ['reduction']);
+    this.reduction = checkOneOf('MSELoss', 'reduction', o.reduction ?? 'mean', ['mean', 'sum', 'halfSum'] as const);
   }
 
   forward(y: Tensor, t: Tensor): Tensor {

@@ -4,6 +4,7 @@ import {
   ShapeError,
   Tensor,
   astype,
+  checkTensor,
   defineOp,
   full,
   isFloat,
@@ -78,7 +79,8 @@ const softmaxCrossEntropyOp = defineOp<SceAttrs>({
       total -= acc;
     }
     save(onehot, rowSum, prob);
-    return full([], n === 0 ? 0 : total / n, { dtype: x.dtype });
+    // The mean over an empty batch is NaN (as PyTorch), never a silent 0.
+    return full([], n === 0 ? NaN : total / n, { dtype: x.dtype });
   },
   backward: (gy, node) => {
     const [onehot, rowSum, prob] = node.saved!;
@@ -129,6 +131,8 @@ function logitGrad(prob: Tensor, rowSum: Tensor, onehot: Tensor, scale: Tensor):
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const who = 'softmaxCrossEntropy';
+  checkTensor(who, 'logits', logits);
+  checkTensor(who, 'labels', labels);
   if (!isFloat(logits.dtype)) throw new DTypeError(`${who}: logits must be float32 or float64, got ${logits.dtype}`);
   if (logits.ndim !== 2) {
     throw new ShapeError(`${who}: logits must be [N,C], got [${logits.shape.join(',')}]`);

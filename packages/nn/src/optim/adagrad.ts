@@ -1,4 +1,5 @@
-import type { TypedArray } from '@tapegrad/core';
+import type { Tensor, TypedArray } from '@tapegrad/core';
+import { type OptionSpec, optionChecks as c } from './option-checks';
 import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
 
 /** Hyper-parameters of {@link AdaGrad}. */
@@ -13,6 +14,12 @@ export interface AdaGradOptions {
 }
 
 const DEFAULTS: AdaGradOptions = { lr: 0.01, lrDecay: 0, weightDecay: 0, eps: 1e-10 };
+const SPEC: OptionSpec<AdaGradOptions> = {
+  lr: c.lr,
+  lrDecay: c.nonNegative,
+  weightDecay: c.nonNegative,
+  eps: c.positive,
+};
 
 /**
  * AdaGrad (Duchi et al. 2011), as the book and PyTorch: g ← ∇ + λw, h ← h + g²,
@@ -23,16 +30,21 @@ const DEFAULTS: AdaGradOptions = { lr: 0.01, lrDecay: 0, weightDecay: 0, eps: 1e
  * opt.step();
  */
 export class AdaGrad extends Optimizer<AdaGradOptions> {
-  constructor(params: ParamsInput, options: Partial<AdaGradOptions> = {}) {
-    super(params, DEFAULTS, options);
+  constructor(params: ParamsInput<AdaGradOptions>, options: Partial<AdaGradOptions> = {}) {
+    super(params, SPEC, DEFAULTS, options);
   }
 
   protected slots(): readonly string[] {
     return ['sum'];
   }
 
-  protected update(w: TypedArray, g: TypedArray, state: ParamState, step: number): ParamState {
-    const { lr, lrDecay, weightDecay, eps } = this.options;
+  protected knownSlots(): readonly string[] {
+    return ['sum'];
+  }
+
+  protected update(p: Tensor, g: TypedArray, state: ParamState, step: number, o: AdaGradOptions): ParamState {
+    const w = p.data;
+    const { lr, lrDecay, weightDecay, eps } = o;
     const clr = lr / (1 + (step - 1) * lrDecay);
     const h = buffer(state, 'sum');
     for (let i = 0; i < w.length; i++) {

@@ -1,16 +1,19 @@
-import { type TypedArray, ValueError } from '@tapegrad/core';
+import type { Tensor, TypedArray } from '@tapegrad/core';
+import { type OptionSpec, optionChecks as c } from './option-checks';
 import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions {
   lr: number;
-  /** Decay rates (β1, β2) of the first and second moment averages. */
+  /** Decay rates (β1, β2) ∈ [0, 1) of the first and second moment averages. */
   betas: readonly [number, number];
-  /** Added to √v̂. */
+  /** Added to √v̂; > 0. */
   eps: number;
   /** Adam: L2 penalty added to the gradient (g + λw). AdamW: decoupled decay (w ← w − lr·λw). */
   weightDecay: number;
 }
+
+const SPEC: OptionSpec<AdamOptions> = { lr: c.lr, betas: c.betas, eps: c.positive, weightDecay: c.nonNegative };
 
 /**
  * Adam (Kingma & Ba 2015) with bias correction: g ← ∇ + λw, m ← β1m + (1−β1)g,
@@ -21,23 +24,26 @@ export interface AdamOptions {
  * opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** The options a group gets by default. */
+  static readonly DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 };
   /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamsInput, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, options);
-    const [b1, b2] = this.options.betas;
-    if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
-      throw new ValueError(`${this.constructor.name}: betas must be in [0, 1), got [${b1}, ${b2}]`);
-    }
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, SPEC, (new.target as typeof Adam).DEFAULTS, options);
   }
 
   protected slots(): readonly string[] {
     return ['expAvg', 'expAvgSq'];
   }
 
-  protected update(w: TypedArray, g: TypedArray, state: ParamState, step: number): ParamState {
-    const { lr, betas, eps, weightDecay } = this.options;
+  protected knownSlots(): readonly string[] {
+    return ['expAvg', 'expAvgSq'];
+  }
+
+  protected update(p: Tensor, g: TypedArray, state: ParamState, step: number, o: AdamOptions): ParamState {
+    const w = p.data;
+    const { lr, betas, eps, weightDecay } = o;
     const [b1, b2] = betas;
     const m = buffer(state, 'expAvg');
     const v = buffer(state, 'expAvgSq');
@@ -67,9 +73,6 @@ export class Adam extends Optimizer<AdamOptions> {
  * opt.step();
  */
 export class AdamW extends Adam {
+  static override readonly DEFAULTS: AdamOptions = { ...Adam.DEFAULTS, weightDecay: 0.01 };
   protected override readonly decoupled: boolean = true;
-
-  constructor(params: ParamsInput, options: Partial<AdamOptions> = {}) {
-    super(params, { weightDecay: 0.01, ...options });
-  }
 }

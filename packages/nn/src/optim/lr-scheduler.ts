@@ -1,150 +1,190 @@
-import { ValueError } from '@tapegrad/core';
-import type { OptimizerLike } from './optimizer';
+import { ValueError, checkFunction, checkInteger, checkNumber, checkOptions, describe } from '@tapegrad/core';
+import type { BaseOptions, ParamGroup } from './param-group';
+
+/** What a schedule needs of an optimiser: its parameter groups (any `Optimizer`). */
+export interface SchedulableOptimizer {
+  readonly paramGroups: readonly ParamGroup<BaseOptions>[];
+}
+
+/** @internal Checks that `optimizer` has parameter groups. */
+export function checkOptimizer(who: string, optimizer: unknown): SchedulableOptimizer {
+  const groups = (optimizer as Partial<SchedulableOptimizer> | null)?.paramGroups;
+  if (!Array.isArray(groups) || groups.length === 0) {
+    throw new ValueError(`${who}: optimizer must be an Optimizer (with paramGroups), got ${describe(optimizer)}`);
+  }
+  return optimizer as SchedulableOptimizer;
+}
 
 /**
- * Base of the learning-rate schedules: each is a closed-form factor of the optimiser's initial
- * lr as a function of the number of `step()` calls (usually one per epoch), so a schedule can
- * be resumed from `lastEpoch` alone.
+ * Base of the learning-rate schedules: each gives a group's lr as a closed-form function of the
+ * number of `step()` calls (usually one per epoch) and that group's initial lr, so a schedule
+ * acts on every parameter group separately and can be resumed from `lastEpoch` alone.
  *
  * @example
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
  * for (let e = 0; e < 100; e++) { train(); sched.step(); }
  */
 export abstract class LRScheduler {
-  /** The lr the optimiser had when the schedule was made. */
-  readonly baseLr: number;
+  /** Each group's lr when the schedule was made (PyTorch's `base_lrs`). */
+  readonly baseLrs: readonly number[];
   /** How many times `step()` was called. */
   lastEpoch = 0;
+  readonly optimizer: SchedulableOptimizer;
 
-  constructor(readonly optimizer: Pick<OptimizerLike, 'lr'>) {
-    this.baseLr = optimizer.lr;
+  constructor(optimizer: SchedulableOptimizer) {
+    this.optimizer = checkOptimizer(this.constructor.name, optimizer);
+    this.baseLrs = Object.freeze(this.optimizer.paramGroups.map((g) => g.lr));
   }
 
-  /** The factor of `baseLr` after `epoch` steps. */
-  abstract factor(epoch: number): number;
+  /** The first group's initial lr. */
+  get baseLr(): number {
+    return this.baseLrs[0];
+  }
 
-  /** The current learning rate. */
+  /** Group `group`'s lr after `epoch` steps, from its initial lr `baseLr`. */
+  abstract lrAt(epoch: number, baseLr: number, group: number): number;
+
+  /** The first group's current learning rate. */
   get lr(): number {
-    return this.optimizer.lr;
+    return this.optimizer.paramGroups[0].lr;
+  }
+
+  /** Every group's current learning rate (PyTorch's `get_last_lr()`). */
+  get lastLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   /**
-   * Advances one epoch and sets the optimiser's lr.
+   * Advances one epoch and sets every group's lr.
    *
    * @example
    * sched.step();
-   * opt.lr; // the new rate
+   * opt.paramGroups.map((g) => g.lr); // the new rates
    */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.lr = this.baseLr * this.factor(this.lastEpoch);
+    this.applyLrs();
+  }
+
+  /** Sets each group's lr for `lastEpoch`; a schedule giving NaN, ±Infinity or < 0 is a ValueError. */
+  protected applyLrs(): void {
+    const who = `${this.constructor.name}.step`;
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = checkNumber(
+        who,
+        `lr of group ${i} at epoch ${this.lastEpoch}`,
+        this.lrAt(this.lastEpoch, this.baseLrs[i], i),
+        {
+          min: 0,
+        },
+      );
+    });
   }
 }
 
 /**
- * Multiplies the lr by `gamma` every `stepSize` epochs.
+ * Multiplies the lr by `gamma` every `stepSize` epochs: lr·γ^⌊epoch/stepSize⌋.
  *
  * @example
- * new StepLR(opt, { stepSize: 10, gamma: 0.5 }); // lr, …, lr/2 from epoch 10, lr/4 from 20
+ * const sched = new StepLR(opt, { stepSize: 10, gamma: 0.5 }); // lr, …, lr/2 from epoch 10, lr/4 from 20
  * sched.step();
  */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Pick<OptimizerLike, 'lr'>, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    if (!(Number.isInteger(options.stepSize) && options.stepSize > 0)) {
-      throw new ValueError(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
-    }
-    this.stepSize = options.stepSize;
-    this.gamma = options.gamma ?? 0.1;
+    const o = checkOptions('StepLR', options, ['stepSize', 'gamma']);
+    this.stepSize = checkInteger('StepLR', 'stepSize', o.stepSize, { min: 1 });
+    this.gamma = checkNumber('StepLR', 'gamma', o.gamma ?? 0.1, { above: 0 });
   }
 
-  factor(epoch: number): number {
-    return this.gamma ** Math.floor(epoch / this.stepSize);
+  lrAt(epoch: number, baseLr: number): number {
+    return baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
   }
 }
 
 /**
- * Multiplies the lr by `gamma` every epoch.
+ * Multiplies the lr by `gamma` at each milestone epoch: lr·γ^(number of milestones ≤ epoch),
+ * PyTorch's `MultiStepLR` (a milestone listed twice counts twice).
+ *
+ * @example
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 }); // lr, lr/10 from 30, lr/100 from 80
+ * sched.step();
+ */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: readonly number[];
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, options: { milestones: readonly number[]; gamma?: number }) {
+    super(optimizer);
+    const o = checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
+    if (!Array.isArray(o.milestones)) {
+      throw new ValueError(`MultiStepLR: milestones must be an array of epochs, got ${describe(o.milestones)}`);
+    }
+    const ms = o.milestones.map((m, i) => checkInteger('MultiStepLR', `milestones[${i}]`, m, { min: 1 }));
+    this.milestones = Object.freeze(ms.sort((a, b) => a - b));
+    this.gamma = checkNumber('MultiStepLR', 'gamma', o.gamma ?? 0.1, { above: 0 });
+  }
+
+  lrAt(epoch: number, baseLr: number): number {
+    return baseLr * this.gamma ** this.milestones.filter((m) => m <= epoch).length;
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every epoch: lr·γ^epoch.
  *
  * @example
  * const sched = new ExponentialLR(opt, { gamma: 0.95 });
  * sched.step(); // lr·0.95
  */
 export class ExponentialLR extends LRScheduler {
-  constructor(
-    optimizer: Pick<OptimizerLike, 'lr'>,
-    readonly options: { gamma: number },
-  ) {
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, options: { gamma: number }) {
     super(optimizer);
+    const o = checkOptions('ExponentialLR', options, ['gamma']);
+    this.gamma = checkNumber('ExponentialLR', 'gamma', o.gamma, { above: 0 });
   }
 
-  factor(epoch: number): number {
-    return this.options.gamma ** epoch;
+  lrAt(epoch: number, baseLr: number): number {
+    return baseLr * this.gamma ** epoch;
   }
 }
 
-/**
- * Cosine annealing from the lr down to `etaMin` over `tMax` epochs (SGDR without restarts):
- * lr_t = etaMin + (lr − etaMin)·(1 + cos(π·t/tMax))/2, held at etaMin after tMax.
- *
- * @example
- * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
- * sched.step();
- */
-export class CosineAnnealingLR extends LRScheduler {
-  readonly tMax: number;
-  readonly etaMin: number;
-
-  constructor(optimizer: Pick<OptimizerLike, 'lr'>, options: { tMax: number; etaMin?: number }) {
-    super(optimizer);
-    if (!(options.tMax > 0)) throw new ValueError(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
-    this.tMax = options.tMax;
-    this.etaMin = options.etaMin ?? 0;
-  }
-
-  factor(epoch: number): number {
-    const t = Math.min(epoch, this.tMax);
-    const eta = this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * t) / this.tMax))) / 2;
-    return this.baseLr === 0 ? 0 : eta / this.baseLr;
-  }
-}
+/** A factor of the initial lr as a function of the epoch (see {@link LambdaLR}). */
+export type LrLambda = (epoch: number) => number;
 
 /**
- * Linear warm-up from `startFactor`·lr to lr over `warmupEpochs`, then (optionally) another
- * schedule counted from the end of the warm-up. Sets the warm-up's first lr immediately.
+ * lr = initial lr · `lrLambda(epoch)`, PyTorch's `LambdaLR`; one function for every group or one
+ * per group. The lr is set to `lrLambda(0)`·lr at once.
  *
  * @example
- * const sched = new WarmupLR(opt, { warmupEpochs: 5, after: (o) => new CosineAnnealingLR(o, { tMax: 95 }) });
- * sched.step();
+ * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
+ * new LambdaLR(opt2, { lrLambda: [(e) => 1 / (e + 1), (e) => 1] }); // two groups
  */
-export class WarmupLR extends LRScheduler {
-  readonly warmupEpochs: number;
-  readonly startFactor: number;
-  private readonly after: LRScheduler | null;
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: readonly LrLambda[];
 
-  constructor(
-    optimizer: Pick<OptimizerLike, 'lr'>,
-    options: {
-      warmupEpochs: number;
-      startFactor?: number;
-      after?: (optimizer: Pick<OptimizerLike, 'lr'>) => LRScheduler;
-    },
-  ) {
+  constructor(optimizer: SchedulableOptimizer, options: { lrLambda: LrLambda | readonly LrLambda[] }) {
     super(optimizer);
-    if (!(Number.isInteger(options.warmupEpochs) && options.warmupEpochs > 0)) {
-      throw new ValueError(`WarmupLR: warmupEpochs must be a positive integer, got ${options.warmupEpochs}`);
+    const o = checkOptions('LambdaLR', options, ['lrLambda']);
+    const n = this.optimizer.paramGroups.length;
+    if (Array.isArray(o.lrLambda)) {
+      if (o.lrLambda.length !== n) {
+        throw new ValueError(`LambdaLR: lrLambda has ${o.lrLambda.length} functions for ${n} parameter groups`);
+      }
+      this.lrLambdas = o.lrLambda.map((f, i) => checkFunction<LrLambda>('LambdaLR', `lrLambda[${i}]`, f));
+    } else {
+      const f = checkFunction<LrLambda>('LambdaLR', 'lrLambda', o.lrLambda);
+      this.lrLambdas = Array.from({ length: n }, () => f);
     }
-    this.warmupEpochs = options.warmupEpochs;
-    this.startFactor = options.startFactor ?? 1 / (options.warmupEpochs + 1);
-    this.after = options.after ? options.after(optimizer) : null;
-    optimizer.lr = this.baseLr * this.factor(0);
+    this.applyLrs();
   }
 
-  factor(epoch: number): number {
-    if (epoch < this.warmupEpochs) return this.startFactor + ((1 - this.startFactor) * epoch) / this.warmupEpochs;
-    return this.after ? this.after.factor(epoch - this.warmupEpochs) : 1;
+  lrAt(epoch: number, baseLr: number, group: number): number {
+    return baseLr * this.lrLambdas[group](epoch);
   }
 }

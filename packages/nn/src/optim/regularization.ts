@@ -1,4 +1,4 @@
-import { Tensor, ValueError, abs, add, full, mul, noGrad, square, sum } from '@tapegrad/core';
+import { Tensor, abs, add, checkNumber, checkOptions, full, mul, noGrad, square, sum } from '@tapegrad/core';
 
 /** Strengths of the lecture's penalties. */
 export interface PenaltyOptions {
@@ -10,10 +10,13 @@ export interface PenaltyOptions {
   batchSize?: number;
 }
 
-function check(who: string, { l1 = 0, l2 = 0, batchSize = 1 }: PenaltyOptions): [number, number, number] {
-  if (!(l1 >= 0 && l2 >= 0)) throw new ValueError(`${who}: l1 and l2 must be ≥ 0, got ${l1}, ${l2}`);
-  if (!(batchSize > 0)) throw new ValueError(`${who}: batchSize must be > 0, got ${batchSize}`);
-  return [l1, l2, batchSize];
+function check(who: string, options: PenaltyOptions): [number, number, number] {
+  const o = checkOptions(who, options, ['l1', 'l2', 'batchSize']);
+  return [
+    checkNumber(who, 'l1', o.l1 ?? 0, { min: 0 }),
+    checkNumber(who, 'l2', o.l2 ?? 0, { min: 0 }),
+    checkNumber(who, 'batchSize', o.batchSize ?? 1, { above: 0 }),
+  ];
 }
 
 /**
@@ -68,7 +71,7 @@ export function penalty(params: Iterable<Tensor>, options: PenaltyOptions): Tens
  * const norm = clipGradNorm(model.parameters(), 5.0);
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
-  if (!(maxNorm > 0)) throw new ValueError(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
+  checkNumber('clipGradNorm', 'maxNorm', maxNorm, { above: 0 });
   return noGrad(() => {
     const list = [...params];
     let sq = 0;

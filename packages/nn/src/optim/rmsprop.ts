@@ -1,10 +1,11 @@
-import type { TypedArray } from '@tapegrad/core';
+import type { Tensor, TypedArray } from '@tapegrad/core';
+import { type OptionSpec, optionChecks as c } from './option-checks';
 import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
 
 /** Hyper-parameters of {@link RMSProp}. */
 export interface RMSPropOptions {
   lr: number;
-  /** Smoothing constant α of the squared-gradient average (the book's decay rate). */
+  /** Smoothing constant α ∈ [0, 1] of the squared-gradient average (the book's decay rate). */
   alpha: number;
   /** Added to the root of the average. */
   eps: number;
@@ -17,6 +18,14 @@ export interface RMSPropOptions {
 }
 
 const DEFAULTS: RMSPropOptions = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
+const SPEC: OptionSpec<RMSPropOptions> = {
+  lr: c.lr,
+  alpha: c.unit,
+  eps: c.positive,
+  weightDecay: c.nonNegative,
+  momentum: c.nonNegative,
+  centered: c.boolean,
+};
 
 /**
  * RMSProp (Hinton), PyTorch's formulation: g ← ∇ + λw, v ← αv + (1−α)g², d = √v + ε (or
@@ -28,19 +37,24 @@ const DEFAULTS: RMSPropOptions = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay
  * opt.step();
  */
 export class RMSProp extends Optimizer<RMSPropOptions> {
-  constructor(params: ParamsInput, options: Partial<RMSPropOptions> = {}) {
-    super(params, DEFAULTS, options);
+  constructor(params: ParamsInput<RMSPropOptions>, options: Partial<RMSPropOptions> = {}) {
+    super(params, SPEC, DEFAULTS, options);
   }
 
-  protected slots(): readonly string[] {
+  protected slots(o: RMSPropOptions): readonly string[] {
     const s = ['squareAvg'];
-    if (this.options.momentum > 0) s.push('momentumBuffer');
-    if (this.options.centered) s.push('gradAvg');
+    if (o.momentum > 0) s.push('momentumBuffer');
+    if (o.centered) s.push('gradAvg');
     return s;
   }
 
-  protected update(w: TypedArray, g: TypedArray, state: ParamState): ParamState {
-    const { lr, alpha, eps, weightDecay, momentum, centered } = this.options;
+  protected knownSlots(): readonly string[] {
+    return ['squareAvg', 'momentumBuffer', 'gradAvg'];
+  }
+
+  protected update(p: Tensor, g: TypedArray, state: ParamState, _step: number, o: RMSPropOptions): ParamState {
+    const w = p.data;
+    const { lr, alpha, eps, weightDecay, momentum, centered } = o;
     const v = buffer(state, 'squareAvg');
     const b = momentum > 0 ? buffer(state, 'momentumBuffer') : null;
     const ga = centered ? buffer(state, 'gradAvg') : null;

@@ -1,5 +1,5 @@
-import { OrderedMap } from 'immutable';
-import { type Tensor, ValueError } from '@tapegrad/core';
+import { ValueError, checkBoolean, checkInteger, checkNumber, checkOneOf, checkOptions } from '@tapegrad/core';
+import type { StateDictInput } from '../state-dict';
 import type { TrainRecordOf, TrainRecordProps } from './history';
 
 /** What callbacks get besides the record. */
@@ -7,12 +7,14 @@ export interface CallbackContext {
   /** The running Trainer (its model, optimizer and history). */
   readonly trainer: {
     readonly model: {
-      stateDict(): OrderedMap<string, Tensor>;
-      loadStateDict(sd: OrderedMap<string, Tensor>): void;
+      stateDict(): StateDictInput;
+      loadStateDict(sd: StateDictInput): void;
     };
   };
   /** Ends training after the current iteration. */
   stop(): void;
+  /** Records a message in the History's `notes` (and prints it after the run unless verbose is 0). */
+  log?(message: string): void;
 }
 
 /**
@@ -53,42 +55,67 @@ export interface EarlyStoppingOptions {
  */
 export class EarlyStopping implements Callback {
   readonly monitor: keyof TrainRecordProps;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly restoreBest: boolean;
   private best = Infinity;
   private bad = 0;
-  private bestWeights: OrderedMap<string, Tensor> | null = null;
+  private bestWeights: StateDictInput | null = null;
+  /** Epoch of the best monitored value so far, or null. */
+  bestEpoch: number | null = null;
   /** Epoch at which training was stopped, or null. */
   stoppedEpoch: number | null = null;
 
-  constructor(
-    readonly options: EarlyStoppingOptions,
-    hasValidation: boolean,
-  ) {
-    if (!(Number.isInteger(options.patience) && options.patience >= 0)) {
-      throw new ValueError(`earlyStopping: patience must be an integer ≥ 0, got ${options.patience}`);
-    }
-    this.monitor = options.monitor ?? (hasValidation ? 'valLoss' : 'loss');
+  constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
+    const who = 'earlyStopping';
+    const o = checkOptions(who, options, ['patience', 'monitor', 'minDelta', 'restoreBest']);
+    this.patience = checkInteger(who, 'patience', o.patience, { min: 0 });
+    this.minDelta = checkNumber(who, 'minDelta', o.minDelta ?? 0, { min: 0 });
+    this.restoreBest = o.restoreBest === undefined ? false : checkBoolean(who, 'restoreBest', o.restoreBest);
+    const monitor = o.monitor ?? (hasValidation ? 'valLoss' : 'loss');
+    this.monitor = checkOneOf(who, 'monitor', monitor, ['loss', 'accuracy', 'valLoss', 'valAccuracy'] as const);
     if (this.monitor.startsWith('val') && !hasValidation) {
-      throw new ValueError(`earlyStopping: monitor '${this.monitor}' needs validation or validationSplit`);
+      throw new ValueError(`${who}: monitor '${this.monitor}' needs validation or validationSplit`);
     }
+  }
+
+  /** The best monitored value so far (as recorded, not negated). */
+  get bestValue(): number | null {
+    if (this.bestEpoch === null) return null;
+    return this.monitor.endsWith('ccuracy') ? -this.best : this.best;
   }
 
   onEpochEnd(record: TrainRecordOf, ctx: CallbackContext): void {
     const raw = record.get(this.monitor) as number | null;
     if (raw === null) return;
     const value = this.monitor.endsWith('ccuracy') ? -raw : raw;
-    if (value < this.best - (this.options.minDelta ?? 0)) {
+    if (value < this.best - this.minDelta) {
       this.best = value;
       this.bad = 0;
-      if (this.options.restoreBest) this.bestWeights = ctx.trainer.model.stateDict();
+      this.bestEpoch = record.epoch;
+      if (this.restoreBest) this.bestWeights = ctx.trainer.model.stateDict();
       return;
     }
-    if (++this.bad >= this.options.patience) {
+    if (++this.bad >= this.patience) {
       this.stoppedEpoch = record.epoch;
+      ctx.log?.(
+        `EarlyStopping: stopped at epoch ${record.epoch}: ${this.monitor} did not improve for ${this.bad} ` +
+          `epoch${this.bad === 1 ? '' : 's'} (best ${fmt(this.bestValue)} at epoch ${this.bestEpoch ?? '-'})`,
+      );
       ctx.stop();
     }
   }
 
   onTrainEnd(ctx: CallbackContext): void {
-    if (this.stoppedEpoch !== null && this.bestWeights !== null) ctx.trainer.model.loadStateDict(this.bestWeights);
+    if (this.stoppedEpoch !== null && this.bestWeights !== null) {
+      ctx.trainer.model.loadStateDict(this.bestWeights);
+      ctx.log?.(
+        `EarlyStopping: restored the weights of epoch ${this.bestEpoch} (${this.monitor} ${fmt(this.bestValue)})`,
+      );
+    }
   }
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '-' : v.toPrecision(4);
 }

@@ -1,4 +1,5 @@
 import { List, Record, type RecordOf } from 'immutable';
+import { INSPECT } from '@tapegrad/core';
 
 /** What the Trainer records at each evaluation. */
 export interface TrainRecordProps {
@@ -35,6 +36,29 @@ export const TrainRecord = Record<TrainRecordProps>(
 /** A record of a {@link History}. */
 export type TrainRecordOf = RecordOf<TrainRecordProps>;
 
+// console.log of a record shows its fields, not Immutable's internals.
+Object.defineProperty(TrainRecord.prototype, INSPECT, {
+  value(this: TrainRecordOf): string {
+    return this.toString();
+  },
+});
+
+const COLUMNS: (keyof TrainRecordProps)[] = [
+  'epoch',
+  'iter',
+  'loss',
+  'accuracy',
+  'valLoss',
+  'valAccuracy',
+  'seconds',
+  'lr',
+];
+
+function cell(v: number | null): string {
+  if (v === null) return '-';
+  return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+}
+
 /**
  * The training history: an Immutable `List` of per-evaluation records, plus the book's
  * `loss_list`.
@@ -44,7 +68,11 @@ export type TrainRecordOf = RecordOf<TrainRecordProps>;
  * history.lossList.at(-1); history.last?.accuracy;
  */
 export class History {
-  constructor(readonly records: List<TrainRecordOf> = List()) {}
+  constructor(
+    readonly records: List<TrainRecordOf> = List(),
+    /** Messages of the run (early stopping, restored weights), in order. */
+    readonly notes: List<string> = List(),
+  ) {}
 
   /** The mean losses in order, like the book's `trainer.loss_list`. */
   get lossList(): number[] {
@@ -74,6 +102,42 @@ export class History {
 
   /** A new History with `record` appended. */
   push(record: TrainRecordOf): History {
-    return new History(this.records.push(record));
+    return new History(this.records.push(record), this.notes);
+  }
+
+  /** The records as plain objects (`JSON.stringify(history)`). */
+  toJSON(): TrainRecordProps[] {
+    return this.records.map((r) => r.toObject()).toArray();
+  }
+
+  /**
+   * A table of the records (the first and last five when there are more than ten) and the notes.
+   *
+   * @example
+   * console.log(history); // History (300 records)\n epoch  iter  loss …
+   */
+  toString(): string {
+    const all = this.records.toArray();
+    const shown: (TrainRecordOf | null)[] = all.length > 10 ? [...all.slice(0, 5), null, ...all.slice(-5)] : all;
+    const rows = shown.map((r) => (r === null ? COLUMNS.map(() => '…') : COLUMNS.map((k) => cell(r.get(k)))));
+    const widths = COLUMNS.map((k, j) => Math.max(k.length, ...rows.map((r) => r[j].length)));
+    const line = (cells: string[]): string => cells.map((c, j) => c.padStart(widths[j])).join('  ');
+    const notes = this.notes.toArray().map((n) => `note: ${n}`);
+    const n = all.length;
+    return [
+      `History (${n} record${n === 1 ? '' : 's'})`,
+      ...(n ? [line(COLUMNS), ...rows.map(line)] : []),
+      ...notes,
+    ].join('\n');
+  }
+
+  /** `console.log(history)` prints {@link History.toString}. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** A new History with `message` added to its notes. */
+  withNote(message: string): History {
+    return new History(this.records, this.notes.push(message));
   }
 }

@@ -1,20 +1,23 @@
-import { ShapeError, Tensor } from '@tapegrad/core';
+import { ShapeError, Tensor, checkNumber, checkOptions, checkTensor } from '@tapegrad/core';
 
 /**
  * Fraction of correct predictions. Multi-class: `logits` `[N, C]` (C ≥ 2) against int32 class
  * indices `[N]` or one-hot rows `[N, C]`, comparing argmaxes. Binary: `logits` `[N]` or `[N, 1]`
  * against 0/1 targets of the same size, predicting 1 where logit > `threshold` (0 for logits;
- * pass 0.5 for probabilities).
+ * pass 0.5 for probabilities). The accuracy of an empty batch is NaN, never 0.
  *
  * @example
  * accuracy(tensor([[2, 1], [0, 3]]), tensor([0, 0], { dtype: 'int32' })); // 0.5
  * accuracy(tensor([[1.5], [-2]]), tensor([[1], [0]])); // 1
  */
 export function accuracy(logits: Tensor, labels: Tensor, options: { threshold?: number } = {}): number {
+  checkTensor('accuracy', 'logits', logits);
+  checkTensor('accuracy', 'labels', labels);
+  const o = checkOptions('accuracy', options, ['threshold']);
   const y = logits.data;
   const t = labels.data;
   const n = logits.shape[0] ?? 0;
-  if (n === 0) return 0;
+  if (n === 0) return NaN;
   const c = logits.ndim === 2 ? logits.shape[1] : 1;
   if (logits.ndim > 2 || logits.ndim === 0) {
     throw new ShapeError(`accuracy: logits must be [N] or [N,C], got [${logits.shape.join(',')}]`);
@@ -24,7 +27,7 @@ export function accuracy(logits: Tensor, labels: Tensor, options: { threshold?: 
     if (labels.size !== n) {
       throw new ShapeError(`accuracy: binary targets must have ${n} elements, got [${labels.shape.join(',')}]`);
     }
-    const th = options.threshold ?? 0;
+    const th = checkNumber('accuracy', 'threshold', o.threshold ?? 0);
     for (let i = 0; i < n; i++) if (y[i] > th === t[i] > 0.5) correct++;
     return correct / n;
   }

@@ -98,3 +98,16 @@ export class BarReporter implements ProgressReporter {
     this.bar = null;
   }
 }
+
+/**
+ * The reporter `Trainer.fit` uses: none for verbose 0, else a live bar on a terminal (or when
+ * `mode` is `'bar'`) and the book's lines otherwise.
+ *
+ * @example
+ * makeReporter(1, 'auto', process.stdout); // a BarReporter on a terminal
+ */
+export function makeReporter(verbose: 0 | 1, mode: 'auto' | 'bar' | 'lines', out: OutputStream): ProgressReporter {
+  if (verbose === 0) return { start() {}, iter() {}, record() {}, stop() {} };
+  const bar = mode === 'bar' || (mode === 'auto' && out.isTTY === true);
+  return bar ? new BarReporter(out) : new LineReporter(out);
+}

@@ -1,13 +1,27 @@
-import { Rng, Tensor, ValueError, concat, gather, noGrad } from '@tapegrad/core';
-import type { Module } from '../module';
+import {
+  Tensor,
+  ValueError,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkTensor,
+  concat,
+  describe,
+  noGrad,
+} from '@tapegrad/core';
+import { DataLoader, TensorDataset } from '@tapegrad/datasets';
+import { Module } from '../module';
 import type { OptimizerLike } from '../optim/optimizer';
-import type { LRScheduler } from '../optim/lr-scheduler';
+import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau';
 import { applyPenalty, clipGradNorm } from '../optim/regularization';
 import { type TrainRecordOf, History, TrainRecord } from './history';
 import { accuracy } from './metrics';
-import { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './progress';
-import { type Callback, type EarlyStoppingOptions, EarlyStopping } from './callbacks';
+import { type ProgressReporter, makeReporter } from './progress';
+import { type Callback, EarlyStopping } from './callbacks';
+import { type BatchSource, type FitOptions, type FitPlan, checkSource, planFit } from './fit-options';
 import { type FitShape, type PlotFiles, type PlotOptions, drawHistory } from './plot';
+
+export type { BatchSource, FitOptions, SplitMode } from './fit-options';
 
 /** A model the Trainer can drive: a Module mapping a batch to outputs. */
 export type Model = Module & { forward(x: Tensor): Tensor };
@@ -17,43 +31,6 @@ export type LossFn = ((y: Tensor, t: Tensor) => Tensor) | (Module & { forward(y:
 
 /** A metric of (outputs, targets); `'auto'` is {@link accuracy} for `[N, C≥2]` outputs, else none. */
 export type Metric = ((y: Tensor, t: Tensor) => number) | 'auto' | null;
-
-/** Options of {@link Trainer.fit}. */
-export interface FitOptions {
-  /** Epochs (default 10). */
-  maxEpoch?: number;
-  /** Rows per batch (default 32); each epoch runs ⌊N / batchSize⌋ batches, as the book. */
-  batchSize?: number;
-  /**
-   * Drop the last, smaller batch of an epoch (default true, as the book's Trainer). `false` also
-   * trains on it, as the lecture's `gen_batch`: ⌈N / batchSize⌉ batches per epoch.
-   */
-  dropLast?: boolean;
-  /** Record (and print) every this many iterations (default once per epoch). */
-  evalInterval?: number;
-  /** Clip the global gradient norm to this (the book's `max_grad`). */
-  maxGrad?: number;
-  /** Shuffle rows every epoch (default true). */
-  shuffle?: boolean;
-  /** Generator of the shuffles (default `new Rng(0)`). */
-  rng?: Rng;
-  /** Held-out data evaluated at every epoch end. */
-  validation?: { x: Tensor; t: Tensor };
-  /** Hold out this fraction of the rows (the last ones, before shuffling) instead. */
-  validationSplit?: number;
-  /** Lecture-style penalties added to the gradients: `(l1·sign(w) + l2·w) / batchSize`. */
-  penalty?: { l1?: number; l2?: number };
-  /** Stepped once per epoch. */
-  scheduler?: LRScheduler;
-  callbacks?: readonly Callback[];
-  earlyStopping?: EarlyStoppingOptions;
-  /** 0 prints nothing; 1 (default) prints progress. */
-  verbose?: 0 | 1;
-  /** `'auto'` (default): a live bar on a terminal, the book's lines otherwise. */
-  progress?: 'auto' | 'bar' | 'lines';
-  /** Where progress goes (default process.stdout). */
-  output?: OutputStream;
-}
 
 /** Options of the {@link Trainer} constructor. */
 export interface TrainerOptions {
@@ -83,9 +60,19 @@ export class Trainer {
     readonly optimizer: OptimizerLike,
     options: TrainerOptions,
   ) {
-    const loss = options.loss;
-    this.loss = typeof loss === 'function' ? loss : (y, t) => loss.forward(y, t);
-    this.metric = options.metric === undefined ? 'auto' : options.metric;
+    const o = checkOptions('Trainer', options, ['loss', 'metric']);
+    if (!(model instanceof Module)) throw new ValueError(`Trainer: model must be a Module, got ${describe(model)}`);
+    const opt = this.optimizer as Partial<OptimizerLike> | null;
+    if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function') {
+      throw new ValueError(`Trainer: optimizer must be an Optimizer, got ${describe(this.optimizer)}`);
+    }
+    const loss = o.loss;
+    if (loss instanceof Module)
+      this.loss = (y, t) => (loss as Module & { forward(y: Tensor, t: Tensor): Tensor }).forward(y, t);
+    else this.loss = checkFunction<(y: Tensor, t: Tensor) => Tensor>('Trainer', 'loss', loss);
+    const metric = o.metric === undefined ? 'auto' : o.metric;
+    if (metric !== 'auto' && metric !== null) checkFunction('Trainer', 'metric', metric);
+    this.metric = metric as Metric;
   }
 
   private score(y: Tensor, t: Tensor): number | null {
@@ -106,6 +93,7 @@ export class Trainer {
     t: Tensor,
     options: Pick<FitOptions, 'maxGrad' | 'penalty'> = {},
   ): { loss: number; accuracy: number | null } {
+    checkOptions('Trainer.trainStep', options, ['maxGrad', 'penalty']);
     const y = this.model.forward(x);
     const loss = this.loss(y, t);
     this.optimizer.zeroGrad();
@@ -117,93 +105,105 @@ export class Trainer {
   }
 
   /**
-   * Trains for `maxEpoch` epochs and returns the History (also kept in `this.history`).
+   * Trains for `maxEpoch` epochs on `(x, t)` — batched by a `DataLoader` over the rows — or on a
+   * `DataLoader` you built, and returns the History (also kept in `this.history`). Unknown or
+   * invalid options are ValueErrors.
    *
    * @example
    * const h = trainer.fit(x, t, { maxEpoch: 300, batchSize: 30, evalInterval: 10 });
-   * h.lossList.at(-1); // ≈ 0.11 on the book's spiral
+   * trainer.fit(new DataLoader(new TensorDataset(x, t), { batchSize: 30, shuffle: true }), { maxEpoch: 300 });
    */
-  fit(x: Tensor, t: Tensor, options: FitOptions = {}): History {
-    const {
-      maxEpoch = 10,
-      batchSize = 32,
-      shuffle = true,
-      dropLast = true,
-      verbose = 1,
-      maxGrad,
-      penalty,
-      scheduler,
-    } = options;
-    checkInt('maxEpoch', maxEpoch, 0);
-    checkInt('batchSize', batchSize, 1);
-    if (x.shape[0] !== t.shape[0]) {
-      throw new ValueError(`Trainer.fit: x has ${x.shape[0]} rows but t has ${t.shape[0]}`);
-    }
-    const [trainX, trainT, validation] = splitValidation(x, t, options);
-    const n = trainX.shape[0];
-    if (n === 0) throw new ValueError('Trainer.fit: no training rows');
-    const itersPerEpoch = Math.max(1, dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize));
-    const evalInterval = options.evalInterval ?? itersPerEpoch;
-    checkInt('evalInterval', evalInterval, 1);
-    const rng = options.rng ?? new Rng(0);
-    const reporter = makeReporter(verbose, options.progress ?? 'auto', options.output ?? process.stdout);
-    const stopper = options.earlyStopping ? new EarlyStopping(options.earlyStopping, validation !== null) : null;
-    const callbacks: Callback[] = [...(options.callbacks ?? []), ...(stopper ? [stopper] : [])];
+  fit(x: Tensor, t: Tensor, options?: FitOptions): History;
+  fit(loader: BatchSource, options?: FitOptions): History;
+  fit(...args: unknown[]): History {
+    const plan = planFit(args);
+    const itersPerEpoch = plan.train.length;
+    const evalInterval = plan.evalInterval ?? itersPerEpoch;
+    const reporter = makeReporter(plan.verbose, plan.progress, plan.output ?? process.stdout);
+    const stopper = plan.earlyStopping ? new EarlyStopping(plan.earlyStopping, plan.validation !== null) : null;
+    const callbacks: Callback[] = [...plan.callbacks, ...(stopper ? [stopper] : [])];
+    const notes: string[] = [];
     let stopRequested = false;
     const ctx = {
       trainer: this,
       stop: () => {
         stopRequested = true;
       },
+      log: (message: string) => void notes.push(message),
     };
     const start = Date.now();
     this.history = new History();
     this.fitShape = { itersPerEpoch, evalInterval };
     this.model.train();
-    reporter.start({ maxEpoch, itersPerEpoch });
+    reporter.start({ maxEpoch: plan.maxEpoch, itersPerEpoch });
     try {
-      for (let epoch = 1; epoch <= maxEpoch && !stopRequested; epoch++) {
-        const order = shuffle ? rng.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-        let lossSum = 0;
-        let accSum = 0;
-        let count = 0;
-        for (let iter = 1; iter <= itersPerEpoch; iter++) {
-          const rows = order.subarray((iter - 1) * batchSize, Math.min(n, iter * batchSize));
-          const idx = new Tensor(rows, [rows.length]);
-          const xb = noGrad(() => gather(trainX, idx, 0));
-          const tb = noGrad(() => gather(trainT, idx, 0));
-          const step = this.trainStep(xb, tb, { maxGrad, penalty });
-          lossSum += step.loss;
-          accSum += step.accuracy ?? 0;
-          count++;
-          reporter.iter(epoch, iter, lossSum / count, step.accuracy === null ? null : accSum / count);
-          const epochEnd = iter === itersPerEpoch;
-          if (iter % evalInterval !== 0 && !epochEnd) continue;
-          let record: TrainRecordOf = TrainRecord({
-            epoch,
-            iter,
-            loss: lossSum / count,
-            accuracy: step.accuracy === null ? null : accSum / count,
-            seconds: (Date.now() - start) / 1000,
-            lr: this.optimizer.lr,
-          });
-          if (epochEnd && validation !== null) {
-            const v = this.evaluate(validation.x, validation.t);
-            record = record.merge({ valLoss: v.loss, valAccuracy: v.accuracy });
-          }
-          lossSum = accSum = count = 0;
-          this.history = this.history.push(record);
-          reporter.record(record, itersPerEpoch);
-          for (const cb of callbacks) cb.onRecord?.(record, ctx);
-          if (epochEnd) for (const cb of callbacks) cb.onEpochEnd?.(record, ctx);
-        }
-        scheduler?.step();
+      for (let epoch = 1; epoch <= plan.maxEpoch && !stopRequested; epoch++) {
+        this.#epoch(plan, epoch, start, evalInterval, reporter, callbacks, ctx);
       }
     } finally {
       reporter.stop();
     }
     for (const cb of callbacks) cb.onTrainEnd?.(ctx);
+    for (const note of notes) {
+      this.history = this.history.withNote(note);
+      if (plan.verbose === 1) (plan.output ?? process.stdout).write(`${note}\n`);
+    }
     return this.history;
+  }
+
+  #epoch(
+    plan: FitPlan,
+    epoch: number,
+    start: number,
+    evalInterval: number,
+    reporter: ProgressReporter,
+    callbacks: readonly Callback[],
+    ctx: { trainer: Trainer; stop(): void; log(m: string): void },
+  ): void {
+    const { maxGrad, penalty, scheduler } = plan;
+    const batches = plan.train[Symbol.iterator]();
+    let lossSum = 0;
+    let accSum = 0;
+    let count = 0;
+    let next = batches.next();
+    for (let iter = 1; !next.done; iter++) {
+      const { x: xb, t: tb } = next.value;
+      // One batch ahead, so that the epoch's last batch is known before its record is made.
+      next = batches.next();
+      const step = this.trainStep(xb, tb, { maxGrad, penalty });
+      if (plan.schedulerInterval === 'batch') (scheduler as { step(): void }).step();
+      lossSum += step.loss;
+      accSum += step.accuracy ?? 0;
+      count++;
+      reporter.iter(epoch, iter, lossSum / count, step.accuracy === null ? null : accSum / count);
+      const epochEnd = next.done === true;
+      if (iter % evalInterval !== 0 && !epochEnd) continue;
+      let record: TrainRecordOf = TrainRecord({
+        epoch,
+        iter,
+        loss: lossSum / count,
+        accuracy: step.accuracy === null ? null : accSum / count,
+        seconds: (Date.now() - start) / 1000,
+        lr: this.optimizer.lr,
+      });
+      if (epochEnd && plan.validation !== null) {
+        const v = this.evaluate(plan.validation);
+        record = record.merge({ valLoss: v.loss, valAccuracy: v.accuracy });
+      }
+      lossSum = accSum = count = 0;
+      this.history = this.history.push(record);
+      reporter.record(record, plan.train.length);
+      for (const cb of callbacks) cb.onRecord?.(record, ctx);
+      if (!epochEnd) continue;
+      for (const cb of callbacks) cb.onEpochEnd?.(record, ctx);
+      if (scheduler instanceof ReduceLROnPlateau) {
+        const key = scheduler.monitor ?? (plan.validation !== null ? 'valLoss' : 'loss');
+        const value = record.get(key);
+        if (value === null)
+          throw new ValueError(`Trainer.fit: ReduceLROnPlateau monitors '${key}', which is not recorded`);
+        scheduler.step(value);
+      } else if (scheduler !== undefined && plan.schedulerInterval === 'epoch') scheduler.step();
+    }
   }
 
   /**
@@ -230,28 +230,46 @@ export class Trainer {
   }
 
   /**
-   * Mean loss and metric over `x` in eval mode without recording (in batches).
+   * Mean loss and metric over `(x, t)` — or over the batches of a loader — in eval mode without
+   * recording, weighting each batch by its rows. Over zero rows both are NaN (a mean of
+   * nothing), never 0.
    *
    * @example
-   * const { loss, accuracy } = trainer.evaluate(xTest, tTest);
-   * trainer.evaluate(x, t, { batchSize: 100 });
+   * const { loss, accuracy } = trainer.evaluate(xTest, tTest, { batchSize: 100 });
+   * trainer.evaluate(testLoader);
    */
-  evaluate(x: Tensor, t: Tensor, options: { batchSize?: number } = {}): { loss: number; accuracy: number | null } {
-    const { batchSize = 1024 } = options;
+  evaluate(x: Tensor, t: Tensor, options?: { batchSize?: number }): { loss: number; accuracy: number | null };
+  evaluate(loader: BatchSource): { loss: number; accuracy: number | null };
+  evaluate(...args: unknown[]): { loss: number; accuracy: number | null } {
+    const who = 'Trainer.evaluate';
+    let source: BatchSource;
+    if (args[0] instanceof Tensor) {
+      const x = checkTensor(who, 'x', args[0]);
+      const t = checkTensor(who, 't', args[1]);
+      const batchSize = checkBatchSize(who, args[2]);
+      if (x.ndim < 1 || t.ndim < 1 || x.shape[0] !== t.shape[0]) {
+        throw new ValueError(`${who}: x has ${x.shape[0] ?? 0} rows but t has ${t.shape[0] ?? 0}`);
+      }
+      source = new DataLoader(new TensorDataset(x, t), { batchSize });
+    } else {
+      if (args.length > 1) throw new ValueError(`${who}: with a loader, set batchSize on the loader`);
+      source = checkSource(who, 'the first argument', args[0]);
+    }
     return this.inEval(() => {
       let loss = 0;
       let acc: number | null = 0;
-      const n = x.shape[0];
-      for (let b = 0; b < n; b += batchSize) {
-        const idx = range(b, Math.min(n, b + batchSize));
-        const y = this.model.forward(gather(x, idx, 0));
-        const tb = gather(t, idx, 0);
-        const w = idx.size / n;
-        loss += this.loss(y, tb).item() * w;
+      let rows = 0;
+      for (const { x: xb, t: tb } of source) {
+        const y = this.model.forward(xb);
+        const n = xb.shape[0];
+        loss += this.loss(y, tb).item() * n;
         const s = this.score(y, tb);
-        acc = s === null || acc === null ? null : acc + s * w;
+        acc = s === null || acc === null ? null : acc + s * n;
+        rows += n;
       }
-      return { loss, accuracy: acc };
+      const hasMetric = this.metric !== null && acc !== null;
+      if (rows === 0) return { loss: NaN, accuracy: hasMetric ? NaN : null };
+      return { loss: loss / rows, accuracy: acc === null ? null : acc / rows };
     });
   }
 
@@ -260,16 +278,21 @@ export class Trainer {
    *
    * @example
    * const logits = trainer.predict(xTest);
-   * logits.argmax(1);
+   * trainer.predict(xTest, { batchSize: 256 }).argmax(1);
    */
-  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
-    const { batchSize = 1024 } = options;
+  predict(x: Tensor, options?: { batchSize?: number }): Tensor {
+    const who = 'Trainer.predict';
+    checkTensor(who, 'x', x);
+    const batchSize = checkBatchSize(who, options);
+    if (x.ndim < 1) throw new ValueError(`${who}: x needs a batch axis, got shape [${x.shape.join(',')}]`);
     return this.inEval(() => {
+      const n = x.shape[0];
+      if (n <= batchSize) return this.model.forward(x);
       const outs: Tensor[] = [];
-      for (let b = 0; b < x.shape[0]; b += batchSize) {
-        outs.push(this.model.forward(gather(x, range(b, Math.min(x.shape[0], b + batchSize)), 0)));
+      for (let b = 0; b < n; b += batchSize) {
+        outs.push(this.model.forward(x.slice([b, Math.min(n, b + batchSize)])));
       }
-      return outs.length === 1 ? outs[0] : concat(outs, 0);
+      return concat(outs, 0);
     });
   }
 
@@ -284,39 +307,7 @@ export class Trainer {
   }
 }
 
-function range(a: number, b: number): Tensor {
-  return new Tensor(
-    Int32Array.from({ length: b - a }, (_, i) => a + i),
-    [b - a],
-  );
-}
-
-function checkInt(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min)
-    throw new ValueError(`Trainer.fit: ${name} must be an integer ≥ ${min}, got ${v}`);
-}
-
-function splitValidation(x: Tensor, t: Tensor, options: FitOptions): [Tensor, Tensor, { x: Tensor; t: Tensor } | null] {
-  const { validation, validationSplit } = options;
-  if (validation && validationSplit !== undefined) {
-    throw new ValueError('Trainer.fit: give either validation or validationSplit, not both');
-  }
-  if (validation) return [x, t, validation];
-  if (validationSplit === undefined) return [x, t, null];
-  if (!(validationSplit > 0 && validationSplit < 1)) {
-    throw new ValueError(`Trainer.fit: validationSplit must be in (0, 1), got ${validationSplit}`);
-  }
-  const n = x.shape[0];
-  const cut = n - Math.max(1, Math.floor(n * validationSplit));
-  return noGrad(() => [
-    gather(x, range(0, cut), 0),
-    gather(t, range(0, cut), 0),
-    { x: gather(x, range(cut, n), 0), t: gather(t, range(cut, n), 0) },
-  ]);
-}
-
-function makeReporter(verbose: 0 | 1, mode: 'auto' | 'bar' | 'lines', out: OutputStream): ProgressReporter {
-  if (verbose === 0) return { start() {}, iter() {}, record() {}, stop() {} };
-  const bar = mode === 'bar' || (mode === 'auto' && out.isTTY === true);
-  return bar ? new BarReporter(out) : new LineReporter(out);
+function checkBatchSize(who: string, options: unknown): number {
+  const o = checkOptions(who, options, ['batchSize']);
+  return o.batchSize === undefined ? 1024 : checkInteger(who, 'batchSize', o.batchSize, { min: 1 });
 }

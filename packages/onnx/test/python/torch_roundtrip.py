@@ -1,0 +1,56 @@
+"""The PyTorch side of the checkpoint round trips. For each case folder given (written by
+pytorch.test.ts: spec.json, tapegrad.safetensors, io.safetensors with the input `x`), it builds
+the same architecture from torch.nn, loads tapegrad's weights with strict=True, runs `x` through
+it, then builds a fresh, differently seeded model, runs `x` through that, and writes its weights
+as PyTorch's safetensors writer would (torch.safetensors, metadata {"format": "pt"}) and both
+outputs (torch-out.safetensors) for tapegrad to load and compare. Prints a JSON report."""
+import json
+import os
+import sys
+from collections import OrderedDict
+
+import torch
+
+from safetensors_io import read_file, write_file
+
+torch.set_num_threads(1)
+
+# One entry per layer type the specs may use (the architectures in test/zoo.ts).
+LAYERS = {
+    "Linear": lambda s: torch.nn.Linear(s["in"], s["out"], bias=s.get("bias", True)),
+    "ReLU": lambda s: torch.nn.ReLU(),
+    "Sigmoid": lambda s: torch.nn.Sigmoid(),
+    "Tanh": lambda s: torch.nn.Tanh(),
+    "LeakyReLU": lambda s: torch.nn.LeakyReLU(s["slope"]),
+    "Dropout": lambda s: torch.nn.Dropout(s["p"]),
+    "Softmax": lambda s: torch.nn.Softmax(dim=s.get("dim", -1)),
+    "LogSoftmax": lambda s: torch.nn.LogSoftmax(dim=s.get("dim", -1)),
+}
+
+
+def build(spec):
+    layers = [LAYERS[s["type"]](s) for s in spec["layers"]]
+    names = spec.get("names")
+    return torch.nn.Sequential(OrderedDict(zip(names, layers)) if names else OrderedDict((str(i), m) for i, m in enumerate(layers)))
+
+
+def run(case):
+    with open(os.path.join(case, "spec.json")) as f:
+        spec = json.load(f)
+    weights, _ = read_file(os.path.join(case, "tapegrad.safetensors"))
+    io, _ = read_file(os.path.join(case, "io.safetensors"))
+    x = torch.from_numpy(io["x"])
+    model = build(spec).eval()
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()}, strict=True)
+    torch.manual_seed(spec["seed"])
+    fresh = build(spec).eval()
+    with torch.no_grad():
+        outputs = {"with_tapegrad_weights": model(x).numpy(), "fresh": fresh(x).numpy()}
+    state = {k: v.detach().contiguous().numpy() for k, v in fresh.state_dict().items()}
+    write_file(os.path.join(case, "torch.safetensors"), state, {"format": "pt"})
+    write_file(os.path.join(case, "torch-out.safetensors"), outputs)
+    return {"state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()]}
+
+
+if __name__ == "__main__":
+    print(json.dumps({"torch": torch.__version__, "cases": {case: run(case) for case in sys.argv[1:]}}))

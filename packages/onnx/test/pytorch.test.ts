@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Rng, type Tensor, noGrad, randn } from '@tapegrad/core';
+import { decodeSafetensors, encodeSafetensors, load, save } from '@tapegrad/nn';
+import { relError } from './helpers/ort';
+import { pythonWith, runPython } from './helpers/python';
+import { ZOO } from './zoo';
+
+/**
+ * Checkpoint round trips with real PyTorch (Debian's python3-torch): tapegrad's safetensors load
+ * into the same torch.nn architecture with strict=True and give the same outputs, and weights
+ * PyTorch writes load into tapegrad (strictly) and give PyTorch's outputs.
+ */
+const torchPy = pythonWith(['torch', 'numpy']);
+
+function within(arch: string, what: string, got: Tensor, want: Tensor): void {
+  const err = relError(got.data, want.data);
+  if (process.env.TAPEGRAD_REPORT === '1') console.log(`${arch}: ${what}: relative error ${err.toExponential(2)}`);
+  if (!(err <= 1e-5)) throw new Error(`${arch}: ${what} differs from the other side by ${err} (relative, ‖·‖∞)`);
+}
+const maybe = torchPy.ok ? test : test.skip;
+
+maybe("the test's safetensors writer reproduces the reference implementation's bytes", () => {
+  expect(runPython('safetensors_io.py', ['--self-test']).trim()).toBe('ok');
+});
+
+maybe('every architecture round-trips through PyTorch, strictly, within 1e-5 both ways', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-torch-'));
+  try {
+    const cases = ZOO.map((arch, i) => {
+      const dir = path.join(root, `case-${i}`);
+      fs.mkdirSync(dir);
+      const model = arch.build(new Rng(100 + i)).eval();
+      const x = randn([5, ...arch.input.slice(1)], { rng: new Rng(200 + i) });
+      fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ ...arch.torch, seed: 300 + i }));
+      save(model, path.join(dir, 'tapegrad.safetensors'));
+      fs.writeFileSync(path.join(dir, 'io.safetensors'), encodeSafetensors([['x', x]]));
+      return { arch, dir, model, x, y: noGrad(() => model.forward(x)) };
+    });
+    const report = JSON.parse(
+      runPython(
+        'torch_roundtrip.py',
+        cases.map((c) => c.dir),
+      ),
+    ) as {
+      cases: Record<string, { state_dict: [string, number[]][] }>;
+    };
+    for (const { arch, dir, model, x, y } of cases) {
+      // The layouts are torch.nn's: the same keys, in the same order, with the same shapes.
+      const ours = [...model.namedParameters().entries()].map(([k, p]) => [k, [...p.shape]]);
+      expect([arch.name, report.cases[dir].state_dict]).toEqual([arch.name, ours]);
+      const out = decodeSafetensors(fs.readFileSync(path.join(dir, 'torch-out.safetensors'))).tensors;
+      within(arch.name, "PyTorch with tapegrad's weights", out.get('with_tapegrad_weights')!, y);
+
+      // PyTorch → tapegrad: load() and loadStateDict() take the file PyTorch's writer made.
+      const file = path.join(dir, 'torch.safetensors');
+      const { metadata } = decodeSafetensors(fs.readFileSync(file));
+      expect(metadata).toEqual({ format: 'pt' });
+      const fresh: Tensor = out.get('fresh')!;
+      const viaLoad = arch.build(new Rng(1)).eval();
+      load(viaLoad, file);
+      within(
+        arch.name,
+        "tapegrad with PyTorch's weights",
+        noGrad(() => viaLoad.forward(x)),
+        fresh,
+      );
+      const viaStateDict = arch.build(new Rng(2)).eval();
+      viaStateDict.loadStateDict(decodeSafetensors(fs.readFileSync(file)).tensors);
+      expect(viaStateDict.parameters().map((p) => Array.from(p.data))).toEqual(
+        viaLoad.parameters().map((p) => Array.from(p.data)),
+      );
+      expect(relError(y.data, fresh.data)).toBeGreaterThan(1e-2); // the fresh model really is another one
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

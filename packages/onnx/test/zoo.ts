@@ -1,0 +1,104 @@
+import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
+import { Dropout, LeakyReLU, Linear, Module, ReLU, Sequential, Softmax, Tanh, init, mlp } from '@tapegrad/nn';
+
+/** A layer of the same network built from torch.nn (see test/python/torch_roundtrip.py). */
+export type TorchLayer =
+  | { type: 'Linear'; in: number; out: number; bias?: boolean }
+  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' }
+  | { type: 'LeakyReLU'; slope: number }
+  | { type: 'Dropout'; p: number }
+  | { type: 'Softmax' | 'LogSoftmax'; dim?: number };
+
+/** An architecture of the README's interop table. */
+export interface Architecture {
+  name: string;
+  build(rng: Rng): Module;
+  /** The example input's shape; axis 0 is the dynamic batch. */
+  input: number[];
+  /** The same network as a torch.nn.Sequential (`names`: an OrderedDict's keys). */
+  torch: { layers: TorchLayer[]; names?: string[] };
+}
+
+/** The book's TwoLayerNet with PyTorch-style named fields. */
+class TwoLayerNet extends Module {
+  fc1: Linear;
+  fc2: Linear;
+
+  constructor(rng: Rng) {
+    super();
+    this.fc1 = new Linear(784, 100, { rng });
+    this.fc2 = new Linear(100, 10, { rng });
+  }
+
+  forward(x: Tensor): Tensor {
+    return logSoftmax(this.fc2.forward(relu(this.fc1.forward(x))));
+  }
+}
+
+/**
+ * The architectures that exist today (the MLP family). The convolution and sequence issues add
+ * theirs here (simple-convnet, deep-convnet, the sine-rnn LSTM, a Transformer encoder layer),
+ * with their torch.nn layer types in torch_roundtrip.py.
+ */
+export const ZOO: Architecture[] = [
+  {
+    name: 'MNIST MLP 784-256-10, ReLU (`npm start`)',
+    // examples/lib/model-spec.ts buildModel({ layers: [784, 256, 10], activation: 'relu' })
+    build: (rng) => mlp([784, 256, 10], { activation: 'relu', init: init.heNormal, rng }),
+    input: [3, 784],
+    torch: {
+      layers: [{ type: 'Linear', in: 784, out: 256 }, { type: 'ReLU' }, { type: 'Linear', in: 256, out: 10 }],
+    },
+  },
+  {
+    name: 'spiral MLP 2-10-3, sigmoid (the book, `spiral`)',
+    build: (rng) => mlp([2, 10, 3], { activation: 'sigmoid', init: init.normal(0.01), rng }),
+    input: [3, 2],
+    torch: {
+      layers: [{ type: 'Linear', in: 2, out: 10 }, { type: 'Sigmoid' }, { type: 'Linear', in: 10, out: 3 }],
+    },
+  },
+  {
+    name: 'MLP with Tanh, Dropout, LeakyReLU, a bias-free Linear and a Softmax head',
+    build: (rng) =>
+      new Sequential(
+        new Linear(4, 16, { rng }),
+        new Tanh(),
+        new Dropout(0.3, { rng }),
+        new Linear(16, 8, { rng }),
+        new LeakyReLU(0.1),
+        new Linear(8, 8, { bias: false, rng }),
+        new ReLU(),
+        new Linear(8, 3, { rng }),
+        new Softmax(),
+      ),
+    input: [3, 4],
+    torch: {
+      layers: [
+        { type: 'Linear', in: 4, out: 16 },
+        { type: 'Tanh' },
+        { type: 'Dropout', p: 0.3 },
+        { type: 'Linear', in: 16, out: 8 },
+        { type: 'LeakyReLU', slope: 0.1 },
+        { type: 'Linear', in: 8, out: 8, bias: false },
+        { type: 'ReLU' },
+        { type: 'Linear', in: 8, out: 3 },
+        { type: 'Softmax', dim: -1 },
+      ],
+    },
+  },
+  {
+    name: 'TwoLayerNet with named fields (fc1, fc2) and a LogSoftmax head',
+    build: (rng) => new TwoLayerNet(rng),
+    input: [3, 784],
+    torch: {
+      names: ['fc1', 'act', 'fc2', 'out'],
+      layers: [
+        { type: 'Linear', in: 784, out: 100 },
+        { type: 'ReLU' },
+        { type: 'Linear', in: 100, out: 10 },
+        { type: 'LogSoftmax', dim: -1 },
+      ],
+    },
+  },
+];
