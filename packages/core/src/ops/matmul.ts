@@ -90,37 +90,48 @@ export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   return runOp(matmulOp, [a, b], { transA, transB });
 }
 
+/** "a is [2,3], b is [4,5]" for the operands a caller was given, and which it transposes. */
+function shapesOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): string {
+  const flags = [transA && 'a', transB && 'b'].filter(Boolean).join(' and ');
+  return `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}${flags ? ` (${flags} transposed)` : ''}`;
+}
+
 /**
  * The checks matmul and matmulT share, on operands of rank ≥ 2 (matmul has already promoted 1-D
  * ones): float dtypes, equal inner dimensions of op(a) and op(b), batch dims that broadcast.
- * Returns the operands cast to one dtype and broadcast to one batch. `shapes()` names the shapes
- * the caller was given (formatted only for an error).
+ * Returns the product of the operands cast to one dtype and broadcast to one batch. Errors name
+ * the operands the caller was given (`shownA`, `shownB`).
  */
-function matchOperands(
+function checkedProduct(
   fn: string,
   a: Tensor,
   b: Tensor,
   transA: boolean,
   transB: boolean,
-  shapes: () => string,
-): Tensor[] {
+  shownA = a,
+  shownB = b,
+): Tensor {
   if (a.dtype === 'int32' || b.dtype === 'int32') {
     throw new DTypeError(
       `${fn}: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
     );
   }
-  const [ra, rb] = [a.ndim, b.ndim];
+  const ra = a.ndim;
+  const rb = b.ndim;
   if (a.shape[transA ? ra - 2 : ra - 1] !== b.shape[transB ? rb - 1 : rb - 2]) {
-    throw new ShapeError(`${fn}: inner dimensions differ: ${shapes()}`);
+    throw new ShapeError(`${fn}: inner dimensions differ: ${shapesOf(shownA, shownB, transA, transB)}`);
   }
+  // Two matrices of one dtype (the common case) need no cast and no broadcast.
+  if (ra === 2 && rb === 2 && a.dtype === b.dtype) return product(a, b, transA, transB);
   let batch: number[];
   try {
     batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
   } catch {
-    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapes()}`);
+    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapesOf(shownA, shownB, transA, transB)}`);
   }
   const d = promoteTypes(a.dtype, b.dtype);
-  return [a, b].map((t) => broadcastTo(t.dtype === d ? t : astype(t, d), [...batch, ...t.shape.slice(-2)]));
+  const [x, y] = [a, b].map((t) => broadcastTo(t.dtype === d ? t : astype(t, d), [...batch, ...t.shape.slice(-2)]));
+  return product(x, y, transA, transB);
 }
 
 /**
@@ -137,12 +148,10 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   checkTensor('matmulT', 'b', b);
   checkBoolean('matmulT', 'transA', transA);
   checkBoolean('matmulT', 'transB', transB);
-  const shapes = (): string =>
-    `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}` +
-    (transA || transB ? ` (${[transA && 'a', transB && 'b'].filter(Boolean).join(' and ')} transposed)` : '');
-  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`matmulT: operands must have at least two axes: ${shapes()}`);
-  const [x, y] = matchOperands('matmulT', a, b, transA, transB, shapes);
-  return product(x, y, transA, transB);
+  if (a.ndim < 2 || b.ndim < 2) {
+    throw new ShapeError(`matmulT: operands must have at least two axes: ${shapesOf(a, b, transA, transB)}`);
+  }
+  return checkedProduct('matmulT', a, b, transA, transB);
 }
 
 /**
@@ -155,19 +164,17 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor('matmul', 'a', a);
   checkTensor('matmul', 'b', b);
-  const shapes = (): string => `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`;
-  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: operands must have at least one axis: ${shapes()}`);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`matmul: operands must have at least one axis: ${shapesOf(a, b, false, false)}`);
+  }
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   let out: Tensor;
   if (b2.ndim === 2 && a2.ndim > 2) {
     // A stack times one matrix is one big matrix product.
-    const [rows, w] = matchOperands('matmul', reshape(a2, [-1, a2.shape[a2.ndim - 1]]), b2, false, false, shapes);
-    out = reshape(product(rows, w, false, false), [...a2.shape.slice(0, -1), b2.shape[1]]);
-  } else {
-    const [x, y] = matchOperands('matmul', a2, b2, false, false, shapes);
-    out = product(x, y, false, false);
-  }
+    const rows = reshape(a2, [-1, a2.shape[a2.ndim - 1]]);
+    out = reshape(checkedProduct('matmul', rows, b2, false, false, a, b), [...a2.shape.slice(0, -1), b2.shape[1]]);
+  } else out = checkedProduct('matmul', a2, b2, false, false, a, b);
   if (a.ndim === 1 && b.ndim === 1) return reshape(out, []);
   if (a.ndim === 1) return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   if (b.ndim === 1) return reshape(out, out.shape.slice(0, -1));
