@@ -1,3 +1,4 @@
+import type { TypedArray } from '../../dtype';
 import type { KernelBackend } from '../backend';
 
 /**
@@ -17,13 +18,19 @@ function nextRow(idx: number[], shape: readonly number[], strides: readonly numb
 }
 
 /**
- * Gathers a strided view of `src` into the contiguous `dst`: element `idx` of an array of
- * `shape` is read from `src[offset + Σ idx[k]·strides[k]]`. A stride of 0 broadcasts an axis,
- * permuted strides transpose, an offset and scaled strides slice. One kernel serves broadcastTo,
- * transpose and slice.
+ * Walks the strided view of `view` (element idx at `offset + Σ idx[k]·strides[k]`, `shape`) row
+ * by row against the contiguous `contig`: gathers the view into `contig`, or with `scatter`
+ * writes `contig` into the view.
  */
-export const stridedCopy: KernelBackend['stridedCopy'] = (src, offset, strides, shape, dst) => {
-  if (dst.length === 0) return;
+function walkView(
+  contig: TypedArray,
+  view: TypedArray,
+  offset: number,
+  strides: readonly number[],
+  shape: readonly number[],
+  scatter: boolean,
+): void {
+  if (contig.length === 0) return;
   // Rows along the last axis (a scalar is one row of one), and the index over the other axes.
   const nd = shape.length;
   const len = nd === 0 ? 1 : shape[nd - 1];
@@ -31,13 +38,30 @@ export const stridedCopy: KernelBackend['stridedCopy'] = (src, offset, strides, 
   const idx = new Array<number>(nd).fill(0);
   let o = 0;
   for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
-    if (step === 1) for (let j = 0; j < len; j++) dst[o++] = src[base + j];
+    if (scatter) for (let j = 0; j < len; j++) view[base + j * step] = contig[o++];
+    else if (step === 1) for (let j = 0; j < len; j++) contig[o++] = view[base + j];
     else if (step === 0) {
-      const v = src[base];
-      for (let j = 0; j < len; j++) dst[o++] = v;
-    } else for (let j = 0; j < len; j++) dst[o++] = src[base + j * step];
+      const v = view[base];
+      for (let j = 0; j < len; j++) contig[o++] = v;
+    } else for (let j = 0; j < len; j++) contig[o++] = view[base + j * step];
   }
-};
+}
+
+/**
+ * Gathers a strided view of `src` into the contiguous `dst`: element `idx` of an array of
+ * `shape` is read from `src[offset + Σ idx[k]·strides[k]]`. A stride of 0 broadcasts an axis,
+ * permuted strides transpose, an offset and scaled strides slice. One kernel serves broadcastTo,
+ * transpose and slice.
+ */
+export const stridedCopy: KernelBackend['stridedCopy'] = (src, offset, strides, shape, dst) =>
+  walkView(dst, src, offset, strides, shape, false);
+
+/**
+ * The adjoint of {@link stridedCopy}: writes the contiguous `src` into the strided positions of
+ * `dst` (which must not overlap, as for a slice).
+ */
+export const stridedScatter: KernelBackend['stridedScatter'] = (src, dst, offset, strides, shape) =>
+  walkView(src, dst, offset, strides, shape, true);
 
 /**
  * Copies `count` blocks of `block` elements from `src` (stride `srcStride` between blocks,
@@ -59,21 +83,5 @@ export const copyBlocks: KernelBackend['copyBlocks'] = (
     const d = dstOff + c * dstStride;
     if (block > 32) dst.set(src.subarray(s, s + block), d);
     else for (let j = 0; j < block; j++) dst[d + j] = src[s + j];
-  }
-};
-
-/**
- * The adjoint of {@link stridedCopy}: writes the contiguous `src` into the strided positions of
- * `dst` (which must not overlap, as for a slice).
- */
-export const stridedScatter: KernelBackend['stridedScatter'] = (src, dst, offset, strides, shape) => {
-  if (src.length === 0) return;
-  const nd = shape.length;
-  const len = nd === 0 ? 1 : shape[nd - 1];
-  const step = nd === 0 ? 1 : strides[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let o = 0;
-  for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
-    for (let j = 0; j < len; j++) dst[base + j * step] = src[o++];
   }
 };
