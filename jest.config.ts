@@ -13,6 +13,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    '^#platform$': '<rootDir>/packages/core/src/platform/node.ts',
     '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@tapegrad/(core|nn|onnx|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },

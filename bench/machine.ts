@@ -20,11 +20,12 @@ function gflops(): number {
   if (!be) throw new Error('the WASM kernels did not load');
   const a = Float32Array.from({ length: N * N }, (_, i) => (i % 7) - 3);
   const c = new Float32Array(N * N);
-  for (let i = 0; i < 20; i++) be.gemm(a, 0, a, 0, c, 0, N, N, N, false, false);
+  const args = { a, aOff: 0, b: a, bOff: 0, c, cOff: 0, m: N, n: N, k: N, transA: false, transB: false };
+  for (let i = 0; i < 20; i++) be.gemm(args);
   let calls = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < SECONDS * 1000) {
-    be.gemm(a, 0, a, 0, c, 0, N, N, N, false, false);
+    be.gemm(args);
     calls++;
   }
   return (2 * N ** 3 * calls) / ((performance.now() - t0) * 1e6);

@@ -55,13 +55,23 @@ export class Peer {
     }
   }
 
-  /** Starts a TypeScript peer of this folder under ts-node, with `env` added to the environment. */
-  static node(name: string, file: string, args: string[], init: object, env: Record<string, string> = {}) {
+  /**
+   * Starts a TypeScript peer of the bench folder `dir` (default this one; another checkout's for
+   * `--base`) under ts-node, with `env` added to the environment.
+   */
+  static node(
+    name: string,
+    file: string,
+    args: string[],
+    init: object,
+    env: Record<string, string> = {},
+    dir = __dirname,
+  ) {
     return Peer.start(
       name,
       process.execPath,
-      ['-r', 'ts-node/register', path.join(__dirname, file), ...args],
-      { TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), ...env },
+      ['-r', require.resolve('ts-node/register'), path.join(dir, file), ...args],
+      { TS_NODE_PROJECT: path.join(dir, 'tsconfig.json'), ...env },
       init,
     );
   }

@@ -22,7 +22,7 @@ export interface Settings {
    * tapegrad with the default threads, on one thread (null when that is the same), on the WASM
    * kernels alone (null when they are the default), the peers.
    */
-  impls: { tgn: string; tg1: string | null; tgw?: string | null; peers: string[] };
+  impls: { tgn: string; tg1: string | null; tgw?: string | null; base?: string | null; peers: string[] };
   activations: string[];
   notes: string[];
   /** What the cores gave before and after the run (bench/machine.ts), and in words. */
@@ -79,10 +79,24 @@ export function targets(cfg: Settings, f: Figures): [string, number, boolean][] 
   return out;
 }
 
+/**
+ * This checkout against the base one (`--base`): time ratios, each the median over rounds of the
+ * two runs of a round (< 1: this checkout faster).
+ */
+export function baseComparison(tgn: string, base: string, activations: string[], f: Figures): string[] {
+  const r = (a: Stat | null | undefined, b: Stat | null | undefined): string => num(ratio(a, b), 3);
+  return [
+    '',
+    `this checkout ÷ base (${base}), time ratio, median over rounds (< 1: this checkout faster):`,
+    `  ${activations.map((act) => `B ${act} ${r(f.B[`${tgn} ${act}`], f.B[`${base} ${act}`])}`).join(', ')}, C ${r(f.C[tgn], f.C[base])}`,
+    `  A: ${GEMM_SHAPES.map((s, i) => `${s.label.split(' ')[0]} ${r(f.A[tgn]?.[i], f.A[base]?.[i])}`).join(', ')}`,
+  ];
+}
+
 /** Prints the tables and the targets, writes the JSON; `t0` is the bench's start (ms). */
 export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) => void): void {
-  const { tgn, tg1, tgw, peers } = cfg.impls;
-  const tgImpls = [tgn, ...(tg1 ? [tg1] : []), ...(tgw ? [tgw] : [])];
+  const { tgn, tg1, tgw, base, peers } = cfg.impls;
+  const tgImpls = [tgn, ...(tg1 ? [tg1] : []), ...(tgw ? [tgw] : []), ...(base ? [base] : [])];
   log('');
   log(
     `A: GFLOP/s (median of ${cfg.runs.A} samples); ratio columns are GFLOP/s ÷ GFLOP/s, the median over rounds (> 1: tapegrad faster)`,
@@ -127,7 +141,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
     ]),
     [
       'C sigmoid',
-      ...[...tgImpls, ...peers].map((impl) => (impl !== tgn && tgImpls.includes(impl) ? '—' : fmt(f.C[impl], 1))),
+      ...[...tgImpls, ...peers].map((impl) => (f.C[impl] || !tgImpls.includes(impl) ? fmt(f.C[impl], 1) : '—')),
       ...peers.map((p) => num(ratio(f.C[tgn], f.C[p]), 3)),
     ],
   ];
@@ -153,6 +167,8 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
   );
   for (const note of cfg.notes) log(note);
   if (cfg.coreCheck) log(`cores before the run: ${cfg.coreCheck.text[0]}; after: ${cfg.coreCheck.text[1]}`);
+
+  if (base) for (const line of baseComparison(tgn, base, cfg.activations, f)) log(line);
 
   const checks = targets(cfg, f);
   log('');

@@ -15,12 +15,15 @@
  * implementations of a figure take turns, one run each per round (bench/rounds.ts), so a ratio
  * compares runs made at the same time and no framework's garbage lands in another's runs.
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
- * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts).
+ * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts). `--base <checkout>`
+ * adds another checkout's tapegrad to B, C and A (bench/base-peer.ts); `--tapegrad-only` leaves
+ * TensorFlow.js and NumPy out.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { baseCheckout, startBasePeer } from './base-peer';
 import { coreCheck, describeCores } from './machine';
 import { Peer } from './peer';
 import { report } from './report';
@@ -29,6 +32,10 @@ import { GEMM_SHAPES } from './sgemm';
 import { type Activation, mnistData, spiralData } from './trainers';
 
 const quick = process.argv.includes('--quick');
+/** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
+const tapegradOnly = process.argv.includes('--tapegrad-only');
+/** `--base <checkout>`: that checkout's tapegrad takes turns with this one's (bench/base-peer.ts). */
+const baseDir = baseCheckout(process.argv, process.env);
 /** Timed runs of each implementation: A's samples, and B's and C's runs. */
 const RUNS = 5;
 const RUNS_BC = 7;
@@ -103,9 +110,12 @@ async function main(): Promise<void> {
   const tg1 = tgPeer.info.oneThread ? 'tapegrad×1' : null;
   // The WASM kernels alone (the fallback where the native gemm does not build), in B and A.
   const tgw = tgPeer.info.wasm ? `tapegrad-wasm×${THREADS}` : null;
+  const base = baseDir
+    ? started(await startBasePeer(baseDir, WARMUP_STEPS), (peer, info) => ({ key: `${tgn}@base`, peer, info }))
+    : null;
   const tfPeers: { name: string; peer: Peer; threads: number }[] = [];
-  for (const backend of ['wasm', 'cpu']) {
-    // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (engine.ts).
+  for (const backend of tapegradOnly ? [] : ['wasm', 'cpu']) {
+    // The peer loads its data with tapegrad's loaders; V8 keeps its defaults there (platform/v8-settings.ts).
     const r = await Peer.node(`tfjs-${backend}`, 'peer-tfjs.ts', [backend], {}, { TAPEGRAD_CONCURRENT_SWEEP: '1' });
     started(r, (peer, info) => tfPeers.push({ name: `tfjs-${backend}`, peer, threads: Number(info.threads) }));
   }
@@ -118,39 +128,44 @@ async function main(): Promise<void> {
   fs.writeFileSync(xPath, bytes(mnist.x.data as Float32Array));
   fs.writeFileSync(labelsPath, bytes(mnist.labels.data as Int32Array));
   const flat = (bs: Int32Array[]): number[] => bs.flatMap((b) => Array.from(b));
-  const npStart = await Peer.start(
-    'NumPy peer',
-    'python3',
-    [path.join(__dirname, 'numpy_peer.py')],
-    { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    {
-      B: {
-        xPath,
-        labelsPath,
-        n: mnist.x.shape[0],
-        d: mnist.x.shape[1],
-        perm: flat(mnist.batches),
-        activations: ACTIVATIONS,
-      },
-      C: {
-        x: Array.from(sp.x.data as Float32Array),
-        labels: Array.from(sp.labels.data as Int32Array),
-        perm: flat(sp.batches),
-      },
-    },
-  );
+  const npStart = tapegradOnly
+    ? 'NumPy left out (--tapegrad-only)'
+    : await Peer.start(
+        'NumPy peer',
+        'python3',
+        [path.join(__dirname, 'numpy_peer.py')],
+        { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+        {
+          B: {
+            xPath,
+            labelsPath,
+            n: mnist.x.shape[0],
+            d: mnist.x.shape[1],
+            perm: flat(mnist.batches),
+            activations: ACTIVATIONS,
+          },
+          C: {
+            x: Array.from(sp.x.data as Float32Array),
+            labels: Array.from(sp.labels.data as Int32Array),
+            perm: flat(sp.batches),
+          },
+        },
+      );
   fs.rmSync(tmp, { recursive: true, force: true });
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
   log(
     `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
       `tapegrad kernels ${String(tgPeer.info.kernels)} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})` +
+      (base ? `; base ${baseDir}: ${String(base.info.kernels)}` : '') +
       (np ? `, NumPy ${np.version}` : ''),
   );
 
-  const tgImpls: [string, string][] = [
-    [tgn, 'n'],
-    ...(tg1 ? ([[tg1, '1']] as [string, string][]) : []),
-    ...(tgw ? ([[tgw, 'w']] as [string, string][]) : []),
+  // [name, configuration, process]: this checkout's configurations, and the base's default.
+  const tgImpls: [string, string, Peer][] = [
+    [tgn, 'n', tgPeer.peer],
+    ...(tg1 ? ([[tg1, '1', tgPeer.peer]] as [string, string, Peer][]) : []),
+    ...(tgw ? ([[tgw, 'w', tgPeer.peer]] as [string, string, Peer][]) : []),
+    ...(base ? ([[base.key, 'n', base.peer]] as [string, string, Peer][]) : []),
   ];
   const perEpoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
@@ -162,9 +177,9 @@ async function main(): Promise<void> {
   const B: Record<string, Stat> = {};
   for (const activation of ACTIVATIONS) {
     const contenders: Contender[] = [
-      ...tgImpls.map(([key, impl]) => ({
+      ...tgImpls.map(([key, impl, peer]) => ({
         key: `${key} ${activation}`,
-        run: async () => perEpoch(await tgPeer.peer.seconds({ cmd: 'B', impl, activation, steps: B_STEPS }), B_STEPS),
+        run: async () => perEpoch(await peer.seconds({ cmd: 'B', impl, activation, steps: B_STEPS }), B_STEPS),
       })),
       ...tfPeers.map(({ name, peer }) => {
         const steps = slow(name) ? B_STEPS_CPU : B_STEPS_WASM;
@@ -184,7 +199,12 @@ async function main(): Promise<void> {
   }
 
   log('running C…');
-  const cPeers = [{ name: tgn, peer: tgPeer.peer }, ...tfPeers, ...(np ? [{ name: 'numpy', peer: np.peer }] : [])];
+  const cPeers = [
+    { name: tgn, peer: tgPeer.peer },
+    ...(base ? [{ name: base.key, peer: base.peer }] : []),
+    ...tfPeers,
+    ...(np ? [{ name: 'numpy', peer: np.peer }] : []),
+  ];
   const C = await takeTurns(
     cPeers.map(({ name, peer }) => {
       const steps = slow(name) ? C_STEPS_SLOW : C_STEPS;
@@ -201,7 +221,7 @@ async function main(): Promise<void> {
       run: () => peer.seconds({ cmd: 'A', ...cmd, sampleMs }),
       warm: () => peer.seconds({ cmd: 'A', ...cmd, sampleMs: Math.max(sampleMs, A_WARM_MS) }),
     });
-    const contenders = tgImpls.map(([key, impl]) => sampler(key, tgPeer.peer, { impl, shape: i }));
+    const contenders = tgImpls.map(([key, impl, peer]) => sampler(key, peer, { impl, shape: i }));
     for (const { name, peer } of tfPeers) {
       if (slow(name) && s.m * s.n * s.k > A_CPU_MAX) continue;
       contenders.push(sampler(name, peer, { shape: i }, slow(name) ? 1 : A_SAMPLE_MS));
@@ -211,7 +231,7 @@ async function main(): Promise<void> {
     for (const impl of [...tgImpls.map(([key]) => key), ...tfPeers.map((p) => p.name), 'numpy'])
       (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
-  for (const p of [tgPeer.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
+  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
 
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
@@ -239,7 +259,13 @@ async function main(): Promise<void> {
         epoch: EPOCH_STEPS,
         warmup: WARMUP_STEPS,
       },
-      impls: { tgn, tg1, tgw, peers: ['tfjs-wasm', 'tfjs-cpu', 'numpy'] },
+      impls: {
+        tgn,
+        tg1,
+        tgw,
+        base: base?.key ?? null,
+        peers: tapegradOnly ? [] : ['tfjs-wasm', 'tfjs-cpu', 'numpy'],
+      },
       activations: ACTIVATIONS,
       notes,
       coreCheck: {

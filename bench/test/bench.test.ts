@@ -1,7 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { Peer } from '../peer';
-import { type Figures, type Settings, targets } from '../report';
+import { baseCheckout } from '../base-peer';
+import { baseComparison, type Figures, type Settings, targets } from '../report';
 import { type Contender, pairedRatio, stat, takeTurns } from '../rounds';
 
 describe('takeTurns', () => {
@@ -152,5 +153,29 @@ describe('targets', () => {
       "A: dH@W1ᵀ time ÷ X@W1's (one thread) ≤ 1.5": [1.6, false],
       'D: RSS after 100000 steps ÷ after 1000 ≤ 1.1': [1.01, true],
     });
+  });
+});
+
+describe('--base (another checkout taking turns)', () => {
+  test('is named by --base or TAPEGRAD_BENCH_BASE, and must hold a bench peer', () => {
+    const repo = path.resolve(__dirname, '..', '..');
+    expect(baseCheckout(['node', 'run.ts'], {})).toBeNull();
+    expect(baseCheckout(['node', 'run.ts', '--base', repo], {})).toBe(repo);
+    expect(baseCheckout(['node', 'run.ts'], { TAPEGRAD_BENCH_BASE: repo })).toBe(repo);
+    expect(() => baseCheckout(['node', 'run.ts', '--base', __dirname], {})).toThrow('--base must name a checkout');
+    expect(() => baseCheckout(['node', 'run.ts', '--base'], {})).toThrow('got nothing');
+  });
+
+  test('the comparison lines are paired time ratios, this checkout over the base', () => {
+    const s = (...runs: number[]) => ({ median: runs[0], min: runs[0], max: runs[0], runs });
+    const f: Figures = {
+      A: { t: [s(1, 2)], 't@base': [s(2, 2)] },
+      B: { 't relu': s(1, 3), 't@base relu': s(2, 3) },
+      C: { t: s(30, 40), 't@base': s(30, 20) },
+      D: 'not run',
+    };
+    const lines = baseComparison('t', 't@base', ['relu'], f);
+    expect(lines[2]).toBe('  B relu 0.750, C 1.500');
+    expect(lines[3]).toMatch(/^ {2}A: 64³ 0\.750, 128³ —/);
   });
 });

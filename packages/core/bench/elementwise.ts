@@ -1,11 +1,11 @@
 /**
  * Elementwise micro-benchmark: ns per element of the JS kernels and the WASM SIMD kernels
- * (including copy-in/out) for float32 (best of 25 samples), to choose the thresholds in src/kernels/wasm/backend.ts.
+ * (including copy-in/out) for float32 (best of 25 samples), to choose the thresholds in src/kernels/thresholds.ts.
  *
  *   npx ts-node --transpile-only packages/core/bench/elementwise.ts
  */
-import { jsBackend } from '../src/kernels';
-import { createWasmBackend, loadWasm, thresholds } from '../src/kernels/wasm';
+import { jsBackend, thresholds } from '../src/kernels';
+import { createWasmBackend, loadWasm } from '../src/kernels/wasm';
 
 // The machine is shared: the minimum over many short samples is the figure least disturbed by
 // preemption, and the one that matters for choosing a threshold.
@@ -43,8 +43,8 @@ function main(): void {
   const loaded = loadWasm();
   if (!loaded.exports) throw new Error(`bench/elementwise: ${loaded.reason}`);
   const wasm = createWasmBackend(loaded.exports);
-  thresholds.cheap = 0;
-  thresholds.transcendental = 0;
+  thresholds.wasm.cheap = 0;
+  thresholds.wasm.transcendental = 0;
   const sizes = [16, 64, 256, 1024, 4096, 16384, 65536, 262144];
   const ops: [string, (k: typeof jsBackend, a: Float32Array, b: Float32Array, o: Float32Array) => void][] = [
     ['add', (k, a, b, o) => k.binary('add', a, b, o)],

@@ -12,8 +12,8 @@
  */
 import { execFileSync } from 'child_process';
 import * as os from 'os';
-import { jsBackend } from '../src/kernels';
-import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
+import { jsBackend, thresholds } from '../src/kernels';
+import { createWasmBackend, GemmPool, loadWasm } from '../src/kernels/wasm';
 
 interface Shape {
   label: string;
@@ -124,8 +124,8 @@ async function main(): Promise<void> {
   const loaded = loadWasm();
   if (!loaded.exports) throw new Error(`bench/gemm: ${loaded.reason}`);
   const wasm = createWasmBackend(loaded.exports);
-  thresholds.gemm = 0; // always WASM here, to see where it overtakes JS
-  thresholds.threaded = 0;
+  thresholds.wasm.gemm = 0; // always WASM here, to see where it overtakes JS
+  thresholds.wasm.threaded = 0;
   thresholds.adaptive = false; // always split in the ×N column
   const pool = threads > 1 ? GemmPool.create(threads) : null;
   if (threads > 1 && !pool) throw new Error('bench/gemm: could not start the thread pool');
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
       .map(
         ([, g]) =>
           () =>
-            g(a, 0, b, 0, c, 0, m, n, k, transA, transB),
+            g({ a, aOff: 0, b, bOff: 0, c, cOff: 0, m, n, k, transA, transB }),
       );
     const [tJs, tWasm, tMt] = timeAll(fns);
     rows.push({ shape, js: tJs, wasm: tWasm, mt: tMt ?? NaN });

@@ -1,4 +1,3 @@
-import './engine'; // cheap typed-array allocation: see engine.ts
 import { DTypeError } from './errors';
 
 /** Element types a tensor can hold. `float32` is the default; `float64` is for gradient checks. */

@@ -48,8 +48,12 @@ export {
   nativeUnavailableReason,
   threadCount,
   type KernelBackend,
+  type GemmArgs,
+  type BinaryKernel,
+  type UnaryKernel,
+  type ScalarKernel,
 } from './kernels';
-export { engineSettings, arrayBufferSweeping, type ArrayBufferSweeping } from './engine';
+export { v8Settings, arrayBufferSweeping, type ArrayBufferSweeping } from './platform/v8-settings';
 export {
   grad,
   valueAndGrad,
@@ -63,7 +67,7 @@ export {
   type TransformOptions,
   type GradsOf,
   type TensorFn,
-} from './autograd/functional';
+} from './transforms/functional';
 export {
   toDot,
   toMermaid,
@@ -71,5 +75,5 @@ export {
   type GraphExportOptions,
   type GraphTensor,
   type GraphOp,
-} from './autograd/graph-export';
+} from './transforms/graph-export';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, userCallSite } from './autograd/anomaly';

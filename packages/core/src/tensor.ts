@@ -2,12 +2,7 @@ import type { DType, TypedArray } from './dtype';
 import { dtypeOfArray, isFloat } from './dtype';
 import { DTypeError, GraphError, ValueError, fmtShape } from './errors';
 import type { Node } from './autograd/op';
-import { backward as runTapeBackward, type BackwardOptions } from './autograd/backward';
 import { INSPECT, type TensorJSON, formatTensor, tensorToJSON } from './format';
-// Tensor's methods delegate to the op functions. The import is circular (ops create Tensors),
-// which CommonJS resolves because neither side touches the other while loading.
-import * as ops from './ops';
-import type { Scalar, SliceSpec, TensorLike } from './ops';
 
 /** A gradient hook: sees a gradient during backward and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
@@ -156,17 +151,6 @@ export class Tensor {
     return grad;
   }
 
-  /**
-   * Back-propagates from this tensor, accumulating into the leaves' `.grad`. A scalar is seeded
-   * with 1; any other shape needs `gy`.
-   *
-   * @example
-   * x.mul(x).sum().backward(); x.grad; // 2x
-   */
-  backward(gy?: Tensor | null, options?: BackwardOptions): void {
-    runTapeBackward(this, gy, options);
-  }
-
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
     return new Tensor(this.data, this.shape);
@@ -213,149 +197,7 @@ export class Tensor {
   toJSON(): TensorJSON {
     return tensorToJSON(this);
   }
-
-  /** Converts to another dtype (differentiable between float types). */
-  astype(dtype: DType): Tensor {
-    return ops.astype(this, dtype);
-  }
-
-  add(other: TensorLike): Tensor {
-    return ops.add(this, other);
-  }
-  sub(other: TensorLike): Tensor {
-    return ops.sub(this, other);
-  }
-  mul(other: TensorLike): Tensor {
-    return ops.mul(this, other);
-  }
-  div(other: TensorLike): Tensor {
-    return ops.div(this, other);
-  }
-  pow(exponent: TensorLike): Tensor {
-    return ops.pow(this, exponent);
-  }
-  neg(): Tensor {
-    return ops.neg(this);
-  }
-  exp(): Tensor {
-    return ops.exp(this);
-  }
-  log(): Tensor {
-    return ops.log(this);
-  }
-  sqrt(): Tensor {
-    return ops.sqrt(this);
-  }
-  abs(): Tensor {
-    return ops.abs(this);
-  }
-  square(): Tensor {
-    return ops.square(this);
-  }
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
-  }
-  tanh(): Tensor {
-    return ops.tanh(this);
-  }
-  relu(): Tensor {
-    return ops.relu(this);
-  }
-  leakyRelu(slope?: number): Tensor {
-    return ops.leakyRelu(this, slope);
-  }
-  softmax(axis = -1): Tensor {
-    return ops.softmax(this, axis);
-  }
-  logSoftmax(axis = -1): Tensor {
-    return ops.logSoftmax(this, axis);
-  }
-  logSumExp(axis?: number | number[] | null, keepdims = false): Tensor {
-    return ops.logSumExp(this, axis, keepdims);
-  }
-  sum(axis?: number | number[] | null, keepdims = false): Tensor {
-    return ops.sum(this, axis, keepdims);
-  }
-  mean(axis?: number | number[] | null, keepdims = false): Tensor {
-    return ops.mean(this, axis, keepdims);
-  }
-  max(axis?: number | number[] | null, keepdims = false): Tensor {
-    return ops.max(this, axis, keepdims);
-  }
-  min(axis?: number | number[] | null, keepdims = false): Tensor {
-    return ops.min(this, axis, keepdims);
-  }
-  argmax(axis?: number | null, keepdims = false): Tensor {
-    return ops.argmax(this, axis, keepdims);
-  }
-  argmin(axis?: number | null, keepdims = false): Tensor {
-    return ops.argmin(this, axis, keepdims);
-  }
-  matmul(other: Tensor): Tensor {
-    return ops.matmul(this, other);
-  }
-  dot(other: Tensor): Tensor {
-    return ops.dot(this, other);
-  }
-  repeat(repeats: number, axis?: number | null): Tensor {
-    return ops.repeat(this, repeats, axis);
-  }
-  reshape(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.reshape(this, shapeArgs(shape));
-  }
-  flatten(startAxis = 0, endAxis = -1): Tensor {
-    return ops.flatten(this, startAxis, endAxis);
-  }
-  transpose(...axes: number[] | [readonly number[]]): Tensor {
-    return ops.transpose(this, axes.length === 0 ? undefined : shapeArgs(axes));
-  }
-  /** The transpose (all axes reversed), like NumPy's `.T`. */
-  get T(): Tensor {
-    return ops.transpose(this);
-  }
-  broadcastTo(shape: readonly number[]): Tensor {
-    return ops.broadcastTo(this, shape);
-  }
-  expandDims(axis: number): Tensor {
-    return ops.expandDims(this, axis);
-  }
-  squeeze(axis?: number | number[] | null): Tensor {
-    return ops.squeeze(this, axis);
-  }
-  slice(...specs: SliceSpec[]): Tensor {
-    return ops.slice(this, specs);
-  }
-  gather(indices: Tensor | readonly number[], axis = 0): Tensor {
-    return ops.gather(this, indices, axis);
-  }
-  take(indices: Tensor | readonly number[], axis = 0): Tensor {
-    return ops.gather(this, indices, axis);
-  }
-  clip(min: number, max: number): Tensor {
-    return ops.clip(this, min, max);
-  }
-  eq(other: TensorLike): Tensor {
-    return ops.eq(this, other);
-  }
-  gt(other: TensorLike): Tensor {
-    return ops.gt(this, other);
-  }
-  lt(other: TensorLike): Tensor {
-    return ops.lt(this, other);
-  }
-  ge(other: TensorLike): Tensor {
-    return ops.ge(this, other);
-  }
-  le(other: TensorLike): Tensor {
-    return ops.le(this, other);
-  }
 }
 
 /** Nested JS arrays of numbers, as `toArray()` returns. */
 export type NestedArray = number | NestedArray[];
-
-export type { Scalar };
-
-function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
-}

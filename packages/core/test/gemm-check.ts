@@ -1,6 +1,6 @@
 /** Helpers of the gemm kernel tests (kernels-wasm, kernels-native): inputs and the error measure. */
 import fc from 'fast-check';
-import { jsBackend, type KernelBackend } from '../src/kernels';
+import { jsBackend, type GemmArgs, type KernelBackend } from '../src/kernels';
 
 /** n deterministic values in [−1, 1) from `seed` (a linear congruential generator). */
 export function filled(n: number, seed: number): Float32Array;
@@ -17,6 +17,24 @@ export function filled(
     x[i] = s / 2 ** 31 - 1;
   }
   return x;
+}
+
+/**
+ * GemmArgs for C (m×n) = op(A)·op(B) with offsets 0 and no transposes unless `more` says so.
+ *
+ * @example
+ * jsBackend.gemm(gemmArgs(a, b, c, 2, 2, 3, { transB: true }));
+ */
+export function gemmArgs(
+  a: GemmArgs['a'],
+  b: GemmArgs['b'],
+  c: GemmArgs['c'],
+  m: number,
+  n: number,
+  k: number,
+  more: Partial<GemmArgs> = {},
+): GemmArgs {
+  return { a, aOff: 0, b, bOff: 0, c, cOff: 0, m, n, k, transA: false, transB: false, ...more };
 }
 
 /**
@@ -41,7 +59,7 @@ export function gemmError(
   const absA = Float64Array.from(a.subarray(aOff, aOff + m * k), Math.abs);
   const absB = Float64Array.from(b.subarray(bOff, bOff + k * n), Math.abs);
   const scale = new Float64Array(m * n);
-  jsBackend.gemm(absA, 0, absB, 0, scale, 0, m, n, k, transA, transB);
+  jsBackend.gemm({ a: absA, aOff: 0, b: absB, bOff: 0, c: scale, cOff: 0, m, n, k, transA, transB });
   let worst = 0;
   for (let i = 0; i < m * n; i++) {
     const d = Math.abs(got[cOff + i] - want[cOff + i]);
@@ -70,8 +88,9 @@ export function expectGemmMatchesJs(
   const b = filled(bOff + k * n + 3, seed + 1);
   const want = filled(cOff + m * n + 5, seed + 2);
   const got = want.slice();
-  jsBackend.gemm(a, aOff, b, bOff, want, cOff, m, n, k, tA, tB);
-  be.gemm(a, aOff, b, bOff, got, cOff, m, n, k, tA, tB);
+  const args = { a, aOff, b, bOff, cOff, m, n, k, transA: tA, transB: tB };
+  jsBackend.gemm({ ...args, c: want });
+  be.gemm({ ...args, c: got });
   expect(gemmError(a, aOff, b, bOff, got, want, cOff, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
   for (let i = 0; i < cOff; i++) expect(got[i]).toBe(want[i]);
   for (let i = cOff + m * n; i < got.length; i++) expect(got[i]).toBe(want[i]);
@@ -83,19 +102,19 @@ export function expectGemmMatchesJs(
  */
 export function expectGemmEdgeCases(be: KernelBackend): void {
   const c = new Float32Array([5, 5, 5, 5, 5, 5, 5]);
-  be.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 1, 2, 3, 0, false, false);
+  be.gemm(gemmArgs(new Float32Array(0), new Float32Array(0), c, 2, 3, 0, { cOff: 1 }));
   expect(Array.from(c)).toEqual([5, 0, 0, 0, 0, 0, 0]);
-  be.gemm(new Float32Array(4), 0, new Float32Array(4), 0, c, 0, 0, 2, 2, false, false);
+  be.gemm(gemmArgs(new Float32Array(4), new Float32Array(4), c, 0, 2, 2));
   expect(c[0]).toBe(5);
   const c2 = new Float32Array(4);
-  be.gemm(new Float32Array([1, 2, 3, 4]), 0, new Float32Array([5, 6, 7, 8]), 0, c2, 0, 2, 2, 2, false, false);
+  be.gemm(gemmArgs(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), c2, 2, 2, 2));
   expect(Array.from(c2)).toEqual([19, 22, 43, 50]);
   const a = filled(30, 3, Float64Array);
   const b = filled(30, 4, Float64Array);
   const want = new Float64Array(25);
   const got = new Float64Array(25);
-  jsBackend.gemm(a, 0, b, 0, want, 0, 5, 5, 6, true, false);
-  be.gemm(a, 0, b, 0, got, 0, 5, 5, 6, true, false);
+  jsBackend.gemm(gemmArgs(a, b, want, 5, 5, 6, { transA: true }));
+  be.gemm(gemmArgs(a, b, got, 5, 5, 6, { transA: true }));
   expect(got).toEqual(want);
 }
 

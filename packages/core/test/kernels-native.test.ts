@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { Worker } from 'worker_threads';
 import * as os from 'os';
 import * as path from 'path';
-import { jsBackend, kernels, nativeBackend, nativeUnavailableReason, type KernelBackend } from '../src/kernels';
-import { loadNative, nativePath, nativeThresholds, withNativeGemm } from '../src/kernels/native';
-import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmCases } from './gemm-check';
+import { jsBackend, kernels, nativeUnavailableReason, thresholds, type KernelBackend } from '../src/kernels';
+import { loadNative, withNativeGemm } from '../src/kernels/native';
+import { loadAddonFrom, nativePath, platform } from '../src/platform/node';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmArgs, gemmCases } from './gemm-check';
 
 // The native gemm (packages/core/native, built by node-gyp at npm install) against the JS
 // reference kernel, on one thread and split across two (thresholds at 0, splitting forced). The
@@ -17,21 +18,24 @@ describe('native backend selection', () => {
   test('the default backend uses the native gemm when it loaded, and says why when not', () => {
     const mode = process.env.TAPEGRAD_BACKEND;
     if (mode === 'js' || mode === 'wasm') {
-      expect(nativeBackend).toBeNull();
-      expect(nativeUnavailableReason).toBe(`TAPEGRAD_BACKEND=${mode}`);
+      expect(kernels().name).not.toMatch(/native/);
+      expect(nativeUnavailableReason()).toBe(`TAPEGRAD_BACKEND=${mode}`);
     } else if (addon) {
-      expect(nativeUnavailableReason).toBe('');
+      expect(nativeUnavailableReason()).toBe('');
       expect(kernels().name).toMatch(/^native-avx(512|2)/);
     } else {
-      expect(nativeBackend).toBeNull();
-      expect(nativeUnavailableReason).toBe(reason);
+      expect(kernels().name).not.toMatch(/native/);
+      expect(nativeUnavailableReason()).toBe(reason);
     }
   });
 
-  test('a missing addon is reported, not thrown', () => {
-    const missing = loadNative(path.join(os.tmpdir(), 'tapegrad-no-such-addon.node'));
-    expect(missing.addon).toBeNull();
+  test('a missing addon, or one for a CPU without AVX2, is reported, not thrown', () => {
+    const missing = loadAddonFrom(path.join(os.tmpdir(), 'tapegrad-no-such-addon.node'));
+    expect(missing.exports).toBeNull();
     expect(missing.reason).toMatch(/not built/);
+    expect(loadNative({ ...platform, loadAddon: () => missing })).toEqual({ addon: null, reason: missing.reason });
+    const old = loadNative({ ...platform, loadAddon: () => ({ exports: { isa: () => '' }, reason: '' }) });
+    expect(old).toEqual({ addon: null, reason: 'this CPU has neither AVX2+FMA nor AVX-512' });
   });
 });
 
@@ -41,18 +45,19 @@ const isas = (['avx512', 'avx2'] as const).filter((isa) => addon?.useIsa(isa));
 if (addon) addon.useIsa(defaultIsa as 'avx512' | 'avx2');
 
 describeNative('native gemm', () => {
-  const saved = { ...nativeThresholds };
+  const saved = structuredClone(thresholds);
   let one: KernelBackend;
   let two: KernelBackend;
   beforeAll(() => {
-    nativeThresholds.gemm = 0;
-    nativeThresholds.threaded = 0;
-    nativeThresholds.adaptive = false;
+    thresholds.native.gemm = 0;
+    thresholds.native.threaded = 0;
+    thresholds.adaptive = false;
     one = withNativeGemm(jsBackend, addon!, 1);
     two = withNativeGemm(jsBackend, addon!, 2);
   });
   afterAll(() => {
-    Object.assign(nativeThresholds, saved);
+    Object.assign(thresholds.native, saved.native);
+    thresholds.adaptive = saved.adaptive;
     addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
     addon!.shutdown();
   });
@@ -110,7 +115,7 @@ describeNative('native gemm', () => {
     b[7 * n + 3] = NaN;
     b[9 * n + 4] = Infinity;
     const out = new Float32Array(m * n);
-    two.gemm(a, 0, b, 0, out, 0, m, n, k, false, false);
+    two.gemm(gemmArgs(a, b, out, m, n, k));
     for (let i = 0; i < m; i++) {
       expect(out[i * n + 3]).toBeNaN();
       expect(out[i * n + 4]).toBeNaN();

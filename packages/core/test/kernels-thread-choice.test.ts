@@ -1,6 +1,6 @@
 import * as os from 'os';
 import { threadCount } from '@tapegrad/core';
-import { ThreadChoice } from '../src/kernels/wasm/adaptive';
+import { ThreadChoice } from '../src/kernels/thread-choice';
 
 /** Runs `calls` gemms of `macs` where splitting costs `splitMs` and one thread `singleMs`. */
 function simulate(choice: ThreadChoice, macs: number, calls: number, singleMs: number, splitMs: number): number {

@@ -1,37 +1,46 @@
 import { execFileSync } from 'child_process';
 import fc from 'fast-check';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   backendChoice,
   jsBackend,
   kernels,
-  wasmBackend,
+  thresholds,
   wasmUnavailableReason,
+  type BinaryKernel,
   type KernelBackend,
+  type UnaryKernel,
 } from '../src/kernels';
-import type { BinaryKernel, UnaryKernel } from '../src/kernels/elementwise';
-import { createWasmBackend, GemmPool, loadWasm, thresholds } from '../src/kernels/wasm';
-import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmCases, gemmError } from './gemm-check';
+import {
+  align64,
+  Arena,
+  chunkRows,
+  createWasmBackend,
+  GemmPool,
+  loadWasm,
+  planChunks,
+  WasmCall,
+} from '../src/kernels/wasm';
+import { platform } from '../src/platform/node';
+import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmArgs, gemmCases, gemmError } from './gemm-check';
 
 // Every WASM kernel against the JS reference kernel. The WASM backend is built here from the
 // module directly, so these tests run whatever TAPEGRAD_BACKEND says; thresholds are set to 0 so
 // that even the smallest shapes take the WASM path.
 const loaded = loadWasm();
-const saved = { ...thresholds };
+const saved = structuredClone(thresholds);
 let wasm: KernelBackend;
 
 beforeAll(() => {
   if (!loaded.exports) throw new Error(`kernels.wasm did not load: ${loaded.reason}`);
   wasm = createWasmBackend(loaded.exports);
-  thresholds.gemm = 0;
-  thresholds.cheap = 0;
-  thresholds.transcendental = 0;
-  thresholds.threaded = 0;
+  Object.assign(thresholds.wasm, { gemm: 0, cheap: 0, transcendental: 0, threaded: 0 });
   thresholds.adaptive = false;
 });
-afterAll(() => Object.assign(thresholds, saved));
+afterAll(() => {
+  Object.assign(thresholds.wasm, saved.wasm);
+  thresholds.adaptive = saved.adaptive;
+});
 
 const f32 = fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true });
 
@@ -39,11 +48,10 @@ describe('wasm backend selection', () => {
   test('the default backend is WASM (under the native gemm when it built) unless TAPEGRAD_BACKEND=js', () => {
     if (process.env.TAPEGRAD_BACKEND === 'js') {
       expect(kernels().name).toBe('js');
-      expect(wasmBackend).toBeNull();
-      expect(wasmUnavailableReason).toBe('TAPEGRAD_BACKEND=js');
+      expect(wasmUnavailableReason()).toBe('TAPEGRAD_BACKEND=js');
     } else {
       expect(kernels().name).toMatch(/^(native-avx(512|2)(\+\d+threads)?\/)?wasm/);
-      expect(wasmUnavailableReason).toBe('');
+      expect(wasmUnavailableReason()).toBe('');
     }
   });
 
@@ -54,18 +62,49 @@ describe('wasm backend selection', () => {
   });
 
   test('a missing or broken module is reported, not thrown', () => {
-    const missing = loadWasm(path.join(os.tmpdir(), 'tapegrad-no-such-kernels.wasm'));
+    const missing = loadWasm('tapegrad-no-such-kernels');
     expect(missing.exports).toBeNull();
-    expect(missing.reason).toMatch(/not found/);
-    const bad = path.join(os.tmpdir(), `tapegrad-bad-${process.pid}.wasm`);
-    fs.writeFileSync(bad, Buffer.from('not wasm'));
-    try {
-      const broken = loadWasm(bad);
-      expect(broken.exports).toBeNull();
-      expect(broken.reason).toMatch(/could not load/);
-    } finally {
-      fs.unlinkSync(bad);
-    }
+    expect(missing.reason).toMatch(/tapegrad-no-such-kernels\.wasm not found/);
+    const broken = loadWasm('kernels', { ...platform, wasmBytes: () => Buffer.from('not wasm') });
+    expect(broken.exports).toBeNull();
+    expect(broken.reason).toMatch(/could not load/);
+  });
+});
+
+describe('wasm arena', () => {
+  test('addresses past 2³¹ stay exact: no 32-bit arithmetic on them', () => {
+    expect(align64(2 ** 31 + 1)).toBe(2 ** 31 + 64);
+    expect(align64(2 ** 32 - 65)).toBe(2 ** 32 - 64);
+    const memory = { buffer: new ArrayBuffer(65536), grow: () => 0 };
+    const arena = new Arena(memory, 64, 2 ** 32);
+    arena.reset(2 ** 31 - 10);
+    expect(arena.alloc(4)).toBe(2 ** 31);
+    expect(arena.alloc(300e6)).toBe(2 ** 31 + 64);
+    expect(arena.allocBytes(1)).toBe(2 ** 31 + 64 + 1.2e9);
+  });
+
+  test('operands that do not fit the memory are declined: no kernel call, nothing written', () => {
+    const ex = loaded.exports!;
+    // A memory capped two pages above what the module already has: 200,000 floats do not fit.
+    const call = new WasmCall(new Arena(ex.memory, ex.heapBase(), ex.memory.buffer.byteLength + 2 * 65536));
+    const x = filled(200_000, 1);
+    const out = new Float32Array(200_000).fill(7);
+    const bytes = ex.memory.buffer.byteLength;
+    const c = call.begin();
+    c.input(x);
+    c.output(out);
+    expect(c.start()).toBe(false);
+    expect(ex.memory.buffer.byteLength).toBe(bytes);
+    expect(out.every((v) => v === 7)).toBe(true);
+    // 1,000 floats fit, and the kernel runs on them.
+    const small = call.begin();
+    const pa = small.input(x, 1000);
+    const pb = small.output(out, 1000);
+    expect(small.start()).toBe(true);
+    ex.unaryF32(0, pa, pb, 1000);
+    expect(small.finish()).toBe(true);
+    expect(out[999]).toBe(-x[999]);
+    expect(out[1000]).toBe(7);
   });
 });
 
@@ -126,8 +165,9 @@ describe('two-thread wasm gemm', () => {
           const b = filled(k * n, seed + 1);
           const want = new Float32Array(m * n + 1);
           const got = new Float32Array(m * n + 1);
-          jsBackend.gemm(a, 1, b, 0, want, 1, m, n, k, tA, tB);
-          mt.gemm(a, 1, b, 0, got, 1, m, n, k, tA, tB);
+          const args = { aOff: 1, cOff: 1, transA: tA, transB: tB };
+          jsBackend.gemm(gemmArgs(a, b, want, m, n, k, args));
+          mt.gemm(gemmArgs(a, b, got, m, n, k, args));
           expect(gemmError(a, 1, b, 0, got, want, 1, m, n, k, tA, tB)).toBeLessThanOrEqual(1e-5);
         },
       ),
@@ -139,8 +179,8 @@ describe('two-thread wasm gemm', () => {
     const a = filled(m * m, 1);
     const want = new Float32Array(m * m);
     const got = new Float32Array(m * m);
-    jsBackend.gemm(a, 0, a, 0, want, 0, m, m, m, false, true);
-    mt.gemm(a, 0, a, 0, got, 0, m, m, m, false, true);
+    jsBackend.gemm(gemmArgs(a, a, want, m, m, m, { transB: true }));
+    mt.gemm(gemmArgs(a, a, got, m, m, m, { transB: true }));
     expect(gemmError(a, 0, a, 0, got, want, 0, m, m, m, false, true)).toBeLessThanOrEqual(1e-5);
   });
 });
@@ -156,9 +196,9 @@ describe('fused multiply-add builds (relaxed SIMD)', () => {
     const dist = path.resolve(__dirname, '../dist');
     const script = `
       const w = require(${JSON.stringify(dist)} + '/kernels/wasm');
-      const { jsBackend } = require(${JSON.stringify(dist)} + '/kernels');
+      const { jsBackend, thresholds } = require(${JSON.stringify(dist)} + '/kernels');
       if (!w.useFma()) { console.log(JSON.stringify({ fma: false })); process.exit(0); }
-      w.thresholds.gemm = 0; w.thresholds.threaded = 0; w.thresholds.adaptive = false;
+      thresholds.wasm.gemm = 0; thresholds.wasm.threaded = 0; thresholds.adaptive = false;
       const pool = w.GemmPool.create(2);
       const one = w.createWasmBackend(w.loadWasm().exports);
       const two = w.createWasmBackend(w.loadWasm().exports, pool);
@@ -168,11 +208,12 @@ describe('fused multiply-add builds (relaxed SIMD)', () => {
         for (const ta of [false, true]) for (const tb of [false, true]) for (const be of [one, two]) {
           const a = Float32Array.from({ length: m * k }, rnd), b = Float32Array.from({ length: k * n }, rnd);
           const want = new Float32Array(m * n), got = new Float32Array(m * n);
-          jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, ta, tb);
-          be.gemm(a, 0, b, 0, got, 0, m, n, k, ta, tb);
+          const args = (a, b, c) => ({ a, aOff: 0, b, bOff: 0, c, cOff: 0, m, n, k, transA: ta, transB: tb });
+          jsBackend.gemm(args(a, b, want));
+          be.gemm(args(a, b, got));
           // Relative to Σ|a||b| (a product of the absolute values), as gemmError does.
           const scale = new Float64Array(m * n);
-          jsBackend.gemm(Float64Array.from(a, Math.abs), 0, Float64Array.from(b, Math.abs), 0, scale, 0, m, n, k, ta, tb);
+          jsBackend.gemm(args(Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), scale));
           for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (scale[i] || 1));
         }
       console.log(JSON.stringify({ fma: true, name: two.name, worst }));
@@ -193,13 +234,13 @@ describe('GemmPool chunking', () => {
   test('chunks cover every row once, in whole 4-row slivers, equal to within one sliver', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 64 }), (m, threads) => {
-        const { chunks, slivers } = GemmPool.plan(m, threads);
+        const { chunks, slivers } = planChunks(m, threads);
         expect(chunks).toBeGreaterThanOrEqual(1);
         expect(chunks).toBeLessThanOrEqual(Math.min(32, 2 * threads));
         let next = 0;
         const sizes: number[] = [];
         for (let j = 0; j < chunks; j++) {
-          const [i0, i1] = GemmPool.chunkRows(j, chunks, slivers, m);
+          const [i0, i1] = chunkRows(j, chunks, slivers, m);
           expect(i0).toBe(next);
           expect(i1).toBeGreaterThan(i0);
           if (i1 < m) expect(i1 % 4).toBe(0);
@@ -211,9 +252,9 @@ describe('GemmPool chunking', () => {
       }),
     );
     // One chunk per thread for the MNIST-MLP X·W1 (100 rows), two for Xᵀ·dH (784 rows).
-    expect(GemmPool.plan(100, 2)).toEqual({ chunks: 2, slivers: 25 });
-    expect(GemmPool.plan(784, 2)).toEqual({ chunks: 4, slivers: 196 });
-    expect([0, 1, 2, 3].map((j) => GemmPool.chunkRows(j, 4, 25, 100))).toEqual([
+    expect(planChunks(100, 2)).toEqual({ chunks: 2, slivers: 25 });
+    expect(planChunks(784, 2)).toEqual({ chunks: 4, slivers: 196 });
+    expect([0, 1, 2, 3].map((j) => chunkRows(j, 4, 25, 100))).toEqual([
       [0, 24],
       [24, 48],
       [48, 72],
@@ -240,8 +281,8 @@ describe('GemmPool chunking', () => {
           const b = filled(k * n, seed + 1);
           const want = new Float32Array(m * n);
           const got = new Float32Array(m * n);
-          jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, tA, tB);
-          be.gemm(a, 0, b, 0, got, 0, m, n, k, tA, tB);
+          jsBackend.gemm(gemmArgs(a, b, want, m, n, k, { transA: tA, transB: tB }));
+          be.gemm(gemmArgs(a, b, got, m, n, k, { transA: tA, transB: tB }));
           // Elementwise work right after, in the memory the late worker may still be using.
           const x = filled(m * n, seed + 2);
           const y = new Float32Array(m * n);
@@ -257,7 +298,7 @@ describe('GemmPool chunking', () => {
     const a = filled(m * k, 7);
     const c = new Float32Array(m * n);
     for (let i = 0; i < 500 && pool.recomputedChunks() === 0; i++) {
-      be.gemm(a, 0, a, 0, c, 0, m, n, k, false, true);
+      be.gemm(gemmArgs(a, a, c, m, n, k, { transB: true }));
       await new Promise((r) => setImmediate(r));
     }
     expect(pool.workerChunks()).toBeGreaterThan(0);
@@ -274,8 +315,8 @@ describe('GemmPool chunking', () => {
     const b = filled(k * n, 4);
     const want = new Float32Array(m * n);
     const got = new Float32Array(m * n);
-    jsBackend.gemm(a, 0, b, 0, want, 0, m, n, k, false, false);
-    be.gemm(a, 0, b, 0, got, 0, m, n, k, false, false);
+    jsBackend.gemm(gemmArgs(a, b, want, m, n, k));
+    be.gemm(gemmArgs(a, b, got, m, n, k));
     expect(gemmError(a, 0, b, 0, got, want, 0, m, n, k, false, false)).toBeLessThanOrEqual(1e-5);
   });
 });

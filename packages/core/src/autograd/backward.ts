@@ -1,11 +1,13 @@
 import { GraphError, fmtShape } from '../errors';
 import { Tensor } from '../tensor';
 import { shapesEqual } from '../shape';
-import { add } from '../ops/add';
 import { allocationCount, detachedCopy, onesLike } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './op';
 import { hooks } from './op-hooks';
+
+// Gradients are summed with the add op (Tensor.prototype.add, which ops/add.ts attaches), so the
+// sums are recorded under createGraph; the tape itself imports no op.
 
 /** Options of `backward()`. */
 export interface BackwardOptions {
@@ -74,7 +76,7 @@ export function runBackward(
   try {
     const accumulate = (m: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void => {
       const prev = m.get(t);
-      m.set(t, prev ? add(prev, g) : g);
+      m.set(t, prev ? prev.add(g) : g);
     };
     const deliver = (t: Tensor, g: Tensor): void => {
       owners?.delivered(g);
@@ -230,13 +232,13 @@ class Ownership {
 
 function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, owned = false): void {
   if (createGraph) {
-    t.grad = t.grad === null ? g : add(t.grad, g);
+    t.grad = t.grad === null ? g : t.grad.add(g);
   } else if (t.grad === null) {
     // A private copy (a rule may hand the same tensor to several inputs, as add's gy), unless
     // the buffer is this pass's own (see Ownership): then only a new tensor over it.
     t.grad = owned ? new Tensor(g.data, g.shape) : detachedCopy(g);
   } else if (t.grad.creator !== null || t.grad.dtype !== g.dtype) {
-    t.grad = detachedCopy(add(t.grad, g));
+    t.grad = detachedCopy(t.grad.add(g));
   } else {
     const a = t.grad.data;
     const b = g.data;
@@ -260,3 +262,20 @@ function checkGrads(node: Node, gxs: readonly (Tensor | null)[]): void {
     }
   }
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * Back-propagates from this tensor, accumulating into the leaves' `.grad`. A scalar is seeded
+     * with 1; any other shape needs `gy`: {@link backward}.
+     *
+     * @example
+     * x.mul(x).sum().backward(); x.grad; // 2x
+     */
+    backward(gy?: Tensor | null, options?: BackwardOptions): void;
+  }
+}
+
+Tensor.prototype.backward = function (gy, options) {
+  backward(this, gy, options);
+};

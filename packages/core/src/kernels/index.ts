@@ -1,136 +1,162 @@
 /**
- * The kernel layer: typed-array loops that know nothing of Tensors or autograd. Ops reach every
- * kernel through `kernels()`, so a faster backend (WASM SIMD) can replace any of them by
- * implementing {@link KernelBackend} and calling `setBackend`.
+ * The kernel layer: typed-array loops that know nothing of Tensors or autograd, behind one
+ * interface (backend.ts). Ops reach every kernel through `kernels()`.
+ *
+ * Nothing starts when this module loads. The first `kernels()` call picks the default backend
+ * (TAPEGRAD_BACKEND, see backendChoice): it loads the native addon, or compiles the WASM module
+ * (and makes the thread pool), or neither — and applies tapegrad's V8 setting
+ * (platform/v8-settings.ts).
  */
-import * as os from 'os';
-import * as elementwise from './elementwise';
-import * as matmul from './matmul';
-import * as reduce from './reduce';
-import * as strided from './strided';
-import { createWasmBackend, GemmPool, loadWasm } from './wasm';
-import { loadNative, withNativeGemm } from './native';
+import { platform } from '../platform';
+import { applyV8Settings } from '../platform/v8-settings';
+import type { KernelBackend, KernelName } from './backend';
+import { jsBackend } from './js';
+import type * as Native from './native';
+import { threadCount } from './threads';
+import type { NativeAddon } from './native';
+import type * as Wasm from './wasm';
+import type { WasmExports } from './wasm';
 
-/** Everything a backend must provide; the JS backend is the reference implementation. */
-export interface KernelBackend {
-  readonly name: string;
-  binary: typeof elementwise.binary;
-  binaryScalar: typeof elementwise.binaryScalar;
-  unary: typeof elementwise.unary;
-  leakyRelu: typeof elementwise.leakyRelu;
-  clip: typeof elementwise.clip;
-  where: typeof elementwise.where;
-  cast: typeof elementwise.cast;
-  axpby: typeof elementwise.axpby;
-  addRows: typeof elementwise.addRows;
-  sigmoidGrad: typeof elementwise.sigmoidGrad;
-  stridedCopy: typeof strided.stridedCopy;
-  stridedScatter: typeof strided.stridedScatter;
-  copyBlocks: typeof strided.copyBlocks;
-  sumAxis: typeof reduce.sumAxis;
-  extremumAxis: typeof reduce.extremumAxis;
-  argExtremumAxis: typeof reduce.argExtremumAxis;
-  softmaxAxis: typeof reduce.softmaxAxis;
-  softmaxRows: typeof reduce.softmaxRows;
-  logSumExpAxis: typeof reduce.logSumExpAxis;
-  repeatAxis: typeof reduce.repeatAxis;
-  gatherAxis: typeof reduce.gatherAxis;
-  scatterAddAxis: typeof reduce.scatterAddAxis;
-  gemm: typeof matmul.gemm;
-}
-
-/** The pure-JS backend: always available, and the reference the others are tested against. */
-export const jsBackend: KernelBackend = { name: 'js', ...elementwise, ...strided, ...reduce, ...matmul };
+export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
+export { jsBackend } from './js';
+export { threadCount };
+export { thresholds } from './thresholds';
 
 /**
  * `TAPEGRAD_BACKEND`: unset (or '') for the fastest available — the native gemm over the WASM
  * kernels, else WASM, else JS; `native` the same but an error when the native gemm is missing;
  * `wasm` WASM without the native gemm; `js` the reference JS kernels only.
+ *
+ * @example
+ * backendChoice('wasm'); // 'wasm'
  */
-export function backendChoice(env: string | undefined = process.env.TAPEGRAD_BACKEND): '' | 'js' | 'wasm' | 'native' {
+export function backendChoice(env = platform.env('TAPEGRAD_BACKEND')): '' | 'js' | 'wasm' | 'native' {
   if (env === undefined || env === '' || env === 'js' || env === 'wasm' || env === 'native') return env ?? '';
   throw new Error(`TAPEGRAD_BACKEND must be 'js', 'wasm', 'native' or unset (the fastest available), got '${env}'`);
 }
 
-const mode = backendChoice();
-const loaded = mode === 'js' ? null : loadWasm();
-const native = mode === 'js' || mode === 'wasm' ? null : loadNative();
-if (mode === 'native' && !native?.addon) {
-  throw new Error(`TAPEGRAD_BACKEND=native, but the native gemm is unavailable: ${native?.reason}`);
+// The code of the WASM and native backends (a dozen modules, their thread choice and dispatch
+// included) loads with the first backend that needs it, not with the package.
+let wasmCode: typeof Wasm | null = null;
+let nativeCode: typeof Native | null = null;
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (see above) */
+const wasmModule = (): typeof Wasm => (wasmCode ??= require('./wasm') as typeof Wasm);
+const nativeModule = (): typeof Native => (nativeCode ??= require('./native') as typeof Native);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+let wasmLoaded: { exports: WasmExports | null; reason: string } | null = null;
+let nativeLoaded: { addon: NativeAddon | null; reason: string } | null = null;
+
+// The module and the addon are loaded once, on first need; TAPEGRAD_BACKEND=js leaves both out,
+// =wasm the addon.
+function wasm(): { exports: WasmExports | null; reason: string } {
+  if (backendChoice() === 'js') return { exports: null, reason: 'TAPEGRAD_BACKEND=js' };
+  return (wasmLoaded ??= wasmModule().loadWasm());
+}
+
+function native(): { addon: NativeAddon | null; reason: string } {
+  const mode = backendChoice();
+  if (mode === 'js' || mode === 'wasm') return { addon: null, reason: `TAPEGRAD_BACKEND=${mode}` };
+  return (nativeLoaded ??= nativeModule().loadNative());
 }
 
 /**
- * Threads for large float32 gemms: `TAPEGRAD_THREADS` (1 = no worker pool), by default the
- * machine's core count. A persistent worker pool on shared WASM memory; see GemmPool.
+ * Why the WASM backend is unavailable ('' when it loads); loads it to find out.
+ *
+ * @example
+ * wasmUnavailableReason(); // '' after `npm run build`
  */
-export function threadCount(env: string | undefined = process.env.TAPEGRAD_THREADS): number {
-  if (env === undefined || env === '') return os.availableParallelism?.() ?? os.cpus().length;
-  const n = Number(env);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`TAPEGRAD_THREADS must be a whole number ≥ 1 (1 = single-threaded), got '${env}'`);
-  }
-  return n;
-}
-
-function threadPool(threads: number): GemmPool | null {
-  return threads >= 2 ? GemmPool.create(threads) : null;
+export function wasmUnavailableReason(): string {
+  return wasm().reason;
 }
 
 /**
- * The WASM SIMD backend (float32 gemm and elementwise kernels in WASM, the rest in JS), or null
- * when `kernels.wasm` is missing or the engine lacks WASM SIMD (see `wasmUnavailableReason`), or
- * when `TAPEGRAD_BACKEND=js`.
+ * Why the native gemm is unavailable ('' when it loads); loads the addon to find out.
+ *
+ * @example
+ * nativeUnavailableReason(); // '' where node-gyp built it on an AVX2 or AVX-512 CPU
  */
-export const wasmBackend: KernelBackend | null = loaded?.exports
-  ? createWasmBackend(loaded.exports, threadPool(threadCount()))
-  : null;
+export function nativeUnavailableReason(): string {
+  return native().reason;
+}
 
 /**
  * A fresh WASM backend on `threads` threads (1 = no worker pool), or null when WASM is
  * unavailable; for benchmarks and tests that compare thread counts in one process. Each call with
- * threads ≥ 2 makes its own pool (workers start with its first large gemm). `adaptive: false`
+ * threads ≥ 2 has its own pool, made (and its workers started) by its first large gemm. `adaptive: false`
  * splits every large gemm instead of choosing by measured time.
  *
  * @example
  * const one = makeWasmBackend(1); if (one) setBackend(one);
  */
 export function makeWasmBackend(threads: number, options: { adaptive?: boolean } = {}): KernelBackend | null {
-  const ex = loaded?.exports ?? loadWasm().exports;
-  return ex ? createWasmBackend(ex, threadPool(threads), options) : null;
+  const { createWasmBackend, GemmPool, loadWasm } = wasmModule();
+  const ex = wasm().exports ?? loadWasm().exports;
+  const pool = threads >= 2 ? { threads, make: () => GemmPool.create(threads) } : null;
+  return ex ? createWasmBackend(ex, pool, options) : null;
 }
 
-/** Why `wasmBackend` is null ('' when it loaded). */
-export const wasmUnavailableReason: string =
-  loaded === null ? 'TAPEGRAD_BACKEND=js' : loaded.exports ? '' : loaded.reason;
-
 /**
- * A backend whose float32 gemm is the native addon's (see kernels/native.ts) on `threads`
- * threads, over the WASM kernels (single-threaded: the addon splits gemms itself) or JS ones; null
- * when the addon is unavailable (see `nativeUnavailableReason`) or TAPEGRAD_BACKEND is js or wasm.
+ * A backend whose float32 gemm is the native addon's (kernels/native) on `threads` threads,
+ * over the WASM kernels (single-threaded: the addon splits gemms itself) or JS ones; null when
+ * the addon is unavailable (see `nativeUnavailableReason`) or TAPEGRAD_BACKEND is js or wasm.
  * `adaptive: false` splits every large gemm instead of choosing by measured time.
  *
  * @example
  * const one = makeNativeBackend(1); if (one) setBackend(one);
  */
 export function makeNativeBackend(threads: number, options: { adaptive?: boolean } = {}): KernelBackend | null {
-  if (!native?.addon) return null;
-  const ex = loaded?.exports;
-  return withNativeGemm(ex ? createWasmBackend(ex, null) : jsBackend, native.addon, threads, options);
+  const { addon } = native();
+  if (!addon) return null;
+  const ex = wasm().exports;
+  const base = ex ? wasmModule().createWasmBackend(ex, null) : jsBackend;
+  return nativeModule().withNativeGemm(base, addon, threads, options);
 }
 
-/** The native gemm over WASM on the default thread count, or null (see makeNativeBackend). */
-export const nativeBackend: KernelBackend | null = makeNativeBackend(threadCount());
+// The fastest available (see backendChoice).
+function defaultBackend(): KernelBackend {
+  const mode = backendChoice();
+  if (mode === 'js') return jsBackend;
+  const threads = threadCount();
+  const nat = mode === 'wasm' ? null : makeNativeBackend(threads);
+  if (nat) return nat;
+  if (mode === 'native') {
+    throw new Error(`TAPEGRAD_BACKEND=native, but the native gemm is unavailable: ${native().reason}`);
+  }
+  return makeWasmBackend(threads) ?? jsBackend;
+}
 
-/** Why `nativeBackend` is null ('' when it loaded). */
-export const nativeUnavailableReason: string =
-  native === null ? `TAPEGRAD_BACKEND=${mode}` : native.addon ? '' : native.reason;
+let started: KernelBackend | null = null;
+let current: KernelBackend | null = null;
 
-// The fastest available by default; `kernels().name` says which backend is active.
-let current: KernelBackend = nativeBackend ?? wasmBackend ?? jsBackend;
+function startDefault(): KernelBackend {
+  applyV8Settings();
+  return (started ??= defaultBackend());
+}
 
-/** The active kernel backend. */
+/**
+ * The default backend before it has started (what `setBackend` returns then): its first use
+ * starts it, so `setBackend(prev)` can restore the default without starting it.
+ */
+const notStarted: KernelBackend = Object.freeze({
+  get name() {
+    return startDefault().name;
+  },
+  ...(Object.fromEntries(
+    Object.keys(jsBackend)
+      .filter((k) => k !== 'name')
+      .map((k) => [k, (...args: never[]) => (startDefault()[k as KernelName] as (...a: never[]) => void)(...args)]),
+  ) as Omit<KernelBackend, 'name'>),
+});
+
+/**
+ * The active kernel backend; the first call starts the default one (see the module comment).
+ *
+ * @example
+ * kernels().name; // 'native-avx512+2threads/wasm', 'wasm+2threads' or 'js'
+ */
 export function kernels(): KernelBackend {
-  return current;
+  return current ?? (current = startDefault());
 }
 
 /**
@@ -140,9 +166,8 @@ export function kernels(): KernelBackend {
  * const prev = setBackend(jsBackend); try { run(); } finally { setBackend(prev); }
  */
 export function setBackend(backend: KernelBackend): KernelBackend {
-  const prev = current;
-  current = backend;
+  applyV8Settings();
+  const prev = current ?? notStarted;
+  current = backend === notStarted ? null : backend;
   return prev;
 }
-
-export type { BinaryKernel, UnaryKernel } from './elementwise';

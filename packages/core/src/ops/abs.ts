@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { mapUnary } from './util';
 
@@ -19,3 +19,19 @@ const absOp = defineOp({
 export function abs(x: Tensor): Tensor {
   return runOp(absOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The absolute value, elementwise: {@link abs}.
+     *
+     * @example
+     * tensor([-1, 2]).abs(); // [1, 2]
+     */
+    abs(): Tensor;
+  }
+}
+
+Tensor.prototype.abs = function () {
+  return abs(this);
+};

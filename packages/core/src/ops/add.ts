@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
 import type { TensorLike } from './util';
 
@@ -26,3 +26,19 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = prepareBinary('add', a, b);
   return runOp(addOp, [x, y], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor plus `other`, broadcasting: {@link add}.
+     *
+     * @example
+     * tensor([1, 2]).add(10); // [11, 12]
+     */
+    add(other: TensorLike): Tensor;
+  }
+}
+
+Tensor.prototype.add = function (other) {
+  return add(this, other);
+};

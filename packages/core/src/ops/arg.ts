@@ -46,3 +46,29 @@ export function argmax(x: Tensor, axis?: number | null, keepdims = false): Tenso
 export function argmin(x: Tensor, axis?: number | null, keepdims = false): Tensor {
   return argExtremum('argmin', -1, x, axis, keepdims);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The int32 index of the first largest value along `axis` (default: of the flattened tensor): {@link argmax}.
+     *
+     * @example
+     * tensor([[1, 5], [3, 2]]).argmax(1); // [1, 0]
+     */
+    argmax(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
+     * The int32 index of the first smallest value along `axis` (default: of the flattened tensor): {@link argmin}.
+     *
+     * @example
+     * tensor([[1, 5], [3, 2]]).argmin(1); // [0, 1]
+     */
+    argmin(axis?: number | null, keepdims?: boolean): Tensor;
+  }
+}
+
+Tensor.prototype.argmax = function (axis, keepdims = false) {
+  return argmax(this, axis, keepdims);
+};
+Tensor.prototype.argmin = function (axis, keepdims = false) {
+  return argmin(this, axis, keepdims);
+};

@@ -4,7 +4,7 @@ import { promoteTypes } from '../dtype';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { broadcastShapes, checkShape, shapesEqual, splitAt } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { astype } from './cast';
 import { type TensorLike, dtypeNextTo, toTensor } from './util';
 
@@ -113,3 +113,19 @@ export function prepareBinary(op: string, a: TensorLike, b: TensorLike): [Tensor
   }
   return [ta, tb];
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor broadcast to `shape` (backward: sumTo): {@link broadcastTo}.
+     *
+     * @example
+     * tensor([1, 2]).broadcastTo([3, 2]).shape; // [3, 2]
+     */
+    broadcastTo(shape: readonly number[]): Tensor;
+  }
+}
+
+Tensor.prototype.broadcastTo = function (shape) {
+  return broadcastTo(this, shape);
+};

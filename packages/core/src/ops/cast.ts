@@ -3,7 +3,7 @@ import { empty } from '../creation';
 import { noGrad } from '../autograd/grad-mode';
 import { type DType, checkDType, isFloat } from '../dtype';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 
 const castOp = defineOp<{ dtype: DType }>({
   name: 'astype',
@@ -29,3 +29,19 @@ export function astype(x: Tensor, dtype: DType): Tensor {
   if (!isFloat(dtype)) return noGrad(() => runOp(castOp, [x], { dtype }));
   return runOp(castOp, [x], { dtype });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor converted to `dtype` (differentiable between float types): {@link astype}.
+     *
+     * @example
+     * tensor([1.5, 2]).astype('int32'); // [1, 2]
+     */
+    astype(dtype: DType): Tensor;
+  }
+}
+
+Tensor.prototype.astype = function (dtype) {
+  return astype(this, dtype);
+};

@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 
 /** clip's gradient passes where min ≤ x ≤ max (inclusive, as PyTorch) and is 0 elsewhere. */
@@ -34,3 +34,19 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   }
   return runOp(clipOp, [x], { min, max });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * Each element limited to [`min`, `max`]: {@link clip}.
+     *
+     * @example
+     * tensor([-2, 0, 2]).clip(-1, 1); // [-1, 0, 1]
+     */
+    clip(min: number, max: number): Tensor;
+  }
+}
+
+Tensor.prototype.clip = function (min, max) {
+  return clip(this, min, max);
+};

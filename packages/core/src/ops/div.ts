@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
 import { astype } from './cast';
 import { mul } from './mul';
@@ -42,3 +42,19 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   }
   return divide(x, y);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor divided by `other`, broadcasting (true division): {@link div}.
+     *
+     * @example
+     * tensor([1, 2]).div(2); // [0.5, 1]
+     */
+    div(other: TensorLike): Tensor;
+  }
+}
+
+Tensor.prototype.div = function (other) {
+  return div(this, other);
+};

@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { checkFloat, mapUnary } from './util';
 
@@ -21,3 +21,19 @@ export function exp(x: Tensor): Tensor {
   checkFloat('exp', 'x', x);
   return runOp(expOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * eˣ, elementwise: {@link exp}.
+     *
+     * @example
+     * tensor([0, 1]).exp(); // [1, 2.718…]
+     */
+    exp(): Tensor;
+  }
+}
+
+Tensor.prototype.exp = function () {
+  return exp(this);
+};

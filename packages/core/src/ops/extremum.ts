@@ -3,7 +3,7 @@ import { empty } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
 import { normalizeAxes, reducedShape } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
 import { mul } from './mul';
 import { reshape } from './reshape';
@@ -82,3 +82,29 @@ export function max(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
 export function min(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
   return reduce('min', x, axis, keepdims);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The largest value over `axis` (default all); ties share the gradient: {@link max}.
+     *
+     * @example
+     * tensor([[1, 5], [3, 2]]).max(1); // [5, 3]
+     */
+    max(axis?: number | number[] | null, keepdims?: boolean): Tensor;
+    /**
+     * The smallest value over `axis` (default all); ties share the gradient: {@link min}.
+     *
+     * @example
+     * tensor([[1, 5], [3, 2]]).min(1); // [1, 2]
+     */
+    min(axis?: number | number[] | null, keepdims?: boolean): Tensor;
+  }
+}
+
+Tensor.prototype.max = function (axis, keepdims = false) {
+  return max(this, axis, keepdims);
+};
+Tensor.prototype.min = function (axis, keepdims = false) {
+  return min(this, axis, keepdims);
+};

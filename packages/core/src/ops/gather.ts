@@ -71,3 +71,29 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   }
   return runOp(gatherOp, [x], { axis: a, idx, idxShape: t.shape });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The slices at `indices` along `axis` (default 0): {@link gather}.
+     *
+     * @example
+     * tensor([10, 20, 30]).gather([2, 0]); // [30, 10]
+     */
+    gather(indices: Tensor | readonly number[], axis?: number): Tensor;
+    /**
+     * `gather` under NumPy's name: {@link gather}.
+     *
+     * @example
+     * tensor([10, 20, 30]).take([1]); // [20]
+     */
+    take(indices: Tensor | readonly number[], axis?: number): Tensor;
+  }
+}
+
+Tensor.prototype.gather = function (indices, axis = 0) {
+  return gather(this, indices, axis);
+};
+Tensor.prototype.take = function (indices, axis = 0) {
+  return gather(this, indices, axis);
+};

@@ -1,10 +1,9 @@
 import { defineOp, runOp } from '../autograd/op';
-import { empty } from '../creation';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { matmulT } from './matmul';
+import { gemmOf, product } from './matmul';
 import { sum } from './sum';
 
 /**
@@ -16,18 +15,15 @@ import { sum } from './sum';
 const linearOp = defineOp<void>({
   name: 'linear',
   forward: ([x, w, b]) => {
-    const [n, k] = x.shape;
-    const m = w.shape[0];
-    const out = empty([n, m], x.dtype);
-    kernels().gemm(x.data, 0, w.data, 0, out.data, 0, n, m, k, false, true);
-    if (b !== undefined) kernels().addRows(out.data, b.data, n, m);
+    const out = gemmOf(x, w, false, true);
+    if (b !== undefined) kernels().addRows(out.data, b.data, out.shape[0], out.shape[1]);
     return out;
   },
   backward: (gy, node) => {
     const [x, w] = node.inputs;
     return [
-      node.needsGrad(0) ? matmulT(gy, w, false, false) : null,
-      node.needsGrad(1) ? matmulT(gy, x, true, false) : null,
+      node.needsGrad(0) ? product(gy, w, false, false) : null,
+      node.needsGrad(1) ? product(gy, x, true, false) : null,
       ...(node.inputs.length > 2 ? [node.needsGrad(2) ? sum(gy, 0) : null] : []),
     ];
   },

@@ -1,6 +1,6 @@
 import { noGrad } from '../autograd/grad-mode';
 import { normalizeAxes } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { add } from './add';
 import { exp } from './exp';
 import { max } from './extremum';
@@ -36,3 +36,19 @@ export function logSumExp(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
         x.shape.filter((_, i) => !axes.includes(i)),
       );
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * log Σ exp over `axis` (default all), computed stably: {@link logSumExp}.
+     *
+     * @example
+     * tensor([0, 0]).logSumExp(); // 0.693…
+     */
+    logSumExp(axis?: number | number[] | null, keepdims?: boolean): Tensor;
+  }
+}
+
+Tensor.prototype.logSumExp = function (axis, keepdims = false) {
+  return logSumExp(this, axis, keepdims);
+};

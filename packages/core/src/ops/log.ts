@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { div } from './div';
 import { checkFloat, mapUnary } from './util';
 
@@ -20,3 +20,19 @@ export function log(x: Tensor): Tensor {
   checkFloat('log', 'x', x);
   return runOp(logOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The natural logarithm, elementwise: {@link log}.
+     *
+     * @example
+     * tensor([1, Math.E]).log(); // [0, 1]
+     */
+    log(): Tensor;
+  }
+}
+
+Tensor.prototype.log = function () {
+  return log(this);
+};

@@ -1,17 +1,66 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
+import { promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
-import { kernels } from '../kernels';
+import { type GemmArgs, kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
 import { astype } from './cast';
-import { promoteTypes } from '../dtype';
 import { reshape } from './reshape';
 
 interface MatmulAttrs {
   transA: boolean;
   transB: boolean;
+}
+
+// One record for every product: kernels read it only during the call, so it is reused rather
+// than allocated per product (figure C, the spiral MLP, runs five products a step).
+const NONE = new Float32Array(0);
+const args: GemmArgs = {
+  a: NONE,
+  aOff: 0,
+  b: NONE,
+  bOff: 0,
+  c: NONE,
+  cOff: 0,
+  m: 0,
+  n: 0,
+  k: 0,
+  transA: false,
+  transB: false,
+};
+
+/**
+ * @internal op(a)·op(b) as a new tensor, for operands valid for it (equal rank ≥ 2 and batch
+ * dims, matching inner dims, one dtype), one gemm per matrix of the batch; no tape.
+ */
+export function gemmOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const r = a.ndim;
+  const m = transA ? a.shape[r - 1] : a.shape[r - 2];
+  const k = transA ? a.shape[r - 2] : a.shape[r - 1];
+  const n = transB ? b.shape[r - 2] : b.shape[r - 1];
+  // Matrices (the common case: layers, their backward) skip the batch bookkeeping.
+  const batch = r === 2 ? 1 : sizeOf(a.shape.slice(0, r - 2));
+  const out = empty(r === 2 ? [m, n] : [...a.shape.slice(0, r - 2), m, n], a.dtype);
+  const kern = kernels();
+  args.a = a.data;
+  args.b = b.data;
+  args.c = out.data;
+  args.m = m;
+  args.n = n;
+  args.k = k;
+  args.transA = transA;
+  args.transB = transB;
+  for (let i = 0; i < batch; i++) {
+    args.aOff = i * m * k;
+    args.bOff = i * k * n;
+    args.cOff = i * m * n;
+    kern.gemm(args);
+  }
+  args.a = args.b = args.c = NONE;
+  return out;
 }
 
 /**
@@ -21,39 +70,88 @@ interface MatmulAttrs {
  */
 const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
-  forward: ([a, b], { transA, transB }) => {
-    const r = a.ndim;
-    const m = transA ? a.shape[r - 1] : a.shape[r - 2];
-    const k = transA ? a.shape[r - 2] : a.shape[r - 1];
-    const n = transB ? b.shape[r - 2] : b.shape[r - 1];
-    const batch = sizeOf(a.shape.slice(0, r - 2));
-    const out = empty([...a.shape.slice(0, r - 2), m, n], a.dtype);
-    const kern = kernels();
-    for (let i = 0; i < batch; i++) {
-      kern.gemm(a.data, i * m * k, b.data, i * k * n, out.data, i * m * n, m, n, k, transA, transB);
-    }
-    return out;
-  },
+  forward: ([a, b], { transA, transB }) => gemmOf(a, b, transA, transB),
   backward: (gy, node) => {
     const [a, b] = node.inputs;
     const { transA, transB } = node.attrs;
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
-    if (node.needsGrad(0)) ga = transA ? matmulT(b, gy, transB, true) : matmulT(gy, b, false, !transB);
-    if (node.needsGrad(1)) gb = transB ? matmulT(gy, a, true, transA) : matmulT(a, gy, !transA, false);
+    if (node.needsGrad(0)) ga = transA ? product(b, gy, transB, true) : product(gy, b, false, !transB);
+    if (node.needsGrad(1)) gb = transB ? product(gy, a, true, transA) : product(a, gy, !transA, false);
     return [ga, gb];
   },
 });
 
 /**
- * `op(a)·op(b)` for operands of equal rank ≥ 2 and equal batch dims, where op transposes the
- * last two axes when the flag is set — without copying. For layers and backward rules.
+ * @internal The matmul node on operands already valid for it: equal rank ≥ 2, equal batch dims,
+ * matching inner dims and one float dtype (backward rules and fused layers, which know).
+ */
+export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return runOp(matmulOp, [a, b], { transA, transB });
+}
+
+/** "a is [2,3], b is [4,5]" for the operands a caller was given, and which it transposes. */
+function shapesOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): string {
+  const flags = [transA && 'a', transB && 'b'].filter(Boolean).join(' and ');
+  return `a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}${flags ? ` (${flags} transposed)` : ''}`;
+}
+
+/**
+ * The checks matmul and matmulT share, on operands of rank ≥ 2 (matmul has already promoted 1-D
+ * ones): float dtypes, equal inner dimensions of op(a) and op(b), batch dims that broadcast.
+ * Returns the product of the operands cast to one dtype and broadcast to one batch. Errors name
+ * the operands the caller was given (`shownA`, `shownB`).
+ */
+function checkedProduct(
+  fn: string,
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  shownA = a,
+  shownB = b,
+): Tensor {
+  if (a.dtype === 'int32' || b.dtype === 'int32') {
+    throw new DTypeError(
+      `${fn}: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
+    );
+  }
+  const ra = a.ndim;
+  const rb = b.ndim;
+  if (a.shape[transA ? ra - 2 : ra - 1] !== b.shape[transB ? rb - 1 : rb - 2]) {
+    throw new ShapeError(`${fn}: inner dimensions differ: ${shapesOf(shownA, shownB, transA, transB)}`);
+  }
+  // Two matrices of one dtype (the common case) need no cast and no broadcast.
+  if (ra === 2 && rb === 2 && a.dtype === b.dtype) return product(a, b, transA, transB);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw new ShapeError(`${fn}: batch dimensions do not broadcast: ${shapesOf(shownA, shownB, transA, transB)}`);
+  }
+  const d = promoteTypes(a.dtype, b.dtype);
+  const [x, y] = [a, b].map((t) => broadcastTo(t.dtype === d ? t : astype(t, d), [...batch, ...t.shape.slice(-2)]));
+  return product(x, y, transA, transB);
+}
+
+/**
+ * `op(a)·op(b)` where op transposes the last two axes when its flag is set — read in place,
+ * never copied: for layers and backward rules. Operands need rank ≥ 2; otherwise it checks
+ * and broadcasts exactly as {@link matmul} (float dtypes, promoted; equal inner dimensions;
+ * batch dims that broadcast), with the same errors.
  *
  * @example
  * matmulT(x, w, false, true); // x · wᵀ, as a Linear layer with weight [out, in]
  */
 export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  return runOp(matmulOp, [a, b], { transA, transB });
+  checkTensor('matmulT', 'a', a);
+  checkTensor('matmulT', 'b', b);
+  checkBoolean('matmulT', 'transA', transA);
+  checkBoolean('matmulT', 'transB', transB);
+  if (a.ndim < 2 || b.ndim < 2) {
+    throw new ShapeError(`matmulT: operands must have at least two axes: ${shapesOf(a, b, transA, transB)}`);
+  }
+  return checkedProduct('matmulT', a, b, transA, transB);
 }
 
 /**
@@ -64,46 +162,19 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])); // [[19, 22], [43, 50]]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(
-      `matmul: operands must have at least one axis: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`,
-    );
+    throw new ShapeError(`matmul: operands must have at least one axis: ${shapesOf(a, b, false, false)}`);
   }
-  if (a.dtype === 'int32' || b.dtype === 'int32') {
-    throw new DTypeError(
-      `matmul: operands must be float, got a ${a.dtype} ${fmtShape(a.shape)}, b ${b.dtype} ${fmtShape(b.shape)}`,
-    );
-  }
-  const ka = a.shape[a.ndim - 1];
-  const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
-  if (ka !== kb) {
-    throw new ShapeError(`matmul: inner dimensions differ: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`);
-  }
-  if (a.dtype !== b.dtype) {
-    const d = promoteTypes(a.dtype, b.dtype);
-    a = astype(a, d);
-    b = astype(b, d);
-  }
-  const a2 = a.ndim === 1 ? reshape(a, [1, ka]) : a;
-  const b2 = b.ndim === 1 ? reshape(b, [kb, 1]) : b;
+  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
+  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
   let out: Tensor;
   if (b2.ndim === 2 && a2.ndim > 2) {
     // A stack times one matrix is one big matrix product.
-    const rows = reshape(a2, [-1, ka]);
-    out = reshape(matmulT(rows, b2, false, false), [...a2.shape.slice(0, -1), b2.shape[1]]);
-  } else {
-    let batch: number[];
-    try {
-      batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    } catch {
-      throw new ShapeError(
-        `matmul: batch dimensions do not broadcast: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`,
-      );
-    }
-    const ab = broadcastTo(a2, [...batch, ...a2.shape.slice(-2)]);
-    const bb = broadcastTo(b2, [...batch, ...b2.shape.slice(-2)]);
-    out = matmulT(ab, bb, false, false);
-  }
+    const rows = reshape(a2, [-1, a2.shape[a2.ndim - 1]]);
+    out = reshape(checkedProduct('matmul', rows, b2, false, false, a, b), [...a2.shape.slice(0, -1), b2.shape[1]]);
+  } else out = checkedProduct('matmul', a2, b2, false, false, a, b);
   if (a.ndim === 1 && b.ndim === 1) return reshape(out, []);
   if (a.ndim === 1) return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   if (b.ndim === 1) return reshape(out, out.shape.slice(0, -1));
@@ -119,3 +190,29 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The matrix product with `other`, as `np.matmul`: {@link matmul}.
+     *
+     * @example
+     * tensor([[1, 2]]).matmul(tensor([[3], [4]])); // [[11]]
+     */
+    matmul(other: Tensor): Tensor;
+    /**
+     * The dot product of two vectors (matmul for higher ranks): {@link dot}.
+     *
+     * @example
+     * tensor([1, 2, 3]).dot(tensor([4, 5, 6])); // 32
+     */
+    dot(other: Tensor): Tensor;
+  }
+}
+
+Tensor.prototype.matmul = function (other) {
+  return matmul(this, other);
+};
+Tensor.prototype.dot = function (other) {
+  return dot(this, other);
+};

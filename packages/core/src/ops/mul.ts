@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
 import type { TensorLike } from './util';
 
@@ -29,3 +29,19 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = prepareBinary('mul', a, b);
   return runOp(mulOp, [x, y], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor times `other`, elementwise, broadcasting: {@link mul}.
+     *
+     * @example
+     * tensor([1, 2]).mul(3); // [3, 6]
+     */
+    mul(other: TensorLike): Tensor;
+  }
+}
+
+Tensor.prototype.mul = function (other) {
+  return mul(this, other);
+};

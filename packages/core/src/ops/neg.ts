@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mapUnary } from './util';
 
 const negOp = defineOp({
@@ -17,3 +17,19 @@ const negOp = defineOp({
 export function neg(x: Tensor): Tensor {
   return runOp(negOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The negation, elementwise: {@link neg}.
+     *
+     * @example
+     * tensor([1, -2]).neg(); // [-1, 2]
+     */
+    neg(): Tensor;
+  }
+}
+
+Tensor.prototype.neg = function () {
+  return neg(this);
+};

@@ -105,3 +105,29 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
 export function square(x: Tensor): Tensor {
   return pow(x, 2);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor to the power `exponent`, broadcasting: {@link pow}.
+     *
+     * @example
+     * tensor([2, 3]).pow(2); // [4, 9]
+     */
+    pow(exponent: TensorLike): Tensor;
+    /**
+     * This tensor squared, elementwise: {@link square}.
+     *
+     * @example
+     * tensor([2, -3]).square(); // [4, 9]
+     */
+    square(): Tensor;
+  }
+}
+
+Tensor.prototype.pow = function (exponent) {
+  return pow(this, exponent);
+};
+Tensor.prototype.square = function () {
+  return square(this);
+};

@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { checkFloat, mapUnary } from './util';
 
@@ -55,3 +55,29 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   if (!Number.isFinite(slope)) throw new ValueError(`leakyRelu: slope must be finite, got ${slope}`);
   return runOp(leakyReluOp, [x], { slope });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * max(x, 0), elementwise: {@link relu}.
+     *
+     * @example
+     * tensor([-1, 2]).relu(); // [0, 2]
+     */
+    relu(): Tensor;
+    /**
+     * x where positive, else `slope`·x (default 0.01): {@link leakyRelu}.
+     *
+     * @example
+     * tensor([-1, 2]).leakyRelu(0.1); // [-0.1, 2]
+     */
+    leakyRelu(slope?: number): Tensor;
+  }
+}
+
+Tensor.prototype.relu = function () {
+  return relu(this);
+};
+Tensor.prototype.leakyRelu = function (slope) {
+  return leakyRelu(this, slope);
+};

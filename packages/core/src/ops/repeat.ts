@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
 import { splitAt, checkInt, normalizeAxis } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { flatten, reshape } from './reshape';
 import { sum } from './sum';
 
@@ -45,3 +45,19 @@ export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor
   }
   return runOp(repeatOp, [x], { repeats, axis: normalizeAxis('repeat', axis, x.ndim) });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * Each element (or slice along `axis`) repeated `repeats` times, as `np.repeat`: {@link repeat}.
+     *
+     * @example
+     * tensor([1, 2]).repeat(2); // [1, 1, 2, 2]
+     */
+    repeat(repeats: number, axis?: number | null): Tensor;
+  }
+}
+
+Tensor.prototype.repeat = function (repeats, axis) {
+  return repeat(this, repeats, axis);
+};

@@ -2,6 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { ShapeError, fmtShape } from '../errors';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
+import { shapeArgs } from './util';
 
 /** Reshape shares the input's storage (tensors are contiguous), so it costs no copy. */
 const reshapeOp = defineOp<{ shape: readonly number[] }>({
@@ -87,3 +88,49 @@ export function squeeze(x: Tensor, axis?: number | readonly number[] | null): Te
     x.shape.filter((_, i) => !axes.includes(i)),
   );
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The same elements in a new shape (one axis may be -1): {@link reshape}.
+     *
+     * @example
+     * arange(6).reshape(2, 3).shape; // [2, 3]
+     */
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    /**
+     * Axes `startAxis` … `endAxis` merged into one (default all): {@link flatten}.
+     *
+     * @example
+     * zeros([2, 3, 4]).flatten(1).shape; // [2, 12]
+     */
+    flatten(startAxis?: number, endAxis?: number): Tensor;
+    /**
+     * A new axis of extent 1 at `axis`: {@link expandDims}.
+     *
+     * @example
+     * zeros([3]).expandDims(0).shape; // [1, 3]
+     */
+    expandDims(axis: number): Tensor;
+    /**
+     * Axes of extent 1 removed (`axis`, or all of them): {@link squeeze}.
+     *
+     * @example
+     * zeros([1, 3, 1]).squeeze().shape; // [3]
+     */
+    squeeze(axis?: number | number[] | null): Tensor;
+  }
+}
+
+Tensor.prototype.reshape = function (...shape) {
+  return reshape(this, shapeArgs(shape));
+};
+Tensor.prototype.flatten = function (startAxis = 0, endAxis = -1) {
+  return flatten(this, startAxis, endAxis);
+};
+Tensor.prototype.expandDims = function (axis) {
+  return expandDims(this, axis);
+};
+Tensor.prototype.squeeze = function (axis) {
+  return squeeze(this, axis);
+};

@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { sub } from './sub';
 import { checkFloat, mapUnary } from './util';
@@ -49,3 +49,19 @@ export function sigmoid(x: Tensor): Tensor {
   checkFloat('sigmoid', 'x', x);
   return runOp(sigmoidOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * 1 / (1 + e⁻ˣ), elementwise: {@link sigmoid}.
+     *
+     * @example
+     * tensor([0]).sigmoid(); // [0.5]
+     */
+    sigmoid(): Tensor;
+  }
+}
+
+Tensor.prototype.sigmoid = function () {
+  return sigmoid(this);
+};

@@ -3,7 +3,7 @@ import { empty } from '../creation';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { stridesOf } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 
 /**
  * How one axis is indexed: a number picks one position and drops the axis (negative counts from
@@ -92,3 +92,19 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
   resolve(x, specs);
   return runOp(sliceOp, [x], { specs: [...specs] });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * A slice, one spec per leading axis: {@link slice}.
+     *
+     * @example
+     * arange(5).slice([1, 4]); // [1, 2, 3]
+     */
+    slice(...specs: SliceSpec[]): Tensor;
+  }
+}
+
+Tensor.prototype.slice = function (...specs) {
+  return slice(this, specs);
+};

@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
 import { normalizeAxis, splitAt } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { exp } from './exp';
 import { mul } from './mul';
 import { sub } from './sub';
@@ -68,3 +68,29 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkFloat('logSoftmax', 'x', x);
   return runOp(logSoftmaxOp, [x], { axis: normalizeAxis('logSoftmax', axis, x.ndim) });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * Softmax along `axis` (default the last): {@link softmax}.
+     *
+     * @example
+     * tensor([0, 0]).softmax(); // [0.5, 0.5]
+     */
+    softmax(axis?: number): Tensor;
+    /**
+     * log(softmax) along `axis` (default the last), computed stably: {@link logSoftmax}.
+     *
+     * @example
+     * tensor([0, 0]).logSoftmax(); // [-0.693…, -0.693…]
+     */
+    logSoftmax(axis?: number): Tensor;
+  }
+}
+
+Tensor.prototype.softmax = function (axis = -1) {
+  return softmax(this, axis);
+};
+Tensor.prototype.logSoftmax = function (axis = -1) {
+  return logSoftmax(this, axis);
+};

@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { div } from './div';
 import { mul } from './mul';
 import { checkFloat, mapUnary } from './util';
@@ -22,3 +22,19 @@ export function sqrt(x: Tensor): Tensor {
   checkFloat('sqrt', 'x', x);
   return runOp(sqrtOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The square root, elementwise: {@link sqrt}.
+     *
+     * @example
+     * tensor([4, 9]).sqrt(); // [2, 3]
+     */
+    sqrt(): Tensor;
+  }
+}
+
+Tensor.prototype.sqrt = function () {
+  return sqrt(this);
+};

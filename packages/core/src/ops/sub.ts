@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
 import type { TensorLike } from './util';
 import { neg } from './neg';
@@ -29,3 +29,19 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = prepareBinary('sub', a, b);
   return runOp(subOp, [x, y], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * This tensor minus `other`, broadcasting: {@link sub}.
+     *
+     * @example
+     * tensor([1, 2]).sub(1); // [0, 1]
+     */
+    sub(other: TensorLike): Tensor;
+  }
+}
+
+Tensor.prototype.sub = function (other) {
+  return sub(this, other);
+};

@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
 import { normalizeAxes, reducedShape, sizeOf, splitAt } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { broadcastTo } from './broadcast';
 import { div } from './div';
@@ -70,3 +70,29 @@ export function mean(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
   const count = sizeOf(axes.map((a) => x.shape[a]));
   return div(sum(x, axes, keepdims), count);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The sum over `axis` (default all): {@link sum}.
+     *
+     * @example
+     * tensor([[1, 2], [3, 4]]).sum(0); // [4, 6]
+     */
+    sum(axis?: number | number[] | null, keepdims?: boolean): Tensor;
+    /**
+     * The mean over `axis` (default all): {@link mean}.
+     *
+     * @example
+     * tensor([1, 2, 3]).mean(); // 2
+     */
+    mean(axis?: number | number[] | null, keepdims?: boolean): Tensor;
+  }
+}
+
+Tensor.prototype.sum = function (axis, keepdims = false) {
+  return sum(this, axis, keepdims);
+};
+Tensor.prototype.mean = function (axis, keepdims = false) {
+  return mean(this, axis, keepdims);
+};

@@ -1,5 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { sub } from './sub';
 import { checkFloat, mapUnary } from './util';
@@ -25,3 +25,19 @@ export function tanh(x: Tensor): Tensor {
   checkFloat('tanh', 'x', x);
   return runOp(tanhOp, [x], undefined);
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The hyperbolic tangent, elementwise: {@link tanh}.
+     *
+     * @example
+     * tensor([0]).tanh(); // [0]
+     */
+    tanh(): Tensor;
+  }
+}
+
+Tensor.prototype.tanh = function () {
+  return tanh(this);
+};

@@ -3,7 +3,8 @@ import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { normalizeAxis, stridesOf } from '../shape';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
+import { shapeArgs } from './util';
 
 /** Transpose's backward transposes back by the inverse permutation. */
 const transposeOp = defineOp<{ axes: number[] }>({
@@ -50,3 +51,32 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   if (perm.every((a, i) => a === i)) return x;
   return runOp(transposeOp, [x], { axes: perm });
 }
+
+declare module '../tensor' {
+  interface Tensor {
+    /**
+     * The axes permuted (default: reversed): {@link transpose}.
+     *
+     * @example
+     * zeros([2, 3, 4]).transpose(0, 2, 1).shape; // [2, 4, 3]
+     */
+    transpose(...axes: number[] | [readonly number[]]): Tensor;
+    /**
+     * The transpose (all axes reversed), like NumPy's `.T`: {@link transpose}.
+     *
+     * @example
+     * zeros([2, 3]).T.shape; // [3, 2]
+     */
+    readonly T: Tensor;
+  }
+}
+
+Tensor.prototype.transpose = function (...axes) {
+  return transpose(this, axes.length === 0 ? undefined : shapeArgs(axes));
+};
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) {
+    return transpose(this);
+  },
+  configurable: true,
+});

@@ -44,3 +44,13 @@ export function mapUnary(kind: UnaryKernel, x: Tensor): Tensor {
   kernels().unary(kind, x.data, out.data);
   return out;
 }
+
+/**
+ * The shape (or axes) a method was given, as separate numbers or one array.
+ *
+ * @example
+ * shapeArgs([2, 3]); shapeArgs([[2, 3]]); // both [2, 3]
+ */
+export function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
+}

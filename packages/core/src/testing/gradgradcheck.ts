@@ -1,5 +1,5 @@
 import { runBackward } from '../autograd/backward';
-import { vjp } from '../autograd/functional';
+import { vjp } from '../transforms/functional';
 import { noGrad } from '../autograd/grad-mode';
 import { add } from '../ops/add';
 import { astype } from '../ops/cast';

@@ -9,6 +9,8 @@
  * @packageDocumentation
  */
 import './require-fast-check'; // first: a clear error when the optional peer fast-check is missing
+// Every op attaches its Tensor method when it loads: this entry point can be used alone.
+import '../ops';
 export { numericalGradient, type NumericalGradientOptions, type ScalarFn } from './numerical-gradient';
 export { gradcheck, GradcheckError, compareGrads, type GradcheckOptions, type GradcheckReport } from './gradcheck';
 export {

@@ -1,25 +1,16 @@
-import type { TypedArray } from '../dtype';
+import type { KernelBackend } from '../backend';
 
 /**
- * `C = op(A)·op(B)` for one matrix pair, where op transposes when the flag is set, without
- * materialising any transpose. A is M×K (stored K×M when `transA`), B is K×N (stored N×K when
- * `transB`); C (M×N, contiguous at `cOff`) is overwritten. Loop orders keep the innermost loop
- * on unit stride for every flag combination. Zeros are not skipped: 0·∞ and 0·NaN must give NaN,
- * as IEEE and PyTorch, or a diverged weight hides behind a zero activation.
+ * The reference gemm: `C = op(A)·op(B)` (see GemmArgs) without materialising any transpose. Loop
+ * orders keep the innermost loop on unit stride for every flag combination. Zeros are not
+ * skipped: 0·∞ and 0·NaN must give NaN, as IEEE and PyTorch, or a diverged weight hides behind
+ * a zero activation.
+ *
+ * @example
+ * const c = new Float32Array(4);
+ * gemm({ a, aOff: 0, b, bOff: 0, c, cOff: 0, m: 2, n: 2, k: 3, transA: false, transB: false });
  */
-export function gemm(
-  a: TypedArray,
-  aOff: number,
-  b: TypedArray,
-  bOff: number,
-  c: TypedArray,
-  cOff: number,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-  transB: boolean,
-): void {
+export const gemm: KernelBackend['gemm'] = ({ a, aOff, b, bOff, c, cOff, m, n, k, transA, transB }) => {
   c.fill(0, cOff, cOff + m * n);
   if (!transB) {
     // C[i,:] += A[i,p] · B[p,:]  (B rows are contiguous)
@@ -58,4 +49,4 @@ export function gemm(
       for (let i = 0; i < m; i++) c[cOff + i * n + j] += a[ap + i] * bjp;
     }
   }
-}
+};

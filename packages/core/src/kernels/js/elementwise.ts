@@ -1,19 +1,12 @@
-import type { TypedArray } from '../dtype';
+import type { KernelBackend } from '../backend';
 
 /**
- * Elementwise kernels over equal-length typed arrays. Each writes into `out` (which may alias an
- * input) and allocates nothing. One loop per operation so V8 keeps each monomorphic.
+ * The reference elementwise kernels over equal-length typed arrays (see KernelBackend for each
+ * one's contract). Each writes into `out` (which may alias an input) and allocates nothing. One
+ * loop per operation so V8 keeps each monomorphic.
  */
 
-/** Names of the binary elementwise kernels. */
-export type BinaryKernel =
-  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'maximum' | 'minimum';
-
-/** Names of the unary elementwise kernels. */
-export type UnaryKernel =
-  'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'step' | 'square' | 'reciprocal';
-
-export function binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void {
+export const binary: KernelBackend['binary'] = (kind, a, b, out) => {
   const n = out.length;
   switch (kind) {
     case 'add':
@@ -53,15 +46,9 @@ export function binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: Ty
       for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? a[i] : b[i];
       return;
   }
-}
+};
 
-/** `out[i] = a[i] (op) s` for a scalar `s`. */
-export function binaryScalar(
-  kind: 'add' | 'mul' | 'pow' | 'rsub' | 'rdiv',
-  a: TypedArray,
-  s: number,
-  out: TypedArray,
-): void {
+export const binaryScalar: KernelBackend['binaryScalar'] = (kind, a, s, out) => {
   const n = out.length;
   switch (kind) {
     case 'add':
@@ -81,9 +68,9 @@ export function binaryScalar(
       for (let i = 0; i < n; i++) out[i] = s / a[i];
       return;
   }
-}
+};
 
-export function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
+export const unary: KernelBackend['unary'] = (kind, a, out) => {
   const n = out.length;
   switch (kind) {
     case 'neg':
@@ -133,38 +120,38 @@ export function unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void {
       for (let i = 0; i < n; i++) out[i] = 1 / a[i];
       return;
   }
-}
+};
 
 /** Leaky ReLU: `x` where x > 0, else `slope·x`. */
-export function leakyRelu(a: TypedArray, slope: number, out: TypedArray): void {
+export const leakyRelu: KernelBackend['leakyRelu'] = (a, slope, out) => {
   for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? a[i] : slope * a[i];
-}
+};
 
 /** `out[i] = min(max(a[i], lo), hi)`. */
-export function clip(a: TypedArray, lo: number, hi: number, out: TypedArray): void {
+export const clip: KernelBackend['clip'] = (a, lo, hi, out) => {
   for (let i = 0; i < out.length; i++) {
     const x = a[i];
     out[i] = x < lo ? lo : x > hi ? hi : x;
   }
-}
+};
 
 /** `out[i] = cond[i] !== 0 ? a[i] : b[i]`. */
-export function where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void {
+export const where: KernelBackend['where'] = (cond, a, b, out) => {
   for (let i = 0; i < out.length; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
-}
+};
 
 /** Copies `src` into `out`, converting element type as the typed arrays do (int32 truncates). */
-export function cast(src: TypedArray, out: TypedArray): void {
+export const cast: KernelBackend['cast'] = (src, out) => {
   if (out instanceof Int32Array && !(src instanceof Int32Array)) {
     for (let i = 0; i < out.length; i++) out[i] = Math.trunc(src[i]);
   } else out.set(src);
-}
+};
 
 /**
  * y = β·y + α·x in place (BLAS axpby) — an optimiser's update, e.g. plain SGD
  * w ← (1 − lr·λ)·w − lr·g. Unrolled by four (~1.6× faster in V8 than the plain loop).
  */
-export function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray): void {
+export const axpby: KernelBackend['axpby'] = (alpha, x, beta, y) => {
   const n = y.length;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -174,14 +161,14 @@ export function axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray)
     y[i + 3] = beta * y[i + 3] + alpha * x[i + 3];
   }
   for (; i < n; i++) y[i] = beta * y[i] + alpha * x[i];
-}
+};
 
 /** y[r, :] += b for each of `rows` rows of `cols`: a bias row added to a row-major matrix. */
-export function addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void {
+export const addRows: KernelBackend['addRows'] = (y, b, rows, cols) => {
   for (let r = 0, o = 0; r < rows; r++, o += cols) for (let j = 0; j < cols; j++) y[o + j] += b[j];
-}
+};
 
 /** out = gy·y·(1 − y): sigmoid's backward from its output y. */
-export function sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void {
+export const sigmoidGrad: KernelBackend['sigmoidGrad'] = (gy, y, out) => {
   for (let i = 0; i < out.length; i++) out[i] = gy[i] * y[i] * (1 - y[i]);
-}
+};

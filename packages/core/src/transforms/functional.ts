@@ -30,7 +30,7 @@ import { reshape } from '../ops/reshape';
 import { sum } from '../ops/sum';
 import { shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { enableGrad, isGradEnabled } from './grad-mode';
+import { enableGrad, isGradEnabled } from '../autograd/grad-mode';
 import { type TensorFn, callF, checkScalar, finish, lift, pullback, reachesOuter } from './lift';
 
 export type { TensorFn } from './lift';

@@ -1,6 +1,6 @@
 import { fmtShape } from '../errors';
 import type { Tensor } from '../tensor';
-import type { Node } from './op';
+import type { Node } from '../autograd/op';
 
 /** Options of {@link toDot} and {@link toMermaid}. */
 export interface GraphExportOptions {

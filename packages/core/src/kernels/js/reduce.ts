@@ -1,11 +1,12 @@
-import type { TypedArray } from '../dtype';
+import type { TypedArray } from '../../dtype';
+import type { KernelBackend } from '../backend';
 
 /**
  * Single-axis reductions over the (outer, len, inner) layout: element (o, l, i) of the input is at
  * `(o·len + l)·inner + i`, the result (o, i) at `o·inner + i`. `out` must be zero-filled for sum.
  */
 
-export function sumAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+export const sumAxis: KernelBackend['sumAxis'] = (x, outer, len, inner, out) => {
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let s = 0;
@@ -22,124 +23,102 @@ export function sumAxis(x: TypedArray, outer: number, len: number, inner: number
       for (let i = 0; i < inner; i++) out[ob + i] += x[xb + i];
     }
   }
+};
+
+/**
+ * The position (0 … len−1) of the first max (`sign` 1) or min (−1) of a line of `len` values of
+ * `x` from `b`, `step` apart; a NaN wins (it propagates, as NumPy).
+ */
+function extremumAt(x: TypedArray, b: number, step: number, len: number, sign: 1 | -1): number {
+  let best = x[b];
+  let at = 0;
+  for (let l = 1, p = b + step; l < len && best === best; l++, p += step) {
+    const v = x[p];
+    if (v !== v || (sign === 1 ? v > best : v < best)) {
+      best = v;
+      at = l;
+    }
+  }
+  return at;
 }
 
 /** Max (`sign` = 1) or min (`sign` = -1) along the axis; NaN propagates, as NumPy. */
-export function extremumAxis(
-  x: TypedArray,
-  outer: number,
-  len: number,
-  inner: number,
-  sign: 1 | -1,
-  out: TypedArray,
-): void {
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let best = x[o * len * inner + i];
-      for (let l = 1; l < len; l++) {
-        const v = x[(o * len + l) * inner + i];
-        if (v !== v || (sign === 1 ? v > best : v < best)) best = v;
-        if (best !== best) break;
-      }
-      out[o * inner + i] = best;
-    }
-  }
-}
-
-/** Index of the first max (`sign` = 1) or min (`sign` = -1) along the axis. */
-export function argExtremumAxis(
-  x: TypedArray,
-  outer: number,
-  len: number,
-  inner: number,
-  sign: 1 | -1,
-  out: Int32Array,
-): void {
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let best = x[o * len * inner + i];
-      let arg = 0;
-      for (let l = 1; l < len; l++) {
-        const v = x[(o * len + l) * inner + i];
-        if (best !== best) break;
-        if (v !== v || (sign === 1 ? v > best : v < best)) {
-          best = v;
-          arg = l;
-        }
-      }
-      out[o * inner + i] = arg;
-    }
-  }
-}
-
-/** Softmax along the axis, max-shifted so no exponent is positive. */
-export function softmaxAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+export const extremumAxis: KernelBackend['extremumAxis'] = (x, outer, len, inner, sign, out) => {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const b = o * len * inner + i;
-      let m = -Infinity;
-      for (let l = 0; l < len; l++) m = Math.max(m, x[b + l * inner]);
-      if (m === -Infinity) m = 0;
-      let s = 0;
-      for (let l = 0; l < len; l++) {
-        const e = Math.exp(x[b + l * inner] - m);
-        out[b + l * inner] = e;
-        s += e;
-      }
-      for (let l = 0; l < len; l++) out[b + l * inner] /= s;
+      out[o * inner + i] = x[b + extremumAt(x, b, inner, len, sign) * inner];
     }
   }
+};
+
+/** Index of the first max (`sign` = 1) or min (`sign` = -1) along the axis. */
+export const argExtremumAxis: KernelBackend['argExtremumAxis'] = (x, outer, len, inner, sign, out) => {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) out[o * inner + i] = extremumAt(x, o * len * inner + i, inner, len, sign);
+  }
+};
+
+/** The largest of `len` values of `x` from `b`, `step` apart (NaN if any is NaN). */
+function lineMax(x: TypedArray, b: number, step: number, len: number): number {
+  let m = -Infinity;
+  for (let l = 0, p = b; l < len; l++, p += step) m = Math.max(m, x[p]);
+  return m;
 }
+
+/**
+ * Softmax of one line (`len` values from `b`, `step` apart) into the same positions of `out`,
+ * shifted by the line's max (0 when that is −∞) so no exponent is positive; returns
+ * Σ exp(x − shift).
+ */
+function softmaxLine(x: TypedArray, out: TypedArray, b: number, step: number, len: number): number {
+  let m = lineMax(x, b, step, len);
+  if (m === -Infinity) m = 0;
+  let s = 0;
+  for (let l = 0, p = b; l < len; l++, p += step) {
+    const e = Math.exp(x[p] - m);
+    out[p] = e;
+    s += e;
+  }
+  for (let l = 0, p = b; l < len; l++, p += step) out[p] /= s;
+  return s;
+}
+
+/** Softmax along the axis, max-shifted so no exponent is positive. */
+export const softmaxAxis: KernelBackend['softmaxAxis'] = (x, outer, len, inner, out) => {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) softmaxLine(x, out, o * len * inner + i, inner, len);
+  }
+};
 
 /**
  * Row-wise softmax of a rows×cols matrix (softmaxAxis with inner = 1, the same arithmetic), also
  * writing each row's Σ exp(x − shift) to `sums` — with the shift (the row max when finite) that
  * gives log Σ exp, as the fused softmax-cross-entropy needs.
  */
-export function softmaxRows(x: TypedArray, rows: number, cols: number, out: TypedArray, sums: TypedArray): void {
-  for (let r = 0; r < rows; r++) {
-    const b = r * cols;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[b + j]);
-    if (m === -Infinity) m = 0;
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      const e = Math.exp(x[b + j] - m);
-      out[b + j] = e;
-      s += e;
-    }
-    sums[r] = s;
-    for (let j = 0; j < cols; j++) out[b + j] /= s;
-  }
-}
+export const softmaxRows: KernelBackend['softmaxRows'] = (x, rows, cols, out, sums) => {
+  for (let r = 0; r < rows; r++) sums[r] = softmaxLine(x, out, r * cols, 1, cols);
+};
 
 /** log Σ exp along the axis, max-shifted; `out` has the reduced (outer, inner) layout. */
-export function logSumExpAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void {
+export const logSumExpAxis: KernelBackend['logSumExpAxis'] = (x, outer, len, inner, out) => {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const b = o * len * inner + i;
-      let m = -Infinity;
-      for (let l = 0; l < len; l++) m = Math.max(m, x[b + l * inner]);
+      const m = lineMax(x, b, inner, len);
       if (m === -Infinity || m === Infinity) {
         out[o * inner + i] = m;
         continue;
       }
       let s = 0;
-      for (let l = 0; l < len; l++) s += Math.exp(x[b + l * inner] - m);
+      for (let l = 0, p = b; l < len; l++, p += inner) s += Math.exp(x[p] - m);
       out[o * inner + i] = m + Math.log(s);
     }
   }
-}
+};
 
 /** `np.repeat` along the axis: each slice l is written `repeats` times in a row. */
-export function repeatAxis(
-  x: TypedArray,
-  outer: number,
-  len: number,
-  inner: number,
-  repeats: number,
-  out: TypedArray,
-): void {
+export const repeatAxis: KernelBackend['repeatAxis'] = (x, outer, len, inner, repeats, out) => {
   let d = 0;
   for (let o = 0; o < outer; o++) {
     for (let l = 0; l < len; l++) {
@@ -149,17 +128,10 @@ export function repeatAxis(
       }
     }
   }
-}
+};
 
 /** Picks `idx.length` slices along the axis: out (o, j, i) = x (o, idx[j], i). */
-export function gatherAxis(
-  x: TypedArray,
-  outer: number,
-  len: number,
-  inner: number,
-  idx: Int32Array,
-  out: TypedArray,
-): void {
+export const gatherAxis: KernelBackend['gatherAxis'] = (x, outer, len, inner, idx, out) => {
   const k = idx.length;
   // Long rows (a batch of images) are block copies; short ones a plain loop.
   const block = inner >= 16 && x.constructor === out.constructor;
@@ -172,7 +144,7 @@ export function gatherAxis(
       else for (let i = 0; i < inner; i++) out[d + i] = x[s + i];
     }
   }
-}
+};
 
 /** What touchRows read, stored so the reads cannot be optimised away. */
 const touched = new Float64Array(1);
@@ -191,14 +163,7 @@ function touchRows(x: TypedArray, first: number, inner: number, idx: Int32Array)
 }
 
 /** The adjoint of gatherAxis: out (o, idx[j], i) += g (o, j, i); `out` zero-filled. */
-export function scatterAddAxis(
-  g: TypedArray,
-  outer: number,
-  len: number,
-  inner: number,
-  idx: Int32Array,
-  out: TypedArray,
-): void {
+export const scatterAddAxis: KernelBackend['scatterAddAxis'] = (g, outer, len, inner, idx, out) => {
   const k = idx.length;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
@@ -207,4 +172,4 @@ export function scatterAddAxis(
       for (let i = 0; i < inner; i++) out[d + i] += g[s + i];
     }
   }
-}
+};

@@ -7,8 +7,8 @@ import { zerosLike } from '../creation';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors';
 import { Tensor } from '../tensor';
-import { runBackward } from './backward';
-import { defineOp, runOp } from './op';
+import { runBackward } from '../autograd/backward';
+import { defineOp, runOp } from '../autograd/op';
 
 /** A function of tensors (and any other arguments) returning a tensor. */
 export type TensorFn = (...args: never[]) => Tensor;

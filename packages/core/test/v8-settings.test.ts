@@ -1,4 +1,5 @@
-import { arrayBufferSweeping, engineSettings } from '../src';
+import { arrayBufferSweeping, v8Settings } from '../src';
+import { applyV8Settings } from '../src/platform/v8-settings';
 
 describe('arrayBufferSweeping', () => {
   test('turns concurrent ArrayBuffer sweeping off unless told otherwise', () => {
@@ -25,8 +26,10 @@ describe('arrayBufferSweeping', () => {
     );
   });
 
-  test('engineSettings records what was decided when tapegrad loaded', () => {
-    expect(engineSettings.arrayBufferSweeping).toBe(arrayBufferSweeping());
-    expect(Object.isFrozen(engineSettings)).toBe(true);
+  test('v8Settings records what was decided when tapegrad loaded; it is applied once', () => {
+    expect(v8Settings.arrayBufferSweeping).toBe(arrayBufferSweeping());
+    expect(Object.isFrozen(v8Settings)).toBe(true);
+    applyV8Settings();
+    expect(applyV8Settings()).toBe(false);
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * The kernel interface: every loop over tensor data that ops run goes through one of these
+ * functions, on typed arrays, shapes and offsets — no Tensors, no autograd. The JS backend
+ * (kernels/js) implements all of it and is the reference; accelerated backends (WASM SIMD,
+ * native) replace some kernels for some dtypes and sizes (kernels/dispatch.ts).
+ *
+ * Conventions: kernels write into a destination they are given (which may alias an input where
+ * said), never allocate per element, and never throw for valid sizes. Reductions use the
+ * (outer, len, inner) layout: element (o, l, i) at `(o·len + l)·inner + i`, result (o, i) at
+ * `o·inner + i`.
+ */
+import type { TypedArray } from '../dtype';
+
+/** Names of the binary elementwise kernels. */
+export type BinaryKernel =
+  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'maximum' | 'minimum';
+
+/** Names of the unary elementwise kernels. */
+export type UnaryKernel =
+  'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'step' | 'square' | 'reciprocal';
+
+/** Names of the array-and-scalar kernels (`rsub`: s − a, `rdiv`: s / a). */
+export type ScalarKernel = 'add' | 'mul' | 'pow' | 'rsub' | 'rdiv';
+
+/**
+ * One matrix product C = op(A)·op(B), op transposing when its flag is set: A is m×k (stored k×m
+ * when `transA`) from `aOff`, B is k×n (stored n×k when `transB`) from `bOff`, C is m×n,
+ * contiguous from `cOff`, and overwritten.
+ */
+export interface GemmArgs {
+  a: TypedArray;
+  aOff: number;
+  b: TypedArray;
+  bOff: number;
+  c: TypedArray;
+  cOff: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+}
+
+/** Everything a backend provides (see the module comment); the JS backend is the reference. */
+export interface KernelBackend {
+  /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
+  readonly name: string;
+  /** `out[i] = a[i] (kind) b[i]`; comparisons give 1 or 0. `out` may alias an input. */
+  binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** `out[i] = a[i] (kind) s` for a scalar `s`. */
+  binaryScalar(kind: ScalarKernel, a: TypedArray, s: number, out: TypedArray): void;
+  /** `out[i] = kind(a[i])`; `out` may alias `a`. */
+  unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void;
+  /** Leaky ReLU: `a[i]` where positive, else `slope·a[i]`. */
+  leakyRelu(a: TypedArray, slope: number, out: TypedArray): void;
+  /** `out[i] = min(max(a[i], lo), hi)`. */
+  clip(a: TypedArray, lo: number, hi: number, out: TypedArray): void;
+  /** `out[i] = cond[i] !== 0 ? a[i] : b[i]`. */
+  where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** Copies `src` into `out`, converting as typed arrays do, except that int32 truncates. */
+  cast(src: TypedArray, out: TypedArray): void;
+  /** `y = β·y + α·x` in place (BLAS axpby): an optimiser's update. */
+  axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray): void;
+  /** `y[r, :] += b` for each of `rows` rows of `cols`: a bias row. */
+  addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void;
+  /** `out = gy·y·(1 − y)`: sigmoid's backward from its output `y`. */
+  sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void;
+  /**
+   * Gathers a strided view of `src` (element idx at `offset + Σ idx[k]·strides[k]`) of `shape`
+   * into the contiguous `dst`: broadcastTo, transpose and slice.
+   */
+  stridedCopy(
+    src: TypedArray,
+    offset: number,
+    strides: readonly number[],
+    shape: readonly number[],
+    dst: TypedArray,
+  ): void;
+  /** The adjoint of stridedCopy: writes contiguous `src` into the (non-overlapping) view of `dst`. */
+  stridedScatter(
+    src: TypedArray,
+    dst: TypedArray,
+    offset: number,
+    strides: readonly number[],
+    shape: readonly number[],
+  ): void;
+  /** Copies `count` blocks of `block` elements between strided positions (concat and its adjoint). */
+  copyBlocks(
+    src: TypedArray,
+    srcOff: number,
+    srcStride: number,
+    dst: TypedArray,
+    dstOff: number,
+    dstStride: number,
+    count: number,
+    block: number,
+  ): void;
+  /** Sum along the axis; `out` (outer·inner) must be zero-filled. */
+  sumAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void;
+  /** Max (`sign` 1) or min (−1) along the axis; NaN propagates, as NumPy. */
+  extremumAxis(x: TypedArray, outer: number, len: number, inner: number, sign: 1 | -1, out: TypedArray): void;
+  /** Index of the first max (`sign` 1) or min (−1) along the axis. */
+  argExtremumAxis(x: TypedArray, outer: number, len: number, inner: number, sign: 1 | -1, out: Int32Array): void;
+  /** Softmax along the axis, max-shifted. */
+  softmaxAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void;
+  /**
+   * Row-wise softmax of a rows×cols matrix (softmaxAxis's arithmetic), also writing each row's
+   * Σ exp(x − shift) to `sums` (the fused softmax-cross-entropy needs log Σ exp).
+   */
+  softmaxRows(x: TypedArray, rows: number, cols: number, out: TypedArray, sums: TypedArray): void;
+  /** log Σ exp along the axis, max-shifted. */
+  logSumExpAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void;
+  /** `np.repeat` along the axis: each slice written `repeats` times in a row. */
+  repeatAxis(x: TypedArray, outer: number, len: number, inner: number, repeats: number, out: TypedArray): void;
+  /** out (o, j, i) = x (o, idx[j], i). */
+  gatherAxis(x: TypedArray, outer: number, len: number, inner: number, idx: Int32Array, out: TypedArray): void;
+  /** The adjoint of gatherAxis: out (o, idx[j], i) += g (o, j, i); `out` zero-filled. */
+  scatterAddAxis(g: TypedArray, outer: number, len: number, inner: number, idx: Int32Array, out: TypedArray): void;
+  /** C = op(A)·op(B) (see {@link GemmArgs}); 0·NaN and 0·∞ give NaN, as IEEE. */
+  gemm(args: GemmArgs): void;
+}
+
+/** The name of a kernel (every member of KernelBackend but `name`). */
+export type KernelName = Exclude<keyof KernelBackend, 'name'>;

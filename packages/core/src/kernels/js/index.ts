@@ -1,0 +1,17 @@
+/**
+ * The JS backend: plain typed-array loops for every kernel and dtype. It is the complete
+ * reference: the accelerated backends are tested against it and fall back to it.
+ */
+import type { KernelBackend } from '../backend';
+import * as elementwise from './elementwise';
+import { gemm } from './gemm';
+import * as reduce from './reduce';
+import * as strided from './strided';
+
+/**
+ * The pure-JS backend: always available, and the reference the others are tested against.
+ *
+ * @example
+ * const prev = setBackend(jsBackend); try { run(); } finally { setBackend(prev); }
+ */
+export const jsBackend: KernelBackend = Object.freeze({ name: 'js', ...elementwise, ...strided, ...reduce, gemm });

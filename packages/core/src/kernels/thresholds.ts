@@ -1,0 +1,46 @@
+/**
+ * Every size at which an accelerated kernel takes over from the JS reference, or a gemm may be
+ * split across threads, with the measurement behind it. One object, so the gates of every
+ * backend read their numbers from one place (tests set them to 0 to reach every path).
+ *
+ * @example
+ * const saved = structuredClone(thresholds); thresholds.wasm.gemm = 0; // … Object.assign back
+ */
+export const thresholds = {
+  /**
+   * The WASM SIMD kernels, whose every call copies its operands in and out: measured with
+   * packages/core/bench/gemm.ts and bench/elementwise.ts on a 2-core Zen 4 (Node 20).
+   */
+  wasm: {
+    /** m·n·k of a float32 gemm (WASM is ~3× faster at 8³ already, slower at 4³). */
+    gemm: 512,
+    /** Elements of a cheap elementwise op (add, mul, div, relu …): break-even is ~100. */
+    cheap: 128,
+    /** Elements of exp, sigmoid or tanh: break-even is ~16. */
+    transcendental: 32,
+    /**
+     * m·n·k from which a gemm may be split across the worker pool: on an idle machine two
+     * threads break even at 64³ and reach ~1.4× at 96³–128³ and on the MNIST-MLP products
+     * (100×784×100), 1.5× at 256³, 1.9× at 1024³.
+     */
+    threaded: 1 << 19,
+  },
+  /** The native gemm (kernels/native), measured on the 2-core Zen 5 of the README. */
+  native: {
+    /**
+     * m·n·k below which the JS kernel is faster than the addon call (~0.2 µs of N-API
+     * overhead): 4³ takes 0.13 µs in JS and 0.23 natively, 6³ 0.40 and 0.27.
+     */
+    gemm: 128,
+    /**
+     * m·n·k from which a gemm may be split across the addon's threads: 128³ (~25 µs on one
+     * AVX-512 core) ran 1.4× faster on two threads in `npm run bench`, 64³ not at all.
+     */
+    threaded: 1 << 21,
+  },
+  /**
+   * Above a `threaded` size, choose between one thread and all of them by measured time
+   * (kernels/threads.ts); false splits every such gemm (for tests).
+   */
+  adaptive: true as boolean,
+};
