@@ -16,6 +16,7 @@ import {
 import {
   GradcheckError,
   arbBroadcastableShapes,
+  compareGrads,
   arbMatmulShapes,
   arbShape,
   arbTensor,
@@ -103,6 +104,23 @@ const meanRuleScale = defineOp({
   backward: (gy, node) => [mul(broadcastTo(mean(gy), node.inputs[0].shape), 3)],
 });
 
+/** gradcheck's projection for pow(x, 4): Σ gy·x⁴ with gy ~ N(0, 1) from Rng(seed), and its exact gradient. */
+function projectPow4(x: Tensor, seed: number): (t: Tensor) => Tensor {
+  const rng = new Rng(seed);
+  const gy = tensor(
+    Float64Array.from({ length: x.size }, () => rng.normal()),
+    { shape: x.shape },
+  );
+  return (t) => t.pow(4).mul(gy).sum();
+}
+function gradOf(x: Tensor, seed: number): Tensor {
+  const rng = new Rng(seed);
+  return tensor(
+    Float64Array.from(x.data, (v) => 4 * v ** 3 * rng.normal()),
+    { shape: x.shape },
+  );
+}
+
 describe('gradcheck', () => {
   test('passes on a correct op and reports tiny errors', () => {
     const r = gradcheck((a, b) => a.mul(b).tanh(), [tensor([0.5, -1, 2]), tensor([1.5, 0.2, -0.3])]);
@@ -161,6 +179,33 @@ describe('gradcheck', () => {
     // ... but gradcheck weighs the output by a random gy and fails.
     expect(() => gradcheck(f, [x], { rtol: 1e-6, atol: 1e-8 })).toThrow(GradcheckError);
     expect(() => gradcheck(f, [x], { rtol: 1e-6, atol: 1e-8, seed: 7 })).toThrow(/input 0 \(shape \[4\]\)/);
+  });
+
+  test('a small gradient inside a large sum: the 4-point stencil settles what the 2-point one cannot', () => {
+    // fast-check found this: Σ gy·x⁴ over 63 elements at ±2 and one at 0.245. That element's
+    // gradient 4x³·gy ≈ 0.002 is within atol 1e-8 + rtol 1e-6·|g| of autograd, but the 2-point
+    // difference at h = 1e-6 carries the rounding error of a sum of ~10³ (1.5e-8 here).
+    const x = tensor(
+      Float64Array.from({ length: 64 }, (_, i) => (i === 52 ? 0.24493217959978672 : i % 3 === 0 ? 2 : -2)),
+      { shape: [4, 4, 4] },
+    );
+    const tol = { rtol: 1e-6, atol: 1e-8 };
+    const twoPointFails = Array.from({ length: 20 }, (_, seed) => seed).filter(
+      (seed) =>
+        !compareGrads(
+          't',
+          [gradOf(x, seed)],
+          numericalGradient(projectPow4(x, seed), [x]),
+          [x.shape],
+          tol.atol,
+          tol.rtol,
+        ).ok,
+    );
+    expect(twoPointFails.length).toBeGreaterThan(0);
+    for (const seed of twoPointFails) expect(gradcheck((t) => t.pow(4), [x], { ...tol, seed }).ok).toBe(true);
+    // A wrong rule still fails both stencils.
+    expect(() => gradcheck((t) => runOp(meanRuleScale, [t], undefined), [x], tol)).toThrow(GradcheckError);
+    expect(() => numericalGradient((t) => t.sum(), [x], { points: 3 as 4 })).toThrow(/points must be 2 or 4, got 3/);
   });
 
   test('int32 inputs are constants; float32 inputs are checked in float64', () => {
