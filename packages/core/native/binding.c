@@ -4,12 +4,13 @@
  *   sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, threads): void
  *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
- *   im2col(g, x, cols), col2im(g, cols, x), maxPool2d(g, x, out, idx)
+ *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
  *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
  *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
- *   addBias(y, b, outer, channels, inner), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out)
- *   binary(op, a, b, out), unary(op, x, out), reluGrad(gy, x, out), adam(w, g, m, v, scalars)
- *                                      elementwise kernels (elementwise.h); every array as long as `out`
+ *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t)
+ *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
+ *                                      elementwise kernels (elementwise.h); every array as long as `out`;
+ *                                      `t`: the most threads a large call may be split over
  * Operands are Float32Arrays read and written in place. Every count and bound is checked here,
  * so a wrong call throws instead of touching memory outside the arrays.
  */
@@ -145,7 +146,9 @@ static int holds(size_t len, int64_t a, int64_t b, int64_t c, int64_t d, int64_t
   } while (0)
 
 static napi_value im2col(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
   tg_window g;
   float *x, *cols;
   size_t lx, lc;
@@ -153,12 +156,14 @@ static napi_value im2col(napi_env env, napi_callback_info info) {
   if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &cols, &lc)) FAIL(type_error, "im2col: x and cols must be Float32Arrays");
   if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lc, g.n, g.c, g.kh, g.kw, g.oh, g.ow))
     FAIL(range_error, "im2col: x or cols is shorter than the geometry needs");
-  tg_im2col(&g, x, cols);
+  tg_im2col(&g, x, cols, (int)threads);
   return NULL;
 }
 
 static napi_value col2im(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
   tg_window g;
   float *x, *cols;
   size_t lx, lc;
@@ -166,12 +171,14 @@ static napi_value col2im(napi_env env, napi_callback_info info) {
   if (!f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[2], &x, &lx)) FAIL(type_error, "col2im: cols and x must be Float32Arrays");
   if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lc, g.n, g.c, g.kh, g.kw, g.oh, g.ow))
     FAIL(range_error, "col2im: x or cols is shorter than the geometry needs");
-  tg_col2im(&g, cols, x);
+  tg_col2im(&g, cols, x, (int)threads);
   return NULL;
 }
 
 static napi_value max_pool2d(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
   tg_window g;
   float *x, *out;
   int32_t *idx;
@@ -185,19 +192,21 @@ static napi_value max_pool2d(napi_env env, napi_callback_info info) {
   /* Every window must cover an element: the first tap of each axis's last window inside x. */
   if (g.oh > 0 && g.ow > 0 && ((g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w))
     FAIL(range_error, "maxPool2d: a window lies outside x");
-  tg_maxpool2d(&g, x, out, idx);
+  tg_maxpool2d(&g, x, out, idx, (int)threads);
   return NULL;
 }
 
 static napi_value add_bias(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
   float *y, *b;
   size_t ly, lb;
   int64_t v[3];
   if (!f32_arg(env, argv[0], &y, &ly) || !f32_arg(env, argv[1], &b, &lb)) FAIL(type_error, "addBias: y and b must be Float32Arrays");
   if (!counts(env, argv, 2, 3, v)) return NULL;
   if (!holds(ly, v[0], v[1], v[2], 1, 1, 1) || (uint64_t)v[1] > lb) FAIL(range_error, "addBias: y or b is too short");
-  tg_add_bias(y, b, v[0], v[1], v[2]);
+  tg_add_bias(y, b, v[0], v[1], v[2], (int)threads);
   return NULL;
 }
 
@@ -216,19 +225,23 @@ static napi_value scatter_add(napi_env env, napi_callback_info info) {
 }
 
 static napi_value row_sums(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
   float *x, *out;
   size_t lx, lo;
   int64_t v[2];
   if (!f32_arg(env, argv[0], &x, &lx) || !f32_arg(env, argv[3], &out, &lo)) FAIL(type_error, "rowSums: x and out must be Float32Arrays");
   if (!counts(env, argv, 1, 2, v)) return NULL;
   if (!holds(lx, v[0], v[1], 1, 1, 1, 1) || (uint64_t)v[0] > lo) FAIL(range_error, "rowSums: x or out is too short");
-  tg_row_sums(x, v[0], v[1], out);
+  tg_row_sums(x, v[0], v[1], out, (int)threads);
   return NULL;
 }
 
 static napi_value binary(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
   int64_t op;
   float *a, *b, *out;
   size_t la, lb, lo;
@@ -236,35 +249,41 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   if (!f32_arg(env, argv[1], &a, &la) || !f32_arg(env, argv[2], &b, &lb) || !f32_arg(env, argv[3], &out, &lo))
     FAIL(type_error, "binary: a, b and out must be Float32Arrays");
   if (op > 2 || la < lo || lb < lo) FAIL(range_error, "binary: op must be 0-2 and a, b as long as out");
-  tg_binary((int)op, a, b, out, (int64_t)lo);
+  tg_binary((int)op, a, b, out, (int64_t)lo, (int)threads);
   return NULL;
 }
 
 static napi_value unary(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
   int64_t op;
   float *x, *out;
   size_t lx, lo;
   if (!counts(env, argv, 0, 1, &op)) return NULL;
   if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo)) FAIL(type_error, "unary: x and out must be Float32Arrays");
   if (op > 1 || lx < lo) FAIL(range_error, "unary: op must be 0-1 and x as long as out");
-  tg_unary((int)op, x, out, (int64_t)lo);
+  tg_unary((int)op, x, out, (int64_t)lo, (int)threads);
   return NULL;
 }
 
 static napi_value relu_grad(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
   float *gy, *x, *out;
   size_t lg, lx, lo;
   if (!f32_arg(env, argv[0], &gy, &lg) || !f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo))
     FAIL(type_error, "reluGrad: gy, x and out must be Float32Arrays");
   if (lg < lo || lx < lo) FAIL(range_error, "reluGrad: gy and x must be as long as out");
-  tg_relu_grad(gy, x, out, (int64_t)lo);
+  tg_relu_grad(gy, x, out, (int64_t)lo, (int)threads);
   return NULL;
 }
 
 static napi_value adam(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
   float *w, *g, *m, *v;
   size_t lw, lg, lm, lv, ls;
   napi_typedarray_type type;
@@ -277,7 +296,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   if (napi_get_typedarray_info(env, argv[4], &type, &ls, &p, &buf, &off) != napi_ok || type != napi_float64_array || ls != 7)
     FAIL(type_error, "adam: the scalars must be a Float64Array of 7");
   if (lg < lw || lm < lw || lv < lw) FAIL(range_error, "adam: g, m and v must be as long as w");
-  tg_adam(w, g, m, v, (int64_t)lw, (const double *)p);
+  tg_adam(w, g, m, v, (int64_t)lw, (const double *)p, (int)threads);
   return NULL;
 }
 

@@ -1,10 +1,13 @@
 /*
  * Native float32 sliding-window kernels: the JS reference's loops (src/kernels/js/window.ts) in
  * C, on the typed arrays' own memory. Plain C that GCC vectorises at -O3 (the stride-1 copies of
- * im2col, the bias rows, the row sums); memory-bound, so one thread. The N-API side
- * (binding.c) checks every size against the arrays before calling them.
+ * im2col, the bias rows, the row sums). Large calls are split by planes (or rows) over the gemm's
+ * thread pool (tg_parallel), each thread writing its own part. The N-API side (binding.c) checks
+ * every size against the arrays before calling them.
  */
 #include "window.h"
+
+#include "gemm.h"
 
 #include <math.h>
 #include <string.h>
@@ -19,9 +22,26 @@ static void valid_range(int64_t off, int64_t stride, int64_t w, int64_t ow, int6
   *j1 = hi < lo ? lo : hi;
 }
 
-void tg_im2col(const tg_window *g, const float *restrict x, float *restrict cols) {
+/* What a split window kernel's ranges need. */
+struct window_job {
+  const tg_window *g;
+  const float *in;
+  float *out;
+  int32_t *idx;
+};
+
+/* Elements from which a kernel is split across threads: below, the hand-off costs more. */
+#define SPLIT_MIN (1 << 16)
+
+static int threads_for(int64_t elements, int threads) { return elements >= SPLIT_MIN ? threads : 1; }
+
+static void im2col_planes(void *ctx, int64_t lo, int64_t hi) {
+  const struct window_job *jb = ctx;
+  const tg_window *g = jb->g;
+  const float *restrict x = jb->in;
+  float *restrict cols = jb->out;
   const int64_t l = g->oh * g->ow;
-  for (int64_t m = 0; m < g->n * g->c; m++) {
+  for (int64_t m = lo; m < hi; m++) {
     const float *plane = x + m * g->h * g->w;
     for (int64_t a = 0; a < g->kh; a++) {
       for (int64_t b = 0; b < g->kw; b++) {
@@ -47,9 +67,18 @@ void tg_im2col(const tg_window *g, const float *restrict x, float *restrict cols
   }
 }
 
-void tg_col2im(const tg_window *g, const float *restrict cols, float *restrict x) {
+void tg_im2col(const tg_window *g, const float *x, float *cols, int threads) {
+  struct window_job jb = {g, x, cols, NULL};
+  tg_parallel(im2col_planes, &jb, g->n * g->c, threads_for(g->n * g->c * g->kh * g->kw * g->oh * g->ow, threads));
+}
+
+static void col2im_planes(void *ctx, int64_t lo, int64_t hi) {
+  const struct window_job *jb = ctx;
+  const tg_window *g = jb->g;
+  const float *restrict cols = jb->in;
+  float *restrict x = jb->out;
   const int64_t l = g->oh * g->ow;
-  for (int64_t m = 0; m < g->n * g->c; m++) {
+  for (int64_t m = lo; m < hi; m++) {
     float *plane = x + m * g->h * g->w;
     for (int64_t a = 0; a < g->kh; a++) {
       for (int64_t b = 0; b < g->kw; b++) {
@@ -69,6 +98,11 @@ void tg_col2im(const tg_window *g, const float *restrict cols, float *restrict x
       }
     }
   }
+}
+
+void tg_col2im(const tg_window *g, const float *cols, float *x, int threads) {
+  struct window_job jb = {g, cols, x, NULL};
+  tg_parallel(col2im_planes, &jb, g->n * g->c, threads_for(g->n * g->c * g->kh * g->kw * g->oh * g->ow, threads));
 }
 
 /*
@@ -114,10 +148,10 @@ static inline int32_t max_at(const running_max *r) { return (int32_t)r->at; }
  * padding, or none needed): no clipping, and the first tap starts the search (the same rule as
  * starting from −∞).
  */
-static void maxpool_inside(const tg_window *g, const float *restrict x, float *restrict out, int32_t *restrict idx) {
+static void maxpool_inside(const tg_window *g, const float *restrict x, float *restrict out, int32_t *restrict idx,
+                           int64_t lo, int64_t hi) {
   const int64_t h = g->h, w = g->w, oh = g->oh, ow = g->ow, kh = g->kh, kw = g->kw, sh = g->sh, sw = g->sw;
-  const int64_t planes = g->n * g->c;
-  for (int64_t m = 0; m < planes; m++) {
+  for (int64_t m = lo; m < hi; m++) {
     for (int64_t i = 0; i < oh; i++) {
       const int64_t row = m * h * w + i * sh * w;
       float *o = out + (m * oh + i) * ow;
@@ -134,14 +168,19 @@ static void maxpool_inside(const tg_window *g, const float *restrict x, float *r
   }
 }
 
-void tg_maxpool2d(const tg_window *g, const float *restrict x, float *restrict out, int32_t *restrict idx) {
+static void maxpool_planes(void *ctx, int64_t lo, int64_t hi) {
+  const struct window_job *jb = ctx;
+  const tg_window *g = jb->g;
+  const float *restrict x = jb->in;
+  float *restrict out = jb->out;
+  int32_t *restrict idx = jb->idx;
   const int64_t h = g->h, w = g->w, oh = g->oh, ow = g->ow, kh = g->kh, kw = g->kw;
-  const int64_t sh = g->sh, sw = g->sw, pt = g->pt, pl = g->pl, dh = g->dh, dw = g->dw, planes = g->n * g->c;
+  const int64_t sh = g->sh, sw = g->sw, pt = g->pt, pl = g->pl, dh = g->dh, dw = g->dw;
   if (pt == 0 && pl == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w) {
-    maxpool_inside(g, x, out, idx);
+    maxpool_inside(g, x, out, idx, lo, hi);
     return;
   }
-  for (int64_t m = 0; m < planes; m++) {
+  for (int64_t m = lo; m < hi; m++) {
     const int64_t plane = m * h * w;
     for (int64_t i = 0; i < oh; i++) {
       int64_t y0 = i * sh - pt;
@@ -164,14 +203,31 @@ void tg_maxpool2d(const tg_window *g, const float *restrict x, float *restrict o
   }
 }
 
-void tg_add_bias(float *restrict y, const float *restrict b, int64_t outer, int64_t channels, int64_t inner) {
-  for (int64_t o = 0; o < outer; o++) {
-    for (int64_t ch = 0; ch < channels; ch++) {
-      const float v = b[ch];
-      float *row = y + (o * channels + ch) * inner;
-      for (int64_t i = 0; i < inner; i++) row[i] += v;
-    }
+void tg_maxpool2d(const tg_window *g, const float *x, float *out, int32_t *idx, int threads) {
+  struct window_job jb = {g, x, out, idx};
+  tg_parallel(maxpool_planes, &jb, g->n * g->c, threads_for(g->n * g->c * g->h * g->w, threads));
+}
+
+/* Rows of `inner` elements: the bias (row r gets b[r % channels]) and the row sums. */
+struct rows_job {
+  const float *in;
+  float *out;
+  const float *b;
+  int64_t channels, inner;
+};
+
+static void bias_rows(void *ctx, int64_t lo, int64_t hi) {
+  const struct rows_job *jb = ctx;
+  for (int64_t r = lo; r < hi; r++) {
+    const float v = jb->b[r % jb->channels];
+    float *restrict row = jb->out + r * jb->inner;
+    for (int64_t i = 0; i < jb->inner; i++) row[i] += v;
   }
+}
+
+void tg_add_bias(float *y, const float *b, int64_t outer, int64_t channels, int64_t inner, int threads) {
+  struct rows_job jb = {NULL, y, b, channels, inner};
+  tg_parallel(bias_rows, &jb, outer * channels, threads_for(outer * channels * inner, threads));
 }
 
 int64_t tg_scatter_add(const float *restrict g, const int32_t *restrict idx, int64_t n, float *restrict out, int64_t len) {
@@ -181,9 +237,12 @@ int64_t tg_scatter_add(const float *restrict g, const int32_t *restrict idx, int
   return -1;
 }
 
-void tg_row_sums(const float *restrict x, int64_t rows, int64_t cols, float *restrict out) {
-  for (int64_t r = 0; r < rows; r++) {
-    const float *row = x + r * cols;
+static void sum_rows(void *ctx, int64_t lo, int64_t hi) {
+  const struct rows_job *jb = ctx;
+  const int64_t cols = jb->inner;
+  float *restrict out = jb->out;
+  for (int64_t r = lo; r < hi; r++) {
+    const float *restrict row = jb->in + r * cols;
     /* Eight double lanes: vectorisable without reassociating a single sum. */
     double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t c = 0;
@@ -193,4 +252,9 @@ void tg_row_sums(const float *restrict x, int64_t rows, int64_t cols, float *res
     for (; c < cols; c++) t += row[c];
     out[r] = (float)t;
   }
+}
+
+void tg_row_sums(const float *x, int64_t rows, int64_t cols, float *out, int threads) {
+  struct rows_job jb = {x, out, NULL, 1, cols};
+  tg_parallel(sum_rows, &jb, rows, threads_for(rows * cols, threads));
 }

@@ -56,7 +56,50 @@ describeNative('native window and elementwise kernels', () => {
     thresholds.native.elementwise = 0;
     native = withNativeKernels(jsBackend, addon!, 1);
   });
-  afterAll(() => Object.assign(thresholds.native, saved));
+  afterAll(() => {
+    Object.assign(thresholds.native, saved);
+    addon!.shutdown();
+  });
+
+  test('large calls split across two threads give the same results as one', () => {
+    const two = withNativeKernels(jsBackend, addon!, 2);
+    const g: WindowGeometry = {
+      n: 8,
+      c: 30,
+      h: 24,
+      w: 24,
+      kh: 2,
+      kw: 2,
+      sh: 2,
+      sw: 2,
+      pt: 0,
+      pl: 0,
+      dh: 1,
+      dw: 1,
+      oh: 12,
+      ow: 12,
+    };
+    const x = values(8 * 30 * 24 * 24, 3, true);
+    const out = 8 * 30 * 144;
+    const [a, b] = [new Float32Array(out), new Float32Array(out)];
+    const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
+    two.maxPool2d(g, x, a, ia);
+    jsBackend.maxPool2d(g, x, b, ib);
+    expect([same(a, b), same(ia, ib)]).toEqual([true, true]);
+    const conv = { ...g, c: 1, kh: 5, kw: 5, sh: 1, sw: 1, oh: 20, ow: 20 };
+    const cols = 8 * 25 * 400;
+    const [p, q] = [new Float32Array(cols), new Float32Array(cols)];
+    two.im2col(conv, x, p);
+    jsBackend.im2col(conv, x, q);
+    expect(same(p, q)).toBe(true);
+    const [r, s] = [new Float32Array(x.length), new Float32Array(x.length)];
+    two.unary('relu', x, r);
+    jsBackend.unary('relu', x, s);
+    expect(same(r, s)).toBe(true);
+    two.reluGrad(x, r, r);
+    jsBackend.reluGrad(x, s, s);
+    expect(same(r, s)).toBe(true);
+  });
 
   test('im2col and col2im equal the JS kernels bit for bit', () => {
     fc.assert(

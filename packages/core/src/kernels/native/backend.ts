@@ -40,8 +40,8 @@ export function withNativeKernels(
   };
   const name = `native-${addon.isa()}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`;
   return layer(name, base, {
-    ...nativeWindowKernels(addon),
-    ...nativeElementwiseKernels(addon),
+    ...nativeWindowKernels(addon, threads),
+    ...nativeElementwiseKernels(addon, threads),
     gemm: {
       gate: (g) => float32Gemm(g, thresholds.native.gemm),
       run: (g) => choice.run(g.m * g.n * g.k, thresholds.native.threaded, threads > 1, sgemm, g as Float32GemmArgs),

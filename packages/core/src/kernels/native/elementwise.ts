@@ -17,24 +17,24 @@ const f32 = (a: TypedArray): Float32Array => a as Float32Array;
 const scalars = new Float64Array(7);
 
 /**
- * The elementwise accelerations for `addon`.
+ * The elementwise accelerations for `addon` (large calls split over up to `threads` threads).
  *
  * @example
- * layer('native', base, { ...nativeElementwiseKernels(addon) });
+ * layer('native', base, { ...nativeElementwiseKernels(addon, 2) });
  */
-export function nativeElementwiseKernels(addon: NativeAddon): Accelerations {
+export function nativeElementwiseKernels(addon: NativeAddon, threads: number): Accelerations {
   return {
     binary: {
       gate: (kind, a, b, out) => BINARY[kind] !== undefined && allFloat32(a, b, out) && big(out.length),
-      run: (kind, a, b, out) => (addon.binary(BINARY[kind]!, f32(a), f32(b), f32(out)), true),
+      run: (kind, a, b, out) => (addon.binary(BINARY[kind]!, f32(a), f32(b), f32(out), threads), true),
     },
     unary: {
       gate: (kind, a, out) => UNARY[kind] !== undefined && allFloat32(a, out) && big(out.length),
-      run: (kind, a, out) => (addon.unary(UNARY[kind]!, f32(a), f32(out)), true),
+      run: (kind, a, out) => (addon.unary(UNARY[kind]!, f32(a), f32(out), threads), true),
     },
     reluGrad: {
       gate: (gy, x, out) => allFloat32(gy, x, out) && big(out.length),
-      run: (gy, x, out) => (addon.reluGrad(f32(gy), f32(x), f32(out)), true),
+      run: (gy, x, out) => (addon.reluGrad(f32(gy), f32(x), f32(out), threads), true),
     },
     adamStep: {
       gate: (s) => allFloat32(s.w, s.g, s.m) && s.v instanceof Float32Array && big(s.w.length),
@@ -46,7 +46,7 @@ export function nativeElementwiseKernels(addon: NativeAddon): Accelerations {
         scalars[4] = s.rootBc2;
         scalars[5] = s.l2;
         scalars[6] = s.shrink;
-        addon.adam(f32(s.w), f32(s.g), f32(s.m), f32(s.v), scalars);
+        addon.adam(f32(s.w), f32(s.g), f32(s.m), f32(s.v), scalars, threads);
         return true;
       },
     },

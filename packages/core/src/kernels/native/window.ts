@@ -2,7 +2,8 @@
  * The native window kernels (packages/core/native/window.c): im2col, col2im, max pooling, the
  * per-channel bias, the scatter-add of max pooling's backward and row sums, in C on the typed
  * arrays' own memory. In JS these loops ran 5–15 ms a SimpleConvNet step (figure E); the WASM
- * backend would copy 7 MB of activations in and out for each.
+ * backend would copy 7 MB of activations in and out for each. Calls of 2¹⁶ elements or more are
+ * split across the addon's thread pool (native/window.c).
  */
 import type { TypedArray } from '../../dtype';
 import type { WindowGeometry } from '../backend';
@@ -35,28 +36,29 @@ const f32 = (a: TypedArray): Float32Array => a as Float32Array;
 
 /**
  * The accelerations of the window kernels for `addon`: float32 operands of at least
- * thresholds.native.window elements; the rest stays on the base backend.
+ * thresholds.native.window elements (large ones split over up to `threads` threads); the rest
+ * stays on the base backend.
  *
  * @example
- * layer('native', base, { ...nativeWindowKernels(addon) });
+ * layer('native', base, { ...nativeWindowKernels(addon, 2) });
  */
-export function nativeWindowKernels(addon: NativeAddon): Accelerations {
+export function nativeWindowKernels(addon: NativeAddon, threads: number): Accelerations {
   return {
     im2col: {
       gate: (g, x, cols) => allFloat32(x, cols) && big(cols.length),
-      run: (g, x, cols) => (addon.im2col(pack(g), f32(x), f32(cols)), true),
+      run: (g, x, cols) => (addon.im2col(pack(g), f32(x), f32(cols), threads), true),
     },
     col2im: {
       gate: (g, cols, x) => allFloat32(x, cols) && big(cols.length),
-      run: (g, cols, x) => (addon.col2im(pack(g), f32(cols), f32(x)), true),
+      run: (g, cols, x) => (addon.col2im(pack(g), f32(cols), f32(x), threads), true),
     },
     maxPool2d: {
       gate: (g, x, out) => allFloat32(x, out) && big(x.length) && x.length < 2 ** 31,
-      run: (g, x, out, idx) => (addon.maxPool2d(pack(g), f32(x), f32(out), idx), true),
+      run: (g, x, out, idx) => (addon.maxPool2d(pack(g), f32(x), f32(out), idx, threads), true),
     },
     addBias: {
       gate: (y, b, outer, channels, inner) => allFloat32(y, b) && big(outer * channels * inner),
-      run: (y, b, outer, channels, inner) => (addon.addBias(f32(y), f32(b), outer, channels, inner), true),
+      run: (y, b, outer, channels, inner) => (addon.addBias(f32(y), f32(b), outer, channels, inner, threads), true),
     },
     // A flat scatter (max pooling's backward: one axis, no outer or inner extent).
     scatterAddAxis: {
@@ -66,7 +68,7 @@ export function nativeWindowKernels(addon: NativeAddon): Accelerations {
     // Row sums (inner = 1: a bias gradient's sums over positions), accumulated in double as the JS kernel's.
     sumAxis: {
       gate: (x, outer, len, inner, out) => inner === 1 && allFloat32(x, out) && big(outer * len),
-      run: (x, outer, len, _inner, out) => (addon.rowSums(f32(x), outer, len, f32(out)), true),
+      run: (x, outer, len, _inner, out) => (addon.rowSums(f32(x), outer, len, f32(out), threads), true),
     },
   };
 }
