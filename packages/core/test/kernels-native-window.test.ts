@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type WindowGeometry, jsBackend, thresholds, type KernelBackend } from '../src/kernels';
 import { loadNative, withNativeKernels } from '../src/kernels/native';
-import { arbConvCase } from './window-arbitraries';
+import { arbConvCase, geometryOf } from './window-arbitraries';
 
 // The native window and elementwise kernels (native/window.c, native/elementwise.c) against the
 // JS reference, thresholds at 0 so that every size takes the native path; special values (NaN,
@@ -26,27 +26,6 @@ function values(n: number, seed: number, special = false): Float32Array {
 /** Equal as float32 bit patterns, NaN equal to NaN. */
 const same = (a: Float32Array | Int32Array, b: Float32Array | Int32Array): boolean =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
-
-function geometryOf(c: ReturnType<typeof arbConvCase> extends fc.Arbitrary<infer T> ? T : never): WindowGeometry {
-  const count = (a: 0 | 1): number =>
-    Math.floor((c.size[a] + 2 * c.padding[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
-  return {
-    n: c.n,
-    c: c.cin,
-    h: c.size[0],
-    w: c.size[1],
-    kh: c.kernel[0],
-    kw: c.kernel[1],
-    sh: c.stride[0],
-    sw: c.stride[1],
-    pt: c.padding[0],
-    pl: c.padding[1],
-    dh: c.dilation[0],
-    dw: c.dilation[1],
-    oh: count(0),
-    ow: count(1),
-  };
-}
 
 describeNative('native window and elementwise kernels', () => {
   const saved = structuredClone(thresholds.native);
