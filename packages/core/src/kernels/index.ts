@@ -17,7 +17,17 @@ import type { NativeAddon } from './native';
 import type * as Wasm from './wasm';
 import type { WasmExports } from './wasm';
 
-export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
+export type {
+  AdamArgs,
+  AvgWindows,
+  BinaryKernel,
+  GemmArgs,
+  KernelBackend,
+  KernelName,
+  ScalarKernel,
+  UnaryKernel,
+  WindowGeometry,
+} from './backend';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';
@@ -110,7 +120,7 @@ export function makeNativeBackend(threads: number, options: { adaptive?: boolean
   if (!addon) return null;
   const ex = wasm().exports;
   const base = ex ? wasmModule().createWasmBackend(ex, null) : jsBackend;
-  return nativeModule().withNativeGemm(base, addon, threads, options);
+  return nativeModule().withNativeKernels(base, addon, threads, options);
 }
 
 // The fastest available (see backendChoice).
