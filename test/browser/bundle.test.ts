@@ -18,7 +18,9 @@ test('tapegrad bundles for the browser with no Node.js built-in module', async (
   }
   expect(inputs.filter((f) => /platform\/node\.js|cli-progress|atomic-write/.test(f))).toEqual([]);
   const code = fs.readFileSync(out, 'utf8');
-  expect(code).not.toMatch(/require\(["'](node:)?(fs|path|os|v8|worker_threads|crypto|zlib|module|child_process)["']\)/);
+  expect(code).not.toMatch(
+    /require\(["'](node:)?(fs|path|os|v8|worker_threads|crypto|zlib|module|child_process)["']\)/,
+  );
   // the CSVs of the classic sets reach the browser embedded; only those the app uses (iris)
   expect(code).toContain('150,4,setosa,versicolor,virginica');
   expect(code).not.toContain('569,30,malignant,benign');

@@ -34,7 +34,10 @@ describe.each([
   ['a page whose engine lacks WASM SIMD', false, true],
 ])('in %s', (_label, isolated, noSimd) => {
   test('the gradient properties and the WASM-vs-JS kernel checks pass in Chromium', async () => {
-    const server = await serveStatic(out, { isolated, mounts: { '/wasm/': path.join(ROOT, 'packages/core/dist/wasm') } });
+    const server = await serveStatic(out, {
+      isolated,
+      mounts: { '/wasm/': path.join(ROOT, 'packages/core/dist/wasm') },
+    });
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -49,7 +52,9 @@ describe.each([
       }
       await page.goto(`${server.url}kernels.html${noSimd ? '?nosimd' : ''}`);
       await page.waitForFunction(() => 'tapegradResults' in window, undefined, { timeout: 240000 });
-      const r = (await page.evaluate(() => (window as unknown as { tapegradResults: unknown }).tapegradResults)) as PageResults;
+      const r = (await page.evaluate(
+        () => (window as unknown as { tapegradResults: unknown }).tapegradResults,
+      )) as PageResults;
       expect(r.error).toBeUndefined();
       const failed = r.results.filter((x) => !x.ok);
       console.log(

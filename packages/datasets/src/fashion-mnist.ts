@@ -3,12 +3,7 @@ import * as path from 'path';
 import { cacheRoot, decodeCache, encodeCache, writeAtomic } from './fashion-cache';
 import { convertFashionJson, FASHION_TRAIN_PER_CLASS } from './fashion-json';
 import { packageDir, readBytes } from './files';
-import {
-  checkImageSetOptions,
-  toLabeledData,
-  type FashionMnistOptions,
-  type RawImageSet,
-} from './image-set';
+import { checkImageSetOptions, toLabeledData, type FashionMnistOptions, type RawImageSet } from './image-set';
 import { loadIdxDir } from './mnist';
 import type { LabeledData } from './types';
 

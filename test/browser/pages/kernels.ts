@@ -79,15 +79,20 @@ function gradientProperties(): void {
   ];
   for (const [name, f, range] of unary) {
     check(`gradcheck ${name}`, () =>
-      property(arbTensor({ minRank: 1, maxRank: 3, maxDim: 4, min: range.min ?? -2, avoid: range.avoid }), (t) =>
-        gradcheck(f, [t]).ok,
+      property(
+        arbTensor({ minRank: 1, maxRank: 3, maxDim: 4, min: range.min ?? -2, avoid: range.avoid }),
+        (t) => gradcheck(f, [t]).ok,
       ),
     );
   }
   check('gradcheck linear(x, w, b)', () =>
     property(
       fc
-        .record({ n: fc.integer({ min: 1, max: 4 }), i: fc.integer({ min: 1, max: 4 }), o: fc.integer({ min: 1, max: 4 }) })
+        .record({
+          n: fc.integer({ min: 1, max: 4 }),
+          i: fc.integer({ min: 1, max: 4 }),
+          o: fc.integer({ min: 1, max: 4 }),
+        })
         .chain(({ n, i, o }) =>
           fc.tuple(arbTensor({ shape: [n, i] }), arbTensor({ shape: [o, i] }), arbTensor({ shape: [o] })),
         ),
@@ -103,7 +108,10 @@ function gradientProperties(): void {
   check('gradcheck softmaxCrossEntropy of an nn MLP, w.r.t. its input', () => {
     const net = mlp([3, 5, 4], { activation: 'tanh', dtype: 'float64' });
     const labels = tensor([0, 3], { dtype: 'int32' });
-    property(arbTensor({ shape: [2, 3] }), (x) => gradcheck((u) => softmaxCrossEntropy(net.forward(u), labels), [x]).ok);
+    property(
+      arbTensor({ shape: [2, 3] }),
+      (x) => gradcheck((u) => softmaxCrossEntropy(net.forward(u), labels), [x]).ok,
+    );
   });
 }
 
@@ -175,7 +183,7 @@ function kernelEquivalence(wasm: KernelBackend, label: string): void {
       ({ m, n, k, transA, transB, off, seed }) => {
         const rnd = (len: number, s: number) => {
           const x = new Float32Array(len);
-          for (let i = 0; i < len; i++) x[i] = (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31) - 1);
+          for (let i = 0; i < len; i++) x[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1;
           return x;
         };
         const a = rnd(m * k + off, seed);
@@ -240,7 +248,8 @@ async function main(): Promise<void> {
     });
   } else {
     check('ready() starts the WASM kernels', () => {
-      if (!kernels().name.startsWith('wasm')) throw new Error(`kernels().name is ${kernels().name}: ${info.wasmUnavailableReason}`);
+      if (!kernels().name.startsWith('wasm'))
+        throw new Error(`kernels().name is ${kernels().name}: ${info.wasmUnavailableReason}`);
       return kernels().name;
     });
     check('threads only where the page is cross-origin isolated', () => {
@@ -291,7 +300,8 @@ async function main(): Promise<void> {
         const got = new Float32Array(m * n);
         two.gemm({ ...args, c: got });
         for (let i = 0; i < want.length; i++) {
-          if (!(Math.abs(got[i] - want[i]) <= 1e-4 * k)) throw new Error(`round ${round}, C[${i}]: ${got[i]} vs ${want[i]}`);
+          if (!(Math.abs(got[i] - want[i]) <= 1e-4 * k))
+            throw new Error(`round ${round}, C[${i}]: ${got[i]} vs ${want[i]}`);
         }
       }
       return two.name;

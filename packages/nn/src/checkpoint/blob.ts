@@ -25,7 +25,11 @@ export function saveBlob(model: Module, options: SaveOptions = {}): Blob {
  * input.onchange = async () => { await loadBlob(model, input.files![0]); };
  * (await loadBlob(model, saveBlob(model, { metadata: { epoch: '3' } }))).epoch; // '3'
  */
-export async function loadBlob(model: Module, blob: Blob, options: LoadOptions = {}): Promise<{ [key: string]: string }> {
+export async function loadBlob(
+  model: Module,
+  blob: Blob,
+  options: LoadOptions = {},
+): Promise<{ [key: string]: string }> {
   if (typeof Blob === 'undefined' || !(blob instanceof Blob)) {
     throw new ValueError(`loadBlob: blob must be a Blob or File, got ${describe(blob)}`);
   }

@@ -169,10 +169,7 @@ function optimizerState(
       throw new Error('missing type, paramGroups or scalars');
     }
   } catch (e) {
-    throw new CheckpointError(
-      `${source}: invalid ${OPTIMIZER_META_KEY} metadata: ${(e as Error).message}`,
-      'metadata',
-    );
+    throw new CheckpointError(`${source}: invalid ${OPTIMIZER_META_KEY} metadata: ${(e as Error).message}`, 'metadata');
   }
   const state = new Map<string, ParamStateDict>();
   tensors.forEach((t, key) => {
