@@ -62,6 +62,8 @@ function configure(): void {
   const raw = Object.fromEntries(
     FIELDS.map((f) => [f, String((form.elements.namedItem(f) as HTMLInputElement).value)]),
   ) as Record<keyof Settings, string>;
+  // the spiral has its own noise (the book's): the field does not apply to it
+  (form.elements.namedItem('noise') as HTMLInputElement).disabled = raw.data === 'spiral';
   const parsed = parseSettings(raw);
   for (const f of FIELDS) (form.elements.namedItem(f) as HTMLElement).removeAttribute('aria-invalid');
   setRunning(false);
