@@ -39,6 +39,8 @@ interface Run {
 let run: Run | null = null;
 let running = false;
 let lastBoundary = 0;
+// Each start begins a new loop; an older one still waiting for its next slice then ends.
+let generation = 0;
 
 const post = (r: Report, transfer: Transferable[] = []): void =>
   (self as unknown as { postMessage(m: Report, t: Transferable[]): void }).postMessage(r, transfer);
@@ -156,7 +158,8 @@ function report(losses: number[], stepsPerSecond: number, drawBoundary: boolean)
 }
 
 async function loop(): Promise<void> {
-  while (running && run) {
+  const gen = ++generation;
+  while (running && run && gen === generation) {
     const t0 = performance.now();
     const losses: number[] = [];
     while (performance.now() - t0 < SLICE_MS) losses.push(trainStep(run));
