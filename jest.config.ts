@@ -14,6 +14,9 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^#platform$': '<rootDir>/packages/core/src/platform/node.ts',
+    '^#kernel-code$': '<rootDir>/packages/core/src/kernels/code/node.ts',
+    '^#datasets-platform$': '<rootDir>/packages/datasets/src/platform/node.ts',
+    '^#nn-platform$': '<rootDir>/packages/nn/src/platform/node.ts',
     '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@tapegrad/(core|nn|onnx|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },

@@ -17,6 +17,8 @@
  *    declarations import `pure-rand/types/…` subpaths that node10 cannot resolve (its problem, not
  *    ours: our entry points, `@tapegrad/core/testing` included, must still resolve, and the
  *    `@ts-expect-error` lines in smoke.ts fail the build if any type came out as `any`).
+ * 5. installs esbuild and bundles `smoke-browser.mjs` with `npx esbuild --bundle
+ *    --platform=browser`: the `browser` conditions must give a bundle with no Node built-in.
  *
  * The temporary project is removed on success and kept (its path printed) on failure.
  */
@@ -190,7 +192,14 @@ function main(): void {
     }
     check(total <= LIMIT_BYTES, `node_modules holds ${mb(total)}, more than ${mb(LIMIT_BYTES)}`);
 
-    for (const f of ['smoke.cjs', 'smoke.mjs', 'smoke.ts', 'tsconfig.node10.json', 'tsconfig.nodenext.json']) {
+    for (const f of [
+      'smoke.cjs',
+      'smoke.mjs',
+      'smoke.ts',
+      'smoke-browser.mjs',
+      'tsconfig.node10.json',
+      'tsconfig.nodenext.json',
+    ]) {
       fs.copyFileSync(path.join(FIXTURES, f), path.join(app, f));
     }
     console.log(run(process.execPath, ['smoke.cjs'], { cwd: app }).stdout.trim());
@@ -215,6 +224,27 @@ function main(): void {
       const ran = run(process.execPath, [path.join(`out-${resolution}`, 'smoke.js')], { cwd: app }).stdout.trim();
       console.log(`${ran} (strict, moduleResolution ${resolution})`);
     }
+    // What a web app does: bundle for the browser. The `browser` conditions must pick the ESM
+    // builds and their browser platform files; a Node built-in would not even resolve.
+    run('npm', [...npmInstall, '--save-dev', `esbuild@${repoVersion('esbuild')}`], { cwd: app });
+    const bundleArgs = ['esbuild', '--bundle', '--platform=browser', '--format=esm', 'smoke-browser.mjs'];
+    run('npx', [...bundleArgs, '--outfile=out-browser/app.js', '--metafile=out-browser/meta.json'], { cwd: app });
+    const meta = JSON.parse(fs.readFileSync(path.join(app, 'out-browser', 'meta.json'), 'utf8')) as {
+      inputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+    };
+    const inputs = Object.keys(meta.inputs);
+    const nodeOnly = inputs.filter((f) => /platform\/node\.js$|cli-progress|\/dist\/(index|testing)\.js$/.test(f));
+    const external = Object.values(meta.inputs).flatMap((i) => i.imports.filter((x) => x.external).map((x) => x.path));
+    check(nodeOnly.length === 0, `the browser bundle holds Node-only files: ${nodeOnly.join(', ')}`);
+    check(external.length === 0, `the browser bundle imports ${external.join(', ')}`);
+    for (const p of ['core', 'nn', 'datasets']) {
+      check(
+        inputs.includes(`node_modules/@tapegrad/${p}/dist/esm/platform/browser.js`),
+        `the browser bundle lacks @tapegrad/${p}'s browser platform`,
+      );
+    }
+    const kb = (fs.statSync(path.join(app, 'out-browser', 'app.js')).size / 1e3).toFixed(0);
+    log(`npx ${bundleArgs.join(' ')}: ${inputs.length} files, ${kb} kB, no Node built-in`);
     log('pack test passed');
     fs.rmSync(work, { recursive: true, force: true });
   } catch (e) {

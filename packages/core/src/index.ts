@@ -42,11 +42,13 @@ export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autog
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
 export {
   kernels,
+  ready,
   setBackend,
   jsBackend,
   makeWasmBackend,
   makeNativeBackend,
   nativeUnavailableReason,
+  wasmUnavailableReason,
   threadCount,
   type KernelBackend,
   type GemmArgs,

@@ -19,6 +19,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['index'],
 ];
 const SRC = path.resolve(__dirname, '../src');
+// package.json's conditional imports, as Node.js resolves them (the browser files import no more).
+const CONDITIONAL: Record<string, string> = { '#platform': './platform/node', '#kernel-code': './kernels/code/node' };
 
 function sourceFiles(dir: string): string[] {
   return fs
@@ -46,9 +48,10 @@ function valueImports(file: string): string[] {
       if (!typeOnly) spec = st.moduleSpecifier;
     } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) spec = st.moduleSpecifier;
     if (spec === undefined || !ts.isStringLiteral(spec)) continue;
-    const name = spec.text === '#platform' ? './platform/node' : spec.text;
+    const mapped = CONDITIONAL[spec.text];
+    const name = mapped ?? spec.text;
     if (!name.startsWith('.')) continue;
-    const base = path.resolve(spec.text === '#platform' ? SRC : path.dirname(file), name);
+    const base = path.resolve(mapped !== undefined ? SRC : path.dirname(file), name);
     out.push(fs.existsSync(`${base}.ts`) ? `${base}.ts` : path.join(base, 'index.ts'));
   }
   return out;

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import {
   allocateChecked,
   checkBoolean,
@@ -10,7 +9,7 @@ import {
   ValueError,
 } from '@tapegrad/core';
 import { DatasetError } from './errors';
-import { readBytes } from './files';
+import { breastCancerCsv, digitsCsv, irisCsv, wineCsv } from '#datasets-platform';
 import { labelTensor, oneHot } from './one-hot';
 import type { LabeledData } from './types';
 
@@ -36,9 +35,6 @@ export interface ClassicOptions {
 export interface ClassicData extends LabeledData {
   classNames: string[];
 }
-
-/** The package's `data/` directory (next to `src/` and `dist/`). */
-const DATA_DIR = path.join(__dirname, '..', 'data');
 
 /**
  * Parses a numeric CSV whose rows are features followed by an integer label. With `header`, the
@@ -133,10 +129,11 @@ function classicOneHot(fn: string, options: ClassicOptions): boolean {
   return hot === undefined ? false : checkBoolean(fn, 'oneHot', hot);
 }
 
-function load(fn: string, name: string, options: ClassicOptions): ClassicData {
+// The CSV comes from the platform: read from data/ in Node.js, embedded in the browser build.
+function load(fn: string, csv: () => { text: string; file: string }, options: ClassicOptions): ClassicData {
   classicOneHot(fn, options);
-  const file = path.join(DATA_DIR, name);
-  return parseLabeledCsv(Buffer.from(readBytes(file)).toString('utf8'), file, { header: true }, options);
+  const { text, file } = csv();
+  return parseLabeledCsv(text, file, { header: true }, options);
 }
 
 /**
@@ -148,7 +145,7 @@ function load(fn: string, name: string, options: ClassicOptions): ClassicData {
  * const scaler = standardize(x);
  */
 export function breastCancer(options: ClassicOptions = {}): ClassicData {
-  return load('breastCancer', 'breast_cancer.csv', options);
+  return load('breastCancer', breastCancerCsv, options);
 }
 
 /**
@@ -160,7 +157,7 @@ export function breastCancer(options: ClassicOptions = {}): ClassicData {
  * x.shape[1]; // 4
  */
 export function iris(options: ClassicOptions = {}): ClassicData {
-  return load('iris', 'iris.csv', options);
+  return load('iris', irisCsv, options);
 }
 
 /**
@@ -172,13 +169,13 @@ export function iris(options: ClassicOptions = {}): ClassicData {
  * standardize(x).transform(x);
  */
 export function wine(options: ClassicOptions = {}): ClassicData {
-  return load('wine', 'wine_data.csv', options);
+  return load('wine', wineCsv, options);
 }
 
 /**
  * Optical recognition of handwritten digits, UCI test set (Alpaydin, Kaynak): 1,797 images of
  * 8×8 pixels with values 0–16, flattened to 64 features (as stored, not rescaled); labels 0–9.
- * CC BY 4.0. The file ships gzipped and is gunzipped at load.
+ * CC BY 4.0. The file ships gzipped and is gunzipped at load (in Node.js).
  *
  * @example
  * const { x, labels } = digits(); // x [1797, 64], values 0..16
@@ -186,8 +183,7 @@ export function wine(options: ClassicOptions = {}): ClassicData {
  */
 export function digits(options: ClassicOptions = {}): ClassicData {
   classicOneHot('digits', options);
-  const file = path.join(DATA_DIR, 'digits.csv.gz');
-  const text = Buffer.from(readBytes(file)).toString('utf8');
+  const { text, file } = digitsCsv();
   const classNames = Array.from({ length: 10 }, (_, d) => String(d));
   return parseLabeledCsv(text, file, { header: false, features: 64, classNames }, options);
 }

@@ -3,41 +3,9 @@ import * as path from 'path';
 import { cacheRoot, decodeCache, encodeCache, writeAtomic } from './fashion-cache';
 import { convertFashionJson, FASHION_TRAIN_PER_CLASS } from './fashion-json';
 import { packageDir, readBytes } from './files';
-import { checkImageSetOptions, toLabeledData, type ImageSetOptions, type RawImageSet } from './image-set';
+import { checkImageSetOptions, toLabeledData, type FashionMnistOptions, type RawImageSet } from './image-set';
 import { loadIdxDir } from './mnist';
 import type { LabeledData } from './types';
-
-/**
- * Options of {@link loadFashionMnist}.
- *
- * @example
- * const options: FashionMnistOptions = { split: 'test', cacheDir: '/tmp/tapegrad-cache' };
- * loadFashionMnist(options).x.shape; // [10000, 784]
- */
-export interface FashionMnistOptions extends ImageSetOptions {
-  /** Where the converted cache file lives (default `$TAPEGRAD_CACHE`, else `~/.cache/tapegrad`). */
-  cacheDir?: string;
-}
-
-/**
- * The class names of Fashion-MNIST, by label.
- *
- * @example
- * FASHION_CLASSES[9]; // 'Ankle boot'
- * FASHION_CLASSES[loadFashionMnist().labels.data[0]]; // 'T-shirt/top'
- */
-export const FASHION_CLASSES: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 
 /** Where a Fashion-MNIST load came from: memory, a valid cache file, or a (re)conversion of the JSON. */
 export type FashionSource = 'memory' | 'cache' | 'converted';

@@ -156,3 +156,15 @@ export function toLabeledData(raw: RawImageSet, options: ImageSetOptions, numCla
   const labels = labelTensor(raw.labels);
   return { x: new Tensor(x, shape), t: options.oneHot ? oneHot(labels, numClasses) : labels, labels };
 }
+
+/**
+ * Options of {@link loadFashionMnist}.
+ *
+ * @example
+ * const options: FashionMnistOptions = { split: 'test', cacheDir: '/tmp/tapegrad-cache' };
+ * loadFashionMnist(options).x.shape; // [10000, 784]
+ */
+export interface FashionMnistOptions extends ImageSetOptions {
+  /** Where the converted cache file lives (default `$TAPEGRAD_CACHE`, else `~/.cache/tapegrad`). */
+  cacheDir?: string;
+}

@@ -25,9 +25,21 @@ export { DataLoader, type DataLoaderOptions } from './data-loader';
 export { trainTestSplit, type Split, type SplitOptions } from './split';
 export { Scaler, standardize, normalize } from './scalers';
 export { parseIdx, encodeIdx, type IdxArray, type IdxData, type IdxType } from './idx';
-export { packageDir, readBytes, findFile, makeDir, md5, checkChecksum } from './files';
-export { type ImageSetOptions, type RawImageSet, type SplitName } from './image-set';
-export { loadMnist, clearMnistCache, IDX_FILES, MNIST_CHECKSUMS } from './mnist';
-export { loadFashionMnist, clearFashionMnistCache, FASHION_CLASSES, type FashionMnistOptions } from './fashion-mnist';
+// Files: Node.js only (#datasets-platform: platform/node.ts; in a browser they throw a DatasetError).
+export {
+  packageDir,
+  readBytes,
+  findFile,
+  makeDir,
+  md5,
+  checkChecksum,
+  loadMnist,
+  clearMnistCache,
+  loadFashionMnist,
+  clearFashionMnistCache,
+} from '#datasets-platform';
+export { type FashionMnistOptions, type ImageSetOptions, type RawImageSet, type SplitName } from './image-set';
+export { IDX_FILES, MNIST_CHECKSUMS, FASHION_CLASSES } from './image-set-names';
 export { breastCancer, digits, iris, wine, parseLabeledCsv, type ClassicData, type ClassicOptions } from './classic';
 export { sevenSegment, xor, type ToyOptions } from './toy';
+export { circles, gaussians, moons, xorPoints, type PointSetOptions } from './points';

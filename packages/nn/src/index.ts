@@ -85,4 +85,5 @@ export {
 } from './trainer/trainer';
 export type { PlotFiles, PlotOptions } from './trainer/plot';
 export { type EncodeOptions, type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
-export { type LoadOptions, type SaveOptions, load, save } from './checkpoint/checkpoint';
+export { type LoadOptions, type SaveOptions, load, loadBytes, save, saveBytes } from './checkpoint/checkpoint';
+export { loadBlob, saveBlob } from './checkpoint/blob';

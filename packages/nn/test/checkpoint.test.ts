@@ -85,7 +85,9 @@ test('training resumed from a checkpoint reaches the same numbers as uninterrupt
 
 test('the file follows the public safetensors layout', () => {
   const model = mlp([3, 4, 2], { rng: new Rng(0) });
-  const bytes = encodeSafetensors(model.stateDict(), { k: 'v' });
+  const encoded = encodeSafetensors(model.stateDict(), { k: 'v' });
+  expect(Buffer.isBuffer(encoded)).toBe(true); // in Node.js, a Buffer as before (a Uint8Array in a browser)
+  const bytes = encoded as Buffer;
   const n = Number(bytes.readBigUInt64LE(0));
   expect((8 + n) % 8).toBe(0);
   const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));

@@ -1,8 +1,8 @@
-import * as path from 'path';
 import { AnomalyError, errorContext, fmtShape } from '../errors';
 import type { Tensor } from '../tensor';
 import type { Node, Op } from './op';
 import { hooks } from './op-hooks';
+import { platform } from '../platform';
 
 /**
  * Anomaly mode fills the engine's hook slots (`op-hooks.ts`): every op checks its output and
@@ -10,16 +10,12 @@ import { hooks } from './op-hooks';
  * line that created it. When off the slots are null and the engine pays one comparison per op.
  */
 
-// tapegrad's own code: <packages>/<pkg>/src|dist/…, in the monorepo and once installed alike.
-const PACKAGES_ROOT = path.resolve(__dirname, '..', '..', '..');
-const OWN_FILE = /^[^/\\]+[/\\](src|dist)[/\\]/;
+// tapegrad's own code once installed; in the monorepo the platform knows where the packages are.
 const INSTALLED = /[/\\]node_modules[/\\]@tapegrad[/\\][^/\\]+[/\\](src|dist)[/\\]/;
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 
 function isOwnFrame(file: string): boolean {
-  if (file.startsWith('node:') || INSTALLED.test(file)) return true;
-  const rel = path.relative(PACKAGES_ROOT, file);
-  return !rel.startsWith('..') && !path.isAbsolute(rel) && OWN_FILE.test(rel);
+  return file.startsWith('node:') || INSTALLED.test(file) || platform.ownSourceFile(file);
 }
 
 /**

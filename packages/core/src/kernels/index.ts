@@ -5,12 +5,15 @@
  * Nothing starts when this module loads. The first `kernels()` call picks the default backend
  * (TAPEGRAD_BACKEND, see backendChoice): it loads the native addon, or compiles the WASM module
  * (and makes the thread pool), or neither — and applies tapegrad's V8 setting
- * (platform/v8-settings.ts).
+ * (platform/v8-settings.ts). In a browser the WASM modules are fetched, which cannot happen
+ * synchronously: `await ready()` fetches and compiles them first (until then ops run on the JS
+ * kernels).
  */
 import { platform } from '../platform';
 import { applyV8Settings } from '../platform/v8-settings';
 import type { KernelBackend, KernelName } from './backend';
 import { jsBackend } from './js';
+import { nativeCode, wasmCode } from '#kernel-code';
 import type * as Native from './native';
 import { threadCount } from './threads';
 import type { NativeAddon } from './native';
@@ -46,13 +49,13 @@ export function backendChoice(env = platform.env('TAPEGRAD_BACKEND')): '' | 'js'
 }
 
 // The code of the WASM and native backends (a dozen modules, their thread choice and dispatch
-// included) loads with the first backend that needs it, not with the package.
-let wasmCode: typeof Wasm | null = null;
-let nativeCode: typeof Native | null = null;
-/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (see above) */
-const wasmModule = (): typeof Wasm => (wasmCode ??= require('./wasm') as typeof Wasm);
-const nativeModule = (): typeof Native => (nativeCode ??= require('./native') as typeof Native);
-/* eslint-enable @typescript-eslint/no-require-imports */
+// included) loads with the first backend that needs it, not with the package (#kernel-code:
+// code/node.ts; in a browser it is part of the bundle, code/browser.ts).
+let wasmLoadedCode: typeof Wasm | null = null;
+let nativeLoadedCode: typeof Native | null | undefined;
+const wasmModule = (): typeof Wasm => (wasmLoadedCode ??= wasmCode());
+const nativeModule = (): typeof Native | null =>
+  nativeLoadedCode === undefined ? (nativeLoadedCode = nativeCode()) : nativeLoadedCode;
 
 let wasmLoaded: { exports: WasmExports | null; reason: string } | null = null;
 let nativeLoaded: { addon: NativeAddon | null; reason: string } | null = null;
@@ -67,7 +70,7 @@ function wasm(): { exports: WasmExports | null; reason: string } {
 function native(): { addon: NativeAddon | null; reason: string } {
   const mode = backendChoice();
   if (mode === 'js' || mode === 'wasm') return { addon: null, reason: `TAPEGRAD_BACKEND=${mode}` };
-  return (nativeLoaded ??= nativeModule().loadNative());
+  return (nativeLoaded ??= nativeModule()?.loadNative() ?? { addon: null, reason: platform.loadAddon().reason });
 }
 
 /**
@@ -120,7 +123,7 @@ export function makeNativeBackend(threads: number, options: { adaptive?: boolean
   if (!addon) return null;
   const ex = wasm().exports;
   const base = ex ? wasmModule().createWasmBackend(ex, null) : jsBackend;
-  return nativeModule().withNativeKernels(base, addon, threads, options);
+  return nativeModule()!.withNativeKernels(base, addon, threads, options);
 }
 
 // The fastest available (see backendChoice).
@@ -167,6 +170,36 @@ const notStarted: KernelBackend = Object.freeze({
  */
 export function kernels(): KernelBackend {
   return current ?? (current = startDefault());
+}
+
+let preloading: Promise<void> | null = null;
+
+// Where the platform fetches WASM (a browser): fetch and compile it, then forget a default that
+// started without it (an op run before ready()), so the next op starts the fastest one.
+async function preload(): Promise<void> {
+  if (backendChoice() === 'js' || platform.wasmUrl('kernels') === null) return;
+  const reason = await wasmModule().preloadWasm(threadCount() >= 2);
+  wasmLoaded = reason === '' ? null : { exports: null, reason };
+  if (started !== null && reason === '') {
+    if (current === started) current = null;
+    started = null;
+  }
+}
+
+/**
+ * Starts the fastest kernels this runtime has and resolves to them (as `tf.ready()`). In a
+ * browser it first fetches and compiles the WASM modules (`WebAssembly.instantiateStreaming`
+ * from the URLs the bundler resolved; the JS kernels where the engine lacks WASM SIMD, with the
+ * reason in `wasmUnavailableReason()`); call it once before training there, or ops run on the JS
+ * kernels. In Node.js it is `kernels()`, already settled.
+ *
+ * @example
+ * const k = await ready();
+ * k.name; // 'wasm' in a browser page; 'wasm+8threads' in a cross-origin isolated one
+ */
+export async function ready(): Promise<KernelBackend> {
+  await (preloading ??= preload());
+  return kernels();
 }
 
 /**

@@ -44,6 +44,21 @@ export function loadAddonFrom(file: string): { exports: unknown; reason: string 
   }
 }
 
+// tapegrad's own code: <packages>/<pkg>/src|dist/…, in the monorepo and once installed alike.
+const PACKAGES_ROOT = path.resolve(__dirname, '..', '..', '..');
+const OWN_FILE = /^[^/\\]+[/\\](src|dist)[/\\]/;
+
+/**
+ * Whether `file` (from a stack frame) lies in one of tapegrad's packages, next to this one.
+ *
+ * @example
+ * isOwnSourceFile(__filename); // true
+ */
+export function isOwnSourceFile(file: string): boolean {
+  const rel = path.relative(PACKAGES_ROOT, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && OWN_FILE.test(rel);
+}
+
 /** The Node.js platform. */
 export const platform: Platform = {
   name: 'node',
@@ -54,6 +69,7 @@ export const platform: Platform = {
     return fs.existsSync(file) ? fs.readFileSync(file) : null;
   },
   wasmLocation: wasmPath,
+  wasmUrl: () => null,
   loadAddon: () => loadAddonFrom(nativePath),
   startWorker(body, data, onError): PlatformWorker {
     const { Worker } = load('worker_threads') as typeof import('worker_threads');
@@ -65,4 +81,6 @@ export const platform: Platform = {
   },
   setV8Flags: (flags) => (load('v8') as typeof import('v8')).setFlagsFromString(flags),
   startFlags: () => [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)],
+  resolveModule: (id) => load.resolve(id),
+  ownSourceFile: isOwnSourceFile,
 };

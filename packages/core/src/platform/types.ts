@@ -1,9 +1,9 @@
 /**
  * What the kernels need from the JavaScript runtime they run in, and nothing more: environment
- * settings, the core count, the bytes of the bundled WASM modules, the native addon, worker
- * threads and V8 flags. `platform/node.ts` implements it for Node.js; a browser build provides
- * its own implementation under the `browser` condition of the `#platform` import in
- * package.json, and no kernel changes.
+ * settings, the core count, the bytes (or URLs) of the bundled WASM modules, the native addon,
+ * worker threads and V8 flags. `platform/node.ts` implements it for Node.js and
+ * `platform/browser.ts` for browsers; package.json's `#platform` import picks one by its
+ * `node`/`browser` conditions, and no kernel changes.
  */
 
 /** A worker thread started by {@link Platform.startWorker}. */
@@ -27,6 +27,12 @@ export interface Platform {
   wasmBytes(module: string): Uint8Array | null;
   /** Where {@link Platform.wasmBytes} looks for a module, for messages. */
   wasmLocation(module: string): string;
+  /**
+   * Where a module is fetched from when its bytes are not at hand synchronously (a browser: a
+   * URL the bundler resolved, fetched and compiled by `ready()`); null where `wasmBytes` reads
+   * them (Node.js).
+   */
+  wasmUrl(module: string): string | null;
   /** Loads the native addon: its exports, or null and why (not built, failed to load). */
   loadAddon(): { exports: unknown; reason: string };
   /**
@@ -38,4 +44,11 @@ export interface Platform {
   setV8Flags(flags: string): void;
   /** The runtime flags the process was started with (Node's execArgv and NODE_OPTIONS). */
   startFlags(): readonly string[];
+  /**
+   * Where package `id` loads from; throws when it is not installed. (In a browser the bundler
+   * resolved every import when it built the page, so it returns `id`.)
+   */
+  resolveModule(id: string): string;
+  /** Whether a stack frame's file is tapegrad's own code (its sources or build), for anomaly mode. */
+  ownSourceFile(file: string): boolean;
 }

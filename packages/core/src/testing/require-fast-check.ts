@@ -1,4 +1,5 @@
 import { TapegradError } from '../errors';
+import { platform } from '../platform';
 
 /**
  * `@tapegrad/core/testing` builds on fast-check, an optional peer dependency of
@@ -9,7 +10,7 @@ import { TapegradError } from '../errors';
  * import '@tapegrad/core/testing';
  * // without fast-check: TapegradError: @tapegrad/core/testing needs the optional peer dependency fast-check: npm install --save-dev fast-check
  */
-export function requireFastCheck(resolve: (id: string) => string = require.resolve): void {
+export function requireFastCheck(resolve: (id: string) => string = platform.resolveModule): void {
   try {
     resolve('fast-check');
   } catch {

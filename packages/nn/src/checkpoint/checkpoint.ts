@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import type { OrderedMap } from 'immutable';
 import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
@@ -6,7 +5,7 @@ import type { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
 import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
-import { writeAtomic } from './atomic-write';
+import { readFile, writeAtomic } from '#nn-platform';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 
 /** Prefix of the optimiser-state tensors: `__optimizer__.<parameter>.<slot>`. */
@@ -27,7 +26,7 @@ export interface SaveOptions {
  * Writes the model's parameters and persistent buffers (and optionally the optimiser state) as a safetensors file
  * readable by any safetensors reader. The bytes go to a temporary file in the same directory,
  * are flushed, and the file is renamed over `file`, so a crash never leaves a partial file
- * under the real name.
+ * under the real name. Node.js only; everywhere, {@link saveBytes} gives the same bytes.
  *
  * @example
  * save(model, 'ckpt.safetensors', { optimizer: opt, metadata: { epoch: '10' } });
@@ -35,11 +34,27 @@ export interface SaveOptions {
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
   checkFile('save', file);
-  checkOptions('save', options, ['optimizer', 'metadata']);
+  writeAtomic('save', file, encodeCheckpoint('save', model, options));
+}
+
+/**
+ * The checkpoint {@link save} writes, as bytes (safetensors): for a download, IndexedDB, a
+ * request body — anywhere, a browser included. {@link loadBytes} reads them back.
+ *
+ * @example
+ * const bytes = saveBytes(model, { metadata: { epoch: '3' } });
+ * loadBytes(model, bytes).epoch; // '3'
+ */
+export function saveBytes(model: Module, options: SaveOptions = {}): Uint8Array {
+  return encodeCheckpoint('saveBytes', model, options);
+}
+
+function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uint8Array {
+  checkOptions(who, options, ['optimizer', 'metadata']);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
-    if (typeof v !== 'string') throw new ValueError(`save: metadata values must be strings, '${k}' is ${typeof v}`);
-    if (RESERVED.includes(k)) throw new ValueError(`save: metadata key '${k}' is reserved (${RESERVED.join(', ')})`);
+    if (typeof v !== 'string') throw new ValueError(`${who}: metadata values must be strings, '${k}' is ${typeof v}`);
+    if (RESERVED.includes(k)) throw new ValueError(`${who}: metadata key '${k}' is reserved (${RESERVED.join(', ')})`);
     metadata[k] = v;
   }
   const tensors: [string, Tensor][] = [...model.namedState().entries()];
@@ -54,7 +69,7 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
     }
     metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, paramGroups: sd.paramGroups, scalars });
   }
-  writeAtomic('save', file, encodeSafetensors(tensors, metadata, { int64: model.int64BufferNames() }));
+  return encodeSafetensors(tensors, metadata, { int64: model.int64BufferNames() });
 }
 
 /** Options of {@link load}. */
@@ -69,7 +84,8 @@ export interface LoadOptions {
  * Reads a safetensors file into the model (and optimiser) in place, after validating it
  * completely: the format ({@link CheckpointError} for truncated or corrupt files), then names,
  * shapes and dtypes against the model ({@link StateDictError} listing every problem). Nothing
- * is modified unless everything checks out. Returns your metadata.
+ * is modified unless everything checks out. Returns your metadata. Node.js only; everywhere,
+ * {@link loadBytes} reads the same bytes.
  *
  * @example
  * const meta = load(model, 'ckpt.safetensors', { optimizer: opt });
@@ -77,23 +93,47 @@ export interface LoadOptions {
  */
 export function load(model: Module, file: string, options: LoadOptions = {}): { [key: string]: string } {
   checkFile('load', file);
-  const o = checkOptions('load', options, ['optimizer', 'strict']);
-  const strict = o.strict === undefined ? true : checkBoolean('load', 'strict', o.strict);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new CheckpointError(`load: cannot read '${file}': ${(e as Error).message}`, 'io');
+  const strict = loadOptions('load', options);
+  return decodeInto(`load('${file}')`, model, readFile('load', file), options, strict);
+}
+
+/**
+ * Reads checkpoint bytes (from {@link saveBytes}, an upload, any safetensors writer) into the
+ * model (and optimiser) in place, checked as {@link load} checks a file; returns your metadata.
+ *
+ * @example
+ * const meta = loadBytes(model, new Uint8Array(await file.arrayBuffer()));
+ * meta.epoch; // '3'
+ */
+export function loadBytes(model: Module, bytes: Uint8Array, options: LoadOptions = {}): { [key: string]: string } {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(`loadBytes: bytes must be a Uint8Array, got ${describe(bytes)}`);
   }
-  const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
+  const strict = loadOptions('loadBytes', options);
+  return decodeInto('loadBytes', model, bytes, options, strict);
+}
+
+function loadOptions(who: string, options: LoadOptions): boolean {
+  const o = checkOptions(who, options, ['optimizer', 'strict']);
+  return o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
+}
+
+function decodeInto(
+  source: string,
+  model: Module,
+  bytes: Uint8Array,
+  options: LoadOptions,
+  strict: boolean,
+): { [key: string]: string } {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
   const params = model.namedState();
   // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
   const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
   const weights = [...tensors.entries()]
     .filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX))
     .map(([k, t]) => [rename(k), t] as const);
-  checkStateDict(`load('${file}')`, params, weights, strict);
-  const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer, rename) : null;
+  checkStateDict(source, params, weights, strict);
+  const optState = options.optimizer ? optimizerState(source, tensors, metadata, options.optimizer, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
   weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
   const user = { ...metadata };
@@ -108,14 +148,14 @@ function checkFile(who: string, file: unknown): void {
 }
 
 function optimizerState(
-  file: string,
+  source: string,
   tensors: OrderedMap<string, Tensor>,
   metadata: { [key: string]: string },
   target: OptimizerLike,
   rename: (param: string) => string,
 ): OptimizerStateDictInput {
   const raw = metadata[OPTIMIZER_META_KEY];
-  if (raw === undefined) throw new CheckpointError(`load('${file}'): the file holds no optimizer state`, 'metadata');
+  if (raw === undefined) throw new CheckpointError(`${source}: the file holds no optimizer state`, 'metadata');
   let info: {
     type: string;
     paramGroups?: OptimizerStateDictInput['paramGroups'];
@@ -129,10 +169,7 @@ function optimizerState(
       throw new Error('missing type, paramGroups or scalars');
     }
   } catch (e) {
-    throw new CheckpointError(
-      `load('${file}'): invalid ${OPTIMIZER_META_KEY} metadata: ${(e as Error).message}`,
-      'metadata',
-    );
+    throw new CheckpointError(`${source}: invalid ${OPTIMIZER_META_KEY} metadata: ${(e as Error).message}`, 'metadata');
   }
   const state = new Map<string, ParamStateDict>();
   tensors.forEach((t, key) => {

@@ -2,6 +2,7 @@ import { OrderedMap } from 'immutable';
 import { type DType, Tensor, type TypedArray } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
 import { crc32 } from './crc32';
+import { nodeBytes } from '#nn-platform';
 
 /**
  * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
@@ -21,6 +22,18 @@ const MAX_HEADER = 100_000_000;
 /** Metadata key of the CRC-32 that tapegrad writes over the header (minus this key) and the data. */
 export const CHECKSUM_KEY = 'tapegrad.crc32';
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const utf8 = new TextEncoder();
+
+/** The parts, one after the other, in one array. */
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 /** A decoded safetensors file. */
 export interface Safetensors {
@@ -36,8 +49,9 @@ interface Entry {
 
 /** An int32 tensor as little-endian I64 bytes (sign-extended). */
 function int64BytesOf(t: Tensor): Uint8Array {
-  const out = Buffer.alloc(8 * t.size);
-  for (let i = 0; i < t.size; i++) out.writeBigInt64LE(BigInt(t.data[i]), 8 * i);
+  const out = new Uint8Array(8 * t.size);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < t.size; i++) view.setBigInt64(8 * i, BigInt(t.data[i]), true);
   return out;
 }
 
@@ -63,7 +77,7 @@ function canonicalHeader(header: { [key: string]: unknown }): string {
 }
 
 function checksum(header: { [key: string]: unknown }, data: Uint8Array): string {
-  const h = crc32(Buffer.from(canonicalHeader(header), 'utf8'));
+  const h = crc32(utf8.encode(canonicalHeader(header)));
   return crc32(data, h).toString(16).padStart(8, '0');
 }
 
@@ -77,7 +91,8 @@ export interface EncodeOptions {
  * Serialises tensors and string metadata into safetensors bytes, in the given order, adding
  * `format: 'tapegrad'` (unless given) and a CRC-32 under `tapegrad.crc32` in the metadata
  * (other readers ignore both; tapegrad verifies the checksum). The int32 tensors named in
- * `options.int64` are written as I64.
+ * `options.int64` are written as I64. The bytes are a `Buffer` in Node.js and a plain
+ * `Uint8Array` in a browser.
  *
  * @example
  * const bytes = encodeSafetensors(model.stateDict(), { epoch: '3' });
@@ -87,7 +102,7 @@ export function encodeSafetensors(
   tensors: Iterable<readonly [string, Tensor]>,
   metadata: { readonly [key: string]: string } = {},
   options: EncodeOptions = {},
-): Buffer {
+): Uint8Array {
   const header: { [key: string]: unknown } = {};
   const meta: { [key: string]: string } = { format: 'tapegrad', ...metadata };
   delete meta[CHECKSUM_KEY];
@@ -111,17 +126,17 @@ export function encodeSafetensors(
     chunks.push(bytes);
     offset += bytes.length;
   }
-  const data = Buffer.concat(chunks, offset);
+  const data = concat(chunks, offset);
   // Re-parse so the checksum covers exactly what a reader will see (integer-like keys reorder).
   const parsed = JSON.parse(JSON.stringify(header)) as { [key: string]: unknown };
   (header.__metadata__ as { [key: string]: string })[CHECKSUM_KEY] = checksum(parsed, data);
   let json = JSON.stringify(header);
-  const jsonBytes = Buffer.byteLength(json, 'utf8');
+  const jsonBytes = utf8.encode(json).length;
   json += ' '.repeat((8 - ((8 + jsonBytes) % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
-  const prefix = Buffer.alloc(8);
-  prefix.writeBigUInt64LE(BigInt(headerBytes.length));
-  return Buffer.concat([prefix, headerBytes, data]);
+  const headerBytes = utf8.encode(json);
+  const prefix = new Uint8Array(8);
+  new DataView(prefix.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  return nodeBytes(concat([prefix, headerBytes, data], 8 + headerBytes.length + data.length));
 }
 
 const fail = (source: string, problem: CheckpointError['problem'], msg: string): never => {
@@ -159,8 +174,8 @@ function parseEntry(source: string, name: string, v: unknown): Entry {
  */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Safetensors {
   if (bytes.length < 8) fail(source, 'truncated', `file has ${bytes.length} bytes, less than the 8-byte header length`);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = buf.readBigUInt64LE(0);
+  const buf = bytes;
+  const n = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER)) fail(source, 'header', `header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
   const headerLen = Number(n);
   if (8 + headerLen > buf.length) {
@@ -243,10 +258,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
 }
 
 /** Little-endian I64 values as int32; a value outside int32's range is a CheckpointError. */
-function int32FromInt64(source: string, name: string, raw: Buffer): Int32Array {
+function int32FromInt64(source: string, name: string, raw: Uint8Array): Int32Array {
   const out = new Int32Array(raw.length / 8);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let i = 0; i < out.length; i++) {
-    const v = raw.readBigInt64LE(8 * i);
+    const v = view.getBigInt64(8 * i, true);
     if (v < -2147483648n || v > 2147483647n) {
       fail(source, 'dtype', `tensor '${name}' (I64) holds ${v}, outside the int32 range tapegrad reads I64 into`);
     }

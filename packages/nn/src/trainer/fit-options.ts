@@ -68,7 +68,7 @@ export interface FitOptions {
   verbose?: 0 | 1;
   /** `'auto'` (default): a live bar on a terminal, the book's lines otherwise. */
   progress?: 'auto' | 'bar' | 'lines';
-  /** Where progress goes (default process.stdout). */
+  /** Where progress goes (default process.stdout; the console in a browser). */
   output?: OutputStream;
 }
 

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { loadPackage, resolvePath } from '#nn-platform';
 import { MissingPackageError } from '../errors';
 import type { History } from './history';
 
@@ -50,7 +50,7 @@ interface PlotModule {
  * @example
  * const plot = requireOptional<PlotModule>('@tapegrad/plot', 'Trainer.plot draws');
  */
-export function requireOptional<T>(name: string, who: string, load: (id: string) => unknown = require): T {
+export function requireOptional<T>(name: string, who: string, load: (id: string) => unknown = loadPackage): T {
   try {
     return load(name) as T;
   } catch (e) {
@@ -108,5 +108,5 @@ export function drawHistory(
       xLabel: perEpoch ? 'epoch' : shape.evalInterval === 1 ? 'iteration' : `iterations (x${shape.evalInterval})`,
     },
   );
-  return plot.savePlot(svg, path.resolve(file.replace(/\.(png|svg)$/i, '')));
+  return plot.savePlot(svg, resolvePath(file.replace(/\.(png|svg)$/i, '')));
 }

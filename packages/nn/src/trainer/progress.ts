@@ -1,7 +1,7 @@
-import { SingleBar } from 'cli-progress';
+import { ProgressBar } from '#nn-platform';
 import type { TrainRecordOf } from './history';
 
-/** Where the Trainer writes progress: a writable stream (process.stdout by default). */
+/** Where the Trainer writes progress: a writable stream (process.stdout by default; the console in a browser). */
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
@@ -48,14 +48,15 @@ export class LineReporter implements ProgressReporter {
 }
 
 /**
- * A live cli-progress bar over all iterations, showing epoch, running loss and accuracy.
+ * A live cli-progress bar over all iterations, showing epoch, running loss and accuracy (in a
+ * terminal: not in a browser).
  *
  * @example
  * const r = new BarReporter(process.stdout);
  * r.start({ maxEpoch: 300, itersPerEpoch: 10 });
  */
 export class BarReporter implements ProgressReporter {
-  private bar: SingleBar | null = null;
+  private bar: InstanceType<typeof ProgressBar> | null = null;
   private done = 0;
   private maxEpoch = 0;
   private val = '';
@@ -64,13 +65,13 @@ export class BarReporter implements ProgressReporter {
 
   start({ maxEpoch, itersPerEpoch }: { maxEpoch: number; itersPerEpoch: number }): void {
     this.maxEpoch = maxEpoch;
-    this.bar = new SingleBar({
+    this.bar = new ProgressBar({
       format:
         'epoch {epoch}/{maxEpoch} |{bar}| {percentage}% | iter {value}/{total} | loss {loss} | acc {acc}{val} | {duration_formatted}',
       barCompleteChar: '█',
       barIncompleteChar: '░',
       hideCursor: true,
-      stream: this.out as NodeJS.WritableStream,
+      stream: this.out as never, // cli-progress types it as Node's WritableStream; it only writes
       etaBuffer: 50,
       fps: 10,
     });

@@ -10,6 +10,7 @@ import {
   noGrad,
 } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/datasets';
+import { defaultOutput } from '#nn-platform';
 import { Module } from '../module';
 import type { OptimizerLike } from '../optim/optimizer';
 import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau';
@@ -119,7 +120,7 @@ export class Trainer {
     const plan = planFit(args);
     const itersPerEpoch = plan.train.length;
     const evalInterval = plan.evalInterval ?? itersPerEpoch;
-    const reporter = makeReporter(plan.verbose, plan.progress, plan.output ?? process.stdout);
+    const reporter = makeReporter(plan.verbose, plan.progress, plan.output ?? defaultOutput());
     const stopper = plan.earlyStopping ? new EarlyStopping(plan.earlyStopping, plan.validation !== null) : null;
     const callbacks: Callback[] = [...plan.callbacks, ...(stopper ? [stopper] : [])];
     const notes: string[] = [];
@@ -146,7 +147,7 @@ export class Trainer {
     for (const cb of callbacks) cb.onTrainEnd?.(ctx);
     for (const note of notes) {
       this.history = this.history.withNote(note);
-      if (plan.verbose === 1) (plan.output ?? process.stdout).write(`${note}\n`);
+      if (plan.verbose === 1) (plan.output ?? defaultOutput()).write(`${note}\n`);
     }
     return this.history;
   }

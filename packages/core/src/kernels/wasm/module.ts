@@ -2,7 +2,9 @@
  * The WASM kernel modules (compiled from packages/core/assembly by `npm run build:wasm`):
  * `kernels` with its own memory, `kernels-mt` over an imported shared memory for the thread
  * pool, each also as a `-fma` build. Their bytes come from the platform (kernels/../platform);
- * compiling and instantiating them happens here, synchronously, on first use.
+ * compiling and instantiating them happens here, synchronously, on first use — or, where the
+ * platform fetches them (a browser), ahead of time by `ready()` (preload.ts), which leaves the
+ * compiled modules in {@link precompiled}.
  */
 import { platform } from '../../platform';
 import type { Platform } from '../../platform/types';
@@ -22,6 +24,14 @@ export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
   Memory: new (desc: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  instantiate(bytes: ArrayBuffer, imports: object): Promise<{ module: object; instance: { exports: unknown } }>;
+  compile(bytes: ArrayBuffer): Promise<object>;
+  /** Absent in Node.js 18 and some engines; preload.ts falls back to `instantiate`. */
+  instantiateStreaming?(
+    source: Promise<unknown>,
+    imports: object,
+  ): Promise<{ module: object; instance: { exports: unknown } }>;
+  compileStreaming?(source: Promise<unknown>): Promise<object>;
 }
 
 /** The engine's WebAssembly, or undefined where there is none. */
@@ -73,6 +83,31 @@ export function kernelModule(name: 'kernels' | 'kernels-mt', fma: boolean): stri
 let fmaChecked: boolean | null = null;
 
 /**
+ * Modules compiled ahead of time by `ready()` where the platform fetches them (preload.ts), by
+ * name; `instance`, when there, was made with {@link kernelImports} and is handed out once.
+ */
+export const precompiled = new Map<string, { module: object; instance: { exports: unknown } | null }>();
+
+/**
+ * Decides {@link useFma} ahead of time (preload.ts, from a feature probe, before fetching).
+ *
+ * @example
+ * setUseFma(false); // the plain builds
+ */
+export function setUseFma(fma: boolean): void {
+  fmaChecked = fma;
+}
+
+/** The imports of the kernel module with its own memory. */
+export const kernelImports = {
+  env: {
+    abort: (): never => {
+      throw new Error('tapegrad wasm kernel aborted');
+    },
+  },
+};
+
+/**
  * Whether to use the `-fma` builds, whose matmul uses relaxed SIMD's fused multiply-add (~25%
  * faster; one rounding instead of two, so results differ from the plain build in the last bits).
  * TAPEGRAD_WASM_FMA: unset = when the engine supports relaxed SIMD as shipped (Node 22+); `1` =
@@ -106,7 +141,12 @@ export function useFma(): boolean {
 export function compileModule(name: string, p: Platform = platform): { module: object | null; reason: string } {
   const wasm = wasmApi();
   if (wasm === undefined) return { module: null, reason: 'WebAssembly is not available' };
+  const ready = precompiled.get(name);
+  if (ready !== undefined) return { module: ready.module, reason: '' };
   const bytes = p.wasmBytes(name);
+  if (bytes === null && p.wasmUrl(name) !== null) {
+    return { module: null, reason: `${p.wasmLocation(name)} is fetched by \`await ready()\`, not called yet` };
+  }
   if (bytes === null) return { module: null, reason: `${p.wasmLocation(name)} not found (run npm run build)` };
   try {
     return { module: new wasm.Module(bytes), reason: '' };
@@ -125,13 +165,16 @@ export function loadWasm(
   name = kernelModule('kernels', useFma()),
   p: Platform = platform,
 ): { exports: WasmExports | null; reason: string } {
+  const made = precompiled.get(name);
+  if (made?.instance) {
+    const exports = made.instance.exports as WasmExports;
+    made.instance = null;
+    return { exports, reason: '' };
+  }
   const { module, reason } = compileModule(name, p);
   if (module === null) return { exports: null, reason };
-  const abort = (): never => {
-    throw new Error('tapegrad wasm kernel aborted');
-  };
   try {
-    return { exports: new (wasmApi()!.Instance)(module, { env: { abort } }).exports as WasmExports, reason: '' };
+    return { exports: new (wasmApi()!.Instance)(module, kernelImports).exports as WasmExports, reason: '' };
   } catch (e) {
     return { exports: null, reason: `could not instantiate ${p.wasmLocation(name)}: ${(e as Error).message}` };
   }

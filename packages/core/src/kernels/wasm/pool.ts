@@ -41,11 +41,24 @@ export interface PoolOptions {
   workerDelayMs?: number;
 }
 
+let mayWait = true;
+
+// Waits up to 0.2 ms for a worker to finish a chunk; a browser's main thread may not block
+// (Atomics.wait throws there), so it keeps polling instead.
+function pause(s: Int32Array, finished: number): void {
+  if (!mayWait) return;
+  try {
+    Atomics.wait(s, SLOT.FINISHED, finished, 0.2);
+  } catch {
+    mayWait = false;
+  }
+}
+
 /** Row ranges [i0, i1, …] the caller computed into the spare buffer instead of C (see sgemm). */
 const NONE: readonly number[] = Object.freeze([]);
 
 /**
- * A persistent pool of `worker_threads` sharing one WASM memory with the main thread. A gemm is
+ * A persistent pool of workers (`worker_threads`, or Web Workers in a browser) sharing one WASM memory with the main thread. A gemm is
  * cut into chunks of rows of C (about two per thread); the caller and the workers take chunks
  * from a shared counter until none are left, so a thread that is late — descheduled on a busy
  * machine, or still waking — only costs the chunks it takes, never a fixed share. Workers start
@@ -179,7 +192,7 @@ export class GemmPool {
       left = 0;
       for (let j = 0; j < chunks; j++) if (Atomics.load(s, SLOT.DONE + j) !== seq) left++;
       if (left === 0 || (((i & 63) === 0 || this.patience === 0) && performance.now() >= deadline)) break;
-      if (chunkMs > 1 && (i & 63) === 0) Atomics.wait(s, SLOT.FINISHED, f, 0.2);
+      if (chunkMs > 1 && (i & 63) === 0) pause(s, f);
     }
     // Close the job before the next one rewrites CHUNKS and ARGS: a worker reading CLAIM from now
     // on sees chunk index CLOSED, past any job's last chunk.
