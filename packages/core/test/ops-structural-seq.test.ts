@@ -382,6 +382,21 @@ describe('forward values, by hand', () => {
   });
 });
 
+describe('slice views', () => {
+  test('a contiguous block of leading axes shares storage; other slices copy; gradients are the same either way', () => {
+    const x = arange(24, undefined, 1, { dtype: 'float64' }).reshape(2, 3, 4);
+    const row = x.slice(1, [1, 3]); // x[1, 1:3]: one block
+    expect(row.data.buffer).toBe(x.data.buffer);
+    expect(row.toArray()).toEqual([
+      [16, 17, 18, 19],
+      [20, 21, 22, 23],
+    ]);
+    const col = x.slice(null, null, [1, 2]); // x[:, :, 1:2]: strided
+    expect(col.data.buffer).not.toBe(x.data.buffer);
+    gradcheck((t) => t.slice(1, [1, 3]).mul(t.slice(null, null, [1, 2]).sum()), [x], TOL);
+  });
+});
+
 describe('bad input: typed errors naming the function and the shapes', () => {
   test('each op', () => {
     expect(() => split(zeros([2, 6]), [1, 4], 1)).toThrow(
