@@ -5,10 +5,13 @@
  *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff)
- *   lstmCellBackward(gh, ghOff, gc, gcOff, acts, actsOff, c, cOff, batch, hidden, gGates, gGatesOff, gcPrev, gcPrevOff)
+ *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
+ *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff)
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
+ *   adam(w, g, m, v, stepSize, beta1, beta2, eps, rootBc2, l2, shrink)
+ *                                      one Adam step in place (optim.c)
  * Operands are Float32Arrays read and written in place. Every count and bound is checked here,
  * so a wrong call throws instead of touching memory outside the arrays.
  */
@@ -18,6 +21,7 @@
 
 #include "cells.h"
 #include "gemm.h"
+#include "optim.h"
 
 #define CHECK(call)                                                                                \
   do {                                                                                             \
@@ -150,17 +154,19 @@ static napi_value lstm_cell(napi_env env, napi_callback_info info) {
 }
 
 static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
-  ARGS(14, "lstmCellBackward");
+  ARGS(18, "lstmCellBackward");
   int b, h, ok = 1;
-  if (!sizes(env, argv, 8, &b, &h, "lstmCellBackward")) return NULL;
+  if (!sizes(env, argv, 12, &b, &h, "lstmCellBackward")) return NULL;
   long bh = (long)b * h;
   tg_lstm_bwd a = {
       .gh = span(env, argv, 0, 1, bh, 0, &ok, "lstmCellBackward"),
       .gc = span(env, argv, 2, 1, bh, 0, &ok, "lstmCellBackward"),
-      .acts = span(env, argv, 4, 1, 5 * bh, 0, &ok, "lstmCellBackward"),
-      .c = span(env, argv, 6, 1, bh, 0, &ok, "lstmCellBackward"),
-      .g_gates = (float *)span(env, argv, 10, 1, 4 * bh, 0, &ok, "lstmCellBackward"),
-      .gc_prev = (float *)span(env, argv, 12, 1, bh, 0, &ok, "lstmCellBackward"),
+      .gh_in = span(env, argv, 4, 1, bh, 1, &ok, "lstmCellBackward"),
+      .gc_in = span(env, argv, 6, 1, bh, 1, &ok, "lstmCellBackward"),
+      .acts = span(env, argv, 8, 1, 5 * bh, 0, &ok, "lstmCellBackward"),
+      .c = span(env, argv, 10, 1, bh, 0, &ok, "lstmCellBackward"),
+      .g_gates = (float *)span(env, argv, 14, 1, 4 * bh, 0, &ok, "lstmCellBackward"),
+      .gc_prev = (float *)span(env, argv, 16, 1, bh, 0, &ok, "lstmCellBackward"),
       .batch = b,
       .hidden = h,
   };
@@ -207,6 +213,40 @@ static napi_value gru_cell_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value adam(napi_env env, napi_callback_info info) {
+  ARGS(11, "adam");
+  int ok = 1;
+  float *w;
+  size_t n;
+  if (!f32_arg(env, argv[0], &w, &n)) {
+    napi_throw_type_error(env, NULL, "adam: w must be a Float32Array");
+    return NULL;
+  }
+  double h[7];
+  for (int i = 0; i < 7; i++) {
+    if (napi_get_value_double(env, argv[4 + i], &h[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "adam: the hyper-parameters must be numbers");
+      return NULL;
+    }
+  }
+  tg_adam_args a = {
+      .w = w,
+      .g = span(env, argv, 1, 0, (long)n, 0, &ok, "adam"),
+      .m = (float *)span(env, argv, 2, 0, (long)n, 0, &ok, "adam"),
+      .v = (float *)span(env, argv, 3, 0, (long)n, 0, &ok, "adam"),
+      .n = (long)n,
+      .step_size = (float)h[0],
+      .beta1 = (float)h[1],
+      .beta2 = (float)h[2],
+      .eps = (float)h[3],
+      .root_bc2 = (float)h[4],
+      .l2 = (float)h[5],
+      .shrink = (float)h[6],
+  };
+  if (ok) tg_adam(&a);
+  return NULL;
+}
+
 static napi_value use_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -219,7 +259,7 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   int used = tg_gemm_use(name) == 0;
-  if (used) tg_cells_use(name);
+  if (used) tg_cells_use(name), tg_optim_use(name);
   CHECK(napi_get_boolean(env, used, &out));
   return out;
 }
@@ -241,8 +281,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
       {"gruCell", NULL, gru_cell, NULL, NULL, NULL, napi_default, NULL},
       {"gruCellBackward", NULL, gru_cell_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
   };
   tg_cells_use(tg_gemm_isa());
+  tg_optim_use(tg_gemm_isa());
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
 }

@@ -11,7 +11,7 @@ typedef struct {
 
 /* Its adjoint (KernelBackend.lstmCellBackward). */
 typedef struct {
-  const float *gh, *gc, *acts, *c;
+  const float *gh, *gc, *gh_in, *gc_in, *acts, *c; /* gh_in, gc_in (added to gh, gc) may be NULL */
   float *g_gates, *gc_prev;
   int batch, hidden;
 } tg_lstm_bwd;

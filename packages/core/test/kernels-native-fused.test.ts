@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { jsBackend, thresholds, type KernelBackend } from '../src/kernels';
-import { loadNative, withNativeGemm } from '../src/kernels/native';
+import { type NativeAddon, loadNative, withNativeGemm } from '../src/kernels/native';
 
-// The addon's recurrent-cell kernels (native/cells.c) against the JS reference, on every
+// The addon's recurrent-cell kernels (native/cells.c) and Adam step (native/optim.c) against the
+// JS reference, on every
 // instruction set this CPU runs, at sizes with and without a vector tail and at offsets: within
 // 1e-5 of each array's largest magnitude (float32 arithmetic against the reference's float64).
 const { addon, reason } = loadNative();
@@ -37,12 +38,21 @@ describeNative('native recurrent cells', () => {
   let native: KernelBackend;
   beforeAll(() => {
     thresholds.native.cells = 0;
-    native = withNativeGemm(jsBackend, addon!, 1);
+    // The addon, with its cell kernels noting that they were called.
+    const counted = Object.create(addon!) as NativeAddon;
+    for (const k of ['lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward', 'adam'] as const) {
+      const f = addon![k] as (...a: unknown[]) => void;
+      Object.defineProperty(counted, k, { value: (...a: unknown[]) => ((calls[k] = true), f(...a)) });
+    }
+    native = withNativeGemm(jsBackend, counted, 1);
   });
   afterAll(() => {
     thresholds.native.cells = saved;
     addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
+    // Every kernel compared here ran in the addon (a gate that declined would compare JS with JS).
+    expect(calls).toEqual({ lstmCell: true, lstmCellBackward: true, gruCell: true, gruCellBackward: true, adam: true });
   });
+  const calls: Record<string, boolean> = {};
 
   test.each(isas)('lstmCell and its backward match the JS kernels (%s)', (isa) => {
     addon!.useIsa(isa);
@@ -86,6 +96,8 @@ describeNative('native recurrent cells', () => {
         expect(Array.from(outs[1].h.subarray(0, off)).every((v) => v === 0)).toBe(true);
         const gh = f32(off + bh, r);
         const gc = f32(off + bh, r);
+        // Further incoming gradients, when drawn, at offsets of their own.
+        const ins = bias ? f32(2 * off + bh, r) : null;
         const grads = [0, 1].map(() => ({ g: new Float32Array(off + 4 * bh), c: new Float32Array(off + bh) }));
         [jsBackend, native].forEach((k, i) =>
           k.lstmCellBackward({
@@ -93,6 +105,10 @@ describeNative('native recurrent cells', () => {
             ghOff: off,
             gc,
             gcOff: off,
+            ghIn: ins,
+            ghInOff: off,
+            gcIn: ins,
+            gcInOff: 2 * off,
             acts: outs[0].acts,
             actsOff: off,
             c,
@@ -151,6 +167,48 @@ describeNative('native recurrent cells', () => {
         ).toBeLessThan(1e-5);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  test.each(isas)('an Adam step matches the JS kernel, Adam and AdamW, over several steps (%s)', (isa) => {
+    addon!.useIsa(isa);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.boolean(),
+        (n, seed, decoupled) => {
+          let s = seed;
+          const r = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+          const ws = [jsBackend, native].map(() => ({
+            w: f32(n, () => 0),
+            m: new Float32Array(n),
+            v: new Float32Array(n),
+          }));
+          const w0 = f32(n, r);
+          ws.forEach((x) => x.w.set(w0));
+          for (let step = 1; step <= 3; step++) {
+            const g = f32(n, r);
+            [jsBackend, native].forEach((k, i) =>
+              k.adam({
+                ...ws[i],
+                g,
+                stepSize: 0.01 / (1 - 0.9 ** step),
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                rootBc2: Math.sqrt(1 - 0.999 ** step),
+                l2: decoupled ? 0 : 0.01,
+                shrink: decoupled ? 1 - 0.01 * 0.01 : 1,
+              }),
+            );
+          }
+          expect(Math.max(worst(ws[1].w, ws[0].w), worst(ws[1].m, ws[0].m), worst(ws[1].v, ws[0].v))).toBeLessThan(
+            1e-6,
+          );
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 

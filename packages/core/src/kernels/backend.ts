@@ -10,6 +10,7 @@
  * `o·inner + i`.
  */
 import type { TypedArray } from '../dtype';
+import type { AdamArgs } from './optim';
 import type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
 
 /** Names of the binary elementwise kernels. */
@@ -82,6 +83,8 @@ export interface KernelBackend {
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   /** Copies `src` into `out`, converting as typed arrays do, except that int32 truncates. */
   cast(src: TypedArray, out: TypedArray): void;
+  /** One Adam step on a parameter and its moments, in place (see {@link AdamArgs}). */
+  adam(args: AdamArgs): void;
   /** `y = β·y + α·x` in place (BLAS axpby): an optimiser's update. */
   axpby(alpha: number, x: TypedArray, beta: number, y: TypedArray): void;
   /** `y[r, :] += b` for each of `rows` rows of `cols`: a bias row. */

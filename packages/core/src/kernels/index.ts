@@ -19,6 +19,7 @@ import type { WasmExports } from './wasm';
 
 export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
 export type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
+export type { AdamArgs } from './optim';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';

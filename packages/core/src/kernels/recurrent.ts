@@ -41,6 +41,14 @@ export interface LstmCellGradArgs {
   ghOff: number;
   gc: TypedArray;
   gcOff: number;
+  /**
+   * Further gradients of h' and c' added to gh and gc (what the consumers of a sequence's states
+   * sent), or null.
+   */
+  ghIn: TypedArray | null;
+  ghInOff: number;
+  gcIn: TypedArray | null;
+  gcInOff: number;
   /** What the forward saved (see LstmCellArgs.acts). */
   acts: TypedArray;
   actsOff: number;

@@ -3,7 +3,7 @@ import { empty } from '../creation';
 import type { TypedArray } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { type GemmArgs, kernels } from '../kernels';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { checkFloat } from './util';
 
 // What the recurrent-cell ops (lstm-cell.ts, gru-cell.ts) share: their checks and raw products.
@@ -80,10 +80,38 @@ export function scratch(key: string, like: Tensor, n: number): TypedArray {
   return a.subarray(0, n);
 }
 
-/** The column sums of a rows×cols matrix (a bias's gradient). */
+const pool = new Map<string, TypedArray[]>();
+
+/**
+ * A buffer of `n` elements of `like`'s dtype for something an op saves for its backward and never
+ * hands out (a recurrent op's activations, megabytes a call): one given back by {@link recycle}
+ * when there is one — fresh memory costs its page faults and zeroing on every call — else a new
+ * one. Its contents are undefined.
+ */
+export function pooled(like: Tensor, shape: readonly number[]): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const free = pool.get(`${like.dtype}:${n}`);
+  const data = free?.pop();
+  return data === undefined ? empty(shape, like.dtype) : new Tensor(data, shape);
+}
+
+/** Gives `t`'s buffer back for {@link pooled} (at most a few per size are kept). */
+export function recycle(t: Tensor): void {
+  const key = `${t.dtype}:${t.size}`;
+  const free = pool.get(key) ?? [];
+  if (free.length < 4) free.push(t.data);
+  pool.set(key, free);
+}
+
+/**
+ * The column sums of a rows×cols matrix (a bias's gradient), as the product ones[1, rows]·g: on
+ * the native gemm it reads g in place, where the WASM sum kernel would copy it in first.
+ */
 export function columnSums(like: Tensor, g: TypedArray, rows: number, cols: number): Tensor {
   const out = empty([cols], like.dtype);
-  kernels().sumAxis(g, 1, rows, cols, out.data);
+  const ones = scratch('ones', like, rows).fill(1);
+  gemmInto(ones, 0, g, out.data, 0, 1, cols, rows, false, false);
   return out;
 }
 

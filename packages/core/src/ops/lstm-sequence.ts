@@ -5,7 +5,7 @@ import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { checkCellOperands, columnSums, gemmInto, gemmNew, scratch } from './cell-util';
+import { checkCellOperands, columnSums, gemmInto, gemmNew, pooled, recycle, scratch } from './cell-util';
 import { stack } from './concat';
 import { lstmCellComposite } from './lstm-cell';
 import { gradsByRecomputing } from './recompute';
@@ -49,7 +49,7 @@ const lstmSequenceOp = defineOp<void>({
     const out = empty([2, steps + 1, batch, hidden], x.dtype);
     out.data.set(state0.data.subarray(0, bh), 0);
     out.data.set(state0.data.subarray(bh, 2 * bh), cBase);
-    const acts = empty([steps, batch, 5 * hidden], x.dtype);
+    const acts = pooled(x, [steps, batch, 5 * hidden]);
     const kern = kernels();
     for (let t = 0; t < steps; t++) {
       gemmInto(out.data, t * bh, wHh.data, hw, 0, batch, g, hidden, false, true);
@@ -74,6 +74,8 @@ const lstmSequenceOp = defineOp<void>({
     save(acts, out);
     return out;
   },
+  // The activations are the op's own: reused by the next call once the engine frees the node.
+  released: (node) => recycle(node.saved![0]),
   backward: (gy, node) => {
     if (isGradEnabled()) return gradsByRecomputing(node, gy, lstmSequenceComposite);
     const [x, , wIh, wHh] = node.inputs;
@@ -85,20 +87,22 @@ const lstmSequenceOp = defineOp<void>({
     const cBase = (steps + 1) * bh;
     const kern = kernels();
     const dG = scratch('lstm.dG', x, steps * batch * g);
-    // The gradient of the state after step t (h, then c), carried backwards: it starts as the
-    // incoming gradient of the last state and ends as the initial state's.
+    // The gradient of the state after step t that flows back through the recurrence (h, then c):
+    // what reaches the initial state at the end. The kernel adds what the consumers of each state
+    // sent (gy), and writes dc_{t−1} in place of dc_t.
     const carry = empty([2, batch, hidden], x.dtype);
     const ch = carry.data.subarray(0, bh);
     const cc = carry.data.subarray(bh);
-    ch.set(gy.data.subarray(steps * bh, (steps + 1) * bh));
-    cc.set(gy.data.subarray(cBase + steps * bh, cBase + (steps + 1) * bh));
-    const gc = scratch('lstm.gc', x, bh);
     for (let t = steps - 1; t >= 0; t--) {
       kern.lstmCellBackward({
         gh: ch,
         ghOff: 0,
         gc: cc,
         gcOff: 0,
+        ghIn: gy.data,
+        ghInOff: (t + 1) * bh,
+        gcIn: gy.data,
+        gcInOff: cBase + (t + 1) * bh,
         acts: acts.data,
         actsOff: t * batch * 5 * hidden,
         c: out.data,
@@ -107,14 +111,14 @@ const lstmSequenceOp = defineOp<void>({
         hidden,
         gGates: dG,
         gGatesOff: t * batch * g,
-        gcPrev: gc,
+        gcPrev: cc,
         gcPrevOff: 0,
       });
-      // dh_{t−1} = dG_t·W_hh, plus what the consumers of state t sent (h_t and c_t of the output).
       gemmInto(dG, t * batch * g, wHh.data, ch, 0, batch, hidden, g, false, false);
-      kern.binary('add', ch, gy.data.subarray(t * bh, (t + 1) * bh), ch);
-      kern.binary('add', gc, gy.data.subarray(cBase + t * bh, cBase + (t + 1) * bh), cc);
     }
+    // The initial state's own share of gy (it is the output's first state too).
+    kern.binary('add', ch, gy.data.subarray(0, bh), ch);
+    kern.binary('add', cc, gy.data.subarray(cBase, cBase + bh), cc);
     const rows = steps * batch;
     return [
       node.needsGrad(0) ? reshape(gemmNew(x, dG, 0, wIh.data, rows, inSize, g, false, false), x.shape) : null,

@@ -5,6 +5,7 @@
 import type { KernelBackend } from '../backend';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
+import * as optim from './optim';
 import * as recurrent from './recurrent';
 import * as reduce from './reduce';
 import * as scan from './scan';
@@ -23,5 +24,6 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...reduce,
   ...scan,
   ...recurrent,
+  ...optim,
   gemm,
 });

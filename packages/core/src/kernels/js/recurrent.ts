@@ -39,7 +39,7 @@ export const lstmCell: KernelBackend['lstmCell'] = (a) => {
 };
 
 export const lstmCellBackward: KernelBackend['lstmCellBackward'] = (a) => {
-  const { gh, gc, acts, c, batch, hidden: H, gGates, gcPrev } = a;
+  const { gh, gc, ghIn, gcIn, acts, c, batch, hidden: H, gGates, gcPrev } = a;
   for (let b = 0; b < batch; b++) {
     const g = a.gGatesOff + b * 4 * H;
     const t = a.actsOff + b * 5 * H;
@@ -50,8 +50,8 @@ export const lstmCellBackward: KernelBackend['lstmCellBackward'] = (a) => {
       const gg = acts[t + 2 * H + j];
       const o = acts[t + 3 * H + j];
       const tc = acts[t + 4 * H + j];
-      const dh = gh[a.ghOff + s + j];
-      const dc = gc[a.gcOff + s + j] + dh * o * (1 - tc * tc);
+      const dh = gh[a.ghOff + s + j] + (ghIn ? ghIn[a.ghInOff + s + j] : 0);
+      const dc = gc[a.gcOff + s + j] + (gcIn ? gcIn[a.gcInOff + s + j] : 0) + dh * o * (1 - tc * tc);
       gGates[g + j] = dc * gg * i * (1 - i);
       gGates[g + H + j] = dc * c[a.cOff + s + j] * f * (1 - f);
       gGates[g + 2 * H + j] = dc * i * (1 - gg * gg);

@@ -59,6 +59,10 @@ export interface NativeAddon {
       ghOff: number,
       gc: Float32Array,
       gcOff: number,
+      ghIn: Float32Array | null,
+      ghInOff: number,
+      gcIn: Float32Array | null,
+      gcInOff: number,
       acts: Float32Array,
       actsOff: number,
       c: Float32Array,
@@ -83,6 +87,22 @@ export interface NativeAddon {
       hidden: number,
       out: Float32Array,
       acts: Float32Array,
+    ]
+  ): void;
+  /** KernelBackend.adam on Float32Arrays (the record's fields in order, n = w.length). */
+  adam(
+    ...args: [
+      w: Float32Array,
+      g: Float32Array,
+      m: Float32Array,
+      v: Float32Array,
+      stepSize: number,
+      beta1: number,
+      beta2: number,
+      eps: number,
+      rootBc2: number,
+      l2: number,
+      shrink: number,
     ]
   ): void;
   /** KernelBackend.gruCellBackward on Float32Arrays. */

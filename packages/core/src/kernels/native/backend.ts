@@ -19,7 +19,8 @@ import type { NativeAddon } from './addon';
  * int32 products, and products below thresholds.native.gemm, stay on `base`. Above
  * thresholds.native.threaded a product is split when that has been faster lately (Threads), or
  * always with `adaptive: false`. The float32 recurrent-cell kernels (lstmCell, gruCell and their
- * backwards) run in the addon too, in place, from thresholds.native.cells elements (batch·hidden).
+ * backwards) and the Adam step run in the addon too, in place, from thresholds.native.cells
+ * elements (batch·hidden; the parameter's size).
  *
  * @example
  * const { addon } = loadNative(); if (addon) setBackend(withNativeGemm(kernels(), addon, 2));
@@ -68,13 +69,17 @@ export function withNativeGemm(
       },
     },
     lstmCellBackward: {
-      gate: (a) => cells(a.batch, a.hidden, a.gh, a.gc, a.acts, a.c, a.gGates, a.gcPrev),
+      gate: (a) => cells(a.batch, a.hidden, a.gh, a.gc, a.ghIn, a.gcIn, a.acts, a.c, a.gGates, a.gcPrev),
       run: (a) => {
         addon.lstmCellBackward(
           f32(a.gh),
           a.ghOff,
           f32(a.gc),
           a.gcOff,
+          f32(a.ghIn),
+          a.ghInOff,
+          f32(a.gcIn),
+          a.gcInOff,
           f32(a.acts),
           a.actsOff,
           f32(a.c),
@@ -102,6 +107,26 @@ export function withNativeGemm(
           a.hidden,
           f32(a.out),
           f32(a.acts),
+        );
+        return true;
+      },
+    },
+    adam: {
+      gate: (a) =>
+        a.w.length >= thresholds.native.cells && [a.w, a.g, a.m, a.v].every((x) => x instanceof Float32Array),
+      run: (a) => {
+        addon.adam(
+          f32(a.w),
+          f32(a.g),
+          f32(a.m),
+          f32(a.v),
+          a.stepSize,
+          a.beta1,
+          a.beta2,
+          a.eps,
+          a.rootBc2,
+          a.l2,
+          a.shrink,
         );
         return true;
       },
