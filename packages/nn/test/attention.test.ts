@@ -1,7 +1,3 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import fc from 'fast-check';
 import { Rng, ShapeError, type Tensor, ValueError, randn, tensor, triu, ones, zeros } from '@tapegrad/core';
 import { gradcheck, gradgradcheck } from '@tapegrad/core/testing';
@@ -11,7 +7,8 @@ import {
   TransformerEncoderLayer,
   scaledDotProductAttention,
 } from '@tapegrad/nn';
-import { PYTHON, pythonWith } from '../../onnx/test/helpers/python';
+import { pythonWith } from '../../onnx/test/helpers/python';
+import { comparer, torchReference } from './torch-reference';
 
 const TOL = { rtol: 1e-6, atol: 1e-8 };
 const f64 = (shape: number[], rng: Rng) => randn(shape, { dtype: 'float64', rng });
@@ -369,39 +366,27 @@ const torch = pythonWith(['torch']);
         }
       }
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-attention-'));
-    try {
-      const input = path.join(dir, 'cases.json');
-      fs.writeFileSync(input, JSON.stringify(cases.map((c) => c.file)));
-      const r = spawnSync(PYTHON, [path.join(__dirname, 'python', 'torch_attention.py'), input], {
-        encoding: 'utf8',
-        env: { ...process.env, OMP_NUM_THREADS: '1' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      const theirs = JSON.parse(r.stdout) as {
+    const theirs = torchReference<
+      {
         y: number[];
         w?: number[];
         gx: number[][];
         keys: string[];
         gparams: Record<string, number[]>;
-      }[];
-      let worst = 0;
-      const compare = (a: ArrayLike<number>, b: number[]) => {
-        expect(a.length).toBe(b.length);
-        for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
-      };
-      cases.forEach((c, k) => {
-        const t = theirs[k];
-        expect(t.keys).toEqual([...c.m.stateDict().keys()]);
-        compare(c.y.data, t.y);
-        if (c.w) compare(c.w.data, t.w!);
-        c.xs.forEach((x, i) => compare(x.grad!.data, t.gx[i]));
-        for (const [name, p] of c.m.namedParameters()) compare(p.grad!.data, t.gparams[name]);
-      });
-      expect(worst).toBeLessThan(1e-10);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      }[]
+    >(
+      'torch_attention.py',
+      cases.map((c) => c.file),
+    );
+    const cmp = comparer();
+    cases.forEach((c, k) => {
+      const t = theirs[k];
+      expect(t.keys).toEqual([...c.m.stateDict().keys()]);
+      cmp.compare(c.y.data, t.y);
+      if (c.w) cmp.compare(c.w.data, t.w!);
+      c.xs.forEach((x, i) => cmp.compare(x.grad!.data, t.gx[i]));
+      for (const [name, p] of c.m.namedParameters()) cmp.compare(p.grad!.data, t.gparams[name]);
+    });
+    expect(cmp.worst()).toBeLessThan(1e-10);
   },
 );

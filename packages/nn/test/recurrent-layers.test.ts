@@ -1,12 +1,9 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import fc from 'fast-check';
 import { DTypeError, Rng, ShapeError, type Tensor, ValueError, randn, zeros } from '@tapegrad/core';
 import { gradcheck, gradgradcheck } from '@tapegrad/core/testing';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '@tapegrad/nn';
-import { PYTHON, pythonWith } from '../../onnx/test/helpers/python';
+import { pythonWith } from '../../onnx/test/helpers/python';
+import { comparer, torchReference } from './torch-reference';
 
 type Kind = 'RNN' | 'LSTM' | 'GRU';
 const CLASSES = { RNN, LSTM, GRU };
@@ -245,39 +242,25 @@ const torch = pythonWith(['torch']);
       };
       return { file, layer, y, hN, cN, x, h0, c0 };
     });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-recurrent-'));
-    try {
-      const input = path.join(dir, 'cases.json');
-      fs.writeFileSync(input, JSON.stringify(ours.map((o) => o.file)));
-      const r = spawnSync(PYTHON, [path.join(__dirname, 'python', 'torch_recurrent.py'), input], {
-        encoding: 'utf8',
-        env: { ...process.env, OMP_NUM_THREADS: '1' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      const theirs = JSON.parse(r.stdout) as Record<string, unknown>[];
-      let worst = 0;
-      const compare = (a: ArrayLike<number>, b: number[]) => {
-        expect(a.length).toBe(b.length);
-        for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
-      };
-      ours.forEach((o, k) => {
-        const t = theirs[k] as Record<string, number[]> & { names: string[]; gparams: Record<string, number[]> };
-        expect(t.names).toEqual([...o.layer.namedParameters().keys()]);
-        compare(o.y.data, t.y);
-        compare(o.hN.data, t.hN);
-        compare(o.x.grad!.data, t.gx);
-        compare(o.h0.grad?.data ?? new Float64Array(t.gh0.length), t.gh0);
-        if (o.cN) {
-          compare(o.cN.data, t.cN);
-          compare(o.c0.grad!.data, t.gc0);
-        }
-        for (const [name, p] of o.layer.namedParameters()) compare(p.grad!.data, t.gparams[name]);
-      });
-      expect(worst).toBeLessThan(1e-12);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const theirs = torchReference<Record<string, unknown>[]>(
+      'torch_recurrent.py',
+      ours.map((o) => o.file),
+    );
+    const cmp = comparer();
+    ours.forEach((o, k) => {
+      const t = theirs[k] as Record<string, number[]> & { names: string[]; gparams: Record<string, number[]> };
+      expect(t.names).toEqual([...o.layer.namedParameters().keys()]);
+      cmp.compare(o.y.data, t.y);
+      cmp.compare(o.hN.data, t.hN);
+      cmp.compare(o.x.grad!.data, t.gx);
+      cmp.compare(o.h0.grad?.data ?? new Float64Array(t.gh0.length), t.gh0);
+      if (o.cN) {
+        cmp.compare(o.cN.data, t.cN);
+        cmp.compare(o.c0.grad!.data, t.gc0);
+      }
+      for (const [name, p] of o.layer.namedParameters()) cmp.compare(p.grad!.data, t.gparams[name]);
+    });
+    expect(cmp.worst()).toBeLessThan(1e-12);
   },
 );
 

@@ -2,48 +2,12 @@ import { checkTensor } from '../check';
 import { empty } from '../creation';
 import type { TypedArray } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
-import { type GemmArgs, kernels } from '../kernels';
+import { gemmInto } from './matmul';
 import { Tensor } from '../tensor';
 import { checkFloat } from './util';
 
-// What the recurrent-cell ops (lstm-cell.ts, gru-cell.ts) share: their checks and raw products.
-
-const NONE = new Float32Array(0);
-// One record for every product of the cells (kernels read it only during the call).
-const args: GemmArgs = {
-  a: NONE,
-  aOff: 0,
-  b: NONE,
-  bOff: 0,
-  c: NONE,
-  cOff: 0,
-  m: 0,
-  n: 0,
-  k: 0,
-  transA: false,
-  transB: false,
-};
-
-/**
- * C[cOff …] = op(A)·op(B) on raw arrays, A read from offset `aOff` (a cell reads h from the
- * first half of its packed state, and writes the h half of a state's gradient).
- */
-export function gemmInto(
-  a: TypedArray,
-  aOff: number,
-  b: TypedArray,
-  c: TypedArray,
-  cOff: number,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-  transB: boolean,
-): void {
-  Object.assign(args, { a, aOff, b, bOff: 0, c, cOff, m, n, k, transA, transB });
-  kernels().gemm(args);
-  args.a = args.b = args.c = NONE;
-}
+// What the recurrent-cell ops (lstm-cell.ts, gru-cell.ts, lstm-sequence.ts) share: their checks,
+// raw products and work buffers.
 
 /** op(A)·op(B) as a new [m, n] tensor of `like`'s dtype. */
 export function gemmNew(
