@@ -11,6 +11,7 @@
 #   {"cmd": "C", "steps": s}                       -> {"seconds": s steps of C}
 #   {"cmd": "E", "steps": s}                       -> {"seconds": s steps of E, the book's
 #                                                     SimpleConvNet with its im2col (convnet.py)}
+#   {"cmd": "F", "steps": s}                       -> {"seconds": s steps of F (numpy_seq2seq.py)}
 #
 # An error answers {"error": message}; stdin closing ends the process.
 import json
@@ -20,6 +21,7 @@ import time
 import numpy as np
 
 from convnet import SimpleConvNet
+from numpy_seq2seq import Figure as Seq2seqFigure
 
 
 def sigmoid(x):
@@ -107,6 +109,8 @@ class Peer:
         self.trainers["C"] = Trainer(sx, st, cperm, 30, 1.0, TwoLayerNet(2, 10, 3, self.rng))
         # E: the same images as [N, 1, 28, 28], the same batch order; Adam keeps its own lr.
         self.trainers["E"] = Trainer(x.reshape(-1, 1, 28, 28), labels, perm, 100, 0.001, SimpleConvNet(self.rng))
+        if "F" in cfg:
+            self.trainers["F"] = Seq2seqFigure(cfg["F"], self.rng)
         return {"numpy": np.__version__}
 
     def gemm(self, shape):
@@ -141,10 +145,8 @@ class Peer:
             return {"seconds": self.sample(self.gemm(cmd["shape"]), cmd["sampleMs"])}
         if kind == "B":
             return {"seconds": self.trainers["B " + cmd["activation"]].run(cmd["steps"])}
-        if kind == "C":
-            return {"seconds": self.trainers["C"].run(cmd["steps"])}
-        if kind == "E":
-            return {"seconds": self.trainers["E"].run(cmd["steps"])}
+        if kind in ("C", "E", "F"):
+            return {"seconds": self.trainers[kind].run(cmd["steps"])}
         raise ValueError(f"unknown command {kind!r}")
 
 

@@ -16,6 +16,8 @@
  *   book's im2col layers), TF.js cpu and wasm, and PyTorch on one thread (bench/torch_peer.py,
  *   Debian's python3 with torch; skipped with a note where it cannot import torch), with
  *   tapegrad's per-layer breakdown of a step. `--only E` runs E alone.
+ * - F: one epoch of the addition seq2seq (bench/figure-f.ts), with NumPy written the book's way
+ *   and PyTorch on one thread (the same PyTorch peer) — s/epoch. `--only F` runs F alone.
  * Every implementation runs in a process of its own that stays up (bench/peer.ts), and the
  * implementations of a figure take turns, one run each per round (bench/rounds.ts), so a ratio
  * compares runs made at the same time and no framework's garbage lands in another's runs.
@@ -32,15 +34,17 @@ import { baseCheckout, startBasePeer } from './base-peer';
 import { coreCheck, describeCores } from './machine';
 import { Peer } from './peer';
 import { type ESettings, report, reportE } from './report';
+import { reportF } from './report-f';
 import { type Contender, type Stat, takeTurns } from './rounds';
 import { GEMM_SHAPES } from './sgemm';
 import { type Activation, mnistData, spiralData } from './trainers';
+import { fContender, fSteps, writeFigureF } from './figure-f';
 
 const quick = process.argv.includes('--quick');
 /** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
 const tapegradOnly = process.argv.includes('--tapegrad-only');
-/** `--only E`: figure E alone (the others are skipped). */
-const onlyE = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'E';
+/** `--only E` or `--only F`: that figure alone (the others are skipped). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 /** The python with PyTorch (Debian's; the python3 first on PATH may lack it). */
 const TORCH_PYTHON = process.env.TAPEGRAD_PYTHON ?? '/usr/bin/python3';
 /** `--base <checkout>`: that checkout's tapegrad takes turns with this one's (bench/base-peer.ts). */
@@ -48,6 +52,8 @@ const baseDir = baseCheckout(process.argv, process.env);
 /** Timed runs of each implementation: A's samples, and B's and C's runs. */
 const RUNS = 5;
 const RUNS_BC = 7;
+/** F's rounds: PyTorch's best of at least three is the target's reference. */
+const RUNS_F = quick ? 3 : 5;
 const EPOCH_STEPS = 600;
 /** Steps timed per B run: whole epochs for tapegrad and NumPy; tfjs-wasm and tfjs-cpu fewer. */
 const B_STEPS = quick ? 60 : EPOCH_STEPS;
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(xPath, bytes(mnist.x.data as Float32Array));
   fs.writeFileSync(labelsPath, bytes(mnist.labels.data as Int32Array));
   const flat = (bs: Int32Array[]): number[] => bs.flatMap((b) => Array.from(b));
+  const fData = writeFigureF(tmp);
   const npStart = tapegradOnly
     ? 'NumPy left out (--tapegrad-only)'
     : await Peer.start(
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
             labels: Array.from(sp.labels.data as Int32Array),
             perm: flat(sp.batches),
           },
+          F: fData,
         },
       );
   const torchStart = tapegradOnly
@@ -173,7 +181,7 @@ async function main(): Promise<void> {
         TORCH_PYTHON,
         [path.join(__dirname, 'torch_peer.py')],
         { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-        { E: { xPath, labelsPath, n: mnist.x.shape[0], perm: flat(mnist.batches) } },
+        { E: { xPath, labelsPath, n: mnist.x.shape[0], perm: flat(mnist.batches) }, F: fData },
       );
   fs.rmSync(tmp, { recursive: true, force: true });
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
@@ -198,14 +206,38 @@ async function main(): Promise<void> {
   const perEpoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
   const slow = (name: string): boolean => name === 'tfjs-cpu';
+  const fs_ = fSteps(quick);
+  const fTapegrad = tgImpls.filter(([, impl, peer]) => impl !== 'w' && peer === tgPeer.peer);
+  const fKeys = { tapegrad: fTapegrad.map(([key]) => key), numpy: 'numpy', torch: 'pytorch×1' };
+  const runF = (): Promise<Record<string, Stat>> => {
+    log('running F (the addition seq2seq; the implementations take turns)…');
+    return takeTurns(
+      [
+        ...fTapegrad.map(([key, impl, peer]) => fContender(key, peer, fs_.full, fs_.warm, { impl })),
+        ...(np ? [fContender(fKeys.numpy, np.peer, fs_.numpy, fs_.warm)] : []),
+        ...(pt ? [fContender(fKeys.torch, pt.peer, fs_.full, fs_.warm)] : []),
+      ],
+      RUNS_F,
+    );
+  };
+
+  const closeAll = (): void => {
+    for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, pt?.peer]) p?.close();
+  };
+  if (only === 'F') {
+    const F = await runF();
+    closeAll();
+    for (const line of reportF(F, fKeys, { F: fs_.full, F_NUMPY: fs_.numpy })) log(line);
+    return;
+  }
 
   log('running E (the implementations take turns)…');
   const E = await runE(tgn, tgPeer.peer, tfPeers, np?.peer ?? null, pt?.peer ?? null, notes);
   log('profiling one tapegrad E step…');
   const Eprofile = (await tgPeer.peer.call({ cmd: 'Eprofile', steps: E_PROFILE_STEPS })).ms as Record<string, number>;
 
-  if (onlyE) {
-    for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, pt?.peer]) p?.close();
+  if (only === 'E') {
+    closeAll();
     reportE(eSettings(tgn, pt?.info ?? null), E, Eprofile, log);
     return;
   }
@@ -252,6 +284,8 @@ async function main(): Promise<void> {
     RUNS_BC,
   );
 
+  const F = await runF();
+
   log('running A (shape by shape)…');
   const A: Record<string, (Stat | null)[]> = {};
   for (const [i, s] of GEMM_SHAPES.entries()) {
@@ -270,7 +304,7 @@ async function main(): Promise<void> {
     for (const impl of [...tgImpls.map(([key]) => key), ...tfPeers.map((p) => p.name), 'numpy'])
       (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
-  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, pt?.peer]) p?.close();
+  closeAll();
 
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
@@ -280,7 +314,7 @@ async function main(): Promise<void> {
   report(
     {
       quick,
-      runs: { A: RUNS, BC: RUNS_BC },
+      runs: { A: RUNS, BC: RUNS_BC, F: RUNS_F },
       cores,
       threads: {
         tapegrad: THREADS,
@@ -289,6 +323,7 @@ async function main(): Promise<void> {
       },
       tapegradKernels: String(tgPeer.info.kernels) + (tgw ? `; ${tgw}: ${String(tgPeer.info.wasm)}` : ''),
       numpy: np?.version ?? null,
+      torch: pt ? String(pt.info.torch) : null,
       steps: {
         B: B_STEPS,
         B_WASM: B_STEPS_WASM,
@@ -297,6 +332,8 @@ async function main(): Promise<void> {
         C_SLOW: C_STEPS_SLOW,
         epoch: EPOCH_STEPS,
         warmup: WARMUP_STEPS,
+        F: fs_.full,
+        F_NUMPY: fs_.numpy,
       },
       impls: {
         tgn,
@@ -313,7 +350,7 @@ async function main(): Promise<void> {
         text: [describeCores(coresBefore), describeCores(coresAfter)],
       },
     },
-    { A, B, C, D, E: { stats: E, profile: Eprofile, settings: eSettings(tgn, pt?.info ?? null) } },
+    { A, B, C, D, E: { stats: E, profile: Eprofile, settings: eSettings(tgn, pt?.info ?? null) }, F },
     t0,
     log,
   );

@@ -1,11 +1,13 @@
-# PyTorch peer of bench/run.ts, figure E: the book's SimpleConvNet (conv 30x5x5 -> ReLU -> max-pool
+# PyTorch peer of bench/run.ts, figures E and F. E: the book's SimpleConvNet (conv 30x5x5 -> ReLU -> max-pool
 # 2 -> Linear 4320-100 -> ReLU -> Linear 100-10), cross-entropy, Adam lr 0.001, batch 100, on the
 # MNIST training set in the bench's batch order, on ONE thread: torch.set_num_threads(1) here and
 # OPENBLAS_NUM_THREADS=1 (and OMP/MKL) in the environment the bench gives it. A child process that
-# stays up for the whole bench, one JSON command a line on stdin, one JSON answer a line on stdout:
+# stays up for the whole bench, one JSON command a line on stdin, one JSON answer a line on stdout.
+# F: the addition seq2seq of torch_seq2seq.py, on the same thread.
 #
-#   {"cmd": "init", "E": {xPath, labelsPath, n, d, perm}}  -> {"torch", "threads", "blas"}
-#   {"cmd": "E", "steps": s}                               -> {"seconds": s training steps}
+#   {"cmd": "init", "E": {xPath, labelsPath, n, d, perm}, "F": {...}}  -> {"torch", "threads", "blas"}
+#   {"cmd": "E", "steps": s}                                           -> {"seconds": s training steps}
+#   {"cmd": "F", "steps": s}                                           -> {"seconds": s steps of F}
 #
 # "blas" names the BLAS library the process has loaded (Debian's torch calls the system libblas.so.3,
 # which is OpenBLAS when libopenblas0 is installed and the reference BLAS otherwise).
@@ -16,6 +18,7 @@ import time
 
 import numpy as np
 import torch
+from torch_seq2seq import Figure as Seq2seqFigure
 
 torch.set_num_threads(1)
 
@@ -65,17 +68,20 @@ class Trainer:
 
 
 def main():
-    trainer = None
+    trainers = {}
     for line in sys.stdin:
         if not line.strip():
             continue
         try:
             cmd = json.loads(line)
             if cmd["cmd"] == "init":
-                trainer = Trainer(cmd["E"])
+                if "E" in cmd:
+                    trainers["E"] = Trainer(cmd["E"])
+                if "F" in cmd:
+                    trainers["F"] = Seq2seqFigure(cmd["F"])
                 out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": loaded_blas()}
-            elif cmd["cmd"] == "E":
-                out = {"seconds": trainer.run(cmd["steps"])}
+            elif cmd["cmd"] in trainers:
+                out = {"seconds": trainers[cmd["cmd"]].run(cmd["steps"])}
             else:
                 raise ValueError(f"unknown command {cmd['cmd']!r}")
         except Exception as e:  # answered, so the bench can report it and go on

@@ -8,7 +8,7 @@ import { circles, gaussians, moons, spiral, xorPoints } from '@tapegrad/datasets
 import {
   AdaGrad,
   Adam,
-  type Module,
+  type Sequential,
   type Optimizer,
   RMSProp,
   SGD,
@@ -26,7 +26,7 @@ const GRID = 64;
 
 interface Run {
   settings: Settings;
-  net: Module & { forward(x: Tensor): Tensor };
+  net: Sequential;
   opt: Optimizer;
   x: Tensor;
   labels: Tensor;

@@ -21,11 +21,32 @@ export type { Initializer, InitOptions } from './init';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MatMul } from './layers/matmul';
 export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations';
-export { Dropout, Dropout2d } from './layers/dropout';
+export { Dropout, Dropout2d, dropout } from './layers/dropout';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions } from './layers/conv';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './layers/pooling';
 export { Flatten } from './layers/flatten';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm';
+export { type AttentionOptions, scaledDotProductAttention } from './layers/attention';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionCall,
+  type MultiheadAttentionOptions,
+} from './layers/multihead-attention';
+export {
+  type DecoderLayerCall,
+  type EncoderLayerCall,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from './layers/transformer';
+export { Embedding, type EmbeddingOptions } from './layers/embedding';
+export { LayerNorm, type LayerNormOptions, layerNorm } from './layers/layer-norm';
+export { ModuleDict } from './layers/module-dict';
+export { ModuleList } from './layers/module-list';
+export { GRUCell, LSTMCell, RNNCell } from './layers/rnn-cells';
+export { GRU, LSTM, RNN } from './layers/recurrent';
+export { type RecurrentLayerOptions } from './layers/recurrent-base';
+export { type RecurrentOptions } from './layers/recurrent-params';
 export { type Layer, Sequential } from './layers/sequential';
 export { type MlpOptions, mlp } from './layers/mlp';
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy';

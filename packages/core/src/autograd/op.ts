@@ -21,6 +21,11 @@ export interface OpSpec<A> {
   backward(gy: Tensor, node: Node<A>): Grads;
   /** Keep the output for backward (exp, sigmoid, tanh, softmax ...). */
   readonly savesOutput?: boolean;
+  /**
+   * Called when the engine frees a node after a backward without retainGraph, before its saved
+   * tensors are dropped: an op whose saved buffers are its own (never handed out) may reuse them.
+   */
+  released?(node: Node<A>): void;
 }
 
 /** An op: the object a tape node points at. Made by {@link defineOp}. */
@@ -74,6 +79,7 @@ export class Node<A = unknown> {
 
   /** Frees what forward saved (the engine calls this after a backward without retainGraph). */
   release(): void {
+    if (this.saved !== null) this.op.released?.(this);
     this.saved = null;
     this.output = null;
   }

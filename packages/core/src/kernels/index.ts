@@ -31,6 +31,7 @@ export type {
   UnaryKernel,
   WindowGeometry,
 } from './backend';
+export type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';

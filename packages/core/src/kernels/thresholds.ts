@@ -47,6 +47,12 @@ export const thresholds = {
      * and out cost more than the arithmetic for large tensors) or JS: 2¹⁵.
      */
     elementwise: 1 << 15,
+    /**
+     * batch·hidden of a float32 recurrent-cell step from which the addon's kernels take over:
+     * they read the arrays in place, so only the call (~0.3 µs) is overhead; the JS loop takes
+     * ~0.1 µs an element (five exponentials).
+     */
+    cells: 8,
   },
   /**
    * Above a `threaded` size, choose between one thread and all of them by measured time

@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
-import { promoteTypes } from '../dtype';
+import { type TypedArray, promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
@@ -19,6 +19,37 @@ interface MatmulAttrs {
 // One record for every product: kernels read it only during the call, so it is reused rather
 // than allocated per product (figure C, the spiral MLP, runs five products a step).
 const args = gemmArgsRecord();
+
+/**
+ * @internal C[cOff …] = op(A)·op(B) on raw arrays, A from `aOff`, B from 0 (C is m×n, contiguous,
+ * overwritten): for ops that read or write slices of larger buffers in place (the recurrent cells).
+ */
+export function gemmInto(
+  a: TypedArray,
+  aOff: number,
+  b: TypedArray,
+  c: TypedArray,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  args.a = a;
+  args.aOff = aOff;
+  args.b = b;
+  args.bOff = 0;
+  args.c = c;
+  args.cOff = cOff;
+  args.m = m;
+  args.n = n;
+  args.k = k;
+  args.transA = transA;
+  args.transB = transB;
+  kernels().gemm(args);
+  releaseGemmArgs(args);
+}
 
 /**
  * @internal op(a)·op(b) as a new tensor, for operands valid for it (equal rank ≥ 2 and batch

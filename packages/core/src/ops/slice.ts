@@ -2,7 +2,7 @@ import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
-import { stridesOf } from '../shape';
+import { sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../tensor';
 
 /**
@@ -71,10 +71,24 @@ const sliceGradOp = defineOp<{ specs: readonly SliceSpec[]; inShape: readonly nu
   backward: (gg, node) => [slice(gg, node.attrs.specs)],
 });
 
+/** Whether the view is one contiguous block: each axis (extent > 1) strides over the ones after it. */
+function contiguous({ strides, shape }: Resolved): boolean {
+  let dense = 1;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] === 1) continue;
+    if (strides[k] !== dense) return false;
+    dense *= shape[k];
+  }
+  return true;
+}
+
 const sliceOp = defineOp<{ specs: readonly SliceSpec[] }>({
   name: 'slice',
   forward: ([x], { specs }) => {
     const r = resolve(x, specs);
+    // A block of leading axes (a time step of a [T, B, H] sequence, a row) shares x's storage, as
+    // reshape does: no copy.
+    if (contiguous(r)) return new Tensor(x.data.subarray(r.offset, r.offset + sizeOf(r.shape)), r.shape);
     const out = empty(r.shape, x.dtype);
     kernels().stridedCopy(x.data, r.offset, r.strides, r.shape, out.data);
     return out;
@@ -84,6 +98,8 @@ const sliceOp = defineOp<{ specs: readonly SliceSpec[] }>({
 
 /**
  * Basic indexing, one spec per leading axis (NumPy's `x[1, :, ::2]` is `slice(x, [1, null, [null, null, 2]])`).
+ * A slice that is one contiguous block of x (leading axes only, unit steps) shares x's storage,
+ * as NumPy's views and tapegrad's reshape do; any other is a copy.
  *
  * @example
  * slice(tensor([[1, 2, 3], [4, 5, 6]]), [null, [1]]); // [[2, 3], [5, 6]]

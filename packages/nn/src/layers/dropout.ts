@@ -13,6 +13,29 @@ import {
 import { Module } from '../module';
 
 /**
+ * Inverted dropout of `x` (PyTorch's `F.dropout` in training): each element zeroed with
+ * probability `p`, the rest scaled by 1/(1−p), the mask drawn from `rng`; `p` 0 returns x.
+ *
+ * @example
+ * dropout(x, 0.1, new Rng(0));
+ */
+export function dropout(x: Tensor, p: number, rng: Rng = getDefaultRng()): Tensor {
+  checkNumber('dropout', 'p', p, { min: 0, below: 1 });
+  if (p === 0) return x;
+  return mul(x, dropoutMask(x.shape, x.dtype, p, rng));
+}
+
+/** 1/(1−p) with probability 1−p, else 0, for every element of `shape`, drawn from `rng`. */
+function dropoutMask(shape: readonly number[], dtype: DType, p: number, rng: Rng): Tensor {
+  const mask = zeros(shape, { dtype });
+  const keep = 1 - p;
+  const scale = 1 / keep;
+  const d = mask.data;
+  for (let i = 0; i < d.length; i++) d[i] = rng.random() < keep ? scale : 0;
+  return mask;
+}
+
+/**
  * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest
  * by 1/(1−p), so evaluation is the identity (the book scales at test time instead; the
  * expectations agree). Masks are drawn from `rng`, so runs are reproducible.
@@ -40,18 +63,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return x;
-    return mul(x, this.mask(x.shape, x.dtype));
-  }
-
-  /** 1/(1−p) with probability 1−p, else 0, for every element of `shape`. */
-  protected mask(shape: readonly number[], dtype: DType): Tensor {
-    const mask = zeros(shape, { dtype });
-    const keep = 1 - this.p;
-    const scale = 1 / keep;
-    const d = mask.data;
-    for (let i = 0; i < d.length; i++) d[i] = this.rng.random() < keep ? scale : 0;
-    return mask;
+    return this.training ? dropout(x, this.p, this.rng) : x;
   }
 
   override extraRepr(): string {
@@ -75,6 +87,6 @@ export class Dropout2d extends Dropout {
     }
     if (!this.training || this.p === 0) return x;
     const planes = x.shape.map((d, a) => (a < x.ndim - 2 ? d : 1));
-    return mul(x, this.mask(planes, x.dtype));
+    return mul(x, dropoutMask(planes, x.dtype, this.p, this.rng));
   }
 }

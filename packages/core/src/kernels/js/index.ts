@@ -5,7 +5,9 @@
 import type { KernelBackend } from '../backend';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
+import * as recurrent from './recurrent';
 import * as reduce from './reduce';
+import * as scan from './scan';
 import * as strided from './strided';
 import * as window from './window';
 
@@ -21,5 +23,7 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...strided,
   ...reduce,
   ...window,
+  ...scan,
+  ...recurrent,
   gemm,
 });

@@ -62,6 +62,76 @@ export interface NativeAddon {
     scalars: Float64Array,
     threads: number,
   ): void;
+  /** KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null). */
+  lstmCell(
+    ...args: [
+      xw: Float32Array,
+      xwOff: number,
+      hw: Float32Array,
+      bIh: Float32Array | null,
+      bHh: Float32Array | null,
+      c: Float32Array,
+      cOff: number,
+      batch: number,
+      hidden: number,
+      hOut: Float32Array,
+      hOutOff: number,
+      cOut: Float32Array,
+      cOutOff: number,
+      acts: Float32Array,
+      actsOff: number,
+    ]
+  ): void;
+  /** KernelBackend.lstmCellBackward on Float32Arrays. */
+  lstmCellBackward(
+    ...args: [
+      gh: Float32Array,
+      ghOff: number,
+      gc: Float32Array,
+      gcOff: number,
+      ghIn: Float32Array | null,
+      ghInOff: number,
+      gcIn: Float32Array | null,
+      gcInOff: number,
+      acts: Float32Array,
+      actsOff: number,
+      c: Float32Array,
+      cOff: number,
+      batch: number,
+      hidden: number,
+      gGates: Float32Array,
+      gGatesOff: number,
+      gcPrev: Float32Array,
+      gcPrevOff: number,
+    ]
+  ): void;
+  /** KernelBackend.gruCell on Float32Arrays (biases may be null). */
+  gruCell(
+    ...args: [
+      xw: Float32Array,
+      hw: Float32Array,
+      bIh: Float32Array | null,
+      bHh: Float32Array | null,
+      h: Float32Array,
+      batch: number,
+      hidden: number,
+      out: Float32Array,
+      acts: Float32Array,
+    ]
+  ): void;
+  /** KernelBackend.gruCellBackward on Float32Arrays. */
+  gruCellBackward(
+    ...args: [
+      gOut: Float32Array,
+      acts: Float32Array,
+      h: Float32Array,
+      batch: number,
+      hidden: number,
+      gXw: Float32Array,
+      gHw: Float32Array,
+      gH: Float32Array,
+    ]
+  ): void;
 }
 
 /**
