@@ -31,3 +31,9 @@ export { loadMnist, clearMnistCache, IDX_FILES, MNIST_CHECKSUMS } from './mnist'
 export { loadFashionMnist, clearFashionMnistCache, FASHION_CLASSES, type FashionMnistOptions } from './fashion-mnist';
 export { breastCancer, digits, iris, wine, parseLabeledCsv, type ClassicData, type ClassicOptions } from './classic';
 export { sevenSegment, xor, type ToyOptions } from './toy';
+export { CharVocab } from './char-vocab';
+export { type CharPairs, type CharPairOptions, START_TOKEN } from './char-pairs';
+export { addition, ADDITION_CHARS, type AdditionOptions } from './addition';
+export { dates, DATE_CHARS, DATE_QUESTION_LENGTH, type DatesOptions } from './dates';
+export { DATE_FORMATS, DATE_CASES, calendarDate, isoDate, type CalendarDate } from './date-formats';
+export { sineWave, type SineWave, type SineWaveOptions } from './sine-wave';
