@@ -33,18 +33,18 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, n: i32): void
       for (; out < end; out += 16, a += 16, b += 16) v128.store(out, f32x4.div(v128.load(a), v128.load(b)));
       return;
     case MAXIMUM:
-      // a >= b ? a : b exactly as the JS kernel (so NaN handling matches it).
+      // a >= b || a is NaN ? a : b, exactly as the JS kernel: NaN in either operand propagates.
       for (; out < end; out += 16, a += 16, b += 16) {
         const x = v128.load(a);
         const y = v128.load(b);
-        v128.store(out, v128.bitselect(x, y, f32x4.ge(x, y)));
+        v128.store(out, v128.bitselect(x, y, v128.or(f32x4.ge(x, y), f32x4.ne(x, x))));
       }
       return;
     case MINIMUM:
       for (; out < end; out += 16, a += 16, b += 16) {
         const x = v128.load(a);
         const y = v128.load(b);
-        v128.store(out, v128.bitselect(x, y, f32x4.le(x, y)));
+        v128.store(out, v128.bitselect(x, y, v128.or(f32x4.le(x, y), f32x4.ne(x, x))));
       }
       return;
     case EQ:

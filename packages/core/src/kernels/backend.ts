@@ -17,7 +17,24 @@ export type BinaryKernel =
 
 /** Names of the unary elementwise kernels. */
 export type UnaryKernel =
-  'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu' | 'step' | 'square' | 'reciprocal';
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'step'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'erf'
+  | 'gelu'
+  | 'geluTanh'
+  | 'logSigmoid';
 
 /** Names of the array-and-scalar kernels (`rsub`: s − a, `rdiv`: s / a). */
 export type ScalarKernel = 'add' | 'mul' | 'pow' | 'rsub' | 'rdiv';
@@ -45,7 +62,10 @@ export interface GemmArgs {
 export interface KernelBackend {
   /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
   readonly name: string;
-  /** `out[i] = a[i] (kind) b[i]`; comparisons give 1 or 0. `out` may alias an input. */
+  /**
+   * `out[i] = a[i] (kind) b[i]`; comparisons give 1 or 0; maximum and minimum propagate NaN (as
+   * PyTorch's). `out` may alias an input.
+   */
   binary(kind: BinaryKernel, a: TypedArray, b: TypedArray, out: TypedArray): void;
   /** `out[i] = a[i] (kind) s` for a scalar `s`. */
   binaryScalar(kind: ScalarKernel, a: TypedArray, s: number, out: TypedArray): void;
@@ -53,6 +73,8 @@ export interface KernelBackend {
   unary(kind: UnaryKernel, a: TypedArray, out: TypedArray): void;
   /** Leaky ReLU: `a[i]` where positive, else `slope·a[i]`. */
   leakyRelu(a: TypedArray, slope: number, out: TypedArray): void;
+  /** PyTorch's softplus: `log(1 + exp(β·a[i]))/β`, or `a[i]` itself where `β·a[i] > threshold`. */
+  softplus(a: TypedArray, beta: number, threshold: number, out: TypedArray): void;
   /** `out[i] = min(max(a[i], lo), hi)`. */
   clip(a: TypedArray, lo: number, hi: number, out: TypedArray): void;
   /** `out[i] = cond[i] !== 0 ? a[i] : b[i]`. */
@@ -101,6 +123,24 @@ export interface KernelBackend {
   extremumAxis(x: TypedArray, outer: number, len: number, inner: number, sign: 1 | -1, out: TypedArray): void;
   /** Index of the first max (`sign` 1) or min (−1) along the axis. */
   argExtremumAxis(x: TypedArray, outer: number, len: number, inner: number, sign: 1 | -1, out: Int32Array): void;
+  /**
+   * Running sum along the axis (from the last element backwards when `reverse`: the adjoint);
+   * `out` may not alias `x`.
+   */
+  cumsumAxis(x: TypedArray, outer: number, len: number, inner: number, reverse: boolean, out: TypedArray): void;
+  /**
+   * Keeps the upper (`upper`: j − i ≥ `diagonal`) or lower (j − i ≤ `diagonal`) triangle of each of
+   * `batch` rows×cols matrices of `x`, zeroing the rest (triu / tril).
+   */
+  triangle(
+    x: TypedArray,
+    batch: number,
+    rows: number,
+    cols: number,
+    diagonal: number,
+    upper: boolean,
+    out: TypedArray,
+  ): void;
   /** Softmax along the axis, max-shifted. */
   softmaxAxis(x: TypedArray, outer: number, len: number, inner: number, out: TypedArray): void;
   /**

@@ -1,4 +1,5 @@
 import type { KernelBackend } from '../backend';
+import * as special from './special';
 
 /**
  * The reference elementwise kernels over equal-length typed arrays (see KernelBackend for each
@@ -39,11 +40,18 @@ export const binary: KernelBackend['binary'] = (kind, a, b, out) => {
     case 'le':
       for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0;
       return;
+    // A NaN in a wins by the `x !== x` test, a NaN in b because every comparison with it fails.
     case 'maximum':
-      for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? a[i] : b[i];
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        out[i] = x >= b[i] || x !== x ? x : b[i];
+      }
       return;
     case 'minimum':
-      for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? a[i] : b[i];
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        out[i] = x <= b[i] || x !== x ? x : b[i];
+      }
       return;
   }
 };
@@ -119,7 +127,30 @@ export const unary: KernelBackend['unary'] = (kind, a, out) => {
     case 'reciprocal':
       for (let i = 0; i < n; i++) out[i] = 1 / a[i];
       return;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(a[i]);
+      return;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(a[i]);
+      return;
+    case 'erf':
+      for (let i = 0; i < n; i++) out[i] = special.erf(a[i]);
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) out[i] = special.gelu(a[i]);
+      return;
+    case 'geluTanh':
+      for (let i = 0; i < n; i++) out[i] = special.geluTanh(a[i]);
+      return;
+    case 'logSigmoid':
+      for (let i = 0; i < n; i++) out[i] = special.logSigmoid(a[i]);
+      return;
   }
+};
+
+/** PyTorch's softplus (see special.softplus). */
+export const softplus: KernelBackend['softplus'] = (a, beta, threshold, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = special.softplus(a[i], beta, threshold);
 };
 
 /** Leaky ReLU: `x` where x > 0, else `slope·x`. */

@@ -6,6 +6,7 @@ import type { KernelBackend } from '../backend';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
 import * as reduce from './reduce';
+import * as scan from './scan';
 import * as strided from './strided';
 
 /**
@@ -14,4 +15,11 @@ import * as strided from './strided';
  * @example
  * const prev = setBackend(jsBackend); try { run(); } finally { setBackend(prev); }
  */
-export const jsBackend: KernelBackend = Object.freeze({ name: 'js', ...elementwise, ...strided, ...reduce, gemm });
+export const jsBackend: KernelBackend = Object.freeze({
+  name: 'js',
+  ...elementwise,
+  ...strided,
+  ...reduce,
+  ...scan,
+  gemm,
+});
