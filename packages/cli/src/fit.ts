@@ -55,7 +55,7 @@ export interface FitOptions {
  *   { epochs: 3, batchSize: 100, rng: new Rng(1), evalSet: test });
  */
 export function fit(
-  model: Module & { forward(x: Tensor): Tensor },
+  model: { forward(x: Tensor): Tensor } & Module,
   optimizer: Stepper,
   train: DataSplit,
   options: FitOptions,

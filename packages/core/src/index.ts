@@ -35,7 +35,16 @@ export {
   type NumberRange,
   type TensorRequirements,
 } from './check';
-export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueError, AnomalyError } from './errors';
+export {
+  DTypeError,
+  GraphError,
+  IndexError,
+  ShapeError,
+  TapegradError,
+  ValueError,
+  AnomalyError,
+  fmtShape,
+} from './errors';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';

@@ -2,10 +2,11 @@ import { type HookHandle, type Tensor, checkBoolean, checkFunction, checkOptions
 import type { Module } from './module';
 
 /**
- * Called after a module's forward with its inputs and output; returning a value replaces the
- * output (PyTorch's `register_forward_hook`).
+ * Called after a module's forward with its inputs and output (`Out`: what that module's forward
+ * returns, a Tensor for most layers); returning a value replaces the output (PyTorch's
+ * `register_forward_hook`).
  */
-export type ForwardHook = (module: Module, inputs: readonly unknown[], output: Tensor) => Tensor | void;
+export type ForwardHook<Out = Tensor> = (module: Module, inputs: readonly unknown[], output: Out) => Out | void;
 
 /**
  * Called before a module's forward with its inputs; returning an array replaces the arguments,
@@ -21,7 +22,7 @@ export interface HookOptions {
 
 interface Hooks {
   pre: ForwardPreHook[];
-  post: ForwardHook[];
+  post: ForwardHook<unknown>[];
   /** The `forward` own-property descriptor the module had before hooks wrapped it, if any. */
   own: PropertyDescriptor | undefined;
 }
@@ -41,7 +42,7 @@ const registry = new WeakMap<Module, Hooks>();
 export function addForwardHook(
   module: Module,
   kind: 'pre' | 'post',
-  hook: ForwardHook | ForwardPreHook,
+  hook: ForwardHook<unknown> | ForwardPreHook,
   options: HookOptions | undefined,
 ): HookHandle {
   const who = `${module.constructor.name}.${kind === 'pre' ? 'registerForwardPreHook' : 'registerForwardHook'}`;
@@ -70,8 +71,8 @@ export function addForwardHook(
 }
 
 function wrap(module: Module, hooks: Hooks): void {
-  const original = module.forward as (...inputs: unknown[]) => Tensor;
-  const forward = (...args: unknown[]): Tensor => {
+  const original = module.forward as (...inputs: unknown[]) => unknown;
+  const forward = (...args: unknown[]): unknown => {
     let inputs: unknown[] = args;
     for (const hook of [...hooks.pre]) {
       const r = hook(module, inputs);

@@ -11,10 +11,41 @@ import {
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
 import { moduleRepr } from './module-repr';
+import { hiddenEntries } from './module-scan';
 import { upgradeKeys } from './legacy-keys';
 import { Parameter, castParameters } from './parameter';
 import { StateDict, type StateDictInput, checkStateDict, toEntries } from './state-dict';
 import { type ModelSummary, type SummaryOptions, summarize } from './summary';
+
+const isEntry = (v: unknown): v is Parameter | Module => v instanceof Parameter || v instanceof Module;
+
+/**
+ * A ValueError for the first parameter or module that a module of the tree keeps inside a Map,
+ * Set, plain object or nested array and that is not registered anywhere in the tree: it would
+ * silently be left out of parameters(), the state dict and the optimiser.
+ */
+function refuseHidden(modules: OrderedMap<string, Module>, seen: ReadonlySet<Module>): void {
+  let params: Set<Parameter> | null = null;
+  modules.forEach((mod, prefix) => {
+    for (const { path, value, container } of hiddenEntries(mod, isEntry)) {
+      if (value instanceof Module ? seen.has(value) : (params ??= registeredParameters(seen)).has(value)) continue;
+      const where = prefix ? `${mod.constructor.name} '${prefix}'` : mod.constructor.name;
+      const what =
+        value instanceof Module ? `a ${value.constructor.name}` : `a Parameter of shape [${value.shape.join(',')}]`;
+      throw new ValueError(
+        `${where}: ${path} holds ${what} inside ${container}, where Module does not look, so its parameters would ` +
+          `be missing from parameters(), stateDict() and the optimiser; use ModuleList or ModuleDict, assign it to a ` +
+          `field of its own, or call registerModule / registerParameter (a #private field keeps it out on purpose)`,
+      );
+    }
+  });
+}
+
+function registeredParameters(modules: Iterable<Module>): Set<Parameter> {
+  const out = new Set<Parameter>();
+  for (const mod of modules) for (const [, v] of mod.ownEntries()) if (v instanceof Parameter) out.add(v);
+  return out;
+}
 
 /**
  * Base class of layers and models. Parameters and sub-modules are found by scanning the
@@ -22,7 +53,8 @@ import { type ModelSummary, type SummaryOptions, summarize } from './summary';
  * them), when they are asked for — so `this.fc = new Linear(2, 3)` is all it takes. A field
  * may hold a {@link Parameter}, a `Module`, or an array of them (named `field.0`, `field.1` …);
  * `null` fields are skipped. Anything kept elsewhere (a Map, a nested object) is registered with
- * {@link Module.registerParameter} / {@link Module.registerModule}. A parameter or module
+ * {@link Module.registerParameter} / {@link Module.registerModule}, or kept in a `ModuleList` /
+ * `ModuleDict`; one that is not is an error (it would silently be left out of training). A parameter or module
  * reachable under two names is listed once, under the first name.
  *
  * @example
@@ -32,8 +64,11 @@ import { type ModelSummary, type SummaryOptions, summarize } from './summary';
 export abstract class Module {
   #training = true;
 
-  /** Computes the module's output. */
-  abstract forward(...inputs: unknown[]): Tensor;
+  /**
+   * Computes the module's output: a Tensor for most layers; recurrent layers return
+   * `[output, state]` as PyTorch's.
+   */
+  abstract forward(...inputs: unknown[]): unknown;
 
   /** Whether the module is in training mode (Dropout is active); see {@link Module.train}. */
   get training(): boolean {
@@ -97,7 +132,7 @@ export abstract class Module {
    */
   namedModules(): OrderedMap<string, Module> {
     const seen = new Set<Module>();
-    return OrderedMap<string, Module>().withMutations((m) => {
+    const out = OrderedMap<string, Module>().withMutations((m) => {
       const visit = (mod: Module, prefix: string): void => {
         if (seen.has(mod)) return;
         seen.add(mod);
@@ -107,6 +142,8 @@ export abstract class Module {
       };
       visit(this, '');
     });
+    refuseHidden(out, seen);
+    return out;
   }
 
   /**
@@ -158,8 +195,8 @@ export abstract class Module {
    * const h = model.fc1.registerForwardHook((m, inputs, y) => console.log(y.shape));
    * model.forward(x); h.remove();
    */
-  registerForwardHook(hook: ForwardHook, options?: HookOptions): HookHandle {
-    return addForwardHook(this, 'post', hook, options);
+  registerForwardHook(hook: ForwardHook<ReturnType<this['forward']>>, options?: HookOptions): HookHandle {
+    return addForwardHook(this, 'post', hook as ForwardHook<unknown>, options);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Module } from '@tapegrad/nn';
  * Turns a module into a function of (input, ...parameters) for gradcheck: each call writes the
  * given tensors into the module's parameter slots (by dotted path) and runs forward.
  */
-export function asFunction(m: Module & { forward(x: Tensor): Tensor }): {
+export function asFunction(m: { forward(x: Tensor): Tensor } & Module): {
   names: string[];
   params: Tensor[];
   f: (x: Tensor, ...ps: Tensor[]) => Tensor;

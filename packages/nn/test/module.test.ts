@@ -17,7 +17,7 @@ class Net extends Module {
   tied: Parameter;
   notLearnable = zeros([3]);
   drop = new Dropout(0.5);
-  private readonly extra = new Map<string, Module>();
+  private readonly extra = new Map<string, Linear>();
 
   constructor() {
     super();

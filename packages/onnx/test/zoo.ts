@@ -12,7 +12,7 @@ export type TorchLayer =
 /** An architecture of the README's interop table. */
 export interface Architecture {
   name: string;
-  build(rng: Rng): Module;
+  build(rng: Rng): { forward(x: Tensor): Tensor } & Module;
   /** The example input's shape; axis 0 is the dynamic batch. */
   input: number[];
   /** The same network as a torch.nn.Sequential (`names`: an OrderedDict's keys). */

@@ -2,7 +2,7 @@ import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module';
 
 /** A module taking one tensor to one tensor. */
-export type Layer = Module & { forward(x: Tensor): Tensor };
+export type Layer = { forward(x: Tensor): Tensor } & Module;
 
 /**
  * Layers applied in order. As in PyTorch, the layers are the children `0`, `1`, … — parameters

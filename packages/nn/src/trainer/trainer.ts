@@ -24,10 +24,10 @@ import { type FitShape, type PlotFiles, type PlotOptions, drawHistory } from './
 export type { BatchSource, FitOptions, SplitMode } from './fit-options';
 
 /** A model the Trainer can drive: a Module mapping a batch to outputs. */
-export type Model = Module & { forward(x: Tensor): Tensor };
+export type Model = { forward(x: Tensor): Tensor } & Module;
 
 /** A loss: a function of (outputs, targets), or a loss module. */
-export type LossFn = ((y: Tensor, t: Tensor) => Tensor) | (Module & { forward(y: Tensor, t: Tensor): Tensor });
+export type LossFn = ((y: Tensor, t: Tensor) => Tensor) | ({ forward(y: Tensor, t: Tensor): Tensor } & Module);
 
 /** A metric of (outputs, targets); `'auto'` is {@link accuracy} for `[N, C≥2]` outputs, else none. */
 export type Metric = ((y: Tensor, t: Tensor) => number) | 'auto' | null;
@@ -68,7 +68,7 @@ export class Trainer {
     }
     const loss = o.loss;
     if (loss instanceof Module)
-      this.loss = (y, t) => (loss as Module & { forward(y: Tensor, t: Tensor): Tensor }).forward(y, t);
+      this.loss = (y, t) => (loss as { forward(y: Tensor, t: Tensor): Tensor } & Module).forward(y, t);
     else this.loss = checkFunction<(y: Tensor, t: Tensor) => Tensor>('Trainer', 'loss', loss);
     const metric = o.metric === undefined ? 'auto' : o.metric;
     if (metric !== 'auto' && metric !== null) checkFunction('Trainer', 'metric', metric);
