@@ -177,6 +177,7 @@ export class Emitter {
       outDims: () => this.dimsOf(out),
       emit: (opType, inputs, attrs = {}, o) => this.builder.node(opType, inputs, attrs, o),
       int64: (values) => this.builder.int64(values),
+      int64Scalar: (value) => this.builder.int64Scalar(value),
       scalar: (value, dtype) => this.scalar(value, dtype),
       constant: (t, dims, options = {}) => this.constant(t, dims, options, who),
       shape: (dims, options = {}) => this.shape(dims, options, who),

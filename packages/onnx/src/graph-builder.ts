@@ -95,6 +95,17 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A 0-D int64 constant (Trilu's k), shared by value. */
+  int64Scalar(value: number): string {
+    const key = `scalar:${value}`;
+    let name = this.int64Cache.get(key);
+    if (name === undefined) {
+      name = this.initializer('const_i64', DataType.INT64, [], BigInt64Array.of(BigInt(value)));
+      this.int64Cache.set(key, name);
+    }
+    return name;
+  }
+
   /** A 1-D int64 constant (shapes, axes, starts, …), shared between nodes that use the same values. */
   int64(values: readonly number[]): string {
     const key = values.join(',');

@@ -8,7 +8,19 @@ import {
   broadcastTo,
   clip,
   concat,
+  cumsum,
+  embedding,
+  erf,
   gather,
+  gelu,
+  logSigmoid,
+  maskedFill,
+  maximum,
+  minimum,
+  ones,
+  softplus,
+  tril,
+  triu,
   leakyRelu,
   linear,
   logSoftmax,
@@ -46,6 +58,8 @@ interface Case {
   dtype?: DType;
   positive?: boolean;
   opset?: number;
+  /** Input i is int32 ids below ids[i]. */
+  ids?: (number | undefined)[];
 }
 
 const W = param([4, 3]);
@@ -53,6 +67,8 @@ const b = param([4]);
 const V = param([3, 5]);
 const W64 = param([2, 3], 'float64');
 const mask = tensor([1, 0, 1]);
+const E = param([7, 4]);
+const causal = triu(ones([5, 5]), 1); // 1 above the diagonal: the future, masked
 
 const CASES: Case[] = [
   {
@@ -257,6 +273,95 @@ const CASES: Case[] = [
     dtype: 'float64',
     forward: (x) => linear(x, W64).tanh(),
   },
+  {
+    name: 'sin, cos, erf',
+    onnx: ['Add', 'Cos', 'Erf', 'Sin'],
+    ops: ['sin', 'cos', 'erf'],
+    shapes: [[3, 4]],
+    forward: (x) => x.sin().add(x.cos()).add(erf(x)),
+  },
+  {
+    name: 'maximum and minimum, with a broadcast bias (folded into Max/Min)',
+    onnx: ['Max', 'Min'],
+    ops: ['maximum', 'minimum', 'broadcastTo'],
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    forward: (x, y) => [maximum(x, y), minimum(x, b)],
+  },
+  {
+    name: 'gelu, exact and tanh forms, composed (opset 17)',
+    onnx: ['Add', 'Erf', 'Mul', 'Pow', 'Tanh'],
+    ops: ['gelu'],
+    shapes: [[3, 4]],
+    forward: (x) => [gelu(x), gelu(x, 'tanh')],
+  },
+  {
+    name: 'gelu, exact and tanh forms (Gelu, opset 20)',
+    onnx: ['Gelu', 'Mul'],
+    ops: ['gelu'],
+    shapes: [[3, 4]],
+    opset: 20,
+    forward: (x) => [gelu(x.mul(3)), gelu(x.mul(3), 'tanh')],
+  },
+  {
+    name: 'softplus (β = 1 and 2) and logSigmoid',
+    onnx: ['Div', 'Mul', 'Neg', 'Softplus'],
+    ops: ['softplus', 'logSigmoid'],
+    shapes: [[3, 4]],
+    forward: (x) => [softplus(x.mul(10)), softplus(x, 2), logSigmoid(x.mul(10))],
+  },
+  {
+    name: 'cumsum along the batch and a feature axis',
+    onnx: ['CumSum'],
+    ops: ['cumsum'],
+    shapes: [[3, 4]],
+    forward: (x) => [cumsum(x, 0), cumsum(x, 1)],
+  },
+  {
+    name: 'triu and tril with diagonals',
+    onnx: ['Trilu'],
+    ops: ['triangle'],
+    shapes: [[3, 4, 4]],
+    forward: (x) => [triu(x), tril(x, -1), triu(x, 2)],
+  },
+  {
+    name: 'maskedFill with a causal mask, then softmax (masked attention scores)',
+    onnx: ['Cast', 'Softmax', 'Where'],
+    ops: ['maskedFill', 'softmax'],
+    shapes: [[3, 5, 5]],
+    forward: (x) => maskedFill(x, causal, -Infinity).softmax(-1),
+  },
+  {
+    name: 'embedding of int32 ids (a graph input) and a float input beside them',
+    onnx: ['Add', 'Gather'],
+    ops: ['embedding'],
+    shapes: [
+      [3, 6],
+      [3, 6, 4],
+    ],
+    ids: [7, undefined],
+    forward: (ids, x) => embedding(ids, E).add(x),
+  },
+  {
+    name: 'var, std, permute, unsqueeze, split, chunk and bmm (composed of mapped ops)',
+    onnx: ['Div', 'MatMul', 'Mul', 'ReduceSum', 'Reshape', 'Slice', 'Sqrt', 'Sub', 'Transpose'],
+    ops: ['sum', 'sub', 'mul', 'div', 'sqrt', 'transpose', 'reshape', 'slice', 'matmul'],
+    shapes: [[3, 4, 6]],
+    forward: (x) => {
+      const [a, c] = x.split(3, 2);
+      const [p] = x.chunk(2, 1);
+      return [
+        x.var(-1),
+        x.std(1, { correction: 0 }),
+        x.permute(2, 0, 1),
+        x.unsqueeze(1),
+        a.bmm(c.transpose([0, 2, 1])),
+        p,
+      ];
+    },
+  },
 ];
 
 const exported: [string, Uint8Array][] = [];
@@ -265,14 +370,16 @@ const recorded = new Set<string>();
 describe.each(CASES)('$name', (c) => {
   test('records its ops, exports to the expected ONNX ops, and ONNX Runtime matches tapegrad within 1e-5 for batch 3, 1 and 6', async () => {
     const model = { forward: c.forward };
-    const ops = traceForward(model, randomInputs(c.shapes, new Rng(1), c.dtype ?? 'float32', c.positive)).nodes.map(
-      (n) => n.op.name,
-    );
+    const ops = traceForward(
+      model,
+      randomInputs(c.shapes, new Rng(1), c.dtype ?? 'float32', c.positive, c.ids),
+    ).nodes.map((n) => n.op.name);
     for (const op of ops) recorded.add(op);
     expect(ops).toEqual(expect.arrayContaining(c.ops));
     const { bytes, worst, onnxOps } = await verifyInOrt(model, c.shapes, [3, 1, 6], {
       dtype: c.dtype,
       positive: c.positive,
+      ids: c.ids,
       export: { opsetVersion: c.opset ?? 17 },
     });
     expect(worst).toBeLessThanOrEqual(1e-5);

@@ -44,6 +44,8 @@ export interface ConvertContext {
   emit(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, Attr>>, output?: string): string;
   /** A 1-D int64 constant. */
   int64(values: readonly number[]): string;
+  /** A 0-D int64 constant. */
+  int64Scalar(value: number): string;
   /** A 0-D constant of `dtype`. */
   scalar(value: number, dtype: DType): string;
   /**
