@@ -10,6 +10,7 @@
  * `o·inner + i`.
  */
 import type { TypedArray } from '../dtype';
+import type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
 
 /** Names of the binary elementwise kernels. */
 export type BinaryKernel =
@@ -158,6 +159,14 @@ export interface KernelBackend {
   scatterAddAxis(g: TypedArray, outer: number, len: number, inner: number, idx: Int32Array, out: TypedArray): void;
   /** C = op(A)·op(B) (see {@link GemmArgs}); 0·NaN and 0·∞ give NaN, as IEEE. */
   gemm(args: GemmArgs): void;
+  /** One LSTM step's gates and state update over a batch (see {@link LstmCellArgs}). */
+  lstmCell(args: LstmCellArgs): void;
+  /** The adjoint of lstmCell (see {@link LstmCellGradArgs}). */
+  lstmCellBackward(args: LstmCellGradArgs): void;
+  /** One GRU step's gates and update over a batch (see {@link GruCellArgs}). */
+  gruCell(args: GruCellArgs): void;
+  /** The adjoint of gruCell (see {@link GruCellGradArgs}). */
+  gruCellBackward(args: GruCellGradArgs): void;
 }
 
 /** The name of a kernel (every member of KernelBackend but `name`). */

@@ -18,6 +18,7 @@ import type * as Wasm from './wasm';
 import type { WasmExports } from './wasm';
 
 export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
+export type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';

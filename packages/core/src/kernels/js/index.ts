@@ -5,6 +5,7 @@
 import type { KernelBackend } from '../backend';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
+import * as recurrent from './recurrent';
 import * as reduce from './reduce';
 import * as scan from './scan';
 import * as strided from './strided';
@@ -21,5 +22,6 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...strided,
   ...reduce,
   ...scan,
+  ...recurrent,
   gemm,
 });

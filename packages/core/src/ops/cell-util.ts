@@ -1,0 +1,117 @@
+import { checkTensor } from '../check';
+import { empty } from '../creation';
+import type { TypedArray } from '../dtype';
+import { DTypeError, ShapeError, fmtShape } from '../errors';
+import { type GemmArgs, kernels } from '../kernels';
+import type { Tensor } from '../tensor';
+import { checkFloat } from './util';
+
+// What the recurrent-cell ops (lstm-cell.ts, gru-cell.ts) share: their checks and raw products.
+
+const NONE = new Float32Array(0);
+// One record for every product of the cells (kernels read it only during the call).
+const args: GemmArgs = {
+  a: NONE,
+  aOff: 0,
+  b: NONE,
+  bOff: 0,
+  c: NONE,
+  cOff: 0,
+  m: 0,
+  n: 0,
+  k: 0,
+  transA: false,
+  transB: false,
+};
+
+/**
+ * C[cOff …] = op(A)·op(B) on raw arrays, A read from offset `aOff` (a cell reads h from the
+ * first half of its packed state, and writes the h half of a state's gradient).
+ */
+export function gemmInto(
+  a: TypedArray,
+  aOff: number,
+  b: TypedArray,
+  c: TypedArray,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  Object.assign(args, { a, aOff, b, bOff: 0, c, cOff, m, n, k, transA, transB });
+  kernels().gemm(args);
+  args.a = args.b = args.c = NONE;
+}
+
+/** op(A)·op(B) as a new [m, n] tensor of `like`'s dtype. */
+export function gemmNew(
+  like: Tensor,
+  a: TypedArray,
+  aOff: number,
+  b: TypedArray,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): Tensor {
+  const out = empty([m, n], like.dtype);
+  gemmInto(a, aOff, b, out.data, 0, m, n, k, transA, transB);
+  return out;
+}
+
+/** The column sums of a rows×cols matrix (a bias's gradient). */
+export function columnSums(like: Tensor, g: TypedArray, rows: number, cols: number): Tensor {
+  const out = empty([cols], like.dtype);
+  kernels().sumAxis(g, 1, rows, cols, out.data);
+  return out;
+}
+
+/**
+ * The checks the recurrent-cell ops share: x `[B, in]`, w_ih `[G·H, in]`, w_hh `[G·H, H]`,
+ * biases `[G·H]` or both null, one float dtype; `state` is checked by the caller. Returns
+ * [B, H].
+ */
+export function checkCellOperands(
+  fn: string,
+  gates: number,
+  x: Tensor,
+  wIh: Tensor,
+  wHh: Tensor,
+  bIh: Tensor | null,
+  bHh: Tensor | null,
+): [number, number] {
+  checkTensor(fn, 'x', x, { ndim: 2 });
+  checkTensor(fn, 'wIh', wIh, { ndim: 2 });
+  checkTensor(fn, 'wHh', wHh, { ndim: 2 });
+  checkFloat(fn, 'x', x);
+  const hidden = wHh.shape[1];
+  const shapes = `x ${fmtShape(x.shape)}, wIh ${fmtShape(wIh.shape)}, wHh ${fmtShape(wHh.shape)}`;
+  if (wHh.shape[0] !== gates * hidden || wIh.shape[0] !== gates * hidden || wIh.shape[1] !== x.shape[1]) {
+    throw new ShapeError(
+      `${fn}: expected wIh [${gates}·H, in] and wHh [${gates}·H, H] with in = x's last axis; got ${shapes}`,
+    );
+  }
+  if ((bIh === null) !== (bHh === null)) throw new ShapeError(`${fn}: give both biases or neither`);
+  for (const [name, b] of [
+    ['bIh', bIh],
+    ['bHh', bHh],
+  ] as const) {
+    if (b !== null && (b.ndim !== 1 || b.shape[0] !== gates * hidden)) {
+      throw new ShapeError(`${fn}: ${name} must be [${gates * hidden}], got ${fmtShape(b.shape)} (${shapes})`);
+    }
+  }
+  for (const [name, t] of [
+    ['wIh', wIh],
+    ['wHh', wHh],
+    ['bIh', bIh],
+    ['bHh', bHh],
+  ] as const) {
+    if (t !== null && t.dtype !== x.dtype) {
+      throw new DTypeError(`${fn}: ${name} is ${t.dtype} but x is ${x.dtype}; all operands need one dtype`);
+    }
+  }
+  return [x.shape[0], hidden];
+}
