@@ -13,6 +13,8 @@ import {
   erf,
   gather,
   gelu,
+  gruCell,
+  lstmCell,
   logSigmoid,
   maskedFill,
   maximum,
@@ -69,6 +71,16 @@ const W64 = param([2, 3], 'float64');
 const mask = tensor([1, 0, 1]);
 const E = param([7, 4]);
 const causal = triu(ones([5, 5]), 1); // 1 above the diagonal: the future, masked
+const cell = (gates: number, bias: boolean) => ({
+  wIh: param([gates * 4, 5]),
+  wHh: param([gates * 4, 4]),
+  bIh: bias ? param([gates * 4]) : null,
+  bHh: bias ? param([gates * 4]) : null,
+});
+const L1 = cell(4, true);
+const L2 = cell(4, false);
+const G1 = cell(3, true);
+const G2 = cell(3, false);
 
 const CASES: Case[] = [
   {
@@ -343,6 +355,33 @@ const CASES: Case[] = [
     ],
     ids: [7, undefined],
     forward: (ids, x) => embedding(ids, E).add(x),
+  },
+  {
+    name: 'lstmCell, two steps with and without biases (ONNX LSTM, gates reordered i,f,g,o → i,o,f,c)',
+    onnx: ['Concat', 'Gather', 'LSTM', 'Mul', 'Reshape', 'Shape', 'Slice', 'Tanh', 'Unsqueeze'],
+    ops: ['lstmCell'],
+    shapes: [
+      [3, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const s1 = lstmCell(x, stack([h, h.tanh()], 0), L1.wIh, L1.wHh, L1.bIh, L1.bHh);
+      const s2 = lstmCell(x.mul(0.5), s1, L1.wIh, L1.wHh, L1.bIh, L1.bHh);
+      return [s2, lstmCell(x, s2, L2.wIh, L2.wHh)];
+    },
+  },
+  {
+    name: 'gruCell, two steps with and without biases (ONNX GRU, r,z,n → z,r,h, linear_before_reset)',
+    onnx: ['Concat', 'GRU', 'Gather', 'Mul', 'Squeeze', 'Unsqueeze'],
+    ops: ['gruCell'],
+    shapes: [
+      [3, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const h1 = gruCell(x, h, G1.wIh, G1.wHh, G1.bIh, G1.bHh);
+      return [gruCell(x.mul(0.5), h1, G1.wIh, G1.wHh, G1.bIh, G1.bHh), gruCell(x, h1, G2.wIh, G2.wHh)];
+    },
   },
   {
     name: 'var, std, permute, unsqueeze, split, chunk and bmm (composed of mapped ops)',

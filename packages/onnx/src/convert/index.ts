@@ -3,6 +3,7 @@ import { gelu, logSigmoid, softplus } from './activations';
 import * as elementwise from './elementwise';
 import { linear, matmul } from './linear';
 import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
+import { gruCell, lstmCell } from './recurrent';
 import { cumsum, embedding, maskedFill, triangle } from './sequence';
 import { broadcastTo, concat, gather, repeat, reshape, slice, transpose } from './shape';
 
@@ -35,6 +36,8 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   cumsum,
   triangle,
   maskedFill,
+  lstmCell,
+  gruCell,
 });
 
 export type { ConvertContext, OpMapping, ConstantOptions, ShapeOptions } from './context';
