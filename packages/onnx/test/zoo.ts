@@ -1,5 +1,5 @@
 import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
-import { Dropout, LeakyReLU, Linear, Module, ReLU, Sequential, Softmax, Tanh, init, mlp } from '@tapegrad/nn';
+import { Dropout, LSTM, LeakyReLU, Linear, Module, ReLU, Sequential, Softmax, Tanh, init, mlp } from '@tapegrad/nn';
 
 /** A layer of the same network built from torch.nn (see test/python/torch_roundtrip.py). */
 export type TorchLayer =
@@ -7,7 +7,18 @@ export type TorchLayer =
   | { type: 'ReLU' | 'Sigmoid' | 'Tanh' }
   | { type: 'LeakyReLU'; slope: number }
   | { type: 'Dropout'; p: number }
-  | { type: 'Softmax' | 'LogSoftmax'; dim?: number };
+  | { type: 'Softmax' | 'LogSoftmax'; dim?: number }
+  /** nn.LSTM (batch_first) whose output is the last layer's final hidden state. */
+  | { type: 'LSTMLastStep'; in: number; hidden: number; layers?: number }
+  | {
+      type: 'TransformerEncoderLayer';
+      d_model: number;
+      nhead: number;
+      dim_feedforward: number;
+      dropout?: number;
+      activation?: 'relu' | 'gelu';
+      norm_first?: boolean;
+    };
 
 /** An architecture of the README's interop table. */
 export interface Architecture {
@@ -32,6 +43,23 @@ class TwoLayerNet extends Module {
 
   forward(x: Tensor): Tensor {
     return logSoftmax(this.fc2.forward(relu(this.fc1.forward(x))));
+  }
+}
+
+/** The model of examples/sine-rnn: an LSTM over the window, a Linear on its final hidden state. */
+class SineRnn extends Module {
+  lstm: LSTM;
+  fc: Linear;
+
+  constructor(rng: Rng) {
+    super();
+    this.lstm = new LSTM(1, 32, { batchFirst: true, rng });
+    this.fc = new Linear(32, 1, { rng });
+  }
+
+  forward(x: Tensor): Tensor {
+    const [, [h]] = this.lstm.forward(x);
+    return this.fc.forward(h.reshape([x.shape[0], -1]));
   }
 }
 
@@ -98,6 +126,18 @@ export const ZOO: Architecture[] = [
         { type: 'ReLU' },
         { type: 'Linear', in: 100, out: 10 },
         { type: 'LogSoftmax', dim: -1 },
+      ],
+    },
+  },
+  {
+    name: 'the LSTM of sine-rnn (LSTM 1→32 over 25 steps, Linear on the final h)',
+    build: (rng) => new SineRnn(rng),
+    input: [3, 25, 1],
+    torch: {
+      names: ['lstm', 'fc'],
+      layers: [
+        { type: 'LSTMLastStep', in: 1, hidden: 32 },
+        { type: 'Linear', in: 32, out: 1 },
       ],
     },
   },
