@@ -109,7 +109,7 @@ describe('lstmCell and gruCell', () => {
           const worst = lo.map((t, k) => {
             const ref = hi[k].data;
             const scale = Math.max(...Array.from(ref, Math.abs), 1e-3);
-            return t.data.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]) / scale), 0);
+            return Array.from(t.data).reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]) / scale), 0);
           });
           expect(Math.max(...worst)).toBeLessThanOrEqual(1e-4);
         },

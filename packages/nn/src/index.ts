@@ -20,7 +20,20 @@ export type { Initializer, InitOptions } from './init';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MatMul } from './layers/matmul';
 export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations';
-export { Dropout } from './layers/dropout';
+export { Dropout, dropout } from './layers/dropout';
+export { type AttentionOptions, scaledDotProductAttention } from './layers/attention';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionCall,
+  type MultiheadAttentionOptions,
+} from './layers/multihead-attention';
+export {
+  type DecoderLayerCall,
+  type EncoderLayerCall,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from './layers/transformer';
 export { Embedding, type EmbeddingOptions } from './layers/embedding';
 export { LayerNorm, type LayerNormOptions, layerNorm } from './layers/layer-norm';
 export { ModuleDict } from './layers/module-dict';
