@@ -1,5 +1,18 @@
 import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
-import { Dropout, LSTM, LeakyReLU, Linear, Module, ReLU, Sequential, Softmax, Tanh, init, mlp } from '@tapegrad/nn';
+import {
+  Dropout,
+  LSTM,
+  LeakyReLU,
+  Linear,
+  Module,
+  ReLU,
+  Sequential,
+  Softmax,
+  Tanh,
+  TransformerEncoderLayer,
+  init,
+  mlp,
+} from '@tapegrad/nn';
 
 /** A layer of the same network built from torch.nn (see test/python/torch_roundtrip.py). */
 export type TorchLayer =
@@ -140,5 +153,11 @@ export const ZOO: Architecture[] = [
         { type: 'Linear', in: 32, out: 1 },
       ],
     },
+  },
+  {
+    name: 'a Transformer encoder layer (d 32, 4 heads, feed-forward 64, ReLU, post-norm, batch first)',
+    build: (rng) => new Sequential(new TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true, rng })),
+    input: [3, 10, 32],
+    torch: { layers: [{ type: 'TransformerEncoderLayer', d_model: 32, nhead: 4, dim_feedforward: 64 }] },
   },
 ];
