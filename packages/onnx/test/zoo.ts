@@ -1,6 +1,7 @@
 import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
 import {
   Dropout,
+  Embedding,
   LSTM,
   LeakyReLU,
   Linear,
@@ -23,6 +24,7 @@ export type TorchLayer =
   | { type: 'Softmax' | 'LogSoftmax'; dim?: number }
   /** nn.LSTM (batch_first) whose output is the last layer's final hidden state. */
   | { type: 'LSTMLastStep'; in: number; hidden: number; layers?: number }
+  | { type: 'Embedding'; num: number; dim: number }
   | {
       type: 'TransformerEncoderLayer';
       d_model: number;
@@ -39,6 +41,8 @@ export interface Architecture {
   build(rng: Rng): { forward(x: Tensor): Tensor } & Module;
   /** The example input's shape; axis 0 is the dynamic batch. */
   input: number[];
+  /** The input is int32 token ids below this (for an Embedding), not floats. */
+  ids?: number;
   /** The same network as a torch.nn.Sequential (`names`: an OrderedDict's keys). */
   torch: { layers: TorchLayer[]; names?: string[] };
 }
@@ -73,6 +77,23 @@ class SineRnn extends Module {
   forward(x: Tensor): Tensor {
     const [, [h]] = this.lstm.forward(x);
     return this.fc.forward(h.reshape([x.shape[0], -1]));
+  }
+}
+
+/** The encoder of examples/seq2seq-addition: Embedding 13×16, LSTM 16→128, its final h. */
+class Seq2seqEncoder extends Module {
+  embed: Embedding;
+  lstm: LSTM;
+
+  constructor(rng: Rng) {
+    super();
+    this.embed = new Embedding(13, 16, { rng });
+    this.lstm = new LSTM(16, 128, { batchFirst: true, rng });
+  }
+
+  forward(ids: Tensor): Tensor {
+    const [, [h]] = this.lstm.forward(this.embed.forward(ids));
+    return h.reshape([ids.shape[0], -1]);
   }
 }
 
@@ -159,5 +180,18 @@ export const ZOO: Architecture[] = [
     build: (rng) => new Sequential(new TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true, rng })),
     input: [3, 10, 32],
     torch: { layers: [{ type: 'TransformerEncoderLayer', d_model: 32, nhead: 4, dim_feedforward: 64 }] },
+  },
+  {
+    name: 'the seq2seq-addition encoder (Embedding 13×16 of int32 ids, LSTM 16→128 over 7 steps, final h)',
+    build: (rng) => new Seq2seqEncoder(rng),
+    input: [3, 7],
+    ids: 13,
+    torch: {
+      names: ['embed', 'lstm'],
+      layers: [
+        { type: 'Embedding', num: 13, dim: 16 },
+        { type: 'LSTMLastStep', in: 16, hidden: 128 },
+      ],
+    },
   },
 ];

@@ -34,6 +34,7 @@ LAYERS = {
     "Dropout": lambda s: torch.nn.Dropout(s["p"]),
     "Softmax": lambda s: torch.nn.Softmax(dim=s.get("dim", -1)),
     "LogSoftmax": lambda s: torch.nn.LogSoftmax(dim=s.get("dim", -1)),
+    "Embedding": lambda s: torch.nn.Embedding(s["num"], s["dim"]),
     "LSTMLastStep": lambda s: LSTMLastStep(s["in"], s["hidden"], num_layers=s.get("layers", 1), batch_first=True),
     "TransformerEncoderLayer": lambda s: torch.nn.TransformerEncoderLayer(
         s["d_model"],
@@ -59,6 +60,8 @@ def run(case):
     weights, _ = read_file(os.path.join(case, "tapegrad.safetensors"))
     io, _ = read_file(os.path.join(case, "io.safetensors"))
     x = torch.from_numpy(io["x"])
+    if x.dtype == torch.int32:
+        x = x.long()  # token ids: torch.nn.Embedding takes int64
     model = build(spec).eval()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()}, strict=True)
     torch.manual_seed(spec["seed"])
