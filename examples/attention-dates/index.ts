@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { Rng, type Tensor, kernels, noGrad } from '@tapegrad/core';
 import { type CharVocab, dates } from '@tapegrad/datasets';
 import { Adam } from '@tapegrad/nn';
-import { heatMapSpec, lineChart, renderVegaLite, savePlot } from '@tapegrad/plot';
+import { heatMapSpec, renderVegaLite, savePlot } from '@tapegrad/plot';
 import { type ExampleOptions, type ExampleResult, fmt, secondsSince, writeJson } from '../lib/example';
-import { exactMatch, reverseQuestions, sampleLine, trainEpoch } from '../lib/seq2seq';
+import { exactMatch, reverseQuestions, sampleLine, saveAccuracyPlot, trainEpoch } from '../lib/seq2seq';
 import { AttentionSeq2seq } from './models';
 
 /** What `npm run example -- attention-dates` shows. */
@@ -116,18 +116,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     attentionPanel(vocab, xs.slice(i), ts.slice(i), weights.slice(i)),
   );
   files.push(savePlot(renderVegaLite({ concat: panels, columns: 2, spacing: 30 }), path.join(outDir, 'attention')).png);
-  if (!smoke) {
-    const x = accuracies.map((_, i) => i + 1);
-    const svg = lineChart([{ name: 'held-out', x, y: accuracies }], {
-      title: 'attention seq2seq on dates: held-out exact match',
-      xLabel: 'epoch',
-      yLabel: 'accuracy',
-      yDomain: [0, 1],
-      points: true,
-      integerX: true,
-    });
-    files.push(savePlot(svg, path.join(outDir, 'accuracy')).png);
-  }
+  if (!smoke) files.push(saveAccuracyPlot({ 'held-out': accuracies }, 'attention seq2seq on dates', outDir));
   const metrics = {
     testAccuracy: accuracies[accuracies.length - 1],
     bestTestAccuracy: Math.max(...accuracies),

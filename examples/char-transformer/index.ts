@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import { Rng, type Tensor, concat, full, kernels } from '@tapegrad/core';
 import { addition, takeRows } from '@tapegrad/datasets';
 import { Adam, CosineAnnealingLR, clipGradNorm, softmaxCrossEntropy } from '@tapegrad/nn';
-import { lineChart, savePlot } from '@tapegrad/plot';
 import { type ExampleOptions, type ExampleResult, fmt, secondsSince, writeJson } from '../lib/example';
+import { saveAccuracyPlot, shareExact } from '../lib/seq2seq';
 import { CharTransformer } from './model';
 
 /** What `npm run example -- char-transformer` shows. */
@@ -54,13 +53,7 @@ function heldOut(
     const prompt = concat([xb, full([rows.length, 1], startId, { dtype: 'int32' })], 1);
     guesses.set(model.generate(prompt, a - 1, 0, rng).data, s * (a - 1));
   }
-  let right = 0;
-  for (let i = 0; i < n; i++) {
-    let ok = true;
-    for (let j = 1; j < a && ok; j++) ok = guesses[i * (a - 1) + j - 1] === t.data[i * a + j];
-    if (ok) right++;
-  }
-  return { accuracy: right / n, guesses };
+  return { accuracy: shareExact(guesses, t), guesses };
 }
 
 /**
@@ -140,18 +133,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
   }
   log(`held-out questions:\n  ${lines.join('\n  ')}`);
   const files: string[] = [];
-  if (!smoke) {
-    const x = accuracies.map((_, i) => i + 1);
-    const svg = lineChart([{ name: 'held-out, greedy', x, y: accuracies }], {
-      title: 'char-transformer on addition: held-out exact match',
-      xLabel: 'epoch',
-      yLabel: 'accuracy',
-      yDomain: [0, 1],
-      points: true,
-      integerX: true,
-    });
-    files.push(savePlot(svg, path.join(outDir, 'accuracy')).png);
-  }
+  if (!smoke) files.push(saveAccuracyPlot({ 'held-out, greedy': accuracies }, 'char-transformer on addition', outDir));
   const metrics = {
     testAccuracy: accuracies[accuracies.length - 1],
     bestTestAccuracy: Math.max(...accuracies),

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { type Rng, type Tensor, argmax, noGrad } from '@tapegrad/core';
 import { type CharVocab, takeRows } from '@tapegrad/datasets';
 import { type Module, type Optimizer, clipGradNorm, softmaxCrossEntropy } from '@tapegrad/nn';
+import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** A character seq2seq model as the book's `Seq2seq`: teacher-forced scores and greedy generation. */
 export interface CharSeq2seq extends Module {
@@ -117,15 +119,49 @@ export function exactMatch(
   t: Tensor,
   startId: number,
 ): { accuracy: number; guesses: Int32Array } {
+  const guesses = generateAll(model, x, startId, t.shape[1] - 1);
+  return { accuracy: shareExact(guesses, t), guesses };
+}
+
+/**
+ * The share of rows of `guesses` (`[N, L − 1]`, flat) equal to `t[:, 1:]` in every character.
+ *
+ * @example
+ * shareExact(vocab.encode(['91  ']).data, vocab.encode(['_91  '])); // 1
+ */
+export function shareExact(guesses: ArrayLike<number>, t: Tensor): number {
   const [n, len] = t.shape;
-  const guesses = generateAll(model, x, startId, len - 1);
   let right = 0;
   for (let i = 0; i < n; i++) {
     let ok = true;
     for (let j = 1; j < len && ok; j++) ok = guesses[i * (len - 1) + j - 1] === t.data[i * len + j];
     if (ok) right++;
   }
-  return { accuracy: right / n, guesses };
+  return right / n;
+}
+
+/**
+ * Held-out accuracy per epoch, one line per model, saved as `accuracy.png` (and `.svg`) in
+ * `outDir`; returns the PNG's path.
+ *
+ * @example
+ * saveAccuracyPlot({ 'held-out': [0.5, 0.9] }, 'attention seq2seq on dates', outDir);
+ */
+export function saveAccuracyPlot(curves: Record<string, readonly number[]>, title: string, outDir: string): string {
+  const names = Object.keys(curves);
+  const svg = lineChart(
+    names.map((name) => ({ name, x: curves[name].map((_, i) => i + 1), y: curves[name] })),
+    {
+      title: `${title}: held-out exact match`,
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      yDomain: [0, 1],
+      points: true,
+      legend: 'bottom-right',
+      integerX: true,
+    },
+  );
+  return savePlot(svg, path.join(outDir, 'accuracy')).png;
 }
 
 /**

@@ -1,10 +1,8 @@
-import * as path from 'node:path';
 import { Rng, kernels } from '@tapegrad/core';
 import { addition } from '@tapegrad/datasets';
 import { Adam } from '@tapegrad/nn';
-import { lineChart, savePlot } from '@tapegrad/plot';
 import { type ExampleOptions, type ExampleResult, fmt, secondsSince, writeJson } from '../lib/example';
-import { type IdPairs, exactMatch, reverseQuestions, sampleLine, trainEpoch } from '../lib/seq2seq';
+import { type IdPairs, exactMatch, reverseQuestions, sampleLine, saveAccuracyPlot, trainEpoch } from '../lib/seq2seq';
 import { Seq2seq } from './models';
 
 /** What `npm run example -- seq2seq-addition` shows. */
@@ -88,22 +86,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     metrics[`${key(variant.name)}TrainSeconds`] = Math.round(trainSeconds * 10) / 10;
   }
   const files: string[] = [];
-  if (!smoke) {
-    const x = Array.from({ length: maxEpoch }, (_, i) => i + 1);
-    const svg = lineChart(
-      VARIANTS.map((v) => ({ name: v.name, x, y: curves[v.name] })),
-      {
-        title: 'seq2seq on addition: held-out exact match',
-        xLabel: 'epoch',
-        yLabel: 'accuracy',
-        yDomain: [0, 1],
-        points: true,
-        legend: 'bottom-right',
-        integerX: true,
-      },
-    );
-    files.push(savePlot(svg, path.join(outDir, 'accuracy')).png);
-  }
+  if (!smoke) files.push(saveAccuracyPlot(curves, 'seq2seq on addition', outDir));
   metrics.seconds = secondsSince(t0);
   files.push(writeJson(outDir, 'metrics.json', { settings: SETTINGS, ...metrics, curves }));
   log(

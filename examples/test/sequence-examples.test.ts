@@ -7,7 +7,7 @@ import * as attentionDates from '../attention-dates';
 import { attend } from '../attention-dates/models';
 import * as charTransformer from '../char-transformer';
 import { CharTransformer } from '../char-transformer/model';
-import { type CharSeq2seq, exactMatch, reverseQuestions, sampleLine } from '../lib/seq2seq';
+import { type CharSeq2seq, exactMatch, reverseQuestions, sampleLine, saveAccuracyPlot } from '../lib/seq2seq';
 import * as seq2seqAddition from '../seq2seq-addition';
 import { Seq2seq } from '../seq2seq-addition/models';
 import * as sineRnn from '../sine-rnn';
@@ -45,6 +45,12 @@ describe('the seq2seq helpers', () => {
     expect(exactMatch(oracle(['91  ', '3   ']), x, t, 12).accuracy).toBe(1);
     expect(exactMatch(oracle(['91  ', '3  3']), x, t, 12).accuracy).toBe(0.5);
     expect(exactMatch(oracle(['19  ', '4   ']), x, t, 12).accuracy).toBe(0);
+  });
+
+  it('draw one accuracy curve per model', () => {
+    const png = saveAccuracyPlot({ plain: [0.1, 0.2], peeky: [0.5, 0.9] }, 'test', opts().outDir);
+    expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    expect(fs.readFileSync(png.replace(/png$/, 'svg'), 'utf8')).toContain('>peeky<');
   });
 
   it("print the book's lines, the question read forwards again", () => {
