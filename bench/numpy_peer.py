@@ -9,6 +9,7 @@
 #                                                  -> {"seconds": per call, over one sample}
 #   {"cmd": "B", "activation": a, "steps": s}      -> {"seconds": s steps of B}
 #   {"cmd": "C", "steps": s}                       -> {"seconds": s steps of C}
+#   {"cmd": "F", "steps": s}                       -> {"seconds": s steps of F (numpy_seq2seq.py)}
 #
 # An error answers {"error": message}; stdin closing ends the process.
 import json
@@ -16,6 +17,8 @@ import sys
 import time
 
 import numpy as np
+
+from numpy_seq2seq import Figure as Seq2seqFigure
 
 
 def sigmoid(x):
@@ -101,6 +104,8 @@ class Peer:
         st = np.array(c["labels"], dtype=np.int32)
         cperm = np.array(c["perm"], dtype=np.int64)
         self.trainers["C"] = Trainer(sx, st, cperm, 30, 1.0, TwoLayerNet(2, 10, 3, self.rng))
+        if "F" in cfg:
+            self.trainers["F"] = Seq2seqFigure(cfg["F"], self.rng)
         return {"numpy": np.__version__}
 
     def gemm(self, shape):
@@ -135,8 +140,8 @@ class Peer:
             return {"seconds": self.sample(self.gemm(cmd["shape"]), cmd["sampleMs"])}
         if kind == "B":
             return {"seconds": self.trainers["B " + cmd["activation"]].run(cmd["steps"])}
-        if kind == "C":
-            return {"seconds": self.trainers["C"].run(cmd["steps"])}
+        if kind in ("C", "F"):
+            return {"seconds": self.trainers[kind].run(cmd["steps"])}
         raise ValueError(f"unknown command {kind!r}")
 
 

@@ -1,5 +1,5 @@
 /**
- * tapegrad's process in `npm run bench` (see bench/peer.ts): answers A, B and C commands with
+ * tapegrad's process in `npm run bench` (see bench/peer.ts): answers A, B, C and F commands with
  * seconds, on its default backend (threads: TAPEGRAD_THREADS, else the core count), on one
  * thread, and — when the default is the native gemm — on the WASM kernels alone, the fallback
  * where the addon does not build. A's multi-thread figures are the split kernel itself, not the
@@ -16,6 +16,7 @@ import {
 import { serve } from './peer';
 import { seconds } from './rounds';
 import { GEMM_SHAPES, tapegradGemm } from './sgemm';
+import { additionProblems, tapegradSeq2seq } from './seq2seq';
 import { type Activation, type FigureData, mnistData, spiralData, tapegradTrainer } from './trainers';
 
 const THREADS = threadCount();
@@ -67,6 +68,12 @@ serve((cmd) => {
     case 'B': {
       const key = `${String(cmd.impl)} ${String(cmd.activation)}`;
       if (!trainers.has(key)) trainers.set(key, tapegradTrainer(B, [784, 100, 10], 0.1, cmd.activation as Activation));
+      const train = trainers.get(key)!;
+      return { seconds: withBackend(backendOf(cmd.impl), () => seconds(() => train(Number(cmd.steps)))) };
+    }
+    case 'F': {
+      const key = `F ${String(cmd.impl)}`;
+      if (!trainers.has(key)) trainers.set(key, tapegradSeq2seq(additionProblems()));
       const train = trainers.get(key)!;
       return { seconds: withBackend(backendOf(cmd.impl), () => seconds(() => train(Number(cmd.steps)))) };
     }

@@ -7,17 +7,29 @@ import * as os from 'os';
 import * as path from 'path';
 import { pairedRatio as ratio, type Stat } from './rounds';
 import { flops, GEMM_SHAPES, type GemmShape } from './sgemm';
+import { fTarget, reportF } from './report-f';
 
 /** How the run was made, for the header lines and the JSON. */
 export interface Settings {
   quick: boolean;
   /** Timed runs of each implementation: A's samples, B's and C's runs. */
-  runs: { A: number; BC: number };
+  runs: { A: number; BC: number; F?: number };
   cores: number;
   threads: Record<string, number | null>;
   tapegradKernels: string;
   numpy: string | null;
-  steps: { B: number; B_WASM: number; B_CPU: number; C: number; C_SLOW: number; epoch: number; warmup: number };
+  torch?: string | null;
+  steps: {
+    B: number;
+    B_WASM: number;
+    B_CPU: number;
+    C: number;
+    C_SLOW: number;
+    epoch: number;
+    warmup: number;
+    F?: number;
+    F_NUMPY?: number;
+  };
   /**
    * tapegrad with the default threads, on one thread (null when that is the same), on the WASM
    * kernels alone (null when they are the default), the peers.
@@ -35,6 +47,8 @@ export interface Figures {
   B: Record<string, Stat>;
   C: Record<string, Stat>;
   D: Record<string, number> | string;
+  /** s/epoch of the addition seq2seq by implementation (absent in older results). */
+  F?: Record<string, Stat>;
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -74,6 +88,7 @@ export function targets(cfg: Settings, f: Figures): [string, number, boolean][] 
   for (const l of ['Xᵀ@dH', 'dH@W1ᵀ']) {
     check(`A: ${l} time ÷ X@W1's (one thread) ≤ 1.5`, ratio(a(one, l), a(one, 'X@W1')), (v) => v <= 1.5);
   }
+  check(`F: ${tgn} epoch ÷ PyTorch-1T's best ≤ 0.5`, fTarget(f.F ?? {}, tgn, 'pytorch×1'), (v) => v <= 0.5);
   if (typeof f.D !== 'string')
     check(`D: RSS after ${f.D.stepsEnd} steps ÷ after ${f.D.stepsFirst} ≤ 1.1`, f.D.ratio, (v) => v <= 1.1);
   return out;
@@ -165,6 +180,15 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
       .map(([k, v]) => `${k} ${v ?? '—'}`)
       .join(', ')}${tg1 ? ` (${tg1}: 1)` : ''}; NumPy with OPENBLAS_NUM_THREADS=1; ${cfg.cores} cores`,
   );
+  for (const line of reportF(
+    f.F,
+    { tapegrad: tgImpls.filter((k) => k !== base), numpy: 'numpy', torch: 'pytorch×1' },
+    {
+      F: st.F ?? 0,
+      F_NUMPY: st.F_NUMPY ?? 0,
+    },
+  ))
+    log(line);
   for (const note of cfg.notes) log(note);
   if (cfg.coreCheck) log(`cores before the run: ${cfg.coreCheck.text[0]}; after: ${cfg.coreCheck.text[1]}`);
 
@@ -209,6 +233,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
     },
     C: { unit: 'µs/step', ...f.C, ratios: ratios(f.C, (impl) => impl) },
     D,
+    F: f.F ? { unit: 's/epoch', ...f.F } : null,
     targets: checks.map(([what, value, holds]) => ({ what, value, holds })),
     seconds: (Date.now() - t0) / 1000,
   };

@@ -11,6 +11,8 @@
  * - C: spiral 2-10-3 sigmoid, batch 30 — µs per step (3,000 steps a run).
  * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C, after a
  *   warm-up (and from a cold start; see bench/memory.ts).
+ * - F: one epoch of the addition seq2seq (bench/figure-f.ts), with NumPy written the book's way
+ *   and PyTorch on one thread — s/epoch.
  * Every implementation runs in a process of its own that stays up (bench/peer.ts), and the
  * implementations of a figure take turns, one run each per round (bench/rounds.ts), so a ratio
  * compares runs made at the same time and no framework's garbage lands in another's runs.
@@ -30,6 +32,7 @@ import { report } from './report';
 import { type Contender, type Stat, takeTurns } from './rounds';
 import { GEMM_SHAPES } from './sgemm';
 import { type Activation, mnistData, spiralData } from './trainers';
+import { fContender, fSteps, startTorchPeer, writeFigureF } from './figure-f';
 
 const quick = process.argv.includes('--quick');
 /** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
@@ -39,6 +42,8 @@ const baseDir = baseCheckout(process.argv, process.env);
 /** Timed runs of each implementation: A's samples, and B's and C's runs. */
 const RUNS = 5;
 const RUNS_BC = 7;
+/** F's rounds: PyTorch's best of at least three is the target's reference. */
+const RUNS_F = quick ? 3 : 5;
 const EPOCH_STEPS = 600;
 /** Steps timed per B run: whole epochs for tapegrad and NumPy; tfjs-wasm and tfjs-cpu fewer. */
 const B_STEPS = quick ? 60 : EPOCH_STEPS;
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(xPath, bytes(mnist.x.data as Float32Array));
   fs.writeFileSync(labelsPath, bytes(mnist.labels.data as Int32Array));
   const flat = (bs: Int32Array[]): number[] => bs.flatMap((b) => Array.from(b));
+  const fData = writeFigureF(tmp);
   const npStart = tapegradOnly
     ? 'NumPy left out (--tapegrad-only)'
     : await Peer.start(
@@ -149,9 +155,12 @@ async function main(): Promise<void> {
             labels: Array.from(sp.labels.data as Int32Array),
             perm: flat(sp.batches),
           },
+          F: fData,
         },
       );
+  const torchStart = tapegradOnly ? 'PyTorch left out (--tapegrad-only)' : await startTorchPeer(fData);
   fs.rmSync(tmp, { recursive: true, force: true });
+  const torch = started(torchStart, (peer, info) => ({ peer, version: String(info.torch) }));
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
   log(
     `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
@@ -213,6 +222,19 @@ async function main(): Promise<void> {
     RUNS_BC,
   );
 
+  log('running F (the addition seq2seq; the implementations take turns)…');
+  const fs_ = fSteps(quick);
+  const F = await takeTurns(
+    [
+      ...tgImpls
+        .filter(([, impl, peer]) => impl !== 'w' && peer === tgPeer.peer)
+        .map(([key, impl, peer]) => fContender(key, peer, fs_.full, fs_.warm, { impl })),
+      ...(np ? [fContender('numpy', np.peer, fs_.numpy, fs_.warm)] : []),
+      ...(torch ? [fContender('pytorch×1', torch.peer, fs_.full, fs_.warm)] : []),
+    ],
+    RUNS_F,
+  );
+
   log('running A (shape by shape)…');
   const A: Record<string, (Stat | null)[]> = {};
   for (const [i, s] of GEMM_SHAPES.entries()) {
@@ -231,7 +253,7 @@ async function main(): Promise<void> {
     for (const impl of [...tgImpls.map(([key]) => key), ...tfPeers.map((p) => p.name), 'numpy'])
       (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
-  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
+  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, torch?.peer]) p?.close();
 
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
@@ -241,7 +263,7 @@ async function main(): Promise<void> {
   report(
     {
       quick,
-      runs: { A: RUNS, BC: RUNS_BC },
+      runs: { A: RUNS, BC: RUNS_BC, F: RUNS_F },
       cores,
       threads: {
         tapegrad: THREADS,
@@ -250,6 +272,7 @@ async function main(): Promise<void> {
       },
       tapegradKernels: String(tgPeer.info.kernels) + (tgw ? `; ${tgw}: ${String(tgPeer.info.wasm)}` : ''),
       numpy: np?.version ?? null,
+      torch: torch?.version ?? null,
       steps: {
         B: B_STEPS,
         B_WASM: B_STEPS_WASM,
@@ -258,6 +281,8 @@ async function main(): Promise<void> {
         C_SLOW: C_STEPS_SLOW,
         epoch: EPOCH_STEPS,
         warmup: WARMUP_STEPS,
+        F: fs_.full,
+        F_NUMPY: fs_.numpy,
       },
       impls: {
         tgn,
@@ -274,7 +299,7 @@ async function main(): Promise<void> {
         text: [describeCores(coresBefore), describeCores(coresAfter)],
       },
     },
-    { A, B, C, D },
+    { A, B, C, D, F },
     t0,
     log,
   );

@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "tapegrad_native",
-      "sources": ["native/binding.c", "native/gemm.c"],
-      "cflags": ["-O3", "-std=gnu11", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "sources": ["native/binding.c", "native/gemm.c", "native/cells.c"],
+      "cflags": ["-O3", "-std=gnu11", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
       "defines": ["NAPI_VERSION=8"],
       "conditions": [
         ["target_arch not in ('x64', 'ia32')", { "sources!": ["native/gemm.c"], "sources": ["native/gemm-none.c"] }]

@@ -1,8 +1,20 @@
 import fc from 'fast-check';
-import { DTypeError, Rng, ShapeError, type Tensor, gruCell, lstmCell, randn, tensor, zeros } from '@tapegrad/core';
+import {
+  DTypeError,
+  Rng,
+  ShapeError,
+  type Tensor,
+  gruCell,
+  lstmCell,
+  lstmSequence,
+  randn,
+  tensor,
+  zeros,
+} from '@tapegrad/core';
 import { gradcheck, gradgradcheck } from '@tapegrad/core/testing';
 import { gruCellComposite } from '../src/ops/gru-cell';
 import { lstmCellComposite } from '../src/ops/lstm-cell';
+import { lstmSequenceComposite } from '../src/ops/lstm-sequence';
 
 const TOL = { rtol: 1e-6, atol: 1e-8 };
 const f64 = (v: number[] | number[][] | number[][][]) => tensor(v, { dtype: 'float64' });
@@ -167,5 +179,119 @@ describe('lstmCell and gruCell', () => {
     expect(() => gruCell(x, zeros([3, 2]), zeros([6, 3]), zeros([6, 2]))).toThrow(
       /gruCell: h must be \[B, H\] = \[2,2\] for x \[2,3\], got \[3,2\]/,
     );
+  });
+});
+
+describe('lstmSequence', () => {
+  const seqDims = fc.record({
+    steps: fc.integer({ min: 0, max: 4 }),
+    batch: fc.integer({ min: 1, max: 3 }),
+    inSize: fc.integer({ min: 1, max: 3 }),
+    hidden: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    bias: fc.boolean(),
+  });
+  const seqOperands = ({
+    steps,
+    batch,
+    inSize,
+    hidden,
+    seed,
+    bias,
+  }: {
+    steps: number;
+    batch: number;
+    inSize: number;
+    hidden: number;
+    seed: number;
+    bias: boolean;
+  }) => {
+    const [, s, ...ws] = operands('lstm', batch, inSize, hidden, seed, bias);
+    return [randn([steps, batch, inSize], { dtype: 'float64', rng: new Rng(seed + 7) }), s, ...ws];
+  };
+  const run = lstmSequence as (...xs: Tensor[]) => Tensor;
+
+  test('gradcheck (fused backward through time) and gradgradcheck (composite), every input', () => {
+    fc.assert(
+      fc.property(seqDims, (d) => {
+        const xs = seqOperands(d);
+        gradcheck(run, xs, TOL);
+        if (d.steps <= 3) gradgradcheck(run, xs);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('equals the loop of steps (its composite), forward and backward; states [2, T+1, B, H] start with the initial state', () => {
+    fc.assert(
+      fc.property(seqDims, (d) => {
+        const grads = (f: (...xs: Tensor[]) => Tensor) => {
+          const xs = seqOperands(d);
+          xs.forEach((x) => (x.requiresGrad = true));
+          const y = f(...xs);
+          y.mul(randn(y.shape, { dtype: 'float64', rng: new Rng(d.seed + 1) }))
+            .sum()
+            .backward();
+          // With no steps the composite never reads x: no gradient, where the fused op gives zeros.
+          return [y, ...xs.map((x) => x.grad ?? zeros(x.shape, { dtype: 'float64' }))].map((t) => Array.from(t.data));
+        };
+        const a = grads(run);
+        const b = grads(lstmSequenceComposite as (...xs: Tensor[]) => Tensor);
+        const worst = a.map((v, k) =>
+          v.reduce((m, e, i) => Math.max(m, Math.abs(e - b[k][i]) / (1 + Math.abs(b[k][i]))), 0),
+        );
+        expect(Math.max(...worst)).toBeLessThanOrEqual(1e-12);
+        const xs = seqOperands(d);
+        const y = run(...xs);
+        expect(y.shape).toEqual([2, d.steps + 1, d.batch, d.hidden]);
+        expect(Array.from(y.slice(0, 0).data)).toEqual(Array.from(xs[1].slice(0).data));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('float32 matches the float64 reference within 1e-4 relative (B and H up to 40, T up to 6)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          steps: fc.integer({ min: 1, max: 6 }),
+          batch: fc.integer({ min: 1, max: 40 }),
+          inSize: fc.integer({ min: 1, max: 9 }),
+          hidden: fc.integer({ min: 1, max: 40 }),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+          bias: fc.constant(true),
+        }),
+        (d) => {
+          const go = (dtype: 'float32' | 'float64') => {
+            const xs = seqOperands(d).map((t) => {
+              const c = t.astype(dtype);
+              c.requiresGrad = true;
+              return c;
+            });
+            const y = run(...xs);
+            y.mul(randn(y.shape, { dtype, rng: new Rng(d.seed + 1) }))
+              .sum()
+              .backward();
+            return [y, ...xs.map((x) => x.grad!)];
+          };
+          const lo = go('float32');
+          const hi = go('float64');
+          const worst = lo.map((t, k) => {
+            const ref = hi[k].data;
+            const scale = Math.max(...Array.from(ref, Math.abs), 1e-3);
+            return Array.from(t.data).reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]) / scale), 0);
+          });
+          expect(Math.max(...worst)).toBeLessThanOrEqual(1e-4);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  test('typed errors', () => {
+    expect(() => lstmSequence(zeros([3, 2, 4]), zeros([2, 2, 3]), zeros([8, 4]), zeros([8, 2]))).toThrow(
+      /lstmSequence: state0 must be \[2, B, H\] = \[2,2,2\] \(h and c for x \[3,2,4\]\), got \[2,2,3\]/,
+    );
+    expect(() => lstmSequence(zeros([2, 4]), zeros([2, 2, 2]), zeros([8, 4]), zeros([8, 2]))).toThrow(ShapeError);
   });
 });

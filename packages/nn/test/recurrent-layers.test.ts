@@ -127,10 +127,10 @@ describe('RNN, LSTM, GRU', () => {
     const h0 = zeros([1, 1, 3], { dtype: 'float64', requiresGrad: true });
     const c0 = zeros([1, 1, 3], { dtype: 'float64', requiresGrad: true });
     const [y] = lstm.forward(x, [h0, c0]);
-    y.slice([11]).sum().backward();
+    y.slice(11).sum().backward();
     expect(Math.max(...Array.from(x.grad!.data.slice(0, 2), Math.abs))).toBeGreaterThan(0);
     expect(Math.max(...Array.from(c0.grad!.data, Math.abs))).toBeGreaterThan(0);
-    gradcheck((t) => lstm.forward(t)[0].slice([11]).sum(), [x], { rtol: 1e-6, atol: 1e-9 });
+    gradcheck((t) => lstm.forward(t)[0].slice(11).sum(), [x], { rtol: 1e-6, atol: 1e-9 });
   });
 
   test('a layer of one step equals its cell', () => {

@@ -2,48 +2,64 @@
  * The argument records of the recurrent-cell kernels (KernelBackend.lstmCell, gruCell and their
  * backwards): one step of a batch of cells, after the products x·W_ihᵀ and h·W_hhᵀ, which the
  * ops run on the gemm. Rows are batch entries; gate blocks follow PyTorch's order within a row
- * (LSTM i, f, g, o; GRU r, z, n). Records, because the dispatch forwards at most 8 arguments.
+ * (LSTM i, f, g, o; GRU r, z, n). Every operand is an array and the offset of its first element,
+ * so a step can read and write its slice of a whole sequence's buffers in place. Records,
+ * because the dispatch forwards at most 8 arguments.
  */
 import type { TypedArray } from '../dtype';
 
 /** One LSTM step: pre-activations xw + hw + b_ih + b_hh, then c' = f·c + i·g, h' = o·tanh(c'). */
 export interface LstmCellArgs {
-  /** x·W_ihᵀ, [batch, 4·hidden]. */
+  /** x·W_ihᵀ, [batch, 4·hidden] from xwOff. */
   xw: TypedArray;
-  /** h·W_hhᵀ, [batch, 4·hidden]. */
+  xwOff: number;
+  /** h·W_hhᵀ, [batch, 4·hidden] from 0. */
   hw: TypedArray;
   /** b_ih and b_hh, [4·hidden] each, or null (no bias). */
   bIh: TypedArray | null;
   bHh: TypedArray | null;
-  /** The previous state [2, batch, hidden]: h, then c (read from batch·hidden on). */
-  state: TypedArray;
+  /** The previous cell state c, [batch, hidden] from cOff. */
+  c: TypedArray;
+  cOff: number;
   batch: number;
   hidden: number;
-  /** The new state [2, batch, hidden]: h', then c'. */
-  out: TypedArray;
-  /** Saved for backward, [batch, 5·hidden]: i, f, g, o (activated) and tanh(c') of each row. */
+  /** h', written [batch, hidden] from hOutOff. */
+  hOut: TypedArray;
+  hOutOff: number;
+  /** c', written [batch, hidden] from cOutOff. */
+  cOut: TypedArray;
+  cOutOff: number;
+  /** Saved for backward, [batch, 5·hidden] from actsOff: i, f, g, o (activated) and tanh(c') of each row. */
   acts: TypedArray;
+  actsOff: number;
 }
 
 /** The adjoint of one LSTM step, from the saved activations. */
 export interface LstmCellGradArgs {
-  /** The gradient of the new state, [2, batch, hidden]. */
-  gOut: TypedArray;
+  /** The gradients of h' and c', [batch, hidden] each from their offsets. */
+  gh: TypedArray;
+  ghOff: number;
+  gc: TypedArray;
+  gcOff: number;
   /** What the forward saved (see LstmCellArgs.acts). */
   acts: TypedArray;
-  /** The previous state [2, batch, hidden] (its c half is read). */
-  state: TypedArray;
+  actsOff: number;
+  /** The previous cell state, [batch, hidden] from cOff. */
+  c: TypedArray;
+  cOff: number;
   batch: number;
   hidden: number;
-  /** The gradient of the pre-activations, [batch, 4·hidden]. */
+  /** The gradient of the pre-activations, written [batch, 4·hidden] from gGatesOff. */
   gGates: TypedArray;
-  /** The gradient of the previous state: its c half (from batch·hidden on) is written, the h half left alone. */
-  gState: TypedArray;
+  gGatesOff: number;
+  /** The gradient of the previous cell state, written [batch, hidden] from gcPrevOff. */
+  gcPrev: TypedArray;
+  gcPrevOff: number;
 }
 
 /**
  * One GRU step (PyTorch's): r = σ(xw_r + b_ir + hw_r + b_hr), z likewise,
- * n = tanh(xw_n + b_in + r·(hw_n + b_hn)), h' = (1 − z)·n + z·h.
+ * n = tanh(xw_n + b_in + r·(hw_n + b_hn)), h' = (1 − z)·n + z·h. Contiguous operands from 0.
  */
 export interface GruCellArgs {
   /** x·W_ihᵀ, [batch, 3·hidden]. */

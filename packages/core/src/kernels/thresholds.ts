@@ -37,6 +37,12 @@ export const thresholds = {
      * AVX-512 core) ran 1.4× faster on two threads in `npm run bench`, 64³ not at all.
      */
     threaded: 1 << 21,
+    /**
+     * batch·hidden of a float32 recurrent-cell step from which the addon's kernels take over:
+     * they read the arrays in place, so only the call (~0.3 µs) is overhead; the JS loop takes
+     * ~0.1 µs an element (five exponentials).
+     */
+    cells: 8,
   },
   /**
    * Above a `threaded` size, choose between one thread and all of them by measured time

@@ -62,6 +62,24 @@ export function gemmNew(
   return out;
 }
 
+const scratches = new Map<string, TypedArray>();
+
+/**
+ * A reused work array of `n` elements of `like`'s dtype under `key`, its contents undefined:
+ * for intermediates that never leave an op's forward or backward (a recurrent op's products
+ * and gate gradients, megabytes a call), so they cost no allocation and no garbage. Valid until
+ * the next call with the same key; kernels and ops run to completion, so no two users overlap.
+ */
+export function scratch(key: string, like: Tensor, n: number): TypedArray {
+  const k = `${key}:${like.dtype}`;
+  let a = scratches.get(k);
+  if (a === undefined || a.length < n) {
+    a = empty([Math.max(n, Math.ceil((a?.length ?? 0) * 1.5))], like.dtype).data;
+    scratches.set(k, a);
+  }
+  return a.subarray(0, n);
+}
+
 /** The column sums of a rows×cols matrix (a bias's gradient). */
 export function columnSums(like: Tensor, g: TypedArray, rows: number, cols: number): Tensor {
   const out = empty([cols], like.dtype);
@@ -70,7 +88,7 @@ export function columnSums(like: Tensor, g: TypedArray, rows: number, cols: numb
 }
 
 /**
- * The checks the recurrent-cell ops share: x `[B, in]`, w_ih `[G·H, in]`, w_hh `[G·H, H]`,
+ * The checks the recurrent-cell ops share: x `[B, in]` (`[T, B, in]` with xRank 3), w_ih `[G·H, in]`, w_hh `[G·H, H]`,
  * biases `[G·H]` or both null, one float dtype; `state` is checked by the caller. Returns
  * [B, H].
  */
@@ -82,14 +100,15 @@ export function checkCellOperands(
   wHh: Tensor,
   bIh: Tensor | null,
   bHh: Tensor | null,
+  xRank = 2,
 ): [number, number] {
-  checkTensor(fn, 'x', x, { ndim: 2 });
+  checkTensor(fn, 'x', x, { ndim: xRank });
   checkTensor(fn, 'wIh', wIh, { ndim: 2 });
   checkTensor(fn, 'wHh', wHh, { ndim: 2 });
   checkFloat(fn, 'x', x);
   const hidden = wHh.shape[1];
   const shapes = `x ${fmtShape(x.shape)}, wIh ${fmtShape(wIh.shape)}, wHh ${fmtShape(wHh.shape)}`;
-  if (wHh.shape[0] !== gates * hidden || wIh.shape[0] !== gates * hidden || wIh.shape[1] !== x.shape[1]) {
+  if (wHh.shape[0] !== gates * hidden || wIh.shape[0] !== gates * hidden || wIh.shape[1] !== x.shape[xRank - 1]) {
     throw new ShapeError(
       `${fn}: expected wIh [${gates}·H, in] and wHh [${gates}·H, H] with in = x's last axis; got ${shapes}`,
     );
@@ -113,5 +132,5 @@ export function checkCellOperands(
       throw new DTypeError(`${fn}: ${name} is ${t.dtype} but x is ${x.dtype}; all operands need one dtype`);
     }
   }
-  return [x.shape[0], hidden];
+  return [x.shape[xRank - 2], hidden];
 }

@@ -6,7 +6,7 @@ import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
 import { add } from './add';
-import { checkCellOperands, columnSums, gemmNew } from './cell-util';
+import { checkCellOperands, columnSums, gemmInto, gemmNew, scratch } from './cell-util';
 import { linear } from './linear';
 import { mul } from './mul';
 import { gradsByRecomputing } from './recompute';
@@ -35,13 +35,15 @@ const gruCellOp = defineOp<void>({
     const [batch, inSize] = x.shape;
     const hidden = wHh.shape[1];
     const g = 3 * hidden;
-    const xw = gemmNew(x, x.data, 0, wIh.data, batch, g, inSize, false, true);
-    const hw = gemmNew(x, h.data, 0, wHh.data, batch, g, hidden, false, true);
+    const xw = scratch('cell.xw', x, batch * g);
+    const hw = scratch('cell.hw', x, batch * g);
+    gemmInto(x.data, 0, wIh.data, xw, 0, batch, g, inSize, false, true);
+    gemmInto(h.data, 0, wHh.data, hw, 0, batch, g, hidden, false, true);
     const out = empty([batch, hidden], x.dtype);
     const acts = empty([batch, 4 * hidden], x.dtype);
     kernels().gruCell({
-      xw: xw.data,
-      hw: hw.data,
+      xw,
+      hw,
       bIh: bIh?.data ?? null,
       bHh: bHh?.data ?? null,
       h: h.data,
@@ -59,8 +61,8 @@ const gruCellOp = defineOp<void>({
     const [batch, inSize] = x.shape;
     const hidden = wHh.shape[1];
     const g = 3 * hidden;
-    const gXw = empty([batch, g], x.dtype);
-    const gHw = empty([batch, g], x.dtype);
+    const gXw = scratch('cell.gXw', x, batch * g);
+    const gHw = scratch('cell.gHw', x, batch * g);
     const gH = empty([batch, hidden], x.dtype);
     kernels().gruCellBackward({
       gOut: gy.data,
@@ -68,25 +70,25 @@ const gruCellOp = defineOp<void>({
       h: h.data,
       batch,
       hidden,
-      gXw: gXw.data,
-      gHw: gHw.data,
+      gXw,
+      gHw,
       gH: gH.data,
     });
     let gh: Tensor | null = null;
     if (node.needsGrad(1)) {
-      gh = gemmNew(x, gHw.data, 0, wHh.data, batch, hidden, g, false, false);
+      gh = gemmNew(x, gHw, 0, wHh.data, batch, hidden, g, false, false);
       kernels().binary('add', gh.data, gH.data, gh.data);
     }
     const biased = node.inputs.length > 4;
     return [
-      node.needsGrad(0) ? gemmNew(x, gXw.data, 0, wIh.data, batch, inSize, g, false, false) : null,
+      node.needsGrad(0) ? gemmNew(x, gXw, 0, wIh.data, batch, inSize, g, false, false) : null,
       gh,
-      node.needsGrad(2) ? gemmNew(x, gXw.data, 0, x.data, g, inSize, batch, true, false) : null,
-      node.needsGrad(3) ? gemmNew(x, gHw.data, 0, h.data, g, hidden, batch, true, false) : null,
+      node.needsGrad(2) ? gemmNew(x, gXw, 0, x.data, g, inSize, batch, true, false) : null,
+      node.needsGrad(3) ? gemmNew(x, gHw, 0, h.data, g, hidden, batch, true, false) : null,
       ...(biased
         ? [
-            node.needsGrad(4) ? columnSums(x, gXw.data, batch, g) : null,
-            node.needsGrad(5) ? columnSums(x, gHw.data, batch, g) : null,
+            node.needsGrad(4) ? columnSums(x, gXw, batch, g) : null,
+            node.needsGrad(5) ? columnSums(x, gHw, batch, g) : null,
           ]
         : []),
     ];

@@ -21,6 +21,7 @@ export { logSumExp } from './log-sum-exp';
 export { logSigmoid } from './log-sigmoid';
 export { linear } from './linear';
 export { lstmCell } from './lstm-cell';
+export { lstmSequence } from './lstm-sequence';
 export { maskedFill } from './masked-fill';
 export { maximum, minimum } from './maximum';
 export { dot, matmul, matmulT } from './matmul';

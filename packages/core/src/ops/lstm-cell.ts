@@ -6,7 +6,7 @@ import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
 import { add } from './add';
-import { checkCellOperands, columnSums, gemmInto, gemmNew } from './cell-util';
+import { checkCellOperands, columnSums, gemmInto, gemmNew, scratch } from './cell-util';
 import { stack } from './concat';
 import { linear } from './linear';
 import { mul } from './mul';
@@ -40,21 +40,29 @@ const lstmCellOp = defineOp<void>({
     const [batch, inSize] = x.shape;
     const hidden = wHh.shape[1];
     const g = 4 * hidden;
-    const xw = gemmNew(x, x.data, 0, wIh.data, batch, g, inSize, false, true);
-    const hw = empty([batch, g], x.dtype);
-    gemmInto(state.data, 0, wHh.data, hw.data, 0, batch, g, hidden, false, true);
+    const xw = scratch('cell.xw', x, batch * g);
+    const hw = scratch('cell.hw', x, batch * g);
+    gemmInto(x.data, 0, wIh.data, xw, 0, batch, g, inSize, false, true);
+    gemmInto(state.data, 0, wHh.data, hw, 0, batch, g, hidden, false, true);
     const out = empty([2, batch, hidden], x.dtype);
     const acts = empty([batch, 5 * hidden], x.dtype);
+    const bh = batch * hidden;
     kernels().lstmCell({
-      xw: xw.data,
-      hw: hw.data,
+      xw,
+      xwOff: 0,
+      hw,
       bIh: bIh?.data ?? null,
       bHh: bHh?.data ?? null,
-      state: state.data,
+      c: state.data,
+      cOff: bh,
       batch,
       hidden,
-      out: out.data,
+      hOut: out.data,
+      hOutOff: 0,
+      cOut: out.data,
+      cOutOff: bh,
       acts: acts.data,
+      actsOff: 0,
     });
     save(acts);
     return out;
@@ -65,26 +73,34 @@ const lstmCellOp = defineOp<void>({
     const [batch, inSize] = x.shape;
     const hidden = wHh.shape[1];
     const g = 4 * hidden;
-    const gGates = empty([batch, g], x.dtype);
+    const gGates = scratch('cell.gGates', x, batch * g);
     const gState = empty([2, batch, hidden], x.dtype);
+    const bh = batch * hidden;
     kernels().lstmCellBackward({
-      gOut: gy.data,
+      gh: gy.data,
+      ghOff: 0,
+      gc: gy.data,
+      gcOff: bh,
       acts: node.saved![0].data,
-      state: state.data,
+      actsOff: 0,
+      c: state.data,
+      cOff: bh,
       batch,
       hidden,
-      gGates: gGates.data,
-      gState: gState.data,
+      gGates,
+      gGatesOff: 0,
+      gcPrev: gState.data,
+      gcPrevOff: bh,
     });
-    gemmInto(gGates.data, 0, wHh.data, gState.data, 0, batch, hidden, g, false, false);
+    gemmInto(gGates, 0, wHh.data, gState.data, 0, batch, hidden, g, false, false);
     const biased = node.inputs.length > 4;
     return [
-      node.needsGrad(0) ? gemmNew(x, gGates.data, 0, wIh.data, batch, inSize, g, false, false) : null,
+      node.needsGrad(0) ? gemmNew(x, gGates, 0, wIh.data, batch, inSize, g, false, false) : null,
       node.needsGrad(1) ? gState : null,
-      node.needsGrad(2) ? gemmNew(x, gGates.data, 0, x.data, g, inSize, batch, true, false) : null,
-      node.needsGrad(3) ? gemmNew(x, gGates.data, 0, state.data, g, hidden, batch, true, false) : null,
+      node.needsGrad(2) ? gemmNew(x, gGates, 0, x.data, g, inSize, batch, true, false) : null,
+      node.needsGrad(3) ? gemmNew(x, gGates, 0, state.data, g, hidden, batch, true, false) : null,
       // Both biases get Σ_rows gGates, each its own tensor (a gradient buffer may become a .grad).
-      ...(biased ? [4, 5].map((i) => (node.needsGrad(i) ? columnSums(x, gGates.data, batch, g) : null)) : []),
+      ...(biased ? [4, 5].map((i) => (node.needsGrad(i) ? columnSums(x, gGates, batch, g) : null)) : []),
     ];
   },
 });
@@ -99,7 +115,7 @@ const lstmCellOp = defineOp<void>({
  *
  * @example
  * const s1 = lstmCell(x, zeros([2, 8, 32]), wIh, wHh, bIh, bHh); // x [8, in], wIh [128, in]
- * const h1 = s1.slice([0]); // [8, 32]
+ * const h1 = s1.slice(0); // [8, 32]
  */
 export function lstmCell(
   x: Tensor,

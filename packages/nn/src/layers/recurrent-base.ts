@@ -7,6 +7,8 @@ import {
   checkTensor,
   concat,
   fmtShape,
+  permute,
+  reshape,
   slice,
   squeeze,
   stack,
@@ -127,8 +129,8 @@ export abstract class RecurrentBase extends Module {
     return out;
   }
 
-  /** x `[T, B, in]` (`[B, T, in]` with batchFirst) or unbatched `[T, in]`, split into time steps. */
-  protected sequence(x: Tensor): Sequence {
+  /** Checks x `[T, B, in]` (`[B, T, in]` with batchFirst) or unbatched `[T, in]`; its sizes. */
+  protected checkInput(x: Tensor): Omit<Sequence, 'steps'> & { steps: number } {
     const fn = `${this.who}.forward`;
     checkTensor(fn, 'x', x);
     const layout = this.batchFirst ? 'B, T' : 'T, B';
@@ -140,11 +142,35 @@ export abstract class RecurrentBase extends Module {
     }
     checkInputDType(fn, 'x', x, this.cell(0, 0).wIh.dtype);
     const unbatched = x.ndim === 2;
-    const t = unbatched || !this.batchFirst ? x.shape[0] : x.shape[1];
-    const steps = Array.from({ length: t }, (_, i) =>
+    const steps = unbatched || !this.batchFirst ? x.shape[0] : x.shape[1];
+    return { steps, batch: unbatched ? 1 : x.shape[this.batchFirst ? 0 : 1], unbatched };
+  }
+
+  /** x split into its time steps `[B, in]` (`[1, in]` unbatched). */
+  protected sequence(x: Tensor): Sequence {
+    const { steps, batch, unbatched } = this.checkInput(x);
+    const split = Array.from({ length: steps }, (_, i) =>
       unbatched ? slice(x, [[i, i + 1]]) : this.batchFirst ? slice(x, [null, i]) : slice(x, [i]),
     );
-    return { steps, batch: unbatched ? 1 : x.shape[this.batchFirst ? 0 : 1], unbatched };
+    return { steps: split, batch, unbatched };
+  }
+
+  /** x as `[T, B, in]` (a transpose with batchFirst, an added axis unbatched). */
+  protected timeMajor(x: Tensor, unbatched: boolean): Tensor {
+    if (unbatched) return reshape(x, [x.shape[0], 1, x.shape[1]]);
+    return this.batchFirst ? permute(x, [1, 0, 2]) : x;
+  }
+
+  /** A time-major output `[T, B, F]` in the layout of the input (batchFirst, unbatched). */
+  protected inputLayout(y: Tensor, unbatched: boolean): Tensor {
+    if (unbatched) return reshape(y, [y.shape[0], y.shape[2]]);
+    return this.batchFirst ? permute(y, [1, 0, 2]) : y;
+  }
+
+  /** Dropout on a layer's output in training, unless it is the last layer. */
+  protected betweenLayers(y: Tensor, layer: number): Tensor {
+    if (layer === this.numLayers - 1 || this.#drop === null || !this.training) return y;
+    return this.#drop.train(true).forward(y);
   }
 
   /**

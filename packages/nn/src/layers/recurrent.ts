@@ -1,4 +1,16 @@
-import { type Tensor, add, gruCell, linear, lstmCell, relu, slice, stack, tanh, zeros } from '@tapegrad/core';
+import {
+  type Tensor,
+  add,
+  concat,
+  gruCell,
+  linear,
+  lstmSequence,
+  relu,
+  slice,
+  stack,
+  tanh,
+  zeros,
+} from '@tapegrad/core';
 import { RecurrentBase, type RecurrentLayerOptions } from './recurrent-base';
 import { checkNonlinearity } from './recurrent-params';
 
@@ -71,8 +83,8 @@ export class GRU extends RecurrentBase {
 }
 
 /**
- * A multi-layer LSTM (PyTorch's `nn.LSTM`, gates i, f, g, o), one fused tape node per cell and
- * step (see `lstmCell` in @tapegrad/core). `forward(x, [h0, c0]?)` → `[output, [hN, cN]]`:
+ * A multi-layer LSTM (PyTorch's `nn.LSTM`, gates i, f, g, o), one tape node per layer and
+ * direction for the whole sequence (see `lstmSequence` in @tapegrad/core). `forward(x, [h0, c0]?)` → `[output, [hN, cN]]`:
  * output `[T, B, D·H]` (`[B, T, D·H]` with batchFirst), hN and cN `[numLayers·D, B, H]`.
  * Parameters `weight_ih_l0` `[4H, in]`, `weight_hh_l0` `[4H, H]`, `bias_ih_l0`, `bias_hh_l0`
  * `[4H]` (and `_reverse`), so state dicts load into PyTorch one-to-one.
@@ -86,31 +98,44 @@ export class LSTM extends RecurrentBase {
     super('LSTM', 'LSTM', inputSize, hiddenSize, options);
   }
 
-  /** x `[T, B, in]` (or `[B, T, in]`, or `[T, in]`), [h0, c0] `[L·D, B, H]` each (default zeros). */
+  /**
+   * x `[T, B, in]` (or `[B, T, in]`, or `[T, in]`), [h0, c0] `[L·D, B, H]` each (default zeros;
+   * either may be null). One `lstmSequence` node per layer and direction.
+   */
   forward(x: Tensor, state?: readonly [Tensor | null, Tensor | null] | null): [Tensor, [Tensor, Tensor]] {
-    const seq = this.sequence(x);
+    const info = this.checkInput(x);
+    const seq = { ...info, steps: [] };
     const h0 = this.initial('h0', state?.[0], x, seq);
     const c0 = this.initial('c0', state?.[1], x, seq);
-    const ld = this.numLayers * this.directions;
-    const [b, h] = [seq.batch, this.hiddenSize];
+    const [b, h] = [info.batch, this.hiddenSize];
     const zero = () => zeros([b, h], { dtype: x.dtype });
-    // A cell's state packs h and c as [2, B, H] (see lstmCell); a missing half is zeros.
-    const states0 = Array.from({ length: ld }, (_, k) =>
-      h0 === null && c0 === null
-        ? zeros([2, b, h], { dtype: x.dtype })
-        : stack([h0?.[k] ?? zero(), c0?.[k] ?? zero()], 0),
-    );
-    const { output, finals } = this.unroll(
-      seq,
-      states0,
-      (xt, s, p) => lstmCell(xt, s, p.wIh, p.wHh, p.bIh, p.bHh),
-      (s) => slice(s, [0]),
-    );
-    const part = (i: number) =>
-      this.stackFinal(
-        finals.map((s) => slice(s, [i])),
-        seq.unbatched,
-      );
-    return [output, [part(0), part(1)]];
+    const T = info.steps;
+    let input = this.timeMajor(x, info.unbatched);
+    const hs: Tensor[] = [];
+    const cs: Tensor[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < this.directions; d++) {
+        const k = l * this.directions + d;
+        const p = this.cell(l, d);
+        // A state packs h and c as [2, B, H]; a missing half is zeros.
+        const s0 =
+          h0 === null && c0 === null
+            ? zeros([2, b, h], { dtype: x.dtype })
+            : stack([h0?.[k].reshape([b, h]) ?? zero(), c0?.[k].reshape([b, h]) ?? zero()], 0);
+        // The reverse direction reads the sequence backwards and gives its outputs back in time order.
+        const xin = d === 0 ? input : slice(input, [[null, null, -1]]);
+        const states = lstmSequence(xin, s0, p.wIh, p.wHh, p.bIh, p.bHh);
+        const y = slice(states, [0, [1, null]]);
+        outs.push(d === 0 ? y : slice(y, [[null, null, -1]]));
+        hs.push(slice(states, [0, T]));
+        cs.push(slice(states, [1, T]));
+      }
+      input = this.betweenLayers(this.directions === 1 ? outs[0] : concat(outs, 2), l);
+    }
+    return [
+      this.inputLayout(input, info.unbatched),
+      [this.stackFinal(hs, info.unbatched), this.stackFinal(cs, info.unbatched)],
+    ];
   }
 }

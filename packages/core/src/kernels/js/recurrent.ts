@@ -11,61 +11,52 @@ const sigmoid = (x: number): number => {
   return e / (1 + e);
 };
 
-export const lstmCell: KernelBackend['lstmCell'] = ({ xw, hw, bIh, bHh, state, batch, hidden, out, acts }) => {
-  const H = hidden;
-  const cOff = batch * H;
+export const lstmCell: KernelBackend['lstmCell'] = (a) => {
+  const { xw, hw, bIh, bHh, c, batch, hidden: H, hOut, cOut, acts } = a;
   for (let b = 0; b < batch; b++) {
     const g = b * 4 * H;
-    const a = b * 5 * H;
+    const x = a.xwOff + g;
     const s = b * H;
+    const t = a.actsOff + b * 5 * H;
     for (let j = 0; j < H; j++) {
       const pre = (k: number): number =>
-        xw[g + k * H + j] + hw[g + k * H + j] + (bIh ? bIh[k * H + j] : 0) + (bHh ? bHh[k * H + j] : 0);
+        xw[x + k * H + j] + hw[g + k * H + j] + (bIh ? bIh[k * H + j] : 0) + (bHh ? bHh[k * H + j] : 0);
       const i = sigmoid(pre(0));
       const f = sigmoid(pre(1));
       const gg = Math.tanh(pre(2));
       const o = sigmoid(pre(3));
-      const c = f * state[cOff + s + j] + i * gg;
-      const tc = Math.tanh(c);
-      out[s + j] = o * tc;
-      out[cOff + s + j] = c;
-      acts[a + j] = i;
-      acts[a + H + j] = f;
-      acts[a + 2 * H + j] = gg;
-      acts[a + 3 * H + j] = o;
-      acts[a + 4 * H + j] = tc;
+      const cNew = f * c[a.cOff + s + j] + i * gg;
+      const tc = Math.tanh(cNew);
+      hOut[a.hOutOff + s + j] = o * tc;
+      cOut[a.cOutOff + s + j] = cNew;
+      acts[t + j] = i;
+      acts[t + H + j] = f;
+      acts[t + 2 * H + j] = gg;
+      acts[t + 3 * H + j] = o;
+      acts[t + 4 * H + j] = tc;
     }
   }
 };
 
-export const lstmCellBackward: KernelBackend['lstmCellBackward'] = ({
-  gOut,
-  acts,
-  state,
-  batch,
-  hidden,
-  gGates,
-  gState,
-}) => {
-  const H = hidden;
-  const cOff = batch * H;
+export const lstmCellBackward: KernelBackend['lstmCellBackward'] = (a) => {
+  const { gh, gc, acts, c, batch, hidden: H, gGates, gcPrev } = a;
   for (let b = 0; b < batch; b++) {
-    const g = b * 4 * H;
-    const a = b * 5 * H;
+    const g = a.gGatesOff + b * 4 * H;
+    const t = a.actsOff + b * 5 * H;
     const s = b * H;
     for (let j = 0; j < H; j++) {
-      const i = acts[a + j];
-      const f = acts[a + H + j];
-      const gg = acts[a + 2 * H + j];
-      const o = acts[a + 3 * H + j];
-      const tc = acts[a + 4 * H + j];
-      const gh = gOut[s + j];
-      const gc = gOut[cOff + s + j] + gh * o * (1 - tc * tc);
-      gGates[g + j] = gc * gg * i * (1 - i);
-      gGates[g + H + j] = gc * state[cOff + s + j] * f * (1 - f);
-      gGates[g + 2 * H + j] = gc * i * (1 - gg * gg);
-      gGates[g + 3 * H + j] = gh * tc * o * (1 - o);
-      gState[cOff + s + j] = gc * f;
+      const i = acts[t + j];
+      const f = acts[t + H + j];
+      const gg = acts[t + 2 * H + j];
+      const o = acts[t + 3 * H + j];
+      const tc = acts[t + 4 * H + j];
+      const dh = gh[a.ghOff + s + j];
+      const dc = gc[a.gcOff + s + j] + dh * o * (1 - tc * tc);
+      gGates[g + j] = dc * gg * i * (1 - i);
+      gGates[g + H + j] = dc * c[a.cOff + s + j] * f * (1 - f);
+      gGates[g + 2 * H + j] = dc * i * (1 - gg * gg);
+      gGates[g + 3 * H + j] = dh * tc * o * (1 - o);
+      gcPrev[a.gcPrevOff + s + j] = dc * f;
     }
   }
 };

@@ -18,6 +18,25 @@ function nextRow(idx: number[], shape: readonly number[], strides: readonly numb
 }
 
 /**
+ * The same view with fewer axes: extent-1 axes dropped, and each axis merged into the next where
+ * it continues it contiguously (stride = next stride · next extent), so that rows are as long as
+ * the layout allows.
+ */
+function merged(shape: readonly number[], strides: readonly number[]): [number[], number[]] {
+  const sh: number[] = [];
+  const st: number[] = [];
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] === 1) continue;
+    if (sh.length > 0 && strides[k] === st[0] * sh[0]) sh[0] *= shape[k];
+    else {
+      sh.unshift(shape[k]);
+      st.unshift(strides[k]);
+    }
+  }
+  return [sh, st];
+}
+
+/**
  * Walks the strided view of `view` (element idx at `offset + Σ idx[k]·strides[k]`, `shape`) row
  * by row against the contiguous `contig`: gathers the view into `contig`, or with `scatter`
  * writes `contig` into the view.
@@ -31,6 +50,7 @@ function walkView(
   scatter: boolean,
 ): void {
   if (contig.length === 0) return;
+  [shape, strides] = merged(shape, strides);
   // Rows along the last axis (a scalar is one row of one), and the index over the other axes.
   const nd = shape.length;
   const len = nd === 0 ? 1 : shape[nd - 1];
@@ -38,7 +58,12 @@ function walkView(
   const idx = new Array<number>(nd).fill(0);
   let o = 0;
   for (let base = offset; base >= 0; base = nextRow(idx, shape, strides, base)) {
-    if (scatter) for (let j = 0; j < len; j++) view[base + j * step] = contig[o++];
+    // Long unit-stride rows (a slice of leading axes is one) move as block copies.
+    if (step === 1 && len > 32) {
+      if (scatter) view.set(contig.subarray(o, o + len), base);
+      else contig.set(view.subarray(base, base + len), o);
+      o += len;
+    } else if (scatter) for (let j = 0; j < len; j++) view[base + j * step] = contig[o++];
     else if (step === 1) for (let j = 0; j < len; j++) contig[o++] = view[base + j];
     else if (step === 0) {
       const v = view[base];

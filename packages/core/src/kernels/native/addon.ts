@@ -32,6 +32,72 @@ export interface NativeAddon {
   useIsa(isa: 'avx512' | 'avx2'): boolean;
   /** Stops the addon's pool threads (the next split gemm starts them again). */
   shutdown(): void;
+  /** KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null). */
+  lstmCell(
+    ...args: [
+      xw: Float32Array,
+      xwOff: number,
+      hw: Float32Array,
+      bIh: Float32Array | null,
+      bHh: Float32Array | null,
+      c: Float32Array,
+      cOff: number,
+      batch: number,
+      hidden: number,
+      hOut: Float32Array,
+      hOutOff: number,
+      cOut: Float32Array,
+      cOutOff: number,
+      acts: Float32Array,
+      actsOff: number,
+    ]
+  ): void;
+  /** KernelBackend.lstmCellBackward on Float32Arrays. */
+  lstmCellBackward(
+    ...args: [
+      gh: Float32Array,
+      ghOff: number,
+      gc: Float32Array,
+      gcOff: number,
+      acts: Float32Array,
+      actsOff: number,
+      c: Float32Array,
+      cOff: number,
+      batch: number,
+      hidden: number,
+      gGates: Float32Array,
+      gGatesOff: number,
+      gcPrev: Float32Array,
+      gcPrevOff: number,
+    ]
+  ): void;
+  /** KernelBackend.gruCell on Float32Arrays (biases may be null). */
+  gruCell(
+    ...args: [
+      xw: Float32Array,
+      hw: Float32Array,
+      bIh: Float32Array | null,
+      bHh: Float32Array | null,
+      h: Float32Array,
+      batch: number,
+      hidden: number,
+      out: Float32Array,
+      acts: Float32Array,
+    ]
+  ): void;
+  /** KernelBackend.gruCellBackward on Float32Arrays. */
+  gruCellBackward(
+    ...args: [
+      gOut: Float32Array,
+      acts: Float32Array,
+      h: Float32Array,
+      batch: number,
+      hidden: number,
+      gXw: Float32Array,
+      gHw: Float32Array,
+      gH: Float32Array,
+    ]
+  ): void;
 }
 
 /**
