@@ -15,6 +15,7 @@ import {
   gelu,
   gruCell,
   lstmCell,
+  lstmSequence,
   logSigmoid,
   maskedFill,
   maximum,
@@ -368,6 +369,20 @@ const CASES: Case[] = [
       const s1 = lstmCell(x, stack([h, h.tanh()], 0), L1.wIh, L1.wHh, L1.bIh, L1.bHh);
       const s2 = lstmCell(x.mul(0.5), s1, L1.wIh, L1.wHh, L1.bIh, L1.bHh);
       return [s2, lstmCell(x, s2, L2.wIh, L2.wHh)];
+    },
+  },
+  {
+    name: 'lstmSequence over 4 steps, with and without biases (one ONNX LSTM per step)',
+    onnx: ['Concat', 'Gather', 'LSTM', 'Reshape', 'Shape', 'Slice', 'Tanh', 'Transpose', 'Unsqueeze'],
+    ops: ['lstmSequence'],
+    shapes: [
+      [3, 4, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const xs = x.transpose([1, 0, 2]); // [T, B, in]
+      const s0 = stack([h, h.tanh()], 0);
+      return [lstmSequence(xs, s0, L1.wIh, L1.wHh, L1.bIh, L1.bHh), lstmSequence(xs, s0, L2.wIh, L2.wHh)];
     },
   },
   {

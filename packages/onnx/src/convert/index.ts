@@ -3,7 +3,7 @@ import { gelu, logSigmoid, softplus } from './activations';
 import * as elementwise from './elementwise';
 import { linear, matmul } from './linear';
 import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
-import { gruCell, lstmCell } from './recurrent';
+import { gruCell, lstmCell, lstmSequence } from './recurrent';
 import { cumsum, embedding, maskedFill, triangle } from './sequence';
 import { broadcastTo, concat, gather, repeat, reshape, slice, transpose } from './shape';
 
@@ -37,6 +37,7 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   triangle,
   maskedFill,
   lstmCell,
+  lstmSequence,
   gruCell,
 });
 

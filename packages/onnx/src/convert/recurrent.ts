@@ -35,6 +35,22 @@ function recurrentWeights(ctx: ConvertContext, order: readonly number[], hidden:
   return [w, r, b];
 }
 
+/** ONNX's LSTM over one step: x `[1, B, in]`, h and c `[1, B, H]` → the new h and c, `[1, B, H]` each. */
+function lstmStep(ctx: ConvertContext, x: string, h: string, c: string, hidden: number): readonly string[] {
+  const [w, r, b] = recurrentWeights(ctx, LSTM_ORDER, hidden);
+  const [, hOut, cOut] = ctx.emitOutputs('LSTM', [x, w, r, b, '', h, c], { hidden_size: { int: hidden } }, [
+    false,
+    true,
+    true,
+  ]);
+  return [hOut, cOut];
+}
+
+/** `[k : k + 1]` along `axis` of input `i`. */
+function pick(ctx: ConvertContext, i: number, k: number, axis: number): string {
+  return ctx.emit('Slice', [ctx.input(i), ctx.int64([k]), ctx.int64([k + 1]), ctx.int64([axis])]);
+}
+
 /**
  * One fused LSTM step (inputs x `[B, in]`, the packed state `[2, B, H]` of h and c, the weights
  * in PyTorch's layout) as ONNX's LSTM over a sequence of one: the output packs Y_h and Y_c again.
@@ -43,16 +59,34 @@ export const lstmCell: OpMapping = {
   onnx: ['Concat', 'Gather', 'LSTM', 'Slice', 'Unsqueeze'],
   convert: (ctx) => {
     const hidden = ctx.node.inputs[3].shape[1];
-    const [w, r, b] = recurrentWeights(ctx, LSTM_ORDER, hidden);
     const x = ctx.emit('Unsqueeze', [ctx.input(0), ctx.int64([0])]);
-    const part = (k: number): string =>
-      ctx.emit('Slice', [ctx.input(1), ctx.int64([k]), ctx.int64([k + 1]), ctx.int64([0])]);
-    const [, h, c] = ctx.emitOutputs('LSTM', [x, w, r, b, '', part(0), part(1)], { hidden_size: { int: hidden } }, [
-      false,
-      true,
-      true,
-    ]);
+    const [h, c] = lstmStep(ctx, x, pick(ctx, 1, 0, 0), pick(ctx, 1, 1, 0), hidden);
     ctx.emit('Concat', [h, c], { axis: { int: 0 } }, ctx.output);
+  },
+};
+
+/**
+ * A whole LSTM sequence (x `[T, B, in]`, the packed initial state `[2, B, H]`) whose output packs
+ * every state, `[2, T + 1, B, H]` (h_0 … h_T, then c_0 … c_T): ONNX's LSTM gives the cell states
+ * only at the last step, so the sequence is written as T one-step LSTM nodes (each step's h and
+ * c are exact; the time axis is fixed at export, the batch stays dynamic).
+ */
+export const lstmSequence: OpMapping = {
+  onnx: ['Concat', 'Gather', 'LSTM', 'Slice', 'Unsqueeze'],
+  convert: (ctx) => {
+    const steps = ctx.node.inputs[0].shape[0];
+    const hidden = ctx.node.inputs[3].shape[1];
+    const hs = [pick(ctx, 1, 0, 0)];
+    const cs = [pick(ctx, 1, 1, 0)];
+    for (let t = 0; t < steps; t++) {
+      const [h, c] = lstmStep(ctx, pick(ctx, 0, t, 0), hs[t], cs[t], hidden);
+      hs.push(h);
+      cs.push(c);
+    }
+    const lead = ctx.int64([0]);
+    const all = (parts: string[]): string =>
+      ctx.emit('Unsqueeze', [ctx.emit('Concat', parts, { axis: { int: 0 } }), lead]);
+    ctx.emit('Concat', [all(hs), all(cs)], { axis: { int: 0 } }, ctx.output);
   },
 };
 
