@@ -14,4 +14,8 @@ export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
   'multiclass-fashion': () => import('./multiclass-fashion'),
   'breast-cancer': () => import('./breast-cancer'),
   'mnist-beyond': () => import('./mnist-beyond'),
+  'sine-rnn': () => import('./sine-rnn'),
+  'seq2seq-addition': () => import('./seq2seq-addition'),
+  'attention-dates': () => import('./attention-dates'),
+  'char-transformer': () => import('./char-transformer'),
 };

@@ -4,6 +4,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { IndexError, Rng, ShapeError, TapegradError, tensor, ValueError } from '@tapegrad/core';
 import {
+  addition,
+  CharVocab,
   checkChecksum,
   DataLoader,
   DatasetError,
@@ -11,6 +13,7 @@ import {
   encodeIdx,
   findFile,
   iris,
+  dates,
   labelTensor,
   loadFashionMnist,
   loadMnist,
@@ -24,6 +27,7 @@ import {
   readBytes,
   Scaler,
   sevenSegment,
+  sineWave,
   spiral,
   standardize,
   takeRows,
@@ -311,8 +315,24 @@ describe('every datasets entry point answers junk with a typed error or a value'
     ['standardize', (a) => standardize(a as never)],
     ['md5', (a) => md5(a as never)],
     ['loadMnist', (a) => loadMnist({ ...(a as object), split: 'val' } as never)],
+    ['addition', (a) => addition(small(a, { numProblems: 20 }))],
+    ['dates', (a) => dates(small(a, { numPairs: 20 }))],
+    ['sineWave', (a) => sineWave(small(a, { numSteps: 40 }))],
+    ['CharVocab', (a) => new CharVocab(a as never)],
+    ['CharVocab.encode', (a) => vocab.encode(a as never)],
+    ['CharVocab.decode', (a) => vocab.decode(a as never)],
     ['loadFashionMnist', (a) => loadFashionMnist({ cacheDir, ...(a as object), split: 'val' } as never)],
   ];
+  const vocab = new CharVocab('0123456789+ _');
+  // Generated sets default to their full size: junk options get small sizes unless they set their own.
+  const small = (a: unknown, sizes: object): never =>
+    (a !== null &&
+    typeof a === 'object' &&
+    !Array.isArray(a) &&
+    !(a instanceof Uint8Array) &&
+    Object.getPrototypeOf(a) === Object.prototype
+      ? { ...sizes, ...a }
+      : a) as never;
   // No integers between 3 and 1e12: a valid size that large would really be allocated.
   const scalar = fc.oneof(
     fc.constantFrom(
@@ -345,6 +365,14 @@ describe('every datasets entry point answers junk with a typed error or a value'
     'oneHot',
     'dir',
     'testSize',
+    'numProblems',
+    'maxDigits',
+    'numPairs',
+    'testFraction',
+    'numSteps',
+    'windowSize',
+    'period',
+    'noise',
   );
   const junk = fc.oneof(
     scalar,

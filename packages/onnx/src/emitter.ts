@@ -37,6 +37,7 @@ export class Emitter {
   private readonly names = new Map<Tensor, string>();
   private readonly scalars = new Map<string, string>();
   private readonly extents = new Map<string, string>();
+  private readonly memos = new Map<string, string>();
 
   constructor(private readonly g: EmitterInput) {}
 
@@ -176,7 +177,23 @@ export class Emitter {
       inDims: (i) => this.dimsOf(node.inputs[i]),
       outDims: () => this.dimsOf(out),
       emit: (opType, inputs, attrs = {}, o) => this.builder.node(opType, inputs, attrs, o),
+      emitOutputs: (opType, inputs, attrs, wanted) =>
+        this.builder.nodeOutputs(
+          opType,
+          inputs,
+          attrs,
+          wanted.map((w) => (w ? this.builder.fresh(`/${opType}_output`) : '')),
+        ),
+      memo: (key, make) => {
+        let name = this.memos.get(key);
+        if (name === undefined) {
+          name = make();
+          this.memos.set(key, name);
+        }
+        return name;
+      },
       int64: (values) => this.builder.int64(values),
+      int64Scalar: (value) => this.builder.int64Scalar(value),
       scalar: (value, dtype) => this.scalar(value, dtype),
       constant: (t, dims, options = {}) => this.constant(t, dims, options, who),
       shape: (dims, options = {}) => this.shape(dims, options, who),

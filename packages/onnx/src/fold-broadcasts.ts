@@ -3,7 +3,7 @@ import { type Dim, broadcastDims } from './dims';
 import type { Trace } from './trace';
 
 /** Ops whose ONNX counterparts broadcast their inputs NumPy-style by themselves. */
-const BROADCASTING = new Set(['add', 'sub', 'mul', 'div', 'pow', 'where']);
+const BROADCASTING = new Set(['add', 'sub', 'mul', 'div', 'pow', 'where', 'maximum', 'minimum']);
 
 /** What {@link foldBroadcasts} found. */
 export interface Folded {

@@ -70,17 +70,26 @@ export class GraphBuilder {
 
   /** Appends a node; returns its (single) output name, fresh unless given. */
   node(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, Attr>> = {}, output?: string): string {
-    const out = output ?? this.fresh(`/${opType}_output`);
+    return this.nodeOutputs(opType, inputs, attrs, [output ?? this.fresh(`/${opType}_output`)])[0];
+  }
+
+  /** Appends a node with several outputs, named as given (an empty name leaves that output out). */
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, Attr>>,
+    outputs: readonly string[],
+  ): readonly string[] {
     const attribute = Object.entries(attrs).map(([k, v]) => toAttribute(k, v));
     const name = this.fresh(`/${opType}`);
     this.nodes.push({
       name,
       op_type: opType,
       input: [...inputs],
-      output: [out],
+      output: [...outputs],
       ...(attribute.length ? { attribute } : {}),
     });
-    return out;
+    return outputs;
   }
 
   /** Adds an initializer from raw element data; returns its name (fresh from `hint`). */
@@ -92,6 +101,17 @@ export class GraphBuilder {
   ): string {
     const name = this.fresh(hint);
     this.initializers.push({ name, data_type: dataType, dims: [...dims], raw_data: rawBytes(data) });
+    return name;
+  }
+
+  /** A 0-D int64 constant (Trilu's k), shared by value. */
+  int64Scalar(value: number): string {
+    const key = `scalar:${value}`;
+    let name = this.int64Cache.get(key);
+    if (name === undefined) {
+      name = this.initializer('const_i64', DataType.INT64, [], BigInt64Array.of(BigInt(value)));
+      this.int64Cache.set(key, name);
+    }
     return name;
   }
 

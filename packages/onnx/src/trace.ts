@@ -19,8 +19,9 @@ export interface Trace {
 }
 
 /**
- * Runs `model.forward` on stand-ins of `inputs` that require grad, with recording on, so every op
- * that touches an input records a node, and collects the recorded graph behind the outputs
+ * Runs `model.forward` on stand-ins of `inputs` that require grad (float inputs; int32 ones are read
+ * by the nodes that take them as an input), with recording on, so every op that touches an input
+ * records a node, and collects the recorded graph behind the outputs
  * (the same traversal as `toDot`, so the order is the same every run).
  *
  * @example
@@ -30,14 +31,10 @@ export interface Trace {
 export function traceForward(model: ExportableModel, inputs: readonly Tensor[]): Trace {
   const leaves = inputs.map((x, i) => {
     if (!(x instanceof Tensor)) throw new OnnxExportError(`exportOnnx: input ${i} is not a Tensor`);
-    if (!isFloat(x.dtype)) {
-      throw new OnnxExportError(
-        `exportOnnx: input ${i} is ${x.dtype} ${fmtDims(x.shape)}; tapegrad records ops on float inputs only, so the ` +
-          `model's use of it cannot be traced (pass float32 or float64 inputs)`,
-      );
-    }
     const leaf = new Tensor(x.data, x.shape);
-    leaf.requiresGrad = true;
+    // int32 inputs (token ids) never require grad; ops that take them as an input of their node
+    // (embedding, maskedFill) still record, because their other inputs do.
+    leaf.requiresGrad = isFloat(x.dtype);
     return leaf;
   });
   const result = enableGrad(() => model.forward(...leaves));
@@ -57,5 +54,14 @@ export function traceForward(model: ExportableModel, inputs: readonly Tensor[]):
       if (tensor.creator !== null) nodes.push(tensor.creator);
     }
   }
+  leaves.forEach((leaf, i) => {
+    if (!leaf.requiresGrad && !nodes.some((n) => n.inputs.includes(leaf))) {
+      throw new OnnxExportError(
+        `exportOnnx: input ${i} is ${leaf.dtype} ${fmtDims(leaf.shape)} and no recorded op reads it: tapegrad records ` +
+          `ops on int32 tensors only where they are an index or mask input of a node that also reads a float tensor ` +
+          `(embedding, maskedFill), so the model's use of it cannot be traced (pass float inputs, or the ids to an Embedding)`,
+      );
+    }
+  });
   return { inputs: leaves, outputs, tensors, nodes };
 }

@@ -41,7 +41,9 @@ export function inputSymbols(opts: Resolved, inputs: readonly Tensor[]): AxisSym
 /**
  * Inputs for the second trace: the dynamic axes at their second extent, and other values (the
  * example's, cycled and mapped by v ↦ 0.5 − 0.75·v), so that anything computed from the input
- * outside the tape shows up as a constant that differs between the traces.
+ * outside the tape shows up as a constant that differs between the traces. int32 inputs are ids
+ * whose valid range only the model knows, so they get the example's own values in reverse order
+ * (cycled): other positions, every one still valid.
  *
  * @example
  * variantInputs([tensor([[1, 2]])], [{ name: 'batch', input: 0, axis: 0, a: 1, b: 2 }]); // [[-0.25, -1], [-0.25, -1]]
@@ -51,6 +53,10 @@ export function variantInputs(inputs: readonly Tensor[], symbols: readonly AxisS
     const shape = x.shape.map((d, axis) => symbols.find((s) => s.input === i && s.axis === axis)?.b ?? d);
     const out = empty(shape, x.dtype);
     const n = x.size;
+    if (x.dtype === 'int32') {
+      for (let j = 0; j < out.size; j++) out.data[j] = n === 0 ? 0 : x.data[n - 1 - (j % n)];
+      return out;
+    }
     for (let j = 0; j < out.size; j++) out.data[j] = n === 0 ? 0 : 0.5 - 0.75 * x.data[j % n];
     return out;
   });

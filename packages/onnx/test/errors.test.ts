@@ -10,8 +10,10 @@ import {
   ValueError,
   argmax,
   defineOp,
+  embedding,
   gt,
   linear,
+  maskedFill,
   mul,
   noGrad,
   randn,
@@ -133,6 +135,19 @@ describe('what the tape does not record is refused, never baked in', () => {
     );
   });
 
+  test('a padding mask computed from int32 ids outside the tape (their second trace is reordered)', () => {
+    const E = randn([5, 3], { rng, requiresGrad: true });
+    const ids = tensor([[0, 1, 2, 3]], { dtype: 'int32' });
+    const model = { forward: (t: Tensor) => maskedFill(embedding(t, E), t.eq(0).reshape([1, 4, 1]), 0) };
+    expect(() => exportOnnx(model, ids)).toThrow(/has other values for other inputs/);
+    // the mask as an input of its own exports: ids and mask are both graph inputs
+    const masked = { forward: (t: Tensor, m: Tensor) => maskedFill(embedding(t, E), m, 0) };
+    const bytes = exportOnnx(masked, [ids, tensor([[[1], [0], [0], [1]]], { dtype: 'int32' })], {
+      onWarning: () => {},
+    });
+    expect(decodeModel(bytes).graph.input.map((i) => i.type.tensor_type.elem_type)).toEqual([6, 6]); // INT32
+  });
+
   test('an output computed outside the tape (argmax), and control flow on values', () => {
     const top = { forward: (t: Tensor) => argmax(t, 1).astype('float32').add(t.sum(1)) };
     expect(() => exportOnnx(top, x)).toThrow(OnnxExportError);
@@ -141,8 +156,12 @@ describe('what the tape does not record is refused, never baked in', () => {
     expect(thrown(() => exportOnnx(peek, first)).message).toMatch(/different graph for other input values/);
   });
 
-  test('int32 inputs, unknown opsets', () => {
-    expect(() => exportOnnx(mlp([4, 2]), tensor([[1, 2, 3, 4]], { dtype: 'int32' }))).toThrow(/input 0 is int32/);
+  test('an int32 input that no recorded op reads (its cast is not recorded), unknown opsets', () => {
+    const ids = tensor([[1, 2, 3, 4]], { dtype: 'int32' });
+    const W = randn([4, 2], { rng, requiresGrad: true });
+    const model = { forward: (t: Tensor) => t.astype('float32').matmul(W) };
+    expect(() => exportOnnx(model, ids)).toThrow(OnnxExportError);
+    expect(() => exportOnnx(model, ids)).toThrow(/input 0 is int32 \[1,4\] and no recorded op reads it/);
     expect(() => exportOnnx(mlp([4, 2]), x, { opsetVersion: 16 })).toThrow(ValueError);
     expect(() => exportOnnx(mlp([4, 2]), x, { opsetVersion: 22 })).toThrow(/one of 17, 18, 19, 20, 21/);
   });

@@ -8,7 +8,22 @@ import {
   broadcastTo,
   clip,
   concat,
+  cumsum,
+  embedding,
+  erf,
   gather,
+  gelu,
+  gruCell,
+  lstmCell,
+  lstmSequence,
+  logSigmoid,
+  maskedFill,
+  maximum,
+  minimum,
+  ones,
+  softplus,
+  tril,
+  triu,
   leakyRelu,
   linear,
   logSoftmax,
@@ -46,6 +61,8 @@ interface Case {
   dtype?: DType;
   positive?: boolean;
   opset?: number;
+  /** Input i is int32 ids below ids[i]. */
+  ids?: (number | undefined)[];
 }
 
 const W = param([4, 3]);
@@ -53,6 +70,18 @@ const b = param([4]);
 const V = param([3, 5]);
 const W64 = param([2, 3], 'float64');
 const mask = tensor([1, 0, 1]);
+const E = param([7, 4]);
+const causal = triu(ones([5, 5]), 1); // 1 above the diagonal: the future, masked
+const cell = (gates: number, bias: boolean) => ({
+  wIh: param([gates * 4, 5]),
+  wHh: param([gates * 4, 4]),
+  bIh: bias ? param([gates * 4]) : null,
+  bHh: bias ? param([gates * 4]) : null,
+});
+const L1 = cell(4, true);
+const L2 = cell(4, false);
+const G1 = cell(3, true);
+const G2 = cell(3, false);
 
 const CASES: Case[] = [
   {
@@ -257,6 +286,136 @@ const CASES: Case[] = [
     dtype: 'float64',
     forward: (x) => linear(x, W64).tanh(),
   },
+  {
+    name: 'sin, cos, erf',
+    onnx: ['Add', 'Cos', 'Erf', 'Sin'],
+    ops: ['sin', 'cos', 'erf'],
+    shapes: [[3, 4]],
+    forward: (x) => x.sin().add(x.cos()).add(erf(x)),
+  },
+  {
+    name: 'maximum and minimum, with a broadcast bias (folded into Max/Min)',
+    onnx: ['Max', 'Min'],
+    ops: ['maximum', 'minimum', 'broadcastTo'],
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    forward: (x, y) => [maximum(x, y), minimum(x, b)],
+  },
+  {
+    name: 'gelu, exact and tanh forms, composed (opset 17)',
+    onnx: ['Add', 'Erf', 'Mul', 'Pow', 'Tanh'],
+    ops: ['gelu'],
+    shapes: [[3, 4]],
+    forward: (x) => [gelu(x), gelu(x, 'tanh')],
+  },
+  {
+    name: 'gelu, exact and tanh forms (Gelu, opset 20)',
+    onnx: ['Gelu', 'Mul'],
+    ops: ['gelu'],
+    shapes: [[3, 4]],
+    opset: 20,
+    forward: (x) => [gelu(x.mul(3)), gelu(x.mul(3), 'tanh')],
+  },
+  {
+    name: 'softplus (β = 1 and 2) and logSigmoid',
+    onnx: ['Div', 'Mul', 'Neg', 'Softplus'],
+    ops: ['softplus', 'logSigmoid'],
+    shapes: [[3, 4]],
+    forward: (x) => [softplus(x.mul(10)), softplus(x, 2), logSigmoid(x.mul(10))],
+  },
+  {
+    name: 'cumsum along the batch and a feature axis',
+    onnx: ['CumSum'],
+    ops: ['cumsum'],
+    shapes: [[3, 4]],
+    forward: (x) => [cumsum(x, 0), cumsum(x, 1)],
+  },
+  {
+    name: 'triu and tril with diagonals',
+    onnx: ['Trilu'],
+    ops: ['triangle'],
+    shapes: [[3, 4, 4]],
+    forward: (x) => [triu(x), tril(x, -1), triu(x, 2)],
+  },
+  {
+    name: 'maskedFill with a causal mask, then softmax (masked attention scores)',
+    onnx: ['Cast', 'Softmax', 'Where'],
+    ops: ['maskedFill', 'softmax'],
+    shapes: [[3, 5, 5]],
+    forward: (x) => maskedFill(x, causal, -Infinity).softmax(-1),
+  },
+  {
+    name: 'embedding of int32 ids (a graph input) and a float input beside them',
+    onnx: ['Add', 'Gather'],
+    ops: ['embedding'],
+    shapes: [
+      [3, 6],
+      [3, 6, 4],
+    ],
+    ids: [7, undefined],
+    forward: (ids, x) => embedding(ids, E).add(x),
+  },
+  {
+    name: 'lstmCell, two steps with and without biases (ONNX LSTM, gates reordered i,f,g,o → i,o,f,c)',
+    onnx: ['Concat', 'Gather', 'LSTM', 'Mul', 'Reshape', 'Shape', 'Slice', 'Tanh', 'Unsqueeze'],
+    ops: ['lstmCell'],
+    shapes: [
+      [3, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const s1 = lstmCell(x, stack([h, h.tanh()], 0), L1.wIh, L1.wHh, L1.bIh, L1.bHh);
+      const s2 = lstmCell(x.mul(0.5), s1, L1.wIh, L1.wHh, L1.bIh, L1.bHh);
+      return [s2, lstmCell(x, s2, L2.wIh, L2.wHh)];
+    },
+  },
+  {
+    name: 'lstmSequence over 4 steps, with and without biases (one ONNX LSTM per step)',
+    onnx: ['Concat', 'Gather', 'LSTM', 'Reshape', 'Shape', 'Slice', 'Tanh', 'Transpose', 'Unsqueeze'],
+    ops: ['lstmSequence'],
+    shapes: [
+      [3, 4, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const xs = x.transpose([1, 0, 2]); // [T, B, in]
+      const s0 = stack([h, h.tanh()], 0);
+      return [lstmSequence(xs, s0, L1.wIh, L1.wHh, L1.bIh, L1.bHh), lstmSequence(xs, s0, L2.wIh, L2.wHh)];
+    },
+  },
+  {
+    name: 'gruCell, two steps with and without biases (ONNX GRU, r,z,n → z,r,h, linear_before_reset)',
+    onnx: ['Concat', 'GRU', 'Gather', 'Mul', 'Squeeze', 'Unsqueeze'],
+    ops: ['gruCell'],
+    shapes: [
+      [3, 5],
+      [3, 4],
+    ],
+    forward: (x, h) => {
+      const h1 = gruCell(x, h, G1.wIh, G1.wHh, G1.bIh, G1.bHh);
+      return [gruCell(x.mul(0.5), h1, G1.wIh, G1.wHh, G1.bIh, G1.bHh), gruCell(x, h1, G2.wIh, G2.wHh)];
+    },
+  },
+  {
+    name: 'var, std, permute, unsqueeze, split, chunk and bmm (composed of mapped ops)',
+    onnx: ['Div', 'MatMul', 'Mul', 'ReduceSum', 'Reshape', 'Slice', 'Sqrt', 'Sub', 'Transpose'],
+    ops: ['sum', 'sub', 'mul', 'div', 'sqrt', 'transpose', 'reshape', 'slice', 'matmul'],
+    shapes: [[3, 4, 6]],
+    forward: (x) => {
+      const [a, c] = x.split(3, 2);
+      const [p] = x.chunk(2, 1);
+      return [
+        x.var(-1),
+        x.std(1, { correction: 0 }),
+        x.permute(2, 0, 1),
+        x.unsqueeze(1),
+        a.bmm(c.transpose([0, 2, 1])),
+        p,
+      ];
+    },
+  },
 ];
 
 const exported: [string, Uint8Array][] = [];
@@ -265,14 +424,16 @@ const recorded = new Set<string>();
 describe.each(CASES)('$name', (c) => {
   test('records its ops, exports to the expected ONNX ops, and ONNX Runtime matches tapegrad within 1e-5 for batch 3, 1 and 6', async () => {
     const model = { forward: c.forward };
-    const ops = traceForward(model, randomInputs(c.shapes, new Rng(1), c.dtype ?? 'float32', c.positive)).nodes.map(
-      (n) => n.op.name,
-    );
+    const ops = traceForward(
+      model,
+      randomInputs(c.shapes, new Rng(1), c.dtype ?? 'float32', c.positive, c.ids),
+    ).nodes.map((n) => n.op.name);
     for (const op of ops) recorded.add(op);
     expect(ops).toEqual(expect.arrayContaining(c.ops));
     const { bytes, worst, onnxOps } = await verifyInOrt(model, c.shapes, [3, 1, 6], {
       dtype: c.dtype,
       positive: c.positive,
+      ids: c.ids,
       export: { opsetVersion: c.opset ?? 17 },
     });
     expect(worst).toBeLessThanOrEqual(1e-5);

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Rng, type Tensor, noGrad, randn } from '@tapegrad/core';
+import { Rng, type Tensor, noGrad } from '@tapegrad/core';
 import { decodeSafetensors, encodeSafetensors, load, save } from '@tapegrad/nn';
 import { relError } from './helpers/ort';
+import { randomInputs } from './helpers/verify';
 import { pythonWith, runPython } from './helpers/python';
 import { ZOO } from './zoo';
 
@@ -32,7 +33,7 @@ maybe('every architecture round-trips through PyTorch, strictly, within 1e-5 bot
       const dir = path.join(root, `case-${i}`);
       fs.mkdirSync(dir);
       const model = arch.build(new Rng(100 + i)).eval();
-      const x = randn([5, ...arch.input.slice(1)], { rng: new Rng(200 + i) });
+      const x = randomInputs([[5, ...arch.input.slice(1)]], new Rng(200 + i), 'float32', false, [arch.ids])[0];
       fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ ...arch.torch, seed: 300 + i }));
       save(model, path.join(dir, 'tapegrad.safetensors'));
       fs.writeFileSync(path.join(dir, 'io.safetensors'), encodeSafetensors([['x', x]]));

@@ -1,5 +1,19 @@
 import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
-import { Dropout, LeakyReLU, Linear, Module, ReLU, Sequential, Softmax, Tanh, init, mlp } from '@tapegrad/nn';
+import {
+  Dropout,
+  Embedding,
+  LSTM,
+  LeakyReLU,
+  Linear,
+  Module,
+  ReLU,
+  Sequential,
+  Softmax,
+  Tanh,
+  TransformerEncoderLayer,
+  init,
+  mlp,
+} from '@tapegrad/nn';
 
 /** A layer of the same network built from torch.nn (see test/python/torch_roundtrip.py). */
 export type TorchLayer =
@@ -7,7 +21,19 @@ export type TorchLayer =
   | { type: 'ReLU' | 'Sigmoid' | 'Tanh' }
   | { type: 'LeakyReLU'; slope: number }
   | { type: 'Dropout'; p: number }
-  | { type: 'Softmax' | 'LogSoftmax'; dim?: number };
+  | { type: 'Softmax' | 'LogSoftmax'; dim?: number }
+  /** nn.LSTM (batch_first) whose output is the last layer's final hidden state. */
+  | { type: 'LSTMLastStep'; in: number; hidden: number; layers?: number }
+  | { type: 'Embedding'; num: number; dim: number }
+  | {
+      type: 'TransformerEncoderLayer';
+      d_model: number;
+      nhead: number;
+      dim_feedforward: number;
+      dropout?: number;
+      activation?: 'relu' | 'gelu';
+      norm_first?: boolean;
+    };
 
 /** An architecture of the README's interop table. */
 export interface Architecture {
@@ -15,6 +41,8 @@ export interface Architecture {
   build(rng: Rng): { forward(x: Tensor): Tensor } & Module;
   /** The example input's shape; axis 0 is the dynamic batch. */
   input: number[];
+  /** The input is int32 token ids below this (for an Embedding), not floats. */
+  ids?: number;
   /** The same network as a torch.nn.Sequential (`names`: an OrderedDict's keys). */
   torch: { layers: TorchLayer[]; names?: string[] };
 }
@@ -32,6 +60,40 @@ class TwoLayerNet extends Module {
 
   forward(x: Tensor): Tensor {
     return logSoftmax(this.fc2.forward(relu(this.fc1.forward(x))));
+  }
+}
+
+/** The model of examples/sine-rnn: an LSTM over the window, a Linear on its final hidden state. */
+class SineRnn extends Module {
+  lstm: LSTM;
+  fc: Linear;
+
+  constructor(rng: Rng) {
+    super();
+    this.lstm = new LSTM(1, 32, { batchFirst: true, rng });
+    this.fc = new Linear(32, 1, { rng });
+  }
+
+  forward(x: Tensor): Tensor {
+    const [, [h]] = this.lstm.forward(x);
+    return this.fc.forward(h.reshape([x.shape[0], -1]));
+  }
+}
+
+/** The encoder of examples/seq2seq-addition: Embedding 13×16, LSTM 16→128, its final h. */
+class Seq2seqEncoder extends Module {
+  embed: Embedding;
+  lstm: LSTM;
+
+  constructor(rng: Rng) {
+    super();
+    this.embed = new Embedding(13, 16, { rng });
+    this.lstm = new LSTM(16, 128, { batchFirst: true, rng });
+  }
+
+  forward(ids: Tensor): Tensor {
+    const [, [h]] = this.lstm.forward(this.embed.forward(ids));
+    return h.reshape([ids.shape[0], -1]);
   }
 }
 
@@ -98,6 +160,37 @@ export const ZOO: Architecture[] = [
         { type: 'ReLU' },
         { type: 'Linear', in: 100, out: 10 },
         { type: 'LogSoftmax', dim: -1 },
+      ],
+    },
+  },
+  {
+    name: 'the LSTM of sine-rnn (LSTM 1→32 over 25 steps, Linear on the final h)',
+    build: (rng) => new SineRnn(rng),
+    input: [3, 25, 1],
+    torch: {
+      names: ['lstm', 'fc'],
+      layers: [
+        { type: 'LSTMLastStep', in: 1, hidden: 32 },
+        { type: 'Linear', in: 32, out: 1 },
+      ],
+    },
+  },
+  {
+    name: 'a Transformer encoder layer (d 32, 4 heads, feed-forward 64, ReLU, post-norm, batch first)',
+    build: (rng) => new Sequential(new TransformerEncoderLayer(32, 4, { dimFeedforward: 64, batchFirst: true, rng })),
+    input: [3, 10, 32],
+    torch: { layers: [{ type: 'TransformerEncoderLayer', d_model: 32, nhead: 4, dim_feedforward: 64 }] },
+  },
+  {
+    name: 'the seq2seq-addition encoder (Embedding 13×16 of int32 ids, LSTM 16→128 over 7 steps, final h)',
+    build: (rng) => new Seq2seqEncoder(rng),
+    input: [3, 7],
+    ids: 13,
+    torch: {
+      names: ['embed', 'lstm'],
+      layers: [
+        { type: 'Embedding', num: 13, dim: 16 },
+        { type: 'LSTMLastStep', in: 16, hidden: 128 },
       ],
     },
   },

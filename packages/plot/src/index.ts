@@ -20,6 +20,7 @@ export {
   type LineChartOptions,
   type Points,
 } from './charts';
+export { heatMap, heatMapSpec, type HeatMapOptions, type Matrix } from './heat-map';
 export { decisionBoundary, type Classifier, type DecisionBoundaryOptions } from './decision-boundary';
 export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
 export { rasterize, svgToPng } from './png';

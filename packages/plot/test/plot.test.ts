@@ -1,7 +1,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decisionBoundary, lineChart, plotHistory, rasterize, savePlot, scatter, trainingCurves } from '@tapegrad/plot';
+import { ShapeError, tensor, ValueError } from '@tapegrad/core';
+import {
+  decisionBoundary,
+  heatMap,
+  heatMapSpec,
+  lineChart,
+  plotHistory,
+  rasterize,
+  savePlot,
+  scatter,
+  trainingCurves,
+} from '@tapegrad/plot';
 
 /** Pixels darker than mid-grey in an RGBA buffer. */
 function darkPixels(svg: string): number {
@@ -84,5 +95,44 @@ describe('plot', () => {
 
   it("plotHistory draws the book's loss against iterations ×evalInterval", () => {
     expect(plotHistory({ lossList: [1.1, 0.9, 0.4] }, 10)).toContain('>iterations (x10)<');
+  });
+
+  it('draws a heat map with repeated labels on both axes, darker for larger values', () => {
+    const svg = heatMap(
+      [
+        [1, 0, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0, 0, 1],
+      ],
+      { xLabels: ['1', '9', '9', '4'], yLabels: ['a', '9', 'b'], title: 'attention', domain: [0, 1] },
+    );
+    expect(svg).toContain('>attention<');
+    expect((svg.match(/>9</g) ?? []).length).toBe(3); // two columns and one row named 9, none merged
+    for (const label of ['>1<', '>4<', '>a<', '>b<']) expect(svg).toContain(label);
+    const dark = darkPixels(svg);
+    const light = darkPixels(
+      heatMap(
+        tensor([
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+        ]),
+        { domain: [0, 1] },
+      ),
+    );
+    expect(dark - light).toBeGreaterThan(3 * 15 * 15); // three black cells of 18 px, less their borders
+    const spec = heatMapSpec(tensor([[0.5, 0.5]]));
+    expect((spec.data as { values: unknown[] }).values).toEqual([
+      { x: 0, y: 0, v: 0.5 },
+      { x: 1, y: 0, v: 0.5 },
+    ]);
+  });
+
+  it('refuses a matrix or labels of the wrong shape with typed errors', () => {
+    expect(() => heatMapSpec([[1, 2], [3]])).toThrow(ShapeError);
+    expect(() => heatMapSpec(tensor([1, 2]))).toThrow(/heatMap: matrix must be 2-D, got a tensor of shape \[2\]/);
+    expect(() => heatMapSpec([[1, 2]], { xLabels: ['a'] })).toThrow(/xLabels must be 2 strings \(one per column\)/);
+    expect(() => heatMapSpec([])).toThrow(ValueError);
+    expect(() => heatMapSpec([[1]], { colour: 'red' } as never)).toThrow(/unknown option 'colour'/);
   });
 });

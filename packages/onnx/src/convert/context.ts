@@ -42,8 +42,22 @@ export interface ConvertContext {
   outDims(): readonly Dim[];
   /** Appends an ONNX node and returns its output name (a fresh one unless `output` is given). */
   emit(opType: string, inputs: readonly string[], attrs?: Readonly<Record<string, Attr>>, output?: string): string;
+  /**
+   * Appends an ONNX node with several outputs and returns their fresh names; `wanted[k]` false
+   * leaves output k out (ONNX's empty name).
+   */
+  emitOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, Attr>>,
+    wanted: readonly boolean[],
+  ): readonly string[];
+  /** The value `make` emits, made once per key and export (a reordered weight shared by every step). */
+  memo(key: string, make: () => string): string;
   /** A 1-D int64 constant. */
   int64(values: readonly number[]): string;
+  /** A 0-D int64 constant. */
+  int64Scalar(value: number): string;
   /** A 0-D constant of `dtype`. */
   scalar(value: number, dtype: DType): string;
   /**

@@ -28,6 +28,11 @@ export const abs = direct('Abs');
 export const relu = direct('Relu');
 export const sigmoid = direct('Sigmoid');
 export const tanh = direct('Tanh');
+export const sin = direct('Sin');
+export const cos = direct('Cos');
+export const erf = direct('Erf');
+export const maximum = direct('Max');
+export const minimum = direct('Min');
 
 export const leakyRelu: OpMapping = {
   onnx: ['LeakyRelu'],

@@ -1,7 +1,10 @@
 import type { OpMapping } from './context';
+import { gelu, logSigmoid, softplus } from './activations';
 import * as elementwise from './elementwise';
 import { linear, matmul } from './linear';
 import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
+import { gruCell, lstmCell, lstmSequence } from './recurrent';
+import { cumsum, embedding, maskedFill, triangle } from './sequence';
 import { broadcastTo, concat, gather, repeat, reshape, slice, transpose } from './shape';
 
 /**
@@ -26,6 +29,16 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   slice,
   gather,
   repeat,
+  gelu,
+  softplus,
+  logSigmoid,
+  embedding,
+  cumsum,
+  triangle,
+  maskedFill,
+  lstmCell,
+  lstmSequence,
+  gruCell,
 });
 
 export type { ConvertContext, OpMapping, ConstantOptions, ShapeOptions } from './context';

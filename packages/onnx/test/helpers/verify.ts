@@ -2,14 +2,25 @@ import { type DType, Rng, Tensor, noGrad, rand, randn } from '@tapegrad/core';
 import { type ExportOptions, type ExportableModel, decodeModel, exportOnnx } from '@tapegrad/onnx';
 import { relError, runOrt } from './ort';
 
-/** Random inputs of the given shapes: normal, or uniform in [0.5, 2] when `positive`. */
+/** Random inputs of the given shapes: normal, or uniform in [0.5, 2] when `positive`; int32 ids below `ids[i]` where given. */
 export function randomInputs(
   shapes: readonly (readonly number[])[],
   rng: Rng,
   dtype: DType = 'float32',
   positive = false,
+  ids: readonly (number | undefined)[] = [],
 ): Tensor[] {
-  return shapes.map((s) => (positive ? rand(s, { rng, dtype }).mul(1.5).add(0.5) : randn(s, { rng, dtype })));
+  return shapes.map((s, i) => {
+    const vocab = ids[i];
+    if (vocab !== undefined) {
+      const n = s.reduce((a, b) => a * b, 1);
+      return new Tensor(
+        Int32Array.from({ length: n }, () => rng.randint(0, vocab)),
+        s,
+      );
+    }
+    return positive ? rand(s, { rng, dtype }).mul(1.5).add(0.5) : randn(s, { rng, dtype });
+  });
 }
 
 /** What {@link verifyInOrt} found. */
@@ -34,11 +45,18 @@ export async function verifyInOrt(
   model: ExportableModel,
   shapes: readonly (readonly number[])[],
   batches: readonly number[],
-  options: { dtype?: DType; positive?: boolean; export?: ExportOptions; seed?: number } = {},
+  options: {
+    dtype?: DType;
+    positive?: boolean;
+    export?: ExportOptions;
+    seed?: number;
+    /** Input i is int32 ids in [0, ids[i]) (token ids for an Embedding). */
+    ids?: readonly (number | undefined)[];
+  } = {},
 ): Promise<Verified> {
   const rng = new Rng(options.seed ?? 7);
-  const { dtype = 'float32', positive = false } = options;
-  const example = randomInputs(shapes, rng, dtype, positive);
+  const { dtype = 'float32', positive = false, ids = [] } = options;
+  const example = randomInputs(shapes, rng, dtype, positive, ids);
   const inputNames = shapes.length === 1 ? ['input'] : shapes.map((_, i) => `input_${i}`);
   const dynamicAxes = Object.fromEntries(inputNames.map((n) => [n, { 0: 'batch' }]));
   const bytes = exportOnnx(model, example, { dynamicAxes, onWarning: () => {}, ...options.export });
@@ -51,6 +69,7 @@ export async function verifyInOrt(
       rng,
       dtype,
       positive,
+      ids,
     );
     const want = noGrad(() => model.forward(...xs));
     const wants = want instanceof Tensor ? [want] : [...want];

@@ -15,6 +15,15 @@ from safetensors_io import read_file, write_file
 
 torch.set_num_threads(1)
 
+
+class LSTMLastStep(torch.nn.LSTM):
+    """nn.LSTM whose output is the last layer's final hidden state, [N, H]: what the sine-rnn
+    model feeds its Linear. Its state dict is nn.LSTM's (weight_ih_l0 …)."""
+
+    def forward(self, x):
+        _, (h, _) = super().forward(x)
+        return h[-1]
+
 # One entry per layer type the specs may use (the architectures in test/zoo.ts).
 LAYERS = {
     "Linear": lambda s: torch.nn.Linear(s["in"], s["out"], bias=s.get("bias", True)),
@@ -25,6 +34,17 @@ LAYERS = {
     "Dropout": lambda s: torch.nn.Dropout(s["p"]),
     "Softmax": lambda s: torch.nn.Softmax(dim=s.get("dim", -1)),
     "LogSoftmax": lambda s: torch.nn.LogSoftmax(dim=s.get("dim", -1)),
+    "Embedding": lambda s: torch.nn.Embedding(s["num"], s["dim"]),
+    "LSTMLastStep": lambda s: LSTMLastStep(s["in"], s["hidden"], num_layers=s.get("layers", 1), batch_first=True),
+    "TransformerEncoderLayer": lambda s: torch.nn.TransformerEncoderLayer(
+        s["d_model"],
+        s["nhead"],
+        dim_feedforward=s["dim_feedforward"],
+        dropout=s.get("dropout", 0.1),
+        activation=s.get("activation", "relu"),
+        batch_first=True,
+        norm_first=s.get("norm_first", False),
+    ),
 }
 
 
@@ -40,6 +60,8 @@ def run(case):
     weights, _ = read_file(os.path.join(case, "tapegrad.safetensors"))
     io, _ = read_file(os.path.join(case, "io.safetensors"))
     x = torch.from_numpy(io["x"])
+    if x.dtype == torch.int32:
+        x = x.long()  # token ids: torch.nn.Embedding takes int64
     model = build(spec).eval()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()}, strict=True)
     torch.manual_seed(spec["seed"])
