@@ -91,8 +91,10 @@ export function imageGrid(images: Tensor, options?: ImageGridOptions): string {
   const { n, channels, h, w } = layoutOf(images);
   const cols = o.cols === undefined ? Math.ceil(Math.sqrt(n)) : checkInteger(FN, 'cols', o.cols, { min: 1 });
   const rows = Math.ceil(n / Math.min(cols, n));
-  const pixel = o.pixelSize === undefined ? Math.max(1, Math.round(40 / Math.max(h, w))) : o.pixelSize;
-  checkInteger(FN, 'pixelSize', pixel, { min: 1 });
+  const pixel =
+    o.pixelSize === undefined
+      ? Math.max(1, Math.round(40 / Math.max(h, w)))
+      : checkInteger(FN, 'pixelSize', o.pixelSize, { min: 1 });
   const gap = o.gap === undefined ? 4 : checkInteger(FN, 'gap', o.gap, { min: 0 });
   const range = checkRange(o.range);
   const reversed = checkOneOf(FN, 'colormap', o.colormap ?? 'gray', ['gray', 'gray_r']) === 'gray_r';
@@ -107,7 +109,7 @@ export function imageGrid(images: Tensor, options?: ImageGridOptions): string {
 
   const data = images.data;
   const size = channels * h * w;
-  const overall = range === 'all' ? extent(data, 0, n * size) : null;
+  const fixed = range === 'all' ? extent(data, 0, n * size) : range === 'each' ? null : range;
   const usedCols = Math.min(cols, n);
   const titleHeight = title === undefined ? 0 : 24;
   const labelHeight = labels === undefined ? 0 : 14;
@@ -126,7 +128,7 @@ export function imageGrid(images: Tensor, options?: ImageGridOptions): string {
   }
   parts.push('<g shape-rendering="crispEdges">');
   for (let k = 0; k < n; k++) {
-    const [lo, hi] = overall ?? (range === 'each' ? extent(data, k * size, (k + 1) * size) : range);
+    const [lo, hi] = fixed ?? extent(data, k * size, (k + 1) * size);
     const scale = hi > lo ? 255 / (hi - lo) : 0;
     const x0 = gap + (k % usedCols) * (cellW + gap);
     const y0 = titleHeight + gap + Math.floor(k / usedCols) * (cellH + gap);
