@@ -71,6 +71,33 @@ export function checkInteger(fn: string, name: string, v: unknown, range: Intege
   return v;
 }
 
+/**
+ * Checks a per-axis integer argument of a windowed op (kernel size, stride, padding …): one
+ * integer for every axis, or an array of `length` integers, each within `range`; returns the
+ * array.
+ *
+ * @example
+ * checkIntTuple('conv2d', 'stride', 2, 2, { min: 1 }); // [2, 2]
+ * checkIntTuple('conv2d', 'stride', [1, 0], 2, { min: 1 }); // ValueError: conv2d: stride must be an integer ≥ 1 or 2 of them, got [1, 0]
+ */
+export function checkIntTuple(
+  fn: string,
+  name: string,
+  v: unknown,
+  length: number,
+  range: IntegerRange = {},
+): number[] {
+  const ok = (e: unknown): boolean =>
+    typeof e === 'number' &&
+    Number.isSafeInteger(e) &&
+    (range.min === undefined || e >= range.min) &&
+    (range.max === undefined || e <= range.max);
+  if (ok(v)) return new Array<number>(length).fill(v as number);
+  if (Array.isArray(v) && v.length === length && v.every(ok)) return [...(v as number[])];
+  const many = length === 1 ? 'a list of one' : `${length} of them`;
+  throw new ValueError(`${fn}: ${name} must be an integer${rangeText(range)} or ${many}, got ${describe(v)}`);
+}
+
 /** Bounds for {@link checkNumber}; every number is also required to be finite unless `finite: false`. */
 export interface NumberRange {
   /** Smallest valid value (inclusive). */

@@ -18,6 +18,7 @@ export { Rng, manualSeed, getDefaultRng } from './random';
 export {
   describe,
   checkInteger,
+  checkIntTuple,
   checkNumber,
   checkBoolean,
   checkString,
@@ -52,6 +53,8 @@ export {
   type BinaryKernel,
   type UnaryKernel,
   type ScalarKernel,
+  type WindowGeometry,
+  type AvgWindows,
 } from './kernels';
 export { v8Settings, arrayBufferSweeping, type ArrayBufferSweeping } from './platform/v8-settings';
 export {

@@ -41,6 +41,48 @@ export interface GemmArgs {
   transB: boolean;
 }
 
+/**
+ * The geometry of a 2-D sliding window over `n` images of `c` planes of h×w (a 1-D window is
+ * one with h = kh = 1): kernel kh×kw, stride sh×sw, dilation dh×dw, `pt`/`pl` zero rows and
+ * columns before the image (those after it only show in oh×ow, the number of window positions).
+ * Window position (i, j) covers rows `i·sh − pt + a·dh` (a < kh) and columns `j·sw − pl + b·dw`.
+ */
+export interface WindowGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  dh: number;
+  dw: number;
+  oh: number;
+  ow: number;
+}
+
+/**
+ * Per-axis averaging windows over `planes` planes of h×w (average pooling, adaptive or not):
+ * output row i averages rows [rowStart[i], rowEnd[i]) and column j columns [colStart[j],
+ * colEnd[j]), divided by rowDiv[i]·colDiv[j] (which counts padding when the pooling does).
+ */
+export interface AvgWindows {
+  planes: number;
+  h: number;
+  w: number;
+  oh: number;
+  ow: number;
+  rowStart: Int32Array;
+  rowEnd: Int32Array;
+  rowDiv: Int32Array;
+  colStart: Int32Array;
+  colEnd: Int32Array;
+  colDiv: Int32Array;
+}
+
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */
 export interface KernelBackend {
   /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
@@ -118,6 +160,26 @@ export interface KernelBackend {
   scatterAddAxis(g: TypedArray, outer: number, len: number, inner: number, idx: Int32Array, out: TypedArray): void;
   /** C = op(A)·op(B) (see {@link GemmArgs}); 0·NaN and 0·∞ give NaN, as IEEE. */
   gemm(args: GemmArgs): void;
+  /**
+   * Unfolds `x` (n×c×h×w) into `cols` (n × c·kh·kw × oh·ow, PyTorch's `unfold`): row
+   * (ch·kh + a)·kw + b of image m holds, for each window position, the pixel under kernel tap
+   * (a, b) of channel ch, or 0 in the padding.
+   */
+  im2col(g: WindowGeometry, x: TypedArray, cols: TypedArray): void;
+  /** The adjoint of im2col (PyTorch's `fold`): adds each entry of `cols` to its pixel of `x`, which must be zero-filled. */
+  col2im(g: WindowGeometry, cols: TypedArray, x: TypedArray): void;
+  /**
+   * Max over each window of `x` (n·c planes; padding never wins) into `out` (n·c × oh·ow), and
+   * the winner's position in its plane (row·w + column) into `idx`: the first maximum in
+   * row-major window order, a NaN winning as soon as it is seen (PyTorch's rule).
+   */
+  maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
+  /** `y[o, ch, i] += b[ch]` over `outer`×`channels`×`inner`: a per-channel bias (convolution). */
+  addBias(y: TypedArray, b: TypedArray, outer: number, channels: number, inner: number): void;
+  /** Averages over the windows of {@link AvgWindows}: `out` is planes × oh·ow. */
+  avgPool2d(win: AvgWindows, x: TypedArray, out: TypedArray): void;
+  /** The adjoint of avgPool2d: adds gy[i, j]/divisor to each pixel of its window in `gx`, which must be zero-filled. */
+  avgPool2dBackward(win: AvgWindows, gy: TypedArray, gx: TypedArray): void;
 }
 
 /** The name of a kernel (every member of KernelBackend but `name`). */

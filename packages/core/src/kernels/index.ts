@@ -17,7 +17,16 @@ import type { NativeAddon } from './native';
 import type * as Wasm from './wasm';
 import type { WasmExports } from './wasm';
 
-export type { BinaryKernel, GemmArgs, KernelBackend, KernelName, ScalarKernel, UnaryKernel } from './backend';
+export type {
+  AvgWindows,
+  BinaryKernel,
+  GemmArgs,
+  KernelBackend,
+  KernelName,
+  ScalarKernel,
+  UnaryKernel,
+  WindowGeometry,
+} from './backend';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';

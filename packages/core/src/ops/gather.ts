@@ -39,6 +39,14 @@ const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
 });
 
 /**
+ * @internal The scatter-add node (gather's adjoint, differentiable by gather) on checked
+ * arguments: g `[idx.length]` added at positions `idx` of a zero tensor `[size]`.
+ */
+export function scatterAddFlat(g: Tensor, idx: Int32Array, size: number): Tensor {
+  return runOp(scatterAddOp, [g], { axis: 0, idx, idxShape: [idx.length], inShape: [size] });
+}
+
+/**
  * Picks entries along `axis` by int32 indices, like `np.take(x, indices, axis)`: the result's
  * shape is x's with that axis replaced by the indices' shape. Negative indices count from the
  * end. This is how a label's probability is picked: `gather(p.reshape([-1]), rows·C + labels)`.

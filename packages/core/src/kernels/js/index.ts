@@ -7,6 +7,7 @@ import * as elementwise from './elementwise';
 import { gemm } from './gemm';
 import * as reduce from './reduce';
 import * as strided from './strided';
+import * as window from './window';
 
 /**
  * The pure-JS backend: always available, and the reference the others are tested against.
@@ -14,4 +15,11 @@ import * as strided from './strided';
  * @example
  * const prev = setBackend(jsBackend); try { run(); } finally { setBackend(prev); }
  */
-export const jsBackend: KernelBackend = Object.freeze({ name: 'js', ...elementwise, ...strided, ...reduce, gemm });
+export const jsBackend: KernelBackend = Object.freeze({
+  name: 'js',
+  ...elementwise,
+  ...strided,
+  ...reduce,
+  ...window,
+  gemm,
+});

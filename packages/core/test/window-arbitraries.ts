@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import * as tg from '@tapegrad/core';
+
+/** A random convolution: sizes and options, kernel size 1 and odd/even sizes included. */
+export interface ConvCase {
+  n: number;
+  groups: number;
+  cin: number;
+  cout: number;
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  padding: [number, number];
+  size: [number, number];
+  bias: boolean;
+  seed: number;
+}
+
+/**
+ * Convolution cases small enough for gradgradcheck: a batch of 1–2, 1–2 groups of 1–2 channels,
+ * kernels 1–3, strides and dilations 1–2, padding 0–2, and an input that the (dilated) kernel
+ * fits once padded, plus 0–`extra` more pixels per axis.
+ */
+export function arbConvCase(extra = 2): fc.Arbitrary<ConvCase> {
+  const pair = (min: number, max: number): fc.Arbitrary<[number, number]> =>
+    fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: 2 }),
+      groups: fc.integer({ min: 1, max: 2 }),
+      cinG: fc.integer({ min: 1, max: 2 }),
+      coutG: fc.integer({ min: 1, max: 2 }),
+      kernel: pair(1, 3),
+      stride: pair(1, 2),
+      dilation: pair(1, 2),
+      padding: pair(0, 2),
+      extra: pair(0, extra),
+      bias: fc.boolean(),
+      seed: fc.integer({ min: 0, max: 1e6 }),
+    })
+    .map(({ cinG, coutG, extra: e, ...c }) => {
+      const size = [0, 1].map((a) => Math.max(1, c.dilation[a] * (c.kernel[a] - 1) + 1 - 2 * c.padding[a] + e[a]));
+      return { ...c, cin: cinG * c.groups, cout: coutG * c.groups, size: size as [number, number] };
+    });
+}
+
+/** float64 leaves that require grad: N(0, 1) values drawn from `seed`. */
+export function randomLeaves(seed: number, ...shapes: number[][]): tg.Tensor[] {
+  const rng = new tg.Rng(seed);
+  return shapes.map((s) => tg.randn(s, { rng, dtype: 'float64', requiresGrad: true }));
+}
+
+/**
+ * A float64 leaf of `shape` whose values are distinct and at least 0.05 apart (a shuffled grid),
+ * so a max is never within a finite-difference step of a tie.
+ */
+export function distinctLeaf(seed: number, shape: number[]): tg.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const rng = new tg.Rng(seed);
+  const v = Float64Array.from({ length: n }, (_, i) => (i - n / 2) * 0.05);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.random() * (i + 1));
+    [v[i], v[j]] = [v[j], v[i]];
+  }
+  return tg.tensor(v, { shape, requiresGrad: true });
+}
