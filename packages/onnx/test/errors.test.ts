@@ -8,6 +8,7 @@ import {
   Rng,
   Tensor,
   ValueError,
+  adaptiveAvgPool2d,
   argmax,
   defineOp,
   gt,
@@ -71,6 +72,23 @@ describe('an op without a mapping', () => {
     const x5 = randn([5, 4], { rng });
     const { output } = await runOrt(bytes, { input: x5 });
     expect(relError(output.data, noGrad(() => model.forward(x5)).data)).toBeLessThan(1e-6);
+  });
+});
+
+describe('adaptive average pooling to a size that does not divide the input', () => {
+  const pool = { forward: (t: Tensor) => adaptiveAvgPool2d(t, [3, 2]) };
+
+  test('is an UnsupportedOpError naming it (its windows are uneven)', () => {
+    const e = thrown(() => exportOnnx(pool, randn([2, 1, 7, 4], { rng })));
+    expect(e).toBeInstanceOf(UnsupportedOpError);
+    expect((e as UnsupportedOpError).op).toBe('adaptiveAvgPool2d');
+    expect(e.message).toMatch(/from 7×4 to 3×2 has windows of uneven size/);
+  });
+
+  test('and so is one over a dynamic spatial axis (its windows change with it)', () => {
+    const e = thrown(() => exportOnnx(pool, randn([2, 1, 6, 4], { rng }), { dynamicAxes: { input: { 2: 'h' } } }));
+    expect(e).toBeInstanceOf(DynamicAxisError);
+    expect(e.message).toMatch(/needs static spatial extents, got h×4/);
   });
 });
 

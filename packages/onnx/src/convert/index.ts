@@ -2,7 +2,9 @@ import type { OpMapping } from './context';
 import * as elementwise from './elementwise';
 import { linear, matmul } from './linear';
 import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
-import { broadcastTo, concat, gather, repeat, reshape, slice, transpose } from './shape';
+import { broadcastTo, concat, gather, pad, repeat, reshape, slice, transpose } from './shape';
+import { conv1d, conv2d, convTranspose2d } from './conv';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool';
 
 /**
  * Every tape op the exporter maps, by the op's `name`. An op missing here makes `exportOnnx`
@@ -26,6 +28,13 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   slice,
   gather,
   repeat,
+  pad,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  avgPool2d,
+  adaptiveAvgPool2d,
 });
 
 export type { ConvertContext, OpMapping, ConstantOptions, ShapeOptions } from './context';
