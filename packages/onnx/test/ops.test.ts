@@ -18,6 +18,7 @@ import {
   mean,
   min,
   pow,
+  rand,
   randn,
   repeat,
   softmax,
@@ -28,6 +29,7 @@ import {
   where,
   adaptiveAvgPool2d,
   avgPool2d,
+  batchNorm,
   conv1d,
   conv2d,
   convTranspose2d,
@@ -66,6 +68,9 @@ const Kb = param([4]);
 const K1 = param([5, 3, 3]);
 const K1b = param([5]);
 const KTb = param([2]);
+const stats = { mean: randn([3], { rng }), variance: rand([3], { rng }).add(0.2) };
+const gamma = param([3]);
+const beta = param([3]);
 const KT = param([3, 2, 3, 3]);
 
 const CASES: Case[] = [
@@ -346,6 +351,21 @@ const CASES: Case[] = [
         { value: 2 },
       ),
     ],
+  },
+  {
+    name: 'batchNorm with given statistics on [N, C], [N, C, L] and [N, C, H, W], with or without weight and bias',
+    onnx: ['BatchNormalization', 'ReduceSum', 'Reshape'],
+    ops: ['batchNorm'],
+    shapes: [[3, 3, 4, 5]],
+    forward: (x) => {
+      const { mean, variance } = stats;
+      return [
+        batchNorm(x, mean, variance, gamma, beta),
+        batchNorm(x, mean, variance, null, null, { eps: 0.1 }),
+        batchNorm(x.reshape([-1, 3, 20]), mean, variance, gamma),
+        batchNorm(x.sum([2, 3]), mean, variance, null, beta, { eps: 1e-3 }),
+      ];
+    },
   },
   {
     name: 'float64 end to end',

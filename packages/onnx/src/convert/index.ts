@@ -5,6 +5,7 @@ import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
 import { broadcastTo, concat, gather, pad, repeat, reshape, slice, transpose } from './shape';
 import { conv1d, conv2d, convTranspose2d } from './conv';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool';
+import { batchNorm } from './norm';
 
 /**
  * Every tape op the exporter maps, by the op's `name`. An op missing here makes `exportOnnx`
@@ -35,6 +36,7 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   maxPool2d,
   avgPool2d,
   adaptiveAvgPool2d,
+  batchNorm,
 });
 
 export type { ConvertContext, OpMapping, ConstantOptions, ShapeOptions } from './context';
