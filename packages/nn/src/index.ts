@@ -11,6 +11,7 @@
 export const VERSION = '0.1.0';
 export { Parameter, isParameter } from './parameter';
 export { Module } from './module';
+export { type BufferEntry, type BufferOptions } from './module-state';
 export { type ForwardHook, type ForwardPreHook, type HookOptions } from './forward-hooks';
 export { ModelSummary, type SummaryOptions, type SummaryRow } from './summary';
 export { StateDictError, CheckpointError, MissingPackageError, type CheckpointProblem } from './errors';
@@ -20,7 +21,11 @@ export type { Initializer, InitOptions } from './init';
 export { Linear, type LinearOptions } from './layers/linear';
 export { MatMul } from './layers/matmul';
 export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './layers/activations';
-export { Dropout } from './layers/dropout';
+export { Dropout, Dropout2d } from './layers/dropout';
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvLayerOptions } from './layers/conv';
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './layers/pooling';
+export { Flatten } from './layers/flatten';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm';
 export { type Layer, Sequential } from './layers/sequential';
 export { type MlpOptions, mlp } from './layers/mlp';
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy';
@@ -79,5 +84,5 @@ export {
   type TrainerOptions,
 } from './trainer/trainer';
 export type { PlotFiles, PlotOptions } from './trainer/plot';
-export { type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
+export { type EncodeOptions, type Safetensors, decodeSafetensors, encodeSafetensors } from './checkpoint/safetensors';
 export { type LoadOptions, type SaveOptions, load, save } from './checkpoint/checkpoint';

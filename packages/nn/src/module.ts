@@ -8,11 +8,21 @@ import {
   checkBoolean,
   checkFunction,
   checkOptions,
+  describe,
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
 import { moduleRepr } from './module-repr';
 import { upgradeKeys } from './legacy-keys';
-import { Parameter, castParameters } from './parameter';
+import {
+  type BufferEntry,
+  type BufferOptions,
+  castBuffers,
+  int64NamesOf,
+  isBufferValue,
+  namedBuffersOf,
+  namedStateOf,
+} from './module-state';
+import { Parameter, castParameters, isParameter } from './parameter';
 import { StateDict, type StateDictInput, checkStateDict, toEntries } from './state-dict';
 import { type ModelSummary, type SummaryOptions, summarize } from './summary';
 
@@ -31,6 +41,7 @@ import { type ModelSummary, type SummaryOptions, summarize } from './summary';
  */
 export abstract class Module {
   #training = true;
+  #buffers = new Map<string, Required<BufferOptions>>();
 
   /** Computes the module's output. */
   abstract forward(...inputs: unknown[]): Tensor;
@@ -60,6 +71,90 @@ export abstract class Module {
    */
   registerModule(name: string, module: Module | null): void {
     this.#register('registerModule', name, module);
+  }
+
+  /**
+   * Registers `tensor` as a buffer named `name` (no dots): state that is not learned — running
+   * statistics, counters — kept in the field of that name, saved in the state dict and
+   * checkpoints unless `persistent: false`, converted by {@link Module.to} when floating, never
+   * given to optimisers (PyTorch's `register_buffer`). `null` registers an absent buffer, left
+   * out of the state dict. Assigning the field later replaces the buffer's value.
+   *
+   * @example
+   * this.registerBuffer('running_mean', zeros([c]));
+   * this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }), { int64: true });
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
+    const who = `${this.constructor.name}.registerBuffer`;
+    const o = checkOptions(who, options, ['persistent', 'int64']);
+    if (!isBufferValue(tensor) || isParameter(tensor)) {
+      throw new ValueError(
+        `${who}: '${name}' must be a Tensor that requires no grad (or null), got ${describe(tensor)}`,
+      );
+    }
+    const int64 = o.int64 === undefined ? false : checkBoolean(who, 'int64', o.int64);
+    if (int64 && tensor !== null && tensor.dtype !== 'int32') {
+      throw new ValueError(`${who}: int64 applies to int32 buffers, '${name}' is ${tensor.dtype}`);
+    }
+    const persistent = o.persistent === undefined ? true : checkBoolean(who, 'persistent', o.persistent);
+    this.#register('registerBuffer', name, tensor);
+    this.#buffers.set(name, { persistent, int64 });
+  }
+
+  /**
+   * This module's own buffers (not its children's), in registration order, with their current
+   * values and options.
+   *
+   * @example
+   * new BatchNorm1d(4).ownBuffers().map((b) => b.name); // ['running_mean', 'running_var', 'num_batches_tracked']
+   */
+  ownBuffers(): BufferEntry[] {
+    const self = this as unknown as Record<string, Tensor | null>;
+    return [...this.#buffers].map(([name, o]) => ({ name, value: self[name] ?? null, ...o }));
+  }
+
+  /**
+   * Every buffer of the tree with its dotted name, module by module (PyTorch's
+   * `named_buffers()`); absent (null) buffers are left out.
+   *
+   * @example
+   * model.namedBuffers().keySeq().toArray(); // ['1.running_mean', '1.running_var', '1.num_batches_tracked']
+   */
+  namedBuffers(): OrderedMap<string, Tensor> {
+    return namedBuffersOf(this);
+  }
+
+  /**
+   * The buffers as an array.
+   *
+   * @example
+   * model.buffers().length; // 3 for one BatchNorm layer
+   */
+  buffers(): Tensor[] {
+    return this.namedBuffers().valueSeq().toArray();
+  }
+
+  /**
+   * What the state dict and checkpoints hold: parameters and persistent buffers, live (not
+   * copies), in PyTorch's `state_dict()` order (each module's parameters, then its buffers, then
+   * its children's).
+   *
+   * @example
+   * [...model.namedState().keys()]; // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', …]
+   */
+  namedState(): OrderedMap<string, Tensor> {
+    this.namedParameters(); // names unnamed parameters
+    return namedStateOf(this, isParameter);
+  }
+
+  /**
+   * The dotted names of the buffers that checkpoints store as I64 (registered with `int64`).
+   *
+   * @example
+   * new BatchNorm2d(3).int64BufferNames(); // Set { 'num_batches_tracked' }
+   */
+  int64BufferNames(): Set<string> {
+    return int64NamesOf(this);
   }
 
   #register(who: string, name: string, value: unknown): void {
@@ -280,12 +375,16 @@ export abstract class Module {
    */
   to(dtype: DType): this {
     castParameters(this.namedModules().values(), dtype);
+    castBuffers(this.namedModules().values(), dtype, (m, b, t) => {
+      (m as unknown as Record<string, Tensor>)[b.name] = t;
+    });
     return this;
   }
 
   /**
-   * Copies of the parameter values by dotted name, as a plain `Map` in the order of
-   * {@link Module.namedParameters} (detached, so later training does not change them).
+   * Copies of the parameters and persistent buffers by dotted name, as a plain `Map` in
+   * PyTorch's order (see {@link Module.namedState}; detached, so later training does not change
+   * them).
    *
    * @example
    * const sd = model.stateDict();
@@ -293,12 +392,12 @@ export abstract class Module {
    */
   stateDict(): StateDict {
     const sd = new StateDict();
-    this.namedParameters().forEach((p, name) => sd.set(name, new Tensor(p.data.slice(), p.shape)));
+    this.namedState().forEach((p, name) => sd.set(name, new Tensor(p.data.slice(), p.shape)));
     return sd;
   }
 
   /**
-   * Copies values into the parameters in place, from a `Map` (what {@link Module.stateDict}
+   * Copies values into the parameters and buffers in place, from a `Map` (what {@link Module.stateDict}
    * returns), a plain object, an Immutable map or `[name, tensor]` pairs. With `strict` (the
    * default) every name must match both ways; shape and dtype mismatches are always errors. All
    * problems are reported in one {@link StateDictError}, and nothing is changed unless there
@@ -312,11 +411,11 @@ export abstract class Module {
     const who = `${this.constructor.name}.loadStateDict`;
     const o = checkOptions(who, options, ['strict']);
     const strict = o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
-    const params = this.namedParameters();
-    const entries = upgradeKeys(this, toEntries(stateDict, who), (k) => params.has(k));
-    checkStateDict(who, params, entries, strict);
+    const state = this.namedState();
+    const entries = upgradeKeys(this, toEntries(stateDict, who), (k) => state.has(k));
+    checkStateDict(who, state, entries, strict);
     for (const [name, t] of entries) {
-      const p = params.get(name);
+      const p = state.get(name);
       if (p !== undefined) p.data.set(t.data);
     }
   }

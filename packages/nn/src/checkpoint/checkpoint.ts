@@ -24,7 +24,7 @@ export interface SaveOptions {
 }
 
 /**
- * Writes the model's parameters (and optionally the optimiser state) as a safetensors file
+ * Writes the model's parameters and persistent buffers (and optionally the optimiser state) as a safetensors file
  * readable by any safetensors reader. The bytes go to a temporary file in the same directory,
  * are flushed, and the file is renamed over `file`, so a crash never leaves a partial file
  * under the real name.
@@ -42,7 +42,7 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
     if (RESERVED.includes(k)) throw new ValueError(`save: metadata key '${k}' is reserved (${RESERVED.join(', ')})`);
     metadata[k] = v;
   }
-  const tensors: [string, Tensor][] = [...model.namedParameters().entries()];
+  const tensors: [string, Tensor][] = [...model.namedState().entries()];
   if (options.optimizer) {
     const sd = options.optimizer.stateDict();
     const scalars: { [param: string]: { [slot: string]: number } } = {};
@@ -54,7 +54,7 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
     }
     metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, paramGroups: sd.paramGroups, scalars });
   }
-  writeAtomic('save', file, encodeSafetensors(tensors, metadata));
+  writeAtomic('save', file, encodeSafetensors(tensors, metadata, { int64: model.int64BufferNames() }));
 }
 
 /** Options of {@link load}. */
@@ -86,7 +86,7 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
     throw new CheckpointError(`load: cannot read '${file}': ${(e as Error).message}`, 'io');
   }
   const { tensors, metadata } = decodeSafetensors(bytes, `load('${file}')`);
-  const params = model.namedParameters();
+  const params = model.namedState();
   // Names written by an older tapegrad (a Sequential's `layers.0.weight`) load under today's.
   const rename = (k: string): string => (params.has(k) ? k : upgradeKey(model, k));
   const weights = [...tensors.entries()]

@@ -12,7 +12,9 @@ import { crc32 } from './crc32';
  */
 
 const DTYPE_CODES: Readonly<Record<DType, string>> = { float32: 'F32', float64: 'F64', int32: 'I32' };
-const CODE_DTYPES: Readonly<Record<string, DType>> = { F32: 'float32', F64: 'float64', I32: 'int32' };
+/** I64 (PyTorch's counters, such as BatchNorm's num_batches_tracked) is read into int32 when it fits. */
+const CODE_DTYPES: Readonly<Record<string, DType>> = { F32: 'float32', F64: 'float64', I32: 'int32', I64: 'int32' };
+const CODE_BYTES: Readonly<Record<string, number>> = { F32: 4, F64: 8, I32: 4, I64: 8 };
 const ITEM_BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4 };
 /** The reference implementation refuses larger headers. */
 const MAX_HEADER = 100_000_000;
@@ -30,6 +32,13 @@ interface Entry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
+}
+
+/** An int32 tensor as little-endian I64 bytes (sign-extended). */
+function int64BytesOf(t: Tensor): Uint8Array {
+  const out = Buffer.alloc(8 * t.size);
+  for (let i = 0; i < t.size; i++) out.writeBigInt64LE(BigInt(t.data[i]), 8 * i);
+  return out;
 }
 
 function bytesOf(t: Tensor): Uint8Array {
@@ -58,18 +67,26 @@ function checksum(header: { [key: string]: unknown }, data: Uint8Array): string 
   return crc32(data, h).toString(16).padStart(8, '0');
 }
 
+/** Options of {@link encodeSafetensors}. */
+export interface EncodeOptions {
+  /** Names of int32 tensors to store as I64 (what PyTorch keeps as int64, e.g. `num_batches_tracked`). */
+  int64?: ReadonlySet<string>;
+}
+
 /**
  * Serialises tensors and string metadata into safetensors bytes, in the given order, adding
  * `format: 'tapegrad'` (unless given) and a CRC-32 under `tapegrad.crc32` in the metadata
- * (other readers ignore both; tapegrad verifies the checksum).
+ * (other readers ignore both; tapegrad verifies the checksum). The int32 tensors named in
+ * `options.int64` are written as I64.
  *
  * @example
  * const bytes = encodeSafetensors(model.stateDict(), { epoch: '3' });
- * decodeSafetensors(bytes).tensors.get('layers.0.weight');
+ * encodeSafetensors(bn.stateDict(), {}, { int64: bn.int64BufferNames() }); // num_batches_tracked as I64
  */
 export function encodeSafetensors(
   tensors: Iterable<readonly [string, Tensor]>,
   metadata: { readonly [key: string]: string } = {},
+  options: EncodeOptions = {},
 ): Buffer {
   const header: { [key: string]: unknown } = {};
   const meta: { [key: string]: string } = { format: 'tapegrad', ...metadata };
@@ -81,8 +98,16 @@ export function encodeSafetensors(
     if (name === '__metadata__')
       throw new CheckpointError(`encodeSafetensors: '__metadata__' cannot name a tensor`, 'header');
     if (name in header) throw new CheckpointError(`encodeSafetensors: duplicate tensor name '${name}'`, 'header');
-    const bytes = bytesOf(t);
-    header[name] = { dtype: DTYPE_CODES[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    const wide = options.int64?.has(name) ?? false;
+    if (wide && t.dtype !== 'int32') {
+      throw new CheckpointError(
+        `encodeSafetensors: '${name}' is ${t.dtype}; only int32 tensors can be stored as I64`,
+        'dtype',
+      );
+    }
+    const bytes = wide ? int64BytesOf(t) : bytesOf(t);
+    const code = wide ? 'I64' : DTYPE_CODES[t.dtype];
+    header[name] = { dtype: code, shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -111,7 +136,7 @@ function parseEntry(source: string, name: string, v: unknown): Entry {
   const { dtype, shape, data_offsets: off } = e as Partial<Entry>;
   if (typeof dtype !== 'string') fail(source, 'header', `entry '${name}' has no dtype`);
   if (!(dtype! in CODE_DTYPES)) {
-    fail(source, 'dtype', `tensor '${name}' has dtype ${JSON.stringify(dtype)}; tapegrad reads F32, F64 and I32`);
+    fail(source, 'dtype', `tensor '${name}' has dtype ${JSON.stringify(dtype)}; tapegrad reads F32, F64, I32 and I64`);
   }
   const okInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(okInt)) {
@@ -168,13 +193,12 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   let expected = 0;
   for (const [name, e] of sorted) {
     const [begin, end] = e.data_offsets;
-    const dtype = CODE_DTYPES[e.dtype];
     const numel = e.shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== numel * ITEM_BYTES[dtype]) {
+    if (end - begin !== numel * CODE_BYTES[e.dtype]) {
       fail(
         source,
         'offsets',
-        `tensor '${name}' (${e.dtype} [${e.shape.join(',')}]) spans ${end - begin} bytes, expected ${numel * ITEM_BYTES[dtype]}`,
+        `tensor '${name}' (${e.dtype} [${e.shape.join(',')}]) spans ${end - begin} bytes, expected ${numel * CODE_BYTES[e.dtype]}`,
       );
     }
     if (begin !== expected) {
@@ -202,6 +226,10 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
     for (const [name, e] of entries) {
       const dtype = CODE_DTYPES[e.dtype];
       const [begin, end] = e.data_offsets;
+      if (e.dtype === 'I64') {
+        m.set(name, new Tensor(int32FromInt64(source, name, data.subarray(begin, end)), e.shape));
+        continue;
+      }
       let raw: Uint8Array = data.subarray(begin, end);
       if (!LITTLE_ENDIAN) raw = swapped(raw, ITEM_BYTES[dtype]);
       const arr = allocateLike(dtype, (end - begin) / ITEM_BYTES[dtype]);
@@ -212,6 +240,19 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   const userMeta = { ...metadata };
   delete userMeta[CHECKSUM_KEY];
   return { tensors, metadata: userMeta };
+}
+
+/** Little-endian I64 values as int32; a value outside int32's range is a CheckpointError. */
+function int32FromInt64(source: string, name: string, raw: Buffer): Int32Array {
+  const out = new Int32Array(raw.length / 8);
+  for (let i = 0; i < out.length; i++) {
+    const v = raw.readBigInt64LE(8 * i);
+    if (v < -2147483648n || v > 2147483647n) {
+      fail(source, 'dtype', `tensor '${name}' (I64) holds ${v}, outside the int32 range tapegrad reads I64 into`);
+    }
+    out[i] = Number(v);
+  }
+  return out;
 }
 
 function allocateLike(dtype: DType, n: number): TypedArray {

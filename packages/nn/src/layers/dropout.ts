@@ -7,7 +7,8 @@ import {
   describe,
   getDefaultRng,
   mul,
-  zerosLike,
+  zeros,
+  type DType,
 } from '@tapegrad/core';
 import { Module } from '../module';
 
@@ -29,25 +30,51 @@ export class Dropout extends Module {
     options: { rng?: Rng } = {},
   ) {
     super();
-    checkNumber('Dropout', 'p', p, { min: 0, below: 1 });
-    const o = checkOptions('Dropout', options, ['rng']);
+    const who = this.constructor.name;
+    checkNumber(who, 'p', p, { min: 0, below: 1 });
+    const o = checkOptions(who, options, ['rng']);
     if (o.rng !== undefined && !(o.rng instanceof Rng)) {
-      throw new ValueError(`Dropout: rng must be an Rng, got ${describe(o.rng)}`);
+      throw new ValueError(`${who}: rng must be an Rng, got ${describe(o.rng)}`);
     }
     this.rng = options.rng ?? getDefaultRng();
   }
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;
-    const mask = zerosLike(x);
+    return mul(x, this.mask(x.shape, x.dtype));
+  }
+
+  /** 1/(1−p) with probability 1−p, else 0, for every element of `shape`. */
+  protected mask(shape: readonly number[], dtype: DType): Tensor {
+    const mask = zeros(shape, { dtype });
     const keep = 1 - this.p;
     const scale = 1 / keep;
     const d = mask.data;
     for (let i = 0; i < d.length; i++) d[i] = this.rng.random() < keep ? scale : 0;
-    return mul(x, mask);
+    return mask;
   }
 
   override extraRepr(): string {
     return `p=${this.p}`;
+  }
+}
+
+/**
+ * Channel dropout (`torch.nn.Dropout2d`): in training, zeroes whole channels of `[N, C, H, W]`
+ * (or `[C, H, W]`) inputs with probability `p` and scales the rest by 1/(1−p) — for
+ * convolutional features, where neighbouring pixels are correlated. Evaluation is the identity.
+ *
+ * @example
+ * const drop = new Dropout2d(0.2, { rng: new Rng(0) });
+ * drop.forward(x); // each [n, c] plane kept (×1.25) or zeroed
+ */
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    if (x.ndim !== 3 && x.ndim !== 4) {
+      throw new ValueError(`Dropout2d.forward: x must be [N, C, H, W] or [C, H, W], got [${x.shape.join(',')}]`);
+    }
+    if (!this.training || this.p === 0) return x;
+    const planes = x.shape.map((d, a) => (a < x.ndim - 2 ? d : 1));
+    return mul(x, this.mask(planes, x.dtype));
   }
 }
