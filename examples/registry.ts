@@ -14,4 +14,7 @@ export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
   'multiclass-fashion': () => import('./multiclass-fashion'),
   'breast-cancer': () => import('./breast-cancer'),
   'mnist-beyond': () => import('./mnist-beyond'),
+  'simple-convnet': () => import('./simple-convnet'),
+  'deep-convnet': () => import('./deep-convnet'),
+  'fashion-convnet': () => import('./fashion-convnet'),
 };
