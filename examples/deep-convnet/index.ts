@@ -13,7 +13,7 @@ export const DEEP_CONVNET: ImageClassifier<ReturnType<typeof deepConvNet>> = {
   settings: { data: 'mnist', lr: 0.001, batchSize: 100, epochs: 20, seed: 1 },
   build: deepConvNet,
   filters: (net) => (net[0] as Conv2d).weight,
-  smoke: { images: 600, epochs: 2 },
+  smoke: { images: 200, epochs: 2 },
 };
 
 /**

@@ -13,7 +13,7 @@ export const FASHION_CONVNET: ImageClassifier<ReturnType<typeof fashionConvNet>>
   settings: { data: 'fashion-mnist', lr: 0.001, lrDecay: 0.85, batchSize: 100, epochs: 15, seed: 1 },
   build: fashionConvNet,
   filters: (net) => (net[0] as Conv2d).weight,
-  smoke: { images: 600, epochs: 2 },
+  smoke: { images: 200, epochs: 2 },
 };
 
 /**

@@ -13,7 +13,7 @@ export const SIMPLE_CONVNET: ImageClassifier<ReturnType<typeof simpleConvNet>> =
   settings: { data: 'mnist', lr: 0.001, batchSize: 100, epochs: 20, seed: 1 },
   build: simpleConvNet,
   filters: (net) => (net[0] as Conv2d).weight,
-  smoke: { images: 1000, epochs: 2 },
+  smoke: { images: 500, epochs: 2 },
 };
 
 /**
