@@ -9,6 +9,8 @@
 #                                                  -> {"seconds": per call, over one sample}
 #   {"cmd": "B", "activation": a, "steps": s}      -> {"seconds": s steps of B}
 #   {"cmd": "C", "steps": s}                       -> {"seconds": s steps of C}
+#   {"cmd": "E", "steps": s}                       -> {"seconds": s steps of E, the book's
+#                                                     SimpleConvNet with its im2col (convnet.py)}
 #
 # An error answers {"error": message}; stdin closing ends the process.
 import json
@@ -16,6 +18,8 @@ import sys
 import time
 
 import numpy as np
+
+from convnet import SimpleConvNet
 
 
 def sigmoid(x):
@@ -101,6 +105,8 @@ class Peer:
         st = np.array(c["labels"], dtype=np.int32)
         cperm = np.array(c["perm"], dtype=np.int64)
         self.trainers["C"] = Trainer(sx, st, cperm, 30, 1.0, TwoLayerNet(2, 10, 3, self.rng))
+        # E: the same images as [N, 1, 28, 28], the same batch order; Adam keeps its own lr.
+        self.trainers["E"] = Trainer(x.reshape(-1, 1, 28, 28), labels, perm, 100, 0.001, SimpleConvNet(self.rng))
         return {"numpy": np.__version__}
 
     def gemm(self, shape):
@@ -137,6 +143,8 @@ class Peer:
             return {"seconds": self.trainers["B " + cmd["activation"]].run(cmd["steps"])}
         if kind == "C":
             return {"seconds": self.trainers["C"].run(cmd["steps"])}
+        if kind == "E":
+            return {"seconds": self.trainers["E"].run(cmd["steps"])}
         raise ValueError(f"unknown command {kind!r}")
 
 

@@ -1,6 +1,6 @@
 /**
- * tapegrad's process in `npm run bench` (see bench/peer.ts): answers A, B and C commands with
- * seconds, on its default backend (threads: TAPEGRAD_THREADS, else the core count), on one
+ * tapegrad's process in `npm run bench` (see bench/peer.ts): answers A, B, C and E commands with
+ * seconds (and Eprofile with E's per-layer breakdown), on its default backend (threads: TAPEGRAD_THREADS, else the core count), on one
  * thread, and — when the default is the native gemm — on the WASM kernels alone, the fallback
  * where the addon does not build. A's multi-thread figures are the split kernel itself, not the
  * adaptive choice, whose rare one-thread calls would land in the samples.
@@ -15,6 +15,7 @@ import {
 } from '@tapegrad/core';
 import { serve } from './peer';
 import { seconds } from './rounds';
+import { tapegradConvTrainer } from './convnet';
 import { GEMM_SHAPES, tapegradGemm } from './sgemm';
 import { type Activation, type FigureData, mnistData, spiralData, tapegradTrainer } from './trainers';
 
@@ -52,6 +53,7 @@ function backendOf(impl: unknown): KernelBackend {
 
 let B: FigureData;
 const trainers = new Map<string, (steps: number) => void>();
+let E: ReturnType<typeof tapegradConvTrainer> | null = null;
 const samplers = new Map<string, () => number>();
 
 serve((cmd) => {
@@ -73,6 +75,16 @@ serve((cmd) => {
     case 'C': {
       const train = trainers.get('C')!;
       return { seconds: withBackend(defaults, () => seconds(() => train(Number(cmd.steps)))) };
+    }
+    case 'E': {
+      E ??= tapegradConvTrainer(B);
+      const train = E;
+      return { seconds: withBackend(defaults, () => seconds(() => train.run(Number(cmd.steps)))) };
+    }
+    case 'Eprofile': {
+      E ??= tapegradConvTrainer(B);
+      const train = E;
+      return { ms: withBackend(defaults, () => train.profile(Number(cmd.steps))) };
     }
     case 'A': {
       const key = `${String(cmd.impl)} ${String(cmd.shape)}`;

@@ -1,7 +1,7 @@
 /**
  * A TensorFlow.js process in `npm run bench` (see bench/peer.ts), one per backend: `wasm` (its
  * .wasm files from the package's own dist, setWasmPaths) or `cpu`. Answers A, B and C commands
- * with seconds. `@tensorflow/tfjs` is loaded whole: in Node it is what registers the gradients.
+ * (and E) with seconds. `@tensorflow/tfjs` is loaded whole: in Node it is what registers the gradients.
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { serve } from './peer';
 import { seconds } from './rounds';
+import { tfConvTrainer } from './convnet';
 import { GEMM_SHAPES, tfGemm } from './sgemm';
 import { type Activation, mnistData, spiralData, type TfData, tfData, tfTrainer } from './trainers';
 
@@ -37,6 +38,11 @@ serve(async (cmd) => {
     }
     case 'C': {
       const train = trainers.get('C')!;
+      return { seconds: seconds(() => train(Number(cmd.steps))) };
+    }
+    case 'E': {
+      if (!trainers.has('E')) trainers.set('E', tfConvTrainer(tf, B).run);
+      const train = trainers.get('E')!;
       return { seconds: seconds(() => train(Number(cmd.steps))) };
     }
     case 'A': {

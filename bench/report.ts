@@ -6,7 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pairedRatio as ratio, type Stat } from './rounds';
+import { type EFigure, eLines, eTargets } from './report-e';
 import { flops, GEMM_SHAPES, type GemmShape } from './sgemm';
+
+export { type ESettings } from './report-e';
 
 /** How the run was made, for the header lines and the JSON. */
 export interface Settings {
@@ -35,6 +38,7 @@ export interface Figures {
   B: Record<string, Stat>;
   C: Record<string, Stat>;
   D: Record<string, number> | string;
+  E?: EFigure;
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -76,6 +80,7 @@ export function targets(cfg: Settings, f: Figures): [string, number, boolean][] 
   }
   if (typeof f.D !== 'string')
     check(`D: RSS after ${f.D.stepsEnd} steps ÷ after ${f.D.stepsFirst} ≤ 1.1`, f.D.ratio, (v) => v <= 1.1);
+  if (f.E) out.push(...eTargets(f.E));
   return out;
 }
 
@@ -91,6 +96,26 @@ export function baseComparison(tgn: string, base: string, activations: string[],
     `  ${activations.map((act) => `B ${act} ${r(f.B[`${tgn} ${act}`], f.B[`${base} ${act}`])}`).join(', ')}, C ${r(f.C[tgn], f.C[base])}`,
     `  A: ${GEMM_SHAPES.map((s, i) => `${s.label.split(' ')[0]} ${r(f.A[tgn]?.[i], f.A[base]?.[i])}`).join(', ')}`,
   ];
+}
+
+/**
+ * `--only E`: figure E's lines and its target, and its JSON in bench/results/<stamp>-E.json.
+ */
+export function reportE(
+  settings: EFigure['settings'],
+  stats: EFigure['stats'],
+  profile: EFigure['profile'],
+  log: (s: string) => void,
+): void {
+  const f: EFigure = { stats, profile, settings };
+  for (const line of eLines(f)) log(line);
+  for (const [what, v, holds] of eTargets(f)) log(`  ${holds ? 'holds ' : 'MISSED'}  ${what}: ${v.toFixed(3)}`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${stamp}-E.json`);
+  fs.writeFileSync(file, JSON.stringify({ stamp, E: f }, null, 2) + '\n');
+  log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
 /** Prints the tables and the targets, writes the JSON; `t0` is the bench's start (ms). */
@@ -168,6 +193,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
   for (const note of cfg.notes) log(note);
   if (cfg.coreCheck) log(`cores before the run: ${cfg.coreCheck.text[0]}; after: ${cfg.coreCheck.text[1]}`);
 
+  if (f.E) for (const line of eLines(f.E)) log(line);
   if (base) for (const line of baseComparison(tgn, base, cfg.activations, f)) log(line);
 
   const checks = targets(cfg, f);
@@ -209,6 +235,7 @@ export function report(cfg: Settings, f: Figures, t0: number, log: (s: string) =
     },
     C: { unit: 'µs/step', ...f.C, ratios: ratios(f.C, (impl) => impl) },
     D,
+    ...(f.E ? { E: { unit: `s/epoch (${f.E.settings.steps.epoch} steps)`, ...f.E } } : {}),
     targets: checks.map(([what, value, holds]) => ({ what, value, holds })),
     seconds: (Date.now() - t0) / 1000,
   };

@@ -11,6 +11,11 @@
  * - C: spiral 2-10-3 sigmoid, batch 30 — µs per step (3,000 steps a run).
  * - D: tapegrad only, in a child process: RSS after 1,000 and after 100,000 steps of C, after a
  *   warm-up (and from a cold start; see bench/memory.ts).
+ * - E: the book's SimpleConvNet on MNIST (conv 30×5×5, ReLU, max-pool 2, Linear 4320-100, ReLU,
+ *   Linear 100-10; Adam lr 0.001, batch 100) — seconds per epoch (600 steps), against NumPy (the
+ *   book's im2col layers), TF.js cpu and wasm, and PyTorch on one thread (bench/torch_peer.py,
+ *   Debian's python3 with torch; skipped with a note where it cannot import torch), with
+ *   tapegrad's per-layer breakdown of a step. `--only E` runs E alone.
  * Every implementation runs in a process of its own that stays up (bench/peer.ts), and the
  * implementations of a figure take turns, one run each per round (bench/rounds.ts), so a ratio
  * compares runs made at the same time and no framework's garbage lands in another's runs.
@@ -26,7 +31,7 @@ import * as path from 'path';
 import { baseCheckout, startBasePeer } from './base-peer';
 import { coreCheck, describeCores } from './machine';
 import { Peer } from './peer';
-import { report } from './report';
+import { type ESettings, report, reportE } from './report';
 import { type Contender, type Stat, takeTurns } from './rounds';
 import { GEMM_SHAPES } from './sgemm';
 import { type Activation, mnistData, spiralData } from './trainers';
@@ -34,6 +39,10 @@ import { type Activation, mnistData, spiralData } from './trainers';
 const quick = process.argv.includes('--quick');
 /** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
 const tapegradOnly = process.argv.includes('--tapegrad-only');
+/** `--only E`: figure E alone (the others are skipped). */
+const onlyE = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'E';
+/** The python with PyTorch (Debian's; the python3 first on PATH may lack it). */
+const TORCH_PYTHON = process.env.TAPEGRAD_PYTHON ?? '/usr/bin/python3';
 /** `--base <checkout>`: that checkout's tapegrad takes turns with this one's (bench/base-peer.ts). */
 const baseDir = baseCheckout(process.argv, process.env);
 /** Timed runs of each implementation: A's samples, and B's and C's runs. */
@@ -61,6 +70,12 @@ const A_CPU_MAX = quick ? 128 ** 3 : 512 ** 3;
 const ACTIVATIONS: Activation[] = ['sigmoid', 'relu'];
 /** tapegrad's process-wide warm-up before B (JIT), in training steps. */
 const WARMUP_STEPS = quick ? 300 : 2000;
+/** E: rounds (PyTorch's best of these is the reference), and the steps each run times. */
+const RUNS_E = 3;
+const E_STEPS = quick ? 30 : EPOCH_STEPS;
+const E_STEPS_NUMPY = quick ? 5 : 60;
+const E_STEPS_TFJS = quick ? 1 : 2;
+const E_PROFILE_STEPS = quick ? 10 : 50;
 
 /** Figure D in a child process (see bench/memory.ts). */
 function runMemory(steps: number): Record<string, number> | string {
@@ -151,13 +166,26 @@ async function main(): Promise<void> {
           },
         },
       );
+  const torchStart = tapegradOnly
+    ? 'PyTorch left out (--tapegrad-only)'
+    : await Peer.start(
+        'PyTorch peer',
+        TORCH_PYTHON,
+        [path.join(__dirname, 'torch_peer.py')],
+        { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+        { E: { xPath, labelsPath, n: mnist.x.shape[0], perm: flat(mnist.batches) } },
+      );
   fs.rmSync(tmp, { recursive: true, force: true });
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
+  const pt = started(torchStart, (peer, info) => ({ peer, info }));
   log(
     `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
       `tapegrad kernels ${String(tgPeer.info.kernels)} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})` +
       (base ? `; base ${baseDir}: ${String(base.info.kernels)}` : '') +
-      (np ? `, NumPy ${np.version}` : ''),
+      (np ? `, NumPy ${np.version}` : '') +
+      (pt
+        ? `, PyTorch ${String(pt.info.torch)} (threads ${String(pt.info.threads)}; BLAS ${String(pt.info.blas)})`
+        : ''),
   );
 
   // [name, configuration, process]: this checkout's configurations, and the base's default.
@@ -170,6 +198,17 @@ async function main(): Promise<void> {
   const perEpoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
   const slow = (name: string): boolean => name === 'tfjs-cpu';
+
+  log('running E (the implementations take turns)…');
+  const E = await runE(tgn, tgPeer.peer, tfPeers, np?.peer ?? null, pt?.peer ?? null, notes);
+  log('profiling one tapegrad E step…');
+  const Eprofile = (await tgPeer.peer.call({ cmd: 'Eprofile', steps: E_PROFILE_STEPS })).ms as Record<string, number>;
+
+  if (onlyE) {
+    for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, pt?.peer]) p?.close();
+    reportE(eSettings(tgn, pt?.info ?? null), E, Eprofile, log);
+    return;
+  }
 
   log('running B (the implementations take turns)…');
   // One activation at a time, so a round (5 runs of ~0.3–0.8 s) is short and its runs are close
@@ -231,7 +270,7 @@ async function main(): Promise<void> {
     for (const impl of [...tgImpls.map(([key]) => key), ...tfPeers.map((p) => p.name), 'numpy'])
       (A[impl] ??= [])[i] = stats[impl] ?? null;
   }
-  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer]) p?.close();
+  for (const p of [tgPeer.peer, base?.peer, ...tfPeers.map((t) => t.peer), np?.peer, pt?.peer]) p?.close();
 
   // D: memory of C over many steps, tapegrad only, in a fresh process
   log(`running tapegrad D (${D_STEPS} steps of C, child process)…`);
@@ -274,10 +313,60 @@ async function main(): Promise<void> {
         text: [describeCores(coresBefore), describeCores(coresAfter)],
       },
     },
-    { A, B, C, D },
+    { A, B, C, D, E: { stats: E, profile: Eprofile, settings: eSettings(tgn, pt?.info ?? null) } },
     t0,
     log,
   );
+}
+
+function eSettings(tgn: string, torch: Record<string, unknown> | null): ESettings {
+  return {
+    tgn,
+    runs: RUNS_E,
+    steps: {
+      tapegrad: E_STEPS,
+      torch: E_STEPS,
+      numpy: E_STEPS_NUMPY,
+      tfjs: E_STEPS_TFJS,
+      epoch: EPOCH_STEPS,
+      profile: E_PROFILE_STEPS,
+    },
+    torch: torch ? { version: String(torch.torch), threads: Number(torch.threads), blas: String(torch.blas) } : null,
+  };
+}
+
+/**
+ * Figure E: tapegrad, PyTorch, NumPy and the TF.js backends take turns, RUNS_E rounds; every
+ * time is scaled to an epoch. A TF.js backend that cannot train the network (wasm: no
+ * Conv2DBackpropFilter kernel) is tried with one step first and recorded as "cannot train".
+ */
+async function runE(
+  tgn: string,
+  tg: Peer,
+  tf: { name: string; peer: Peer }[],
+  np: Peer | null,
+  pt: Peer | null,
+  notes: string[],
+): Promise<Record<string, Stat | string>> {
+  const epoch = (s: number, steps: number): number => (s / steps) * EPOCH_STEPS;
+  const contender = (key: string, peer: Peer, steps: number): Contender => ({
+    key,
+    run: async () => epoch(await peer.seconds({ cmd: 'E', steps }), steps),
+  });
+  const out: Record<string, Stat | string> = {};
+  const contenders = [contender(tgn, tg, E_STEPS)];
+  if (pt) contenders.push(contender('pytorch', pt, E_STEPS));
+  if (np) contenders.push(contender('numpy', np, E_STEPS_NUMPY));
+  for (const { name, peer } of tf) {
+    try {
+      await peer.seconds({ cmd: 'E', steps: 1 });
+      contenders.push(contender(name, peer, E_STEPS_TFJS));
+    } catch (e) {
+      out[name] = `cannot train: ${(e as Error).message}`;
+      notes.push(`E: ${name} cannot train the network: ${(e as Error).message}`);
+    }
+  }
+  return { ...out, ...(await takeTurns(contenders, RUNS_E)) };
 }
 
 main().catch((e: unknown) => {

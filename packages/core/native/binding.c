@@ -4,6 +4,13 @@
  *   sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, threads): void
  *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
+ *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
+ *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
+ *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
+ *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t)
+ *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
+ *                                      elementwise kernels (elementwise.h); every array as long as `out`;
+ *                                      `t`: the most threads a large call may be split over
  * Operands are Float32Arrays read and written in place. Every count and bound is checked here,
  * so a wrong call throws instead of touching memory outside the arrays.
  */
@@ -11,6 +18,8 @@
 #include <stdint.h>
 
 #include "gemm.h"
+#include "elementwise.h"
+#include "window.h"
 
 #define CHECK(call)                                                                                \
   do {                                                                                             \
@@ -72,6 +81,225 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int i32_arg(napi_env env, napi_value v, int32_t **data, size_t *len) {
+  napi_typedarray_type type;
+  void *p;
+  napi_value buf;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &p, &buf, &off) != napi_ok || type != napi_int32_array) return 0;
+  *data = p;
+  return 1;
+}
+
+/* Reads `count` whole numbers ≥ 0 from argv[first…]; 0 (and a thrown RangeError) otherwise. */
+static int counts(napi_env env, napi_value *argv, int first, int count, int64_t *out) {
+  for (int i = 0; i < count; i++) {
+    if (napi_get_value_int64(env, argv[first + i], &out[i]) != napi_ok || out[i] < 0 || out[i] > INT32_MAX) {
+      napi_throw_range_error(env, NULL, "sizes must be whole numbers in [0, 2^31)");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* The geometry in argv[0], checked: every field ≥ 0, kernel, stride and dilation ≥ 1. */
+static int geometry(napi_env env, napi_value v, tg_window *g) {
+  int32_t *f;
+  size_t len;
+  if (!i32_arg(env, v, &f, &len) || len != 14) {
+    napi_throw_type_error(env, NULL, "window kernels: the geometry must be an Int32Array of 14 fields");
+    return 0;
+  }
+  int64_t *dst = &g->n;
+  for (int i = 0; i < 14; i++) {
+    dst[i] = f[i];
+    if (f[i] < 0 || ((i == 4 || i == 5 || i == 6 || i == 7 || i == 10 || i == 11) && f[i] < 1)) {
+      napi_throw_range_error(env, NULL, "window kernels: sizes must be >= 0 and kernel, stride, dilation >= 1");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Whether an array of `len` elements holds a·b·c·d·e·f (products checked for overflow). */
+static int holds(size_t len, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
+  int64_t n = 1;
+  const int64_t xs[6] = {a, b, c, d, e, f};
+  for (int i = 0; i < 6; i++)
+    if (__builtin_mul_overflow(n, xs[i], &n)) return 0;
+  return (uint64_t)n <= len;
+}
+
+#define ARGS(count)                                                                                \
+  size_t argc = count;                                                                             \
+  napi_value argv[count];                                                                          \
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));                                     \
+  if (argc != count) {                                                                             \
+    napi_throw_type_error(env, NULL, "expected " #count " arguments");                             \
+    return NULL;                                                                                   \
+  }
+
+#define FAIL(kind, msg)                                                                            \
+  do {                                                                                             \
+    napi_throw_##kind(env, NULL, msg);                                                             \
+    return NULL;                                                                                   \
+  } while (0)
+
+static napi_value im2col(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
+  tg_window g;
+  float *x, *cols;
+  size_t lx, lc;
+  if (!geometry(env, argv[0], &g)) return NULL;
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &cols, &lc)) FAIL(type_error, "im2col: x and cols must be Float32Arrays");
+  if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lc, g.n, g.c, g.kh, g.kw, g.oh, g.ow))
+    FAIL(range_error, "im2col: x or cols is shorter than the geometry needs");
+  tg_im2col(&g, x, cols, (int)threads);
+  return NULL;
+}
+
+static napi_value col2im(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
+  tg_window g;
+  float *x, *cols;
+  size_t lx, lc;
+  if (!geometry(env, argv[0], &g)) return NULL;
+  if (!f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[2], &x, &lx)) FAIL(type_error, "col2im: cols and x must be Float32Arrays");
+  if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lc, g.n, g.c, g.kh, g.kw, g.oh, g.ow))
+    FAIL(range_error, "col2im: x or cols is shorter than the geometry needs");
+  tg_col2im(&g, cols, x, (int)threads);
+  return NULL;
+}
+
+static napi_value max_pool2d(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
+  tg_window g;
+  float *x, *out;
+  int32_t *idx;
+  size_t lx, lo, li;
+  if (!geometry(env, argv[0], &g)) return NULL;
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo) || !i32_arg(env, argv[3], &idx, &li))
+    FAIL(type_error, "maxPool2d: x and out must be Float32Arrays, idx an Int32Array");
+  if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lo, g.n, g.c, g.oh, g.ow, 1, 1) || !holds(li, g.n, g.c, g.oh, g.ow, 1, 1) ||
+      !holds(INT32_MAX, g.n, g.c, g.h, g.w, 1, 1))
+    FAIL(range_error, "maxPool2d: an array is shorter than the geometry needs (or x has 2^31 elements or more)");
+  /* Every window must cover an element: the first tap of each axis's last window inside x. */
+  if (g.oh > 0 && g.ow > 0 && ((g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w))
+    FAIL(range_error, "maxPool2d: a window lies outside x");
+  tg_maxpool2d(&g, x, out, idx, (int)threads);
+  return NULL;
+}
+
+static napi_value add_bias(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
+  float *y, *b;
+  size_t ly, lb;
+  int64_t v[3];
+  if (!f32_arg(env, argv[0], &y, &ly) || !f32_arg(env, argv[1], &b, &lb)) FAIL(type_error, "addBias: y and b must be Float32Arrays");
+  if (!counts(env, argv, 2, 3, v)) return NULL;
+  if (!holds(ly, v[0], v[1], v[2], 1, 1, 1) || (uint64_t)v[1] > lb) FAIL(range_error, "addBias: y or b is too short");
+  tg_add_bias(y, b, v[0], v[1], v[2], (int)threads);
+  return NULL;
+}
+
+static napi_value scatter_add(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  float *g, *out;
+  int32_t *idx;
+  size_t lg, li, lo;
+  int64_t len;
+  if (!f32_arg(env, argv[0], &g, &lg) || !i32_arg(env, argv[1], &idx, &li) || !f32_arg(env, argv[2], &out, &lo))
+    FAIL(type_error, "scatterAdd: g and out must be Float32Arrays, idx an Int32Array");
+  if (!counts(env, argv, 3, 1, &len)) return NULL;
+  if (li > lg || (uint64_t)len > lo) FAIL(range_error, "scatterAdd: g or out is too short");
+  if (tg_scatter_add(g, idx, (int64_t)li, out, len) >= 0) FAIL(range_error, "scatterAdd: an index is out of range");
+  return NULL;
+}
+
+static napi_value row_sums(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
+  float *x, *out;
+  size_t lx, lo;
+  int64_t v[2];
+  if (!f32_arg(env, argv[0], &x, &lx) || !f32_arg(env, argv[3], &out, &lo)) FAIL(type_error, "rowSums: x and out must be Float32Arrays");
+  if (!counts(env, argv, 1, 2, v)) return NULL;
+  if (!holds(lx, v[0], v[1], 1, 1, 1, 1) || (uint64_t)v[0] > lo) FAIL(range_error, "rowSums: x or out is too short");
+  tg_row_sums(x, v[0], v[1], out, (int)threads);
+  return NULL;
+}
+
+static napi_value binary(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
+  int64_t op;
+  float *a, *b, *out;
+  size_t la, lb, lo;
+  if (!counts(env, argv, 0, 1, &op)) return NULL;
+  if (!f32_arg(env, argv[1], &a, &la) || !f32_arg(env, argv[2], &b, &lb) || !f32_arg(env, argv[3], &out, &lo))
+    FAIL(type_error, "binary: a, b and out must be Float32Arrays");
+  if (op > 2 || la < lo || lb < lo) FAIL(range_error, "binary: op must be 0-2 and a, b as long as out");
+  tg_binary((int)op, a, b, out, (int64_t)lo, (int)threads);
+  return NULL;
+}
+
+static napi_value unary(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
+  int64_t op;
+  float *x, *out;
+  size_t lx, lo;
+  if (!counts(env, argv, 0, 1, &op)) return NULL;
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo)) FAIL(type_error, "unary: x and out must be Float32Arrays");
+  if (op > 1 || lx < lo) FAIL(range_error, "unary: op must be 0-1 and x as long as out");
+  tg_unary((int)op, x, out, (int64_t)lo, (int)threads);
+  return NULL;
+}
+
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t threads;
+  if (!counts(env, argv, 3, 1, &threads)) return NULL;
+  float *gy, *x, *out;
+  size_t lg, lx, lo;
+  if (!f32_arg(env, argv[0], &gy, &lg) || !f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo))
+    FAIL(type_error, "reluGrad: gy, x and out must be Float32Arrays");
+  if (lg < lo || lx < lo) FAIL(range_error, "reluGrad: gy and x must be as long as out");
+  tg_relu_grad(gy, x, out, (int64_t)lo, (int)threads);
+  return NULL;
+}
+
+static napi_value adam(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
+  float *w, *g, *m, *v;
+  size_t lw, lg, lm, lv, ls;
+  napi_typedarray_type type;
+  void *p;
+  napi_value buf;
+  size_t off;
+  if (!f32_arg(env, argv[0], &w, &lw) || !f32_arg(env, argv[1], &g, &lg) || !f32_arg(env, argv[2], &m, &lm) ||
+      !f32_arg(env, argv[3], &v, &lv))
+    FAIL(type_error, "adam: w, g, m and v must be Float32Arrays");
+  if (napi_get_typedarray_info(env, argv[4], &type, &ls, &p, &buf, &off) != napi_ok || type != napi_float64_array || ls != 7)
+    FAIL(type_error, "adam: the scalars must be a Float64Array of 7");
+  if (lg < lw || lm < lw || lv < lw) FAIL(range_error, "adam: g, m and v must be as long as w");
+  tg_adam(w, g, m, v, (int64_t)lw, (const double *)p, (int)threads);
+  return NULL;
+}
+
 static napi_value use_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -100,7 +328,17 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
       {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, shutdown, NULL, NULL, NULL, napi_default, NULL},
+      {"im2col", NULL, im2col, NULL, NULL, NULL, napi_default, NULL},
+      {"col2im", NULL, col2im, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool2d", NULL, max_pool2d, NULL, NULL, NULL, napi_default, NULL},
+      {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
+      {"scatterAdd", NULL, scatter_add, NULL, NULL, NULL, napi_default, NULL},
+      {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, binary, NULL, NULL, NULL, napi_default, NULL},
+      {"unary", NULL, unary, NULL, NULL, NULL, napi_default, NULL},
+      {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
   };
-  if (napi_define_properties(env, exports, 4, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
 }

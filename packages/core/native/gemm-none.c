@@ -14,3 +14,8 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
 }
 
 void tg_gemm_shutdown(void) {}
+
+void tg_parallel(tg_range_fn fn, void *ctx, int64_t total, int threads) {
+  (void)threads;
+  fn(ctx, 0, total);
+}

@@ -137,6 +137,9 @@ struct job {
   int m, n, k, ta, tb;
   int by_cols;   /* chunks are column ranges (else row ranges) */
   int chunks, units, unit;  /* `units` tiles of `unit` rows or columns, dealt out over `chunks` */
+  tg_range_fn fn;  /* a tg_parallel job instead of a product: fn(ctx, lo, hi) over [0, total) */
+  void *ctx;
+  int64_t total;
 };
 
 static struct job job;
@@ -173,6 +176,11 @@ static void run_chunks(long tag) {
     if (!atomic_compare_exchange_weak(&claim, &v, v + 1)) continue;
     /* Claimed: the caller cannot start another job before this chunk is done, so `job` is ours. */
     const struct job *jb = &job;
+    if (jb->fn) {
+      jb->fn(jb->ctx, jb->total * j / jb->chunks, jb->total * (j + 1) / jb->chunks);
+      atomic_fetch_add(&done_chunks, 1);
+      continue;
+    }
     int lo = (int)((long)j * jb->units / jb->chunks) * jb->unit;
     int hi = (int)((long)(j + 1) * jb->units / jb->chunks) * jb->unit;
     int lim = jb->by_cols ? jb->n : jb->m;
@@ -217,6 +225,8 @@ static int start_pool(int threads) {
   return started + 1;
 }
 
+static void run_job(struct job j);
+
 int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads) {
   choose();
   if (!chosen) return -1;
@@ -250,9 +260,15 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
   int unit = by_cols ? nr_of_isa : mr_of_isa;
   int units = ((by_cols ? n : m) + unit - 1) / unit;
   int chunks = CHUNKS_PER_THREAD * t < units ? CHUNKS_PER_THREAD * t : units;
-  job = (struct job){a, b, c, m, n, k, ta, tb, by_cols, chunks, units, unit};
+  run_job((struct job){a, b, c, m, n, k, ta, tb, by_cols, chunks, units, unit, NULL, NULL, 0});
+  return 0;
+}
+
+/* Publishes `j` to the pool (which the caller holds: pool_busy), works on it, waits, releases. */
+static void run_job(struct job j) {
+  job = j;
   atomic_store(&done_chunks, 0);
-  atomic_store(&job_chunks, chunks);
+  atomic_store(&job_chunks, j.chunks);
   long my = atomic_load(&seq) % 0x7fffffff + 1;
   atomic_store(&claim, (unsigned long long)my << 32);
   atomic_store(&seq, my);
@@ -262,9 +278,23 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
     pthread_mutex_unlock(&lock);
   }
   run_chunks(my);
-  while (atomic_load(&done_chunks) < chunks) __builtin_ia32_pause();
+  while (atomic_load(&done_chunks) < j.chunks) __builtin_ia32_pause();
   atomic_flag_clear_explicit(&pool_busy, memory_order_release);
-  return 0;
+}
+
+void tg_parallel(tg_range_fn fn, void *ctx, int64_t total, int threads) {
+  if (threads < 2 || total < 2 || atomic_flag_test_and_set_explicit(&pool_busy, memory_order_acquire)) {
+    fn(ctx, 0, total);
+    return;
+  }
+  int t = start_pool(threads);
+  if (t < 2 || !thread_scratch()) {
+    atomic_flag_clear_explicit(&pool_busy, memory_order_release);
+    fn(ctx, 0, total);
+    return;
+  }
+  int chunks = t < total ? t : (int)total;
+  run_job((struct job){NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, chunks, 0, 0, fn, ctx, total});
 }
 
 void tg_gemm_shutdown(void) {

@@ -2,6 +2,8 @@
 #ifndef TAPEGRAD_GEMM_H
 #define TAPEGRAD_GEMM_H
 
+#include <stdint.h>
+
 /* The instruction set gemm.c chose for this CPU: "avx512", "avx2" or "" (none: do not use). */
 const char *tg_gemm_isa(void);
 
@@ -17,6 +19,17 @@ int tg_gemm_use(const char *isa);
  * large enough. Returns 0, or −1 when memory for the packed panels could not be had.
  */
 int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads);
+
+/* A range job: fn(ctx, lo, hi) does items [lo, hi) of a job over [0, total). */
+typedef void (*tg_range_fn)(void *ctx, int64_t lo, int64_t hi);
+
+/*
+ * Runs fn over [0, total) cut into one contiguous range per thread, on up to `threads` threads
+ * of the gemm's pool (the caller's included); on one thread when threads < 2, the pool is busy
+ * (another JS thread's product) or has no threads. For the memory-bound window and elementwise
+ * kernels (window.c, elementwise.c).
+ */
+void tg_parallel(tg_range_fn fn, void *ctx, int64_t total, int threads);
 
 /* Stops the pool threads (for tests); the next threaded call starts them again. */
 void tg_gemm_shutdown(void);

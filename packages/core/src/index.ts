@@ -55,6 +55,7 @@ export {
   type ScalarKernel,
   type WindowGeometry,
   type AvgWindows,
+  type AdamArgs,
 } from './kernels';
 export { v8Settings, arrayBufferSweeping, type ArrayBufferSweeping } from './platform/v8-settings';
 export {

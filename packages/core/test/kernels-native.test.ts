@@ -3,7 +3,7 @@ import { Worker } from 'worker_threads';
 import * as os from 'os';
 import * as path from 'path';
 import { jsBackend, kernels, nativeUnavailableReason, thresholds, type KernelBackend } from '../src/kernels';
-import { loadNative, withNativeGemm } from '../src/kernels/native';
+import { loadNative, withNativeKernels } from '../src/kernels/native';
 import { loadAddonFrom, nativePath, platform } from '../src/platform/node';
 import { expectGemmEdgeCases, expectGemmMatchesJs, filled, gemmArgs, gemmCases } from './gemm-check';
 
@@ -52,8 +52,8 @@ describeNative('native gemm', () => {
     thresholds.native.gemm = 0;
     thresholds.native.threaded = 0;
     thresholds.adaptive = false;
-    one = withNativeGemm(jsBackend, addon!, 1);
-    two = withNativeGemm(jsBackend, addon!, 2);
+    one = withNativeKernels(jsBackend, addon!, 1);
+    two = withNativeKernels(jsBackend, addon!, 2);
   });
   afterAll(() => {
     Object.assign(thresholds.native, saved.native);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as tg from '@tapegrad/core';
-import { type ConvCase, arbConvCase, distinctLeaf } from './window-arbitraries';
+import { arbConvCase, distinctLeaf, geometryOf } from './window-arbitraries';
 
 /**
  * The window kernels: the JS reference against definitions written the slow, obvious way, and
@@ -35,32 +35,10 @@ function im2colByDefinition(g: tg.WindowGeometry, x: Float64Array): Float64Array
   return out;
 }
 
-function geometry(c: ConvCase): tg.WindowGeometry {
-  const [h, w] = c.size;
-  const count = (a: 0 | 1, size: number): number =>
-    Math.floor((size + 2 * c.padding[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
-  return {
-    n: c.n,
-    c: c.cin,
-    h,
-    w,
-    kh: c.kernel[0],
-    kw: c.kernel[1],
-    sh: c.stride[0],
-    sw: c.stride[1],
-    pt: c.padding[0],
-    pl: c.padding[1],
-    dh: c.dilation[0],
-    dw: c.dilation[1],
-    oh: count(0, h),
-    ow: count(1, w),
-  };
-}
-
 test('JS im2col matches its definition, and col2im is its adjoint (⟨im2col x, c⟩ = ⟨x, col2im c⟩)', () => {
   fc.assert(
     fc.property(arbConvCase(4), (c) => {
-      const g = geometry(c);
+      const g = geometryOf(c);
       const rng = new tg.Rng(c.seed);
       const x = tg.randn([g.n, g.c, g.h, g.w], { rng, dtype: 'float64' }).data as Float64Array;
       const cols = new Float64Array(g.n * g.c * g.kh * g.kw * g.oh * g.ow);

@@ -64,3 +64,26 @@ export function distinctLeaf(seed: number, shape: number[]): tg.Tensor {
   }
   return tg.tensor(v, { shape, requiresGrad: true });
 }
+
+/** The kernel geometry of a case: its window over the [n, cin, ...size] input. */
+export function geometryOf(c: ConvCase): tg.WindowGeometry {
+  const [h, w] = c.size;
+  const count = (a: 0 | 1, size: number): number =>
+    Math.floor((size + 2 * c.padding[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
+  return {
+    n: c.n,
+    c: c.cin,
+    h,
+    w,
+    kh: c.kernel[0],
+    kw: c.kernel[1],
+    sh: c.stride[0],
+    sw: c.stride[1],
+    pt: c.padding[0],
+    pl: c.padding[1],
+    dh: c.dilation[0],
+    dw: c.dilation[1],
+    oh: count(0, h),
+    ow: count(1, w),
+  };
+}

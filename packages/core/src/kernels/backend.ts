@@ -83,6 +83,25 @@ export interface AvgWindows {
   colDiv: Int32Array;
 }
 
+/**
+ * One Adam step over `w` (in place), its gradient `g` and moments `m`, `v` (in place), every
+ * element in double arithmetic: g' = g + l2·w, m = b1·m + (1 − b1)·g', v = b2·v + (1 − b2)·g'²,
+ * w = w·shrink − stepSize·m / (√v / rootBc2 + eps).
+ */
+export interface AdamArgs {
+  w: TypedArray;
+  g: TypedArray;
+  m: TypedArray;
+  v: TypedArray;
+  stepSize: number;
+  b1: number;
+  b2: number;
+  eps: number;
+  rootBc2: number;
+  l2: number;
+  shrink: number;
+}
+
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */
 export interface KernelBackend {
   /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
@@ -107,6 +126,10 @@ export interface KernelBackend {
   addRows(y: TypedArray, b: TypedArray, rows: number, cols: number): void;
   /** `out = gy·y·(1 − y)`: sigmoid's backward from its output `y`. */
   sigmoidGrad(gy: TypedArray, y: TypedArray, out: TypedArray): void;
+  /** `out = x > 0 ? gy : 0`: relu's backward from its input `x`. */
+  reluGrad(gy: TypedArray, x: TypedArray, out: TypedArray): void;
+  /** One Adam step (see {@link AdamArgs}). */
+  adamStep(args: AdamArgs): void;
   /**
    * Gathers a strided view of `src` (element idx at `offset + Σ idx[k]·strides[k]`) of `shape`
    * into the contiguous `dst`: broadcastTo, transpose and slice.
@@ -170,8 +193,8 @@ export interface KernelBackend {
   col2im(g: WindowGeometry, cols: TypedArray, x: TypedArray): void;
   /**
    * Max over each window of `x` (n·c planes; padding never wins) into `out` (n·c × oh·ow), and
-   * the winner's position in its plane (row·w + column) into `idx`: the first maximum in
-   * row-major window order, a NaN winning as soon as it is seen (PyTorch's rule).
+   * the winner's index in `x` into `idx`: the first maximum in row-major window order, the last
+   * NaN if there is one (PyTorch's rule: val > max || isnan(val)).
    */
   maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
   /** `y[o, ch, i] += b[ch]` over `outer`×`channels`×`inner`: a per-channel bias (convolution). */

@@ -18,6 +18,7 @@ import type * as Wasm from './wasm';
 import type { WasmExports } from './wasm';
 
 export type {
+  AdamArgs,
   AvgWindows,
   BinaryKernel,
   GemmArgs,
@@ -119,7 +120,7 @@ export function makeNativeBackend(threads: number, options: { adaptive?: boolean
   if (!addon) return null;
   const ex = wasm().exports;
   const base = ex ? wasmModule().createWasmBackend(ex, null) : jsBackend;
-  return nativeModule().withNativeGemm(base, addon, threads, options);
+  return nativeModule().withNativeKernels(base, addon, threads, options);
 }
 
 // The fastest available (see backendChoice).

@@ -37,6 +37,16 @@ export const thresholds = {
      * AVX-512 core) ran 1.4× faster on two threads in `npm run bench`, 64³ not at all.
      */
     threaded: 1 << 21,
+    /**
+     * Elements from which the native window kernels (im2col, pooling, bias, scatter-add, row
+     * sums) take over from JS: a call costs ~0.3 µs, a JS loop ~1 ns an element.
+     */
+    window: 512,
+    /**
+     * Elements from which the native elementwise kernels take over from WASM (whose copies in
+     * and out cost more than the arithmetic for large tensors) or JS: 2¹⁵.
+     */
+    elementwise: 1 << 15,
   },
   /**
    * Above a `threaded` size, choose between one thread and all of them by measured time

@@ -2,19 +2,22 @@ import type { TypedArray } from '../dtype';
 import { type GemmArgs, kernels } from '../kernels';
 
 const NONE = new Float32Array(0);
-const args: GemmArgs = {
-  a: NONE,
-  aOff: 0,
-  b: NONE,
-  bOff: 0,
-  c: NONE,
-  cOff: 0,
-  m: 0,
-  n: 0,
-  k: 0,
-  transA: false,
-  transB: false,
-};
+
+/**
+ * @internal A GemmArgs record to reuse for every product of a module: kernels read it only
+ * during the call, so it is filled per call rather than allocated (call {@link releaseGemmArgs}
+ * after, so it holds no operand).
+ */
+export function gemmArgsRecord(): GemmArgs {
+  return { a: NONE, aOff: 0, b: NONE, bOff: 0, c: NONE, cOff: 0, m: 0, n: 0, k: 0, transA: false, transB: false };
+}
+
+/** @internal Drops a record's operands (see {@link gemmArgsRecord}). */
+export function releaseGemmArgs(args: GemmArgs): void {
+  args.a = args.b = args.c = NONE;
+}
+
+const args = gemmArgsRecord();
 
 /**
  * @internal For each of `batch` items and `groups` groups: C[i, g] (m×n) = op(A[g])·B[i, g], A
@@ -50,5 +53,5 @@ export function groupedGemm(
       kern.gemm(args);
     }
   }
-  args.a = args.b = args.c = NONE;
+  releaseGemmArgs(args);
 }

@@ -3,11 +3,12 @@ import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
 import { promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
-import { type GemmArgs, kernels } from '../kernels';
+import { kernels } from '../kernels';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../tensor';
 import { broadcastTo } from './broadcast';
 import { astype } from './cast';
+import { gemmArgsRecord, releaseGemmArgs } from './grouped-gemm';
 import { reshape } from './reshape';
 
 interface MatmulAttrs {
@@ -17,20 +18,7 @@ interface MatmulAttrs {
 
 // One record for every product: kernels read it only during the call, so it is reused rather
 // than allocated per product (figure C, the spiral MLP, runs five products a step).
-const NONE = new Float32Array(0);
-const args: GemmArgs = {
-  a: NONE,
-  aOff: 0,
-  b: NONE,
-  bOff: 0,
-  c: NONE,
-  cOff: 0,
-  m: 0,
-  n: 0,
-  k: 0,
-  transA: false,
-  transB: false,
-};
+const args = gemmArgsRecord();
 
 /**
  * @internal op(a)·op(b) as a new tensor, for operands valid for it (equal rank ≥ 2 and batch
@@ -59,7 +47,7 @@ export function gemmOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
     args.cOff = i * m * n;
     kern.gemm(args);
   }
-  args.a = args.b = args.c = NONE;
+  releaseGemmArgs(args);
   return out;
 }
 

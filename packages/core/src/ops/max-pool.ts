@@ -25,13 +25,10 @@ export interface PoolAttrs {
 const maxPool2dOp = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   forward: ([x], { win, oh, ow }, save) => {
-    const [n, c, h, w] = x.shape;
+    const [n, c] = x.shape;
     const out = empty([n, c, oh, ow], x.dtype);
     const idx = empty([n * c * oh * ow], 'int32');
     kernels().maxPool2d(geometryOf(win, x.shape, oh, ow), x.data, out.data, idx.data as Int32Array);
-    // Positions in the plane → positions in x.
-    const at = idx.data;
-    for (let m = 0, o = 0; m < n * c; m++) for (let end = o + oh * ow; o < end; o++) at[o] += m * h * w;
     save(idx);
     return out;
   },

@@ -1,4 +1,4 @@
-import { defineOp, runOp } from '../autograd/op';
+import { type Op, defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
@@ -7,13 +7,32 @@ import { mul } from './mul';
 import { checkFloat, mapUnary } from './util';
 
 /**
+ * gy where x > 0, else 0, in one pass (PyTorch's threshold_backward): relu's backward as an op
+ * of its own, so a step makes one tensor here instead of a mask and a product. It is linear in
+ * gy with the same mask, so its own rule is itself; x only decides the mask (no gradient).
+ */
+const reluGradOp: Op<void> = defineOp({
+  name: 'reluGrad',
+  forward: ([gy, x]) => {
+    const out = empty(x.shape, x.dtype);
+    kernels().reluGrad(gy.data, x.data, out.data);
+    return out;
+  },
+  backward: (gg, node) => [runOp(reluGradOp, [gg, node.inputs[1]], undefined), null],
+});
+
+/**
  * relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch). The mask is a constant, so the
  * second derivative is 0, which is right everywhere but the kink.
  */
 const reluOp = defineOp({
   name: 'relu',
   forward: ([x]) => mapUnary('relu', x),
-  backward: (gy, node) => [mul(gy, mapUnary('step', node.inputs[0]))],
+  backward: (gy, node) => {
+    const x = node.inputs[0];
+    if (gy.dtype === x.dtype && gy.size === x.size) return [runOp(reluGradOp, [gy, x], undefined)];
+    return [mul(gy, mapUnary('step', x))];
+  },
 });
 
 /** leakyRelu'(x) = 1 for x > 0, else the slope (also at 0). */

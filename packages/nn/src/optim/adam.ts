@@ -1,4 +1,4 @@
-import type { Tensor, TypedArray } from '@tapegrad/core';
+import { type Tensor, type TypedArray, kernels } from '@tapegrad/core';
 import { type OptionSpec, optionChecks as c } from './option-checks';
 import { type ParamState, type ParamsInput, Optimizer, buffer } from './optimizer';
 
@@ -42,24 +42,21 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected update(p: Tensor, g: TypedArray, state: ParamState, step: number, o: AdamOptions): ParamState {
-    const w = p.data;
     const { lr, betas, eps, weightDecay } = o;
     const [b1, b2] = betas;
-    const m = buffer(state, 'expAvg');
-    const v = buffer(state, 'expAvgSq');
-    const stepSize = lr / (1 - b1 ** step);
-    const rootBc2 = Math.sqrt(1 - b2 ** step);
-    const l2 = this.decoupled ? 0 : weightDecay;
-    const shrink = this.decoupled ? 1 - lr * weightDecay : 1;
-    for (let i = 0; i < w.length; i++) {
-      const wi = w[i] * shrink;
-      const gi = g[i] + l2 * w[i];
-      const mi = b1 * m[i] + (1 - b1) * gi;
-      const vi = b2 * v[i] + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) / rootBc2 + eps);
-    }
+    kernels().adamStep({
+      w: p.data,
+      g,
+      m: buffer(state, 'expAvg'),
+      v: buffer(state, 'expAvgSq'),
+      stepSize: lr / (1 - b1 ** step),
+      b1,
+      b2,
+      eps,
+      rootBc2: Math.sqrt(1 - b2 ** step),
+      l2: this.decoupled ? 0 : weightDecay,
+      shrink: this.decoupled ? 1 - lr * weightDecay : 1,
+    });
     return state;
   }
 }

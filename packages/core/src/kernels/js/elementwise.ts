@@ -168,6 +168,24 @@ export const addRows: KernelBackend['addRows'] = (y, b, rows, cols) => {
   for (let r = 0, o = 0; r < rows; r++, o += cols) for (let j = 0; j < cols; j++) y[o + j] += b[j];
 };
 
+/** out = x > 0 ? gy : 0: relu's backward from its input x. */
+export const reluGrad: KernelBackend['reluGrad'] = (gy, x, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? gy[i] : 0;
+};
+
+/** One Adam step in double arithmetic (see AdamArgs). */
+export const adamStep: KernelBackend['adamStep'] = ({ w, g, m, v, stepSize, b1, b2, eps, rootBc2, l2, shrink }) => {
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i] * shrink;
+    const gi = g[i] + l2 * w[i];
+    const mi = b1 * m[i] + (1 - b1) * gi;
+    const vi = b2 * v[i] + (1 - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) / rootBc2 + eps);
+  }
+};
+
 /** out = gy·y·(1 − y): sigmoid's backward from its output y. */
 export const sigmoidGrad: KernelBackend['sigmoidGrad'] = (gy, y, out) => {
   for (let i = 0; i < out.length; i++) out[i] = gy[i] * y[i] * (1 - y[i]);

@@ -70,31 +70,28 @@ export const col2im: KernelBackend['col2im'] = (g, cols, x) => {
   );
 };
 
-/** The first in-range index of `start + k·step` (k ≥ 0) and the end of the range, for one axis. */
-function taps(start: number, step: number, count: number, size: number): [number, number] {
-  let lo = start;
-  while (lo < 0) lo += step;
-  const hi = Math.min(start + (count - 1) * step + 1, size);
-  return [lo, hi];
-}
-
 export const maxPool2d: KernelBackend['maxPool2d'] = (g, x, out, idx) => {
   const { n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow } = g;
   for (let m = 0; m < n * c; m++) {
     const plane = m * h * w;
     for (let i = 0; i < oh; i++) {
-      const [y0, y1] = taps(i * sh - pt, dh, kh, h);
+      // The taps of window row i inside the image: y0, y0 + dh, … below y1.
+      let y0 = i * sh - pt;
+      const y1 = Math.min(y0 + (kh - 1) * dh + 1, h);
+      while (y0 < 0) y0 += dh;
       for (let j = 0; j < ow; j++) {
-        const [x0, x1] = taps(j * sw - pl, dw, kw, w);
+        let x0 = j * sw - pl;
+        const x1 = Math.min(x0 + (kw - 1) * dw + 1, w);
+        while (x0 < 0) x0 += dw;
         let best = -Infinity;
-        let at = y0 * w + x0;
+        let at = plane + y0 * w + x0;
         for (let y = y0; y < y1; y += dh) {
-          for (let xx = x0; xx < x1; xx += dw) {
-            const v = x[plane + y * w + xx];
+          for (let p = plane + y * w + x0, end = plane + y * w + x1; p < end; p += dw) {
+            const v = x[p];
             // A NaN wins wherever it is (PyTorch: val > max || isnan(val)); ties keep the first.
             if (v > best || v !== v) {
               best = v;
-              at = y * w + xx;
+              at = p;
             }
           }
         }

@@ -32,6 +32,36 @@ export interface NativeAddon {
   useIsa(isa: 'avx512' | 'avx2'): boolean;
   /** Stops the addon's pool threads (the next split gemm starts them again). */
   shutdown(): void;
+  /**
+   * im2col on float32 (`g`: the 14 WindowGeometry fields in order); throws on bad bounds. The
+   * window and elementwise kernels split a large call over up to `threads` threads.
+   */
+  im2col(g: Int32Array, x: Float32Array, cols: Float32Array, threads: number): void;
+  /** col2im on float32, adding into `x`. */
+  col2im(g: Int32Array, cols: Float32Array, x: Float32Array, threads: number): void;
+  /** Max pooling on float32 with the winners' indices into x. */
+  maxPool2d(g: Int32Array, x: Float32Array, out: Float32Array, idx: Int32Array, threads: number): void;
+  /** y[o, ch, i] += b[ch]. */
+  addBias(y: Float32Array, b: Float32Array, outer: number, channels: number, inner: number, threads: number): void;
+  /** out[idx[i]] += g[i] for every i < idx.length; throws (writing nothing) on an index outside [0, len). */
+  scatterAdd(g: Float32Array, idx: Int32Array, out: Float32Array, len: number): void;
+  /** out[r] = Σ x[r, :] over rows×cols, accumulated in double. */
+  rowSums(x: Float32Array, rows: number, cols: number, out: Float32Array, threads: number): void;
+  /** out = a (op) b over out's length: op 0 add, 1 sub, 2 mul. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, threads: number): void;
+  /** out = relu(x) (op 0) or step(x) (op 1) over out's length. */
+  unary(op: number, x: Float32Array, out: Float32Array, threads: number): void;
+  /** out = x > 0 ? gy : 0. */
+  reluGrad(gy: Float32Array, x: Float32Array, out: Float32Array, threads: number): void;
+  /** One Adam step; scalars: stepSize, b1, b2, eps, rootBc2, l2, shrink. */
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    scalars: Float64Array,
+    threads: number,
+  ): void;
 }
 
 /**

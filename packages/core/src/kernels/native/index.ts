@@ -1,3 +1,3 @@
 /** The native gemm backend (packages/core/native): the addon, and the backend layered on it. */
 export { loadNative, type NativeAddon } from './addon';
-export { withNativeGemm } from './backend';
+export { withNativeKernels } from './backend';

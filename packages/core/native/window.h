@@ -1,0 +1,22 @@
+/* Native float32 sliding-window kernels for @tapegrad/core: see window.c. */
+#ifndef TAPEGRAD_WINDOW_H
+#define TAPEGRAD_WINDOW_H
+
+#include <stdint.h>
+
+/* The geometry of kernels/backend.ts's WindowGeometry, field for field. */
+typedef struct {
+  int64_t n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+} tg_window;
+
+/* Each kernel splits a large call over up to `threads` threads (tg_parallel). */
+void tg_im2col(const tg_window *g, const float *x, float *cols, int threads);
+void tg_col2im(const tg_window *g, const float *cols, float *x, int threads);
+void tg_maxpool2d(const tg_window *g, const float *x, float *out, int32_t *idx, int threads);
+void tg_add_bias(float *y, const float *b, int64_t outer, int64_t channels, int64_t inner, int threads);
+/* out[idx[i]] += g[i] for i < n; returns the first i whose index is outside [0, len), else −1 (nothing written then). */
+int64_t tg_scatter_add(const float *g, const int32_t *idx, int64_t n, float *out, int64_t len);
+/* out[r] = Σ_c x[r·cols + c], accumulated in double. */
+void tg_row_sums(const float *x, int64_t rows, int64_t cols, float *out, int threads);
+
+#endif

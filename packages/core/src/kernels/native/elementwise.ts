@@ -1,0 +1,54 @@
+/**
+ * The native elementwise kernels (packages/core/native/elementwise.c) for large float32 tensors:
+ * add, sub, mul, relu and its step and backward, and the Adam step, in place on the typed arrays'
+ * memory. Below thresholds.native.elementwise the backend underneath (WASM, JS) keeps them: its
+ * copies only cost at sizes such as a conv layer's 7 MB activations.
+ */
+import type { TypedArray } from '../../dtype';
+import type { BinaryKernel, UnaryKernel } from '../backend';
+import { type Accelerations, allFloat32 } from '../dispatch';
+import { thresholds } from '../thresholds';
+import type { NativeAddon } from './addon';
+
+const BINARY: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2 };
+const UNARY: Partial<Record<UnaryKernel, number>> = { relu: 0, step: 1 };
+const big = (n: number): boolean => n >= thresholds.native.elementwise;
+const f32 = (a: TypedArray): Float32Array => a as Float32Array;
+const scalars = new Float64Array(7);
+
+/**
+ * The elementwise accelerations for `addon` (large calls split over up to `threads` threads).
+ *
+ * @example
+ * layer('native', base, { ...nativeElementwiseKernels(addon, 2) });
+ */
+export function nativeElementwiseKernels(addon: NativeAddon, threads: number): Accelerations {
+  return {
+    binary: {
+      gate: (kind, a, b, out) => BINARY[kind] !== undefined && allFloat32(a, b, out) && big(out.length),
+      run: (kind, a, b, out) => (addon.binary(BINARY[kind]!, f32(a), f32(b), f32(out), threads), true),
+    },
+    unary: {
+      gate: (kind, a, out) => UNARY[kind] !== undefined && allFloat32(a, out) && big(out.length),
+      run: (kind, a, out) => (addon.unary(UNARY[kind]!, f32(a), f32(out), threads), true),
+    },
+    reluGrad: {
+      gate: (gy, x, out) => allFloat32(gy, x, out) && big(out.length),
+      run: (gy, x, out) => (addon.reluGrad(f32(gy), f32(x), f32(out), threads), true),
+    },
+    adamStep: {
+      gate: (s) => allFloat32(s.w, s.g, s.m) && s.v instanceof Float32Array && big(s.w.length),
+      run: (s) => {
+        scalars[0] = s.stepSize;
+        scalars[1] = s.b1;
+        scalars[2] = s.b2;
+        scalars[3] = s.eps;
+        scalars[4] = s.rootBc2;
+        scalars[5] = s.l2;
+        scalars[6] = s.shrink;
+        addon.adam(f32(s.w), f32(s.g), f32(s.m), f32(s.v), scalars, threads);
+        return true;
+      },
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The native window kernels (packages/core/native/window.c): im2col, col2im, max pooling, the
+ * per-channel bias, the scatter-add of max pooling's backward and row sums, in C on the typed
+ * arrays' own memory. In JS these loops ran 5–15 ms a SimpleConvNet step (figure E); the WASM
+ * backend would copy 7 MB of activations in and out for each. Calls of 2¹⁶ elements or more are
+ * split across the addon's thread pool (native/window.c).
+ */
+import type { TypedArray } from '../../dtype';
+import type { WindowGeometry } from '../backend';
+import { type Accelerations, allFloat32 } from '../dispatch';
+import { thresholds } from '../thresholds';
+import type { NativeAddon } from './addon';
+
+// One geometry record for every call: the addon reads it only during the call.
+const fields = new Int32Array(14);
+function pack(g: WindowGeometry): Int32Array {
+  fields[0] = g.n;
+  fields[1] = g.c;
+  fields[2] = g.h;
+  fields[3] = g.w;
+  fields[4] = g.kh;
+  fields[5] = g.kw;
+  fields[6] = g.sh;
+  fields[7] = g.sw;
+  fields[8] = g.pt;
+  fields[9] = g.pl;
+  fields[10] = g.dh;
+  fields[11] = g.dw;
+  fields[12] = g.oh;
+  fields[13] = g.ow;
+  return fields;
+}
+
+const big = (n: number): boolean => n >= thresholds.native.window;
+const f32 = (a: TypedArray): Float32Array => a as Float32Array;
+
+/**
+ * The accelerations of the window kernels for `addon`: float32 operands of at least
+ * thresholds.native.window elements (large ones split over up to `threads` threads); the rest
+ * stays on the base backend.
+ *
+ * @example
+ * layer('native', base, { ...nativeWindowKernels(addon, 2) });
+ */
+export function nativeWindowKernels(addon: NativeAddon, threads: number): Accelerations {
+  return {
+    im2col: {
+      gate: (g, x, cols) => allFloat32(x, cols) && big(cols.length),
+      run: (g, x, cols) => (addon.im2col(pack(g), f32(x), f32(cols), threads), true),
+    },
+    col2im: {
+      gate: (g, cols, x) => allFloat32(x, cols) && big(cols.length),
+      run: (g, cols, x) => (addon.col2im(pack(g), f32(cols), f32(x), threads), true),
+    },
+    maxPool2d: {
+      gate: (g, x, out) => allFloat32(x, out) && big(x.length) && x.length < 2 ** 31,
+      run: (g, x, out, idx) => (addon.maxPool2d(pack(g), f32(x), f32(out), idx, threads), true),
+    },
+    addBias: {
+      gate: (y, b, outer, channels, inner) => allFloat32(y, b) && big(outer * channels * inner),
+      run: (y, b, outer, channels, inner) => (addon.addBias(f32(y), f32(b), outer, channels, inner, threads), true),
+    },
+    // A flat scatter (max pooling's backward: one axis, no outer or inner extent).
+    scatterAddAxis: {
+      gate: (g, outer, _len, inner, idx, out) => outer === 1 && inner === 1 && allFloat32(g, out) && big(idx.length),
+      run: (g, _outer, len, _inner, idx, out) => (addon.scatterAdd(f32(g), idx, f32(out), len), true),
+    },
+    // Row sums (inner = 1: a bias gradient's sums over positions), accumulated in double as the JS kernel's.
+    sumAxis: {
+      gate: (x, outer, len, inner, out) => inner === 1 && allFloat32(x, out) && big(outer * len),
+      run: (x, outer, len, _inner, out) => (addon.rowSums(f32(x), outer, len, f32(out), threads), true),
+    },
+  };
+}
