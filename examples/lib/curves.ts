@@ -39,6 +39,19 @@ export function lossWindows(every: number): {
 }
 
 /**
+ * The line an example prints after each epoch of `fit`.
+ *
+ * @example
+ * epochLine(record, 20); // 'epoch 3/20: loss 0.0670 | train acc 0.9803 | test acc 0.9814 | 456.7 s'
+ */
+export function epochLine(r: EpochRecord, epochs: number): string {
+  return (
+    `epoch ${r.epoch}/${epochs}: loss ${r.loss.toFixed(4)} | train acc ${r.trainAccuracy.toFixed(4)} | ` +
+    `test acc ${r.evalAccuracy!.toFixed(4)} | ${r.seconds.toFixed(1)} s`
+  );
+}
+
+/**
  * Draws a run's loss curve (`loss.png`, `loss.svg`) and its per-epoch train and test accuracy
  * (`accuracy.png`, `accuracy.svg`) into `outDir`; returns the four paths.
  *

@@ -3,7 +3,7 @@ import { Rng, type Tensor, kernels } from '@tapegrad/core';
 import { type DataName, type DataSplit, evaluateAccuracy, fit, loadProblem } from '@tapegrad/cli';
 import { Adam, ExponentialLR, type Module, save } from '@tapegrad/nn';
 import { imageGrid, savePlot } from '@tapegrad/plot';
-import { lossWindows, saveEpochCurves } from './curves';
+import { epochLine, lossWindows, saveEpochCurves } from './curves';
 import { type ExampleOptions, type ExampleResult, secondsSince, writeJson } from './example';
 
 /** The training settings of an image-classifier example (the book's, where it gives them). */
@@ -91,10 +91,7 @@ export async function trainImageClassifier<M extends Module & { forward(x: Tenso
     afterStep: losses.add,
     afterEpoch: (r) => {
       scheduler.step();
-      log(
-        `epoch ${r.epoch}/${epochs}: loss ${r.loss.toFixed(4)} | train acc ${r.trainAccuracy.toFixed(4)} | ` +
-          `test acc ${r.evalAccuracy!.toFixed(4)} | ${r.seconds.toFixed(1)} s`,
-      );
+      log(epochLine(r, epochs));
     },
   });
   const last = history[history.length - 1];
