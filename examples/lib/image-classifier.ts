@@ -73,7 +73,8 @@ export async function trainImageClassifier<M extends Module & { forward(x: Tenso
   const files: string[] = [];
   const drawFilters = (when: string): void => {
     const weight = net.filters(model);
-    const svg = imageGrid(weight, { cols: Math.min(10, weight.shape[0]), title: `${net.title}: filters ${when}` });
+    // As the book's visualize_filter.py: 8 filters a row, gray_r (high values dark), each its own range.
+    const svg = imageGrid(weight, { cols: 8, colormap: 'gray_r', title: `${net.title}: filters ${when}` });
     files.push(savePlot(svg, path.join(outDir, `filters-${when.split(' ')[0]}`)).png);
   };
   drawFilters('before training');
