@@ -115,7 +115,10 @@ export function imageGrid(images: Tensor, options?: ImageGridOptions): string {
   const labelHeight = labels === undefined ? 0 : 14;
   const cellW = w * pixel;
   const cellH = h * pixel + labelHeight;
-  const width = usedCols * cellW + (usedCols + 1) * gap;
+  const gridWidth = usedCols * cellW + (usedCols + 1) * gap;
+  // Bold 13 px DejaVu Sans averages under 8.5 px a character: room for the title, grid centred below.
+  const width = Math.max(gridWidth, title === undefined ? 0 : Math.ceil(title.length * 8.5) + 2 * gap);
+  const left = Math.floor((width - gridWidth) / 2);
   const height = titleHeight + rows * cellH + (rows + 1) * gap;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
@@ -130,7 +133,7 @@ export function imageGrid(images: Tensor, options?: ImageGridOptions): string {
   for (let k = 0; k < n; k++) {
     const [lo, hi] = fixed ?? extent(data, k * size, (k + 1) * size);
     const scale = hi > lo ? 255 / (hi - lo) : 0;
-    const x0 = gap + (k % usedCols) * (cellW + gap);
+    const x0 = left + gap + (k % usedCols) * (cellW + gap);
     const y0 = titleHeight + gap + Math.floor(k / usedCols) * (cellH + gap);
     for (let i = 0; i < h; i++) {
       for (let j = 0; j < w; j++) {

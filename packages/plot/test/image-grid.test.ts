@@ -47,6 +47,12 @@ describe('imageGrid', () => {
   it('takes conv weights [out, 1, kH, kW] and RGB images [N, 3, H, W]; wraps rows; draws title and labels', () => {
     const filters = imageGrid(zeros([30, 1, 5, 5]), { cols: 8, title: 'filters', labels: Array(30).fill('f') });
     expect(filters).toContain('>filters<');
+    // a title wider than the grid widens the image, and the grid is centred under it
+    const long = imageGrid(images, { cols: 2, pixelSize: 10, gap: 4, title: 'a title much wider than the grid' });
+    const width = Number(/width="(\d+)"/.exec(long)![1]);
+    expect(width).toBeGreaterThan(200);
+    expect(pixelAt(long, Math.floor((width - 52) / 2) + 4 + 15, 24 + 4 + 15)).toEqual([255, 255, 255]);
+    expect(pixelAt(long, Math.floor((width - 52) / 2) + 4 + 5, 24 + 4 + 5)).toEqual([0, 0, 0]);
     expect((filters.match(/<rect x=/g) ?? []).length).toBe(30 * 25);
     expect((filters.match(/>f</g) ?? []).length).toBe(30);
     const rgb = tensor([[[[0]], [[1]], [[0.5]]]]); // one 1×1 pixel, R 0, G 1, B 0.5 with range [0, 1]
