@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Rng, type Tensor, kernels } from '@tapegrad/core';
 import { type DataName, type DataSplit, evaluateAccuracy, fit, loadProblem } from '@tapegrad/cli';
 import { Adam, ExponentialLR, type Module, save } from '@tapegrad/nn';
+import { exportOnnx } from '@tapegrad/onnx';
 import { imageGrid, savePlot } from '@tapegrad/plot';
 import { epochLine, lossWindows, saveEpochCurves } from './curves';
 import { type ExampleOptions, type ExampleResult, secondsSince, writeJson } from './example';
@@ -50,8 +51,8 @@ export function loadImages(name: ImageSettings['data'], limit?: number): { train
  * Trains `net` with Adam and softmax cross-entropy on shuffled mini-batches, scoring the test set
  * after every epoch, then the whole training set once. Writes into `outDir`: the first-layer
  * filters before and after training (`filters-before.png`, `filters-after.png`, as the book's
- * figure 7-24), the loss and accuracy curves, the weights (`model.safetensors`) and
- * `metrics.json`.
+ * figure 7-24), the loss and accuracy curves, the weights (`model.safetensors`, PyTorch's
+ * state-dict names), the model as ONNX with a dynamic batch (`model.onnx`) and `metrics.json`.
  *
  * @example
  * return trainImageClassifier(SIMPLE_CONVNET, { smoke: false, outDir, log: console.log });
@@ -109,7 +110,12 @@ export async function trainImageClassifier<M extends Module & { forward(x: Tenso
   files.push(...saveEpochCurves(outDir, net.title, losses.points, history, 20));
   const checkpoint = path.join(outDir, 'model.safetensors');
   save(model, checkpoint, { metadata: { data: s.data, testAccuracy: String(testAccuracy) } });
-  files.push(checkpoint);
+  const onnx = path.join(outDir, 'model.onnx');
+  exportOnnx(model, test.x.slice([0, 2]), {
+    path: onnx,
+    dynamicAxes: { input: { 0: 'batch' }, output: { 0: 'batch' } },
+  });
+  files.push(checkpoint, onnx);
   const metrics = {
     testAccuracy,
     bestTestAccuracy: Math.max(...history.map((r) => r.evalAccuracy!)),

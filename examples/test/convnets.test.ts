@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Rng, noGrad } from '@tapegrad/core';
 import { evaluateAccuracy } from '@tapegrad/cli';
 import { load } from '@tapegrad/nn';
+import { decodeModel } from '@tapegrad/onnx';
 import { rasterize } from '@tapegrad/plot';
 import * as deep from '../deep-convnet';
 import * as fashion from '../fashion-convnet';
@@ -68,6 +69,11 @@ describe('convolutional examples (smoke sizes)', () => {
     const o = opts();
     const { metrics } = await fashion.run(o);
     expect(metrics.testAccuracy).toBeGreaterThan(0.3);
+    const { graph } = decodeModel(fs.readFileSync(path.join(o.outDir, 'model.onnx')));
+    expect(new Set(graph.node.map((n) => n.op_type))).toEqual(
+      new Set(['Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'Flatten', 'Gemm']),
+    );
+    expect(graph.input[0].type.tensor_type.shape.dim[0]).toEqual({ dim_param: 'batch' });
     const model = fashion.FASHION_CONVNET.build(new Rng(99));
     load(model, path.join(o.outDir, 'model.safetensors'));
     const state = model.namedState();
