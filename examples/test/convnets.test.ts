@@ -38,8 +38,15 @@ function pixelsChanged(a: string, b: string): number {
 
 describe('convolutional examples (smoke sizes)', () => {
   it('simple-convnet: learns, draws the filters before and after, and its checkpoint reloads', async () => {
-    const o = opts();
+    const lines: string[] = [];
+    const o = { ...opts(lines), seeds: 2 };
     const { metrics, files } = await simple.run(o);
+    // --seeds 2: seed 1 is the run itself, seed 2 a second one; their mean and spread are reported
+    expect(lines.join('\n')).toMatch(
+      /seed 1: test accuracy [\d.]+%[\s\S]*seed 2: [\s\S]*over seeds 1…2: final test accuracy/,
+    );
+    expect(metrics.seedMin).toBeLessThanOrEqual(metrics.testAccuracy as number);
+    expect(metrics.seedMax).toBeGreaterThanOrEqual(metrics.testAccuracy as number);
     expect(metrics.testAccuracy).toBeGreaterThan(0.3);
     expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(FILES));
     expect(
