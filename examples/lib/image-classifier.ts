@@ -30,7 +30,7 @@ export interface ImageClassifier<M extends Module & { forward(x: Tensor): Tensor
   smoke: { images: number; epochs: number };
 }
 
-/** Mini-batches of the book's size, so the 60,000-image set is never one tensor through the net. */
+/** Images scored at a time, so the 60,000 training images never go through the net as one tensor. */
 const EVAL_CHUNK = 500;
 
 /**
