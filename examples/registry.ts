@@ -18,4 +18,7 @@ export const EXAMPLES: Record<string, () => Promise<ExampleModule>> = {
   'seq2seq-addition': () => import('./seq2seq-addition'),
   'attention-dates': () => import('./attention-dates'),
   'char-transformer': () => import('./char-transformer'),
+  'simple-convnet': () => import('./simple-convnet'),
+  'deep-convnet': () => import('./deep-convnet'),
+  'fashion-convnet': () => import('./fashion-convnet'),
 };

@@ -6,7 +6,8 @@ const USAGE = `usage: npm run example -- <name> [--smoke] [--out DIR] [--seeds N
 
 Runs one of the book experiments and writes its plots and metrics.json into
 runs/<name>-<timestamp>/ (or DIR). --smoke runs the tiny version the tests use.
---seeds N also repeats the run over seeds 1…N and prints mean ± sd (multiclass-fashion).
+--seeds N also repeats the run over seeds 1…N and prints mean ± sd (multiclass-fashion,
+simple-convnet, deep-convnet, fashion-convnet).
 
 examples:
 ${Object.keys(EXAMPLES)

@@ -4,7 +4,7 @@ import { applyPenalty, bceWithLogits, init, Linear, Sequential, SGD, Sigmoid, ty
 import { lineChart, savePlot } from '@tapegrad/plot';
 import * as path from 'node:path';
 import { epochBatches } from '@tapegrad/cli';
-import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
+import { secondsSince, summaryStats, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 
 /** What `npm run example -- breast-cancer` shows. */
 export const description =
@@ -135,12 +135,6 @@ export function trainVariant(
 }
 
 /** Mean, sample standard deviation, min and max. */
-function stats(xs: readonly number[]): { mean: number; sd: number; min: number; max: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
-}
-
 const f3 = (x: number): string => x.toFixed(3);
 
 /**
@@ -192,8 +186,8 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     const overSplits = splits.map(
       (d, i) => trainVariant(v, d, new Rng(seeds[i]), { epochs: epochsOf(v), curve: false }).valAccuracy,
     );
-    const a = stats(trainingSeeds);
-    const b = stats(overSplits);
+    const a = summaryStats(trainingSeeds);
+    const b = summaryStats(overSplits);
     const seedText = random
       ? `training seeds ${f3(a.mean)} ± ${f3(a.sd)} [${f3(a.min)}, ${f3(a.max)}]`
       : 'training seeds: deterministic';

@@ -66,3 +66,15 @@ export function secondsSince(t0: number): number {
 export function fmt(x: number, digits = 4): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
+
+/**
+ * Mean, sample standard deviation (n − 1), minimum and maximum of repeated results.
+ *
+ * @example
+ * summaryStats([0.8, 0.9, 1]); // { mean: 0.9, sd: 0.1, min: 0.8, max: 1 }
+ */
+export function summaryStats(xs: readonly number[]): { mean: number; sd: number; min: number; max: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+}

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { loadProblem, fit, buildModel, saveCheckpoint, type ModelSpec } from '@tapegrad/cli';
 import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '@tapegrad/plot';
+import { epochLine } from '../lib/curves';
 
 /** What `npm run example -- mnist-beyond` shows. */
 export const description = 'Beyond the books: 784-256-128-10 ReLU MLP with Adam on MNIST (target: 98% test accuracy)';
@@ -43,9 +44,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     quiet: smoke,
     afterEpoch: (r) => {
       scheduler.step();
-      log(
-        `epoch ${r.epoch}/${epochs}: loss ${r.loss.toFixed(4)} | train acc ${r.trainAccuracy.toFixed(4)} | test acc ${r.evalAccuracy!.toFixed(4)} | ${r.seconds.toFixed(1)} s`,
-      );
+      log(epochLine(r, epochs));
     },
   });
   const last = history[history.length - 1];

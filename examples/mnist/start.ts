@@ -4,7 +4,7 @@ import { loadMnist } from '@tapegrad/datasets';
 import { Adam, ExponentialLR } from '@tapegrad/nn';
 import { secondsSince, timestampDir, writeJson, displayPath } from '../lib/example';
 import { fit, type EpochRecord, buildModel, saveCheckpoint, type ModelSpec } from '@tapegrad/cli';
-import { lineChart, savePlot } from '@tapegrad/plot';
+import { epochLine, lossWindows, saveEpochCurves } from '../lib/curves';
 
 /** The demo's settings: chosen to pass 97% test accuracy well inside 2 minutes on 2 cores. */
 export const DEMO = {
@@ -59,61 +59,24 @@ export async function main(
   const model = buildModel(DEMO.spec, rng);
   const optimizer = new Adam(model.parameters(), { lr: DEMO.lr });
   const scheduler = new ExponentialLR(optimizer, { gamma: DEMO.lrDecay });
-  const lossPoints: { x: number; y: number }[] = [];
-  let window = 0;
-  let windowCount = 0;
+  const losses = lossWindows(20);
   const history: EpochRecord[] = fit(model, optimizer, train, {
     epochs,
     batchSize: DEMO.batchSize,
     rng,
     evalSet: test,
     log,
-    afterStep: ({ epoch, iter, iters, loss }) => {
-      window += loss;
-      windowCount++;
-      if (windowCount === 20 || iter + 1 === iters) {
-        lossPoints.push({ x: epoch - 1 + (iter + 1) / iters, y: window / windowCount });
-        window = 0;
-        windowCount = 0;
-      }
-    },
+    afterStep: losses.add,
     afterEpoch: (r) => {
       scheduler.step();
-      log(
-        `epoch ${r.epoch}/${epochs}: loss ${r.loss.toFixed(4)} | train acc ${r.trainAccuracy.toFixed(4)} | ` +
-          `test acc ${r.evalAccuracy!.toFixed(4)} | ${r.seconds.toFixed(1)} s`,
-      );
+      log(epochLine(r, epochs));
     },
   });
   const last = history[history.length - 1];
   const testAccuracy = last.evalAccuracy!;
   const trainSeconds = last.seconds;
 
-  const files: string[] = [];
-  const lossSvg = lineChart([{ name: 'training loss', x: lossPoints.map((p) => p.x), y: lossPoints.map((p) => p.y) }], {
-    title: 'MNIST: training loss (mean of 20 batches)',
-    xLabel: 'epoch',
-    yLabel: 'softmax cross-entropy',
-  });
-  const saved = savePlot(lossSvg, path.join(outDir, 'loss'));
-  files.push(saved.png, saved.svg);
-  const epochsAxis = history.map((r) => r.epoch);
-  const accSvg = lineChart(
-    [
-      { name: 'train (running)', x: epochsAxis, y: history.map((r) => r.trainAccuracy) },
-      { name: 'test', x: epochsAxis, y: history.map((r) => r.evalAccuracy!) },
-    ],
-    {
-      title: 'MNIST: accuracy',
-      xLabel: 'epoch',
-      yLabel: 'accuracy',
-      points: true,
-      legend: 'bottom-right',
-      integerX: true,
-    },
-  );
-  const savedAcc = savePlot(accSvg, path.join(outDir, 'accuracy'));
-  files.push(savedAcc.png, savedAcc.svg);
+  const files = saveEpochCurves(outDir, 'MNIST', losses.points, history, 20);
   const checkpoint = path.join(outDir, 'model.safetensors');
   saveCheckpoint(model, DEMO.spec, checkpoint, { data: 'mnist', testAccuracy: String(testAccuracy) });
   files.push(checkpoint);

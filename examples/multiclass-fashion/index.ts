@@ -3,7 +3,7 @@ import { loadFashionMnist, trainTestSplit } from '@tapegrad/datasets';
 import { init, Linear, Sequential, SGD, Sigmoid, softmaxCrossEntropy, Trainer } from '@tapegrad/nn';
 import * as path from 'node:path';
 import { epochBatches, evaluateAccuracy } from '@tapegrad/cli';
-import { secondsSince, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
+import { secondsSince, summaryStats, writeJson, type ExampleOptions, type ExampleResult } from '../lib/example';
 import { lineChart, savePlot } from '@tapegrad/plot';
 
 /** What `npm run example -- multiclass-fashion` shows. */
@@ -109,12 +109,6 @@ function trainOwn(
 }
 
 /** Mean, sample standard deviation, min and max. */
-function stats(xs: readonly number[]): { mean: number; sd: number; min: number; max: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
-}
-
 /**
  * Fashion-MNIST's 60,000 training images split 80/20 stratified (seed 42, as the lecture's
  * `random_state=42`) into training and validation; then (1) the lecture's MultiClassNetwork,
@@ -188,7 +182,7 @@ export async function run({ smoke, outDir, log, seeds = 0 }: ExampleOptions): Pr
         const r = trainOwn(data, kind, new Rng(s), epochs, null);
         accs.push(r.valAcc[r.valAcc.length - 1]);
       }
-      const st = stats(accs);
+      const st = summaryStats(accs);
       const name = kind === 'lecture' ? 'N(0, 1) init' : 'Glorot init';
       log(
         `  ${name}: mean ${st.mean.toFixed(4)} ± ${st.sd.toFixed(4)} (sd), min ${st.min.toFixed(4)}, max ${st.max.toFixed(4)}; ${accs.map((a) => a.toFixed(4)).join(' ')}`,
@@ -231,7 +225,7 @@ export async function run({ smoke, outDir, log, seeds = 0 }: ExampleOptions): Pr
     glorotSeconds: glorot.seconds,
     kerasSeconds,
   };
-  for (const [kind, accs] of Object.entries(sweep)) metrics[`${kind}SeedMean`] = stats(accs).mean;
+  for (const [kind, accs] of Object.entries(sweep)) metrics[`${kind}SeedMean`] = summaryStats(accs).mean;
   metrics.seconds = secondsSince(t0);
   files.push(
     writeJson(outDir, 'metrics.json', {

@@ -18,7 +18,7 @@ describe('npm run example', () => {
   it('lists every registered example', async () => {
     expect(await main([])).toBe(0);
     for (const name of Object.keys(EXAMPLES)) expect(logs.join('\n')).toContain(`  ${name}`);
-    expect(Object.keys(EXAMPLES)).toHaveLength(16);
+    expect(Object.keys(EXAMPLES)).toHaveLength(19);
   });
 
   it('rejects an unknown example or flag with exit code 2', async () => {

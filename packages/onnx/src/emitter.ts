@@ -17,8 +17,8 @@ export interface EmitterInput {
   readonly aliases: ReadonlyMap<Tensor, Tensor>;
   /** Constant leaves whose consumers broadcast them (stored at their smallest shape). */
   readonly compactable: ReadonlySet<Tensor>;
-  /** Names for initializers of parameters (the state-dict names). */
-  readonly paramNames: ReadonlyMap<Tensor, string>;
+  /** Names for initializers of parameters and buffers (the state-dict names). */
+  readonly stateNames: ReadonlyMap<Tensor, string>;
   /** Where each named dynamic extent can be read at run time: an input's name and axis. */
   readonly symbolSources: ReadonlyMap<string, { readonly input: string; readonly axis: number }>;
 }
@@ -56,7 +56,7 @@ export class Emitter {
     const twin = this.g.twin.get(x);
     const name =
       twin === x
-        ? this.builder.initializer(this.g.paramNames.get(x) ?? 'param', ONNX_DTYPE[x.dtype], x.shape, x.data)
+        ? this.builder.initializer(this.g.stateNames.get(x) ?? 'param', ONNX_DTYPE[x.dtype], x.shape, x.data)
         : this.constant(x, this.dimsOf(x), { twin, broadcasts: this.g.compactable.has(x) }, who);
     this.names.set(x, name);
     return name;

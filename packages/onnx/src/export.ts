@@ -13,14 +13,14 @@ import type { ValueInfoProto } from './onnx-types';
 import { type ExportOptions, IR_VERSION_OF_OPSET, type Resolved, VERSION, resolveOptions } from './options';
 import { encodeModel } from './proto';
 import { type ExportableModel, type Trace, traceForward } from './trace';
-import { evalDuringExport, parameterNames } from './model-state';
+import { evalDuringExport, stateNames } from './model-state';
 import { inputSymbols, variantInputs } from './variants';
 
 /**
  * Exports a model to ONNX by tracing it with the tape: `model.forward` runs once on the example
  * input with recording on, every recorded node becomes ONNX nodes (see the converter table),
- * parameters become initializers under their state-dict names, other constants initializers
- * too. A second forward pass, with the dynamic axes at other extents and other input values,
+ * parameters and buffers become initializers under their state-dict names, other constants
+ * initializers too. A second forward pass, with the dynamic axes at other extents and other input values,
  * tells which extents are dynamic and checks that the graph and its constants do not depend on
  * them (nor on the values): what cannot be replayed is a typed error, never a wrong graph.
  *
@@ -49,7 +49,7 @@ export function exportOnnx(
     const { dims, twin } = alignTraces(first, second, symbols);
     const table = { ...CONVERTERS, ...options.converters };
     checkMapped(first, table);
-    const em = emitGraph(first, { dims, twin }, symbols, opts, table, parameterNames(model));
+    const em = emitGraph(first, { dims, twin }, symbols, opts, table, stateNames(model));
     const inputInfo = first.inputs.map((t, i) => {
       const named = opts.axes.get(opts.inputNames[i]);
       return valueInfo(opts.inputNames[i], t, dims.get(t) ?? t.shape.map((n, k) => named?.get(k) ?? n));
@@ -89,7 +89,7 @@ function emitGraph(
   symbols: readonly AxisSymbol[],
   opts: Resolved,
   table: Readonly<Record<string, OpMapping>>,
-  paramNames: Map<Tensor, string>,
+  names: Map<Tensor, string>,
 ): Emitter {
   const symbolSources = new Map<string, { input: string; axis: number }>();
   for (const s of symbols) {
@@ -97,7 +97,7 @@ function emitGraph(
   }
   const isConstant = (leaf: Tensor): boolean => twin.get(leaf) !== leaf && !first.inputs.includes(leaf);
   const { aliases, compactable } = foldBroadcasts(first, dims, isConstant);
-  const em = new Emitter({ opset: opts.opset, dims, twin, aliases, compactable, paramNames, symbolSources });
+  const em = new Emitter({ opset: opts.opset, dims, twin, aliases, compactable, stateNames: names, symbolSources });
   first.inputs.forEach((t, i) => em.name(t, em.builder.reserve(opts.inputNames[i])));
   opts.outputNames.forEach((n) => em.builder.reserve(n));
   const produced = new Map<Tensor, string>();

@@ -7,6 +7,7 @@ interface ModuleLike {
   train?(mode: boolean): unknown;
   namedModules?(): { forEach(fn: (m: ModuleLike, name: string) => unknown): unknown };
   namedParameters?(): { forEach(fn: (p: Tensor, name: string) => unknown): unknown };
+  namedBuffers?(): { forEach(fn: (b: Tensor, name: string) => unknown): unknown };
 }
 
 /**
@@ -35,14 +36,18 @@ export function evalDuringExport(model: ExportableModel, warn: (message: string)
 }
 
 /**
- * The state-dict name of every parameter of the model (`0.weight` …), for naming initializers.
+ * The state-dict name of every parameter and buffer of the model (`0.weight`,
+ * `1.running_mean` …), for naming initializers.
  *
  * @example
- * parameterNames(mlp([2, 3])); // Map { weight tensor → '0.weight', bias tensor → '0.bias' }
+ * stateNames(new Sequential(new Linear(2, 3), new BatchNorm1d(3)));
+ * // Map { weight → '0.weight', bias → '0.bias', … running mean → '1.running_mean', … }
  */
-export function parameterNames(model: ExportableModel): Map<Tensor, string> {
+export function stateNames(model: ExportableModel): Map<Tensor, string> {
   const names = new Map<Tensor, string>();
   const m = model as ModuleLike;
-  if (typeof m.namedParameters === 'function') m.namedParameters().forEach((p, name) => void names.set(p, name));
+  const add = (t: Tensor, name: string): void => void (names.has(t) || names.set(t, name));
+  if (typeof m.namedParameters === 'function') m.namedParameters().forEach(add);
+  if (typeof m.namedBuffers === 'function') m.namedBuffers().forEach(add);
   return names;
 }

@@ -2,6 +2,7 @@
  * @jest-environment ./packages/onnx/test/helpers/ort-environment.ts
  */
 import { Rng } from '@tapegrad/core';
+import { decodeModel } from '@tapegrad/onnx';
 import { checkOnnx, pythonWith } from './helpers/python';
 import { verifyInOrt } from './helpers/verify';
 import { ZOO } from './zoo';
@@ -17,6 +18,11 @@ describe.each(ZOO)('$name', (arch) => {
     expect(worst).toBeLessThanOrEqual(1e-5);
     expect(onnxOps.length).toBeGreaterThan(0);
     exported.push([arch.name, bytes]);
+    // Parameters and the float buffers (BatchNorm's running statistics) are initializers under
+    // their state-dict names; the int64 batch counters are not part of the computation.
+    const counters = model.int64BufferNames();
+    const state = [...model.namedState().keys()].filter((k) => !counters.has(k));
+    expect(decodeModel(bytes).graph.initializer.map((t) => t.name)).toEqual(expect.arrayContaining(state));
   });
 });
 

@@ -8,6 +8,7 @@ import {
   Rng,
   Tensor,
   ValueError,
+  adaptiveAvgPool2d,
   argmax,
   defineOp,
   embedding,
@@ -21,7 +22,17 @@ import {
   tensor,
   where,
 } from '@tapegrad/core';
-import { Dropout, Linear, ReLU, Sequential, mlp, softmaxCrossEntropy } from '@tapegrad/nn';
+import {
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Dropout2d,
+  Linear,
+  ReLU,
+  Sequential,
+  mlp,
+  softmaxCrossEntropy,
+} from '@tapegrad/nn';
 import {
   DynamicAxisError,
   OnnxExportError,
@@ -73,6 +84,23 @@ describe('an op without a mapping', () => {
     const x5 = randn([5, 4], { rng });
     const { output } = await runOrt(bytes, { input: x5 });
     expect(relError(output.data, noGrad(() => model.forward(x5)).data)).toBeLessThan(1e-6);
+  });
+});
+
+describe('adaptive average pooling to a size that does not divide the input', () => {
+  const pool = { forward: (t: Tensor) => adaptiveAvgPool2d(t, [3, 2]) };
+
+  test('is an UnsupportedOpError naming it (its windows are uneven)', () => {
+    const e = thrown(() => exportOnnx(pool, randn([2, 1, 7, 4], { rng })));
+    expect(e).toBeInstanceOf(UnsupportedOpError);
+    expect((e as UnsupportedOpError).op).toBe('adaptiveAvgPool2d');
+    expect(e.message).toMatch(/from 7×4 to 3×2 has windows of uneven size/);
+  });
+
+  test('and so is one over a dynamic spatial axis (its windows change with it)', () => {
+    const e = thrown(() => exportOnnx(pool, randn([2, 1, 6, 4], { rng }), { dynamicAxes: { input: { 2: 'h' } } }));
+    expect(e).toBeInstanceOf(DynamicAxisError);
+    expect(e.message).toMatch(/needs static spatial extents, got h×4/);
   });
 });
 
@@ -184,6 +212,27 @@ describe('training mode', () => {
     expect(relError(output.data, noGrad(() => model.forward(x)).data)).toBeLessThan(1e-5);
     exportOnnx(model, x, { onWarning: (m) => warnings.push(m) });
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('a conv net with BatchNorm and Dropout2d in training mode', () => {
+  test('exports the eval behaviour: BatchNorm with its running statistics, Dropout2d as nothing', async () => {
+    const bn = new BatchNorm2d(3);
+    const model = new Sequential(new Conv2d(2, 3, 3, { rng: new Rng(2) }), bn, new Dropout2d(0.5), new ReLU());
+    const images = randn([4, 2, 6, 6], { rng });
+    noGrad(() => model.forward(images.mul(3).add(1))); // a training pass moves the statistics
+    const warnings: string[] = [];
+    const bytes = exportOnnx(model, images, { onWarning: (m) => warnings.push(m), dynamicAxes: batch });
+    expect(warnings).toHaveLength(1);
+    expect(model.training).toBe(true);
+    expect(bn.numBatchesTracked!.item()).toBe(1); // the export's passes ran in eval mode
+    const { graph } = decodeModel(bytes);
+    expect(graph.node.map((n) => n.op_type)).toEqual(['Conv', 'BatchNormalization', 'Relu']);
+    expect(graph.node[1].input.slice(1)).toEqual(['1.weight', '1.bias', '1.running_mean', '1.running_var']);
+    const x5 = randn([5, 2, 6, 6], { rng });
+    const { output } = await runOrt(bytes, { input: x5 });
+    model.eval();
+    expect(relError(output.data, noGrad(() => model.forward(x5)).data)).toBeLessThan(1e-5);
   });
 });
 

@@ -33,6 +33,7 @@ import {
   mean,
   min,
   pow,
+  rand,
   randn,
   repeat,
   softmax,
@@ -41,6 +42,14 @@ import {
   sumTo,
   tensor,
   where,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  batchNorm,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  pad,
 } from '@tapegrad/core';
 import { CONVERTERS, decodeModel, encodeModel, traceForward } from '@tapegrad/onnx';
 import { checkOnnx, pythonWith } from './helpers/python';
@@ -82,6 +91,16 @@ const L1 = cell(4, true);
 const L2 = cell(4, false);
 const G1 = cell(3, true);
 const G2 = cell(3, false);
+const K = param([4, 3, 3, 3]);
+const Kg = param([6, 2, 3, 2]);
+const Kb = param([4]);
+const K1 = param([5, 3, 3]);
+const K1b = param([5]);
+const KTb = param([2]);
+const stats = { mean: randn([3], { rng }), variance: rand([3], { rng }).add(0.2) };
+const gamma = param([3]);
+const beta = param([3]);
+const KT = param([3, 2, 3, 3]);
 
 const CASES: Case[] = [
   {
@@ -171,8 +190,8 @@ const CASES: Case[] = [
     forward: (x) => [softmax(x), logSoftmax(x, 1), softmax(x, 1)],
   },
   {
-    name: 'reshape and flatten: copied, inferred and static extents',
-    onnx: ['Reshape'],
+    name: 'reshape and flatten: copied, inferred and static extents; a flatten from axis 1 is Flatten',
+    onnx: ['Flatten', 'Reshape'],
     ops: ['reshape'],
     shapes: [[3, 2, 3]],
     forward: (x) => [x.flatten(1), x.reshape([-1]), x.reshape([-1, 3, 2]), x.expandDims(1).squeeze(1).reshape([-1, 6])],
@@ -277,6 +296,105 @@ const CASES: Case[] = [
     ops: ['repeat'],
     shapes: [[3, 2, 3]],
     forward: (x) => [repeat(x, 2, 1), repeat(x, 3, 2)],
+  },
+  {
+    name: 'conv2d: bias, stride, padding, dilation, groups, same',
+    onnx: ['Concat', 'Conv'],
+    ops: ['conv2d'],
+    shapes: [[3, 3, 7, 6]],
+    forward: (x) => [
+      conv2d(x, K, Kb),
+      conv2d(x, K, null, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }),
+      conv2d(x, K, Kb, { padding: 'same', dilation: 2 }),
+      conv2d(concat([x, x], 1), Kg, null, { groups: 3, stride: 2 }),
+    ],
+  },
+  {
+    name: 'conv1d: stride, padding, dilation',
+    onnx: ['Conv'],
+    ops: ['conv1d'],
+    shapes: [[3, 3, 9]],
+    forward: (x) => [conv1d(x, K1, K1b), conv1d(x, K1, null, { stride: 2, padding: 2, dilation: 3 })],
+  },
+  {
+    name: 'convTranspose2d: bias, stride, padding, output padding, dilation, groups',
+    onnx: ['Concat', 'ConvTranspose'],
+    ops: ['convTranspose2d'],
+    shapes: [[3, 3, 4, 5]],
+    forward: (x) => [
+      convTranspose2d(x, KT, KTb),
+      convTranspose2d(x, KT, null, { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [1, 2] }),
+      convTranspose2d(concat([x, x], 1), concat([KT, KT], 0), null, { groups: 2, stride: 2 }),
+    ],
+  },
+  {
+    name: 'maxPool2d: stride, padding, dilation, ceil mode',
+    onnx: ['MaxPool'],
+    ops: ['maxPool2d'],
+    shapes: [[3, 2, 7, 8]],
+    forward: (x) => [
+      maxPool2d(x, 2),
+      maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+      maxPool2d(x, { kernelSize: [2, 3], stride: [1, 2], dilation: [2, 1] }),
+      maxPool2d(x, { kernelSize: 2, ceilMode: true }),
+      maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }),
+    ],
+  },
+  {
+    name: 'avgPool2d: stride, padding counted or not, ceil mode',
+    onnx: ['AveragePool'],
+    ops: ['avgPool2d'],
+    shapes: [[3, 2, 7, 8]],
+    forward: (x) => [
+      avgPool2d(x, 2),
+      avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+      avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }),
+      avgPool2d(x, { kernelSize: [2, 3], stride: [2, 2], ceilMode: true }),
+    ],
+  },
+  {
+    name: 'adaptiveAvgPool2d: to 1×1 (global) and to a divisor of the input',
+    onnx: ['AveragePool', 'GlobalAveragePool'],
+    ops: ['adaptiveAvgPool2d'],
+    shapes: [[3, 2, 6, 8]],
+    forward: (x) => [adaptiveAvgPool2d(x, 1), adaptiveAvgPool2d(x, [3, 2]), adaptiveAvgPool2d(x, [null, 4])],
+  },
+  {
+    name: 'pad: constant, reflect and replicate',
+    onnx: ['Pad'],
+    ops: ['pad'],
+    shapes: [[3, 2, 4, 5]],
+    forward: (x) => [
+      pad(x, [1, 2, 0, 1]),
+      pad(x, [1, 1, 2, 0], { value: -1.5 }),
+      pad(x, [2, 1, 3, 1], { mode: 'reflect' }),
+      pad(x, [2, 1, 1, 2], { mode: 'replicate' }),
+      pad(
+        x,
+        [
+          [1, 0],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+        { value: 2 },
+      ),
+    ],
+  },
+  {
+    name: 'batchNorm with given statistics on [N, C], [N, C, L] and [N, C, H, W], with or without weight and bias',
+    onnx: ['BatchNormalization', 'ReduceSum', 'Reshape'],
+    ops: ['batchNorm'],
+    shapes: [[3, 3, 4, 5]],
+    forward: (x) => {
+      const { mean, variance } = stats;
+      return [
+        batchNorm(x, mean, variance, gamma, beta),
+        batchNorm(x, mean, variance, null, null, { eps: 0.1 }),
+        batchNorm(x.reshape([-1, 3, 20]), mean, variance, gamma),
+        batchNorm(x.sum([2, 3]), mean, variance, null, beta, { eps: 1e-3 }),
+      ];
+    },
   },
   {
     name: 'float64 end to end',

@@ -34,7 +34,10 @@ maybe('every architecture round-trips through PyTorch, strictly, within 1e-5 bot
       fs.mkdirSync(dir);
       const model = arch.build(new Rng(100 + i)).eval();
       const x = randomInputs([[5, ...arch.input.slice(1)]], new Rng(200 + i), 'float32', false, [arch.ids])[0];
-      fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ ...arch.torch, seed: 300 + i }));
+      fs.writeFileSync(
+        path.join(dir, 'spec.json'),
+        JSON.stringify({ ...arch.torch, input: arch.input, seed: 300 + i }),
+      );
       save(model, path.join(dir, 'tapegrad.safetensors'));
       fs.writeFileSync(path.join(dir, 'io.safetensors'), encodeSafetensors([['x', x]]));
       return { arch, dir, model, x, y: noGrad(() => model.forward(x)) };
@@ -45,12 +48,19 @@ maybe('every architecture round-trips through PyTorch, strictly, within 1e-5 bot
         cases.map((c) => c.dir),
       ),
     ) as {
-      cases: Record<string, { state_dict: [string, number[]][] }>;
+      cases: Record<
+        string,
+        { state_dict: [string, number[]][]; int64: Record<string, number>; fresh_int64: Record<string, number> }
+      >;
     };
     for (const { arch, dir, model, x, y } of cases) {
-      // The layouts are torch.nn's: the same keys, in the same order, with the same shapes.
-      const ours = [...model.namedParameters().entries()].map(([k, p]) => [k, [...p.shape]]);
+      // The layouts are torch.nn's: the same keys (parameters and buffers), in the same order,
+      // with the same shapes; the int64 counters (num_batches_tracked) arrive as int64 with their values.
+      const state = model.namedState();
+      const ours = [...state.entries()].map(([k, p]) => [k, [...p.shape]]);
       expect([arch.name, report.cases[dir].state_dict]).toEqual([arch.name, ours]);
+      const counters = Object.fromEntries([...model.int64BufferNames()].map((k) => [k, state.get(k)!.item()]));
+      expect(report.cases[dir].int64).toEqual(counters);
       const out = decodeSafetensors(fs.readFileSync(path.join(dir, 'torch-out.safetensors'))).tensors;
       within(arch.name, "PyTorch with tapegrad's weights", out.get('with_tapegrad_weights')!, y);
 
@@ -69,9 +79,11 @@ maybe('every architecture round-trips through PyTorch, strictly, within 1e-5 bot
       );
       const viaStateDict = arch.build(new Rng(2)).eval();
       viaStateDict.loadStateDict(decodeSafetensors(fs.readFileSync(file)).tensors);
-      expect(viaStateDict.parameters().map((p) => Array.from(p.data))).toEqual(
-        viaLoad.parameters().map((p) => Array.from(p.data)),
-      );
+      const loaded = viaLoad.namedState();
+      const theirCounters = Object.fromEntries([...viaLoad.int64BufferNames()].map((k) => [k, loaded.get(k)!.item()]));
+      expect(theirCounters).toEqual(report.cases[dir].fresh_int64);
+      const values = (m: typeof model): number[][] => [...m.namedState().values()].map((t) => Array.from(t.data));
+      expect(values(viaStateDict)).toEqual(values(viaLoad));
       expect(relError(y.data, fresh.data)).toBeGreaterThan(1e-2); // the fresh model really is another one
     }
   } finally {

@@ -1,4 +1,4 @@
-import { Rng, Tensor, logSoftmax, relu } from '@tapegrad/core';
+import { Rng, Tensor, logSoftmax, noGrad, randn, relu } from '@tapegrad/core';
 import {
   Dropout,
   Embedding,
@@ -14,6 +14,9 @@ import {
   init,
   mlp,
 } from '@tapegrad/nn';
+import { deepConvNet } from '../../../examples/deep-convnet/model';
+import { fashionConvNet } from '../../../examples/fashion-convnet/model';
+import { simpleConvNet } from '../../../examples/simple-convnet/model';
 
 /** A layer of the same network built from torch.nn (see test/python/torch_roundtrip.py). */
 export type TorchLayer =
@@ -33,7 +36,11 @@ export type TorchLayer =
       dropout?: number;
       activation?: 'relu' | 'gelu';
       norm_first?: boolean;
-    };
+    }
+  | { type: 'Conv2d'; in: number; out: number; kernel: number; padding?: number; bias?: boolean }
+  | { type: 'MaxPool2d'; kernel: number }
+  | { type: 'Flatten' }
+  | { type: 'BatchNorm1d' | 'BatchNorm2d'; n: number };
 
 /** An architecture of the README's interop table. */
 export interface Architecture {
@@ -98,9 +105,35 @@ class Seq2seqEncoder extends Module {
 }
 
 /**
- * The architectures that exist today (the MLP family). The convolution and sequence issues add
- * theirs here (simple-convnet, deep-convnet, the sine-rnn LSTM, a Transformer encoder layer),
- * with their torch.nn layer types in torch_roundtrip.py.
+ * A model whose BatchNorm layers have moved their running statistics away from 0 and 1 (a few
+ * training-mode passes over random batches), so that exporting and loading them is tested on
+ * values that tell them apart; returned in training mode, as built.
+ */
+function withRunningStats<M extends { forward(x: Tensor): Tensor } & Module>(
+  model: M,
+  input: readonly number[],
+  rng: Rng,
+): M {
+  noGrad(() => {
+    for (let i = 0; i < 3; i++)
+      model.forward(
+        randn([8, ...input.slice(1)], { rng })
+          .mul(1 + i)
+          .add(i / 2),
+      );
+  });
+  return model;
+}
+
+const conv = (cin: number, cout: number, kernel: number, more: { padding?: number; bias?: boolean } = {}) =>
+  ({ type: 'Conv2d', in: cin, out: cout, kernel, ...more }) as const;
+const relu2 = { type: 'ReLU' } as const;
+const pool2 = { type: 'MaxPool2d', kernel: 2 } as const;
+
+/**
+ * The architectures of the README's table: the MLP family, and the conv nets of the examples
+ * (their own builders). The sequence issue adds the sine-rnn LSTM and a Transformer encoder
+ * layer, with their torch.nn layer types in torch_roundtrip.py.
  */
 export const ZOO: Architecture[] = [
   {
@@ -160,6 +193,75 @@ export const ZOO: Architecture[] = [
         { type: 'ReLU' },
         { type: 'Linear', in: 100, out: 10 },
         { type: 'LogSoftmax', dim: -1 },
+      ],
+    },
+  },
+  {
+    name: "simple-convnet: the book's SimpleConvNet (conv 30×5×5, max-pool, Linear 4320-100-10)",
+    build: (rng) => simpleConvNet(rng),
+    input: [3, 1, 28, 28],
+    torch: {
+      layers: [
+        conv(1, 30, 5),
+        relu2,
+        pool2,
+        { type: 'Flatten' },
+        { type: 'Linear', in: 4320, out: 100 },
+        relu2,
+        { type: 'Linear', in: 100, out: 10 },
+      ],
+    },
+  },
+  {
+    name: "deep-convnet: the book's DeepConvNet (six 3×3 convs, three max-pools, Dropout)",
+    build: (rng) => deepConvNet(rng),
+    input: [3, 1, 28, 28],
+    torch: {
+      layers: [
+        conv(1, 16, 3, { padding: 1 }),
+        relu2,
+        conv(16, 16, 3, { padding: 1 }),
+        relu2,
+        pool2,
+        conv(16, 32, 3, { padding: 1 }),
+        relu2,
+        conv(32, 32, 3, { padding: 2 }),
+        relu2,
+        pool2,
+        conv(32, 64, 3, { padding: 1 }),
+        relu2,
+        conv(64, 64, 3, { padding: 1 }),
+        relu2,
+        pool2,
+        { type: 'Flatten' },
+        { type: 'Linear', in: 1024, out: 50 },
+        relu2,
+        { type: 'Dropout', p: 0.5 },
+        { type: 'Linear', in: 50, out: 10 },
+        { type: 'Dropout', p: 0.5 },
+      ],
+    },
+  },
+  {
+    name: 'fashion-convnet: conv → BatchNorm2d → ReLU → max-pool (×2), Linear → BatchNorm1d, Dropout',
+    build: (rng) => withRunningStats(fashionConvNet(rng), [3, 1, 28, 28], rng),
+    input: [3, 1, 28, 28],
+    torch: {
+      layers: [
+        conv(1, 32, 3, { padding: 1, bias: false }),
+        { type: 'BatchNorm2d', n: 32 },
+        relu2,
+        pool2,
+        conv(32, 64, 3, { padding: 1, bias: false }),
+        { type: 'BatchNorm2d', n: 64 },
+        relu2,
+        pool2,
+        { type: 'Flatten' },
+        { type: 'Linear', in: 3136, out: 128, bias: false },
+        { type: 'BatchNorm1d', n: 128 },
+        relu2,
+        { type: 'Dropout', p: 0.3 },
+        { type: 'Linear', in: 128, out: 10 },
       ],
     },
   },

@@ -26,6 +26,7 @@ export { renderVegaLite, FONT_FAMILY, type VegaLiteSpec } from './vega';
 export { rasterize, svgToPng } from './png';
 export { savePlot } from './save';
 export { dotToSvg } from './graphviz';
+export { imageGrid, type ImageGridOptions, type GridColormap } from './image-grid';
 export {
   plotHistory,
   trainingCurves,

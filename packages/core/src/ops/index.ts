@@ -2,6 +2,7 @@ export { abs } from './abs';
 export { type AvgPoolOptions, adaptiveAvgPool2d, avgPool2d } from './avg-pool';
 export { add } from './add';
 export { argmax, argmin } from './arg';
+export { batchNorm } from './batch-norm';
 export { broadcastTo, prepareBinary, sumTo } from './broadcast';
 export { astype } from './cast';
 export { bmm } from './bmm';

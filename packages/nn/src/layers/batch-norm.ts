@@ -2,6 +2,7 @@ import {
   type DType,
   Tensor,
   ValueError,
+  batchNorm,
   checkBoolean,
   checkDType,
   checkInteger,
@@ -105,23 +106,20 @@ abstract class BatchNormNd extends Module {
     const perChannel = x.shape.map((d, a) => (a === 1 ? c : 1));
     const rm = this.runningMean;
     const rv = this.runningVar;
-    const batchStats = this.training || rm === null || rv === null;
-    let y: Tensor;
-    if (batchStats) {
-      const n = x.size / c;
-      if (this.training && n <= 1) {
-        throw new ValueError(
-          `${this.kind}.forward: needs more than 1 value per channel when training, got ${fmtShape(x.shape)}`,
-        );
-      }
-      const mean = x.mean(axes, true);
-      const xc = x.sub(mean);
-      const v = xc.square().mean(axes, true);
-      y = xc.div(v.add(this.eps).sqrt());
-      if (this.training && rm !== null && rv !== null) this.#track(mean, v, n);
-    } else {
-      y = x.sub(rm!.reshape(perChannel)).div(rv!.reshape(perChannel).add(this.eps).sqrt());
+    // Evaluation with running statistics: one batchNorm node (ONNX's BatchNormalization on export).
+    if (!this.training && rm !== null && rv !== null)
+      return batchNorm(x, rm, rv, this.weight, this.bias, { eps: this.eps });
+    const n = x.size / c;
+    if (this.training && n <= 1) {
+      throw new ValueError(
+        `${this.kind}.forward: needs more than 1 value per channel when training, got ${fmtShape(x.shape)}`,
+      );
     }
+    const mean = x.mean(axes, true);
+    const xc = x.sub(mean);
+    const v = xc.square().mean(axes, true);
+    let y = xc.div(v.add(this.eps).sqrt());
+    if (this.training && rm !== null && rv !== null) this.#track(mean, v, n);
     if (this.weight !== null && this.bias !== null)
       y = y.mul(this.weight.reshape(perChannel)).add(this.bias.reshape(perChannel));
     return y;

@@ -5,7 +5,10 @@ import { linear, matmul } from './linear';
 import { logSoftmax, max, min, softmax, sum, sumTo } from './reduce';
 import { gruCell, lstmCell, lstmSequence } from './recurrent';
 import { cumsum, embedding, maskedFill, triangle } from './sequence';
-import { broadcastTo, concat, gather, repeat, reshape, slice, transpose } from './shape';
+import { broadcastTo, concat, gather, pad, repeat, reshape, slice, transpose } from './shape';
+import { conv1d, conv2d, convTranspose2d } from './conv';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool';
+import { batchNorm } from './norm';
 
 /**
  * Every tape op the exporter maps, by the op's `name`. An op missing here makes `exportOnnx`
@@ -39,6 +42,14 @@ export const CONVERTERS: Readonly<Record<string, OpMapping>> = Object.freeze({
   lstmCell,
   lstmSequence,
   gruCell,
+  pad,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  avgPool2d,
+  adaptiveAvgPool2d,
+  batchNorm,
 });
 
 export type { ConvertContext, OpMapping, ConstantOptions, ShapeOptions } from './context';

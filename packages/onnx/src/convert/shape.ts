@@ -1,16 +1,31 @@
 import { Tensor, type SliceSpec } from '@tapegrad/core';
+import type { Dim } from '../dims';
 import { type OpMapping, attrsOf } from './context';
 
 /** ONNX Slice's "to the end" and "before the start" for axes of unknown extent. */
 const INT_MAX = 2 ** 31 - 1;
 const INT_MIN = -(2 ** 31);
 
-/** The target shape comes from the output's extents: 0 copies an input extent, −1 infers one. */
+/** Whether a reshape keeps axis 0 and joins all the others: `x.flatten(1)`, nn's Flatten. */
+function flattensFromAxis1(inDims: readonly Dim[], out: readonly Dim[]): boolean {
+  if (out.length !== 2 || inDims.length < 2 || out[0] === null || out[0] !== inDims[0]) return false;
+  const rest = inDims.slice(1);
+  return rest.every((d) => typeof d === 'number') && (rest as number[]).reduce((a, b) => a * b, 1) === out[1];
+}
+
+/**
+ * The target shape comes from the output's extents: 0 copies an input extent, −1 infers one.
+ * Joining every axis after the first (a Flatten layer) is ONNX's Flatten, as PyTorch exports it.
+ */
 export const reshape: OpMapping = {
-  onnx: ['Reshape'],
+  onnx: ['Reshape', 'Flatten'],
   dynamicAttrs: true,
   convert: (ctx) => {
     const out = ctx.outDims();
+    if (flattensFromAxis1(ctx.inDims(0), out)) {
+      ctx.emit('Flatten', [ctx.input(0)], { axis: { int: 1 } }, ctx.output);
+      return;
+    }
     // With a zero extent in the target, 0 would mean "copy": write it literally (allowzero).
     if (out.includes(0)) {
       ctx.emit('Reshape', [ctx.input(0), ctx.shape(out)], { allowzero: { int: 1 } }, ctx.output);
@@ -109,5 +124,29 @@ export const repeat: OpMapping = {
     const expanded = ctx.emit('Expand', [lifted, ctx.int64(tiles)]);
     const copyFrom = ctx.inDims(0).slice(0, axis); // the axes before the repeated one keep their place
     ctx.emit('Reshape', [expanded, ctx.shape(ctx.outDims(), { infer: true, copyFrom })], {}, ctx.output);
+  },
+};
+
+/** ONNX Pad's mode for each of tapegrad's (`replicate` repeats the edge: ONNX's `edge`). */
+const PAD_MODE = { constant: 'constant', reflect: 'reflect', replicate: 'edge' } as const;
+
+/**
+ * Constant, reflect and replicate padding as ONNX Pad, its widths as an int64 input (all the
+ * begins, then all the ends). The recorded source maps hold extents (so they may change with a
+ * dynamic axis); ONNX Pad needs only the widths.
+ */
+export const pad: OpMapping = {
+  onnx: ['Pad'],
+  dynamicAttrs: true,
+  convert: (ctx) => {
+    const { widths, mode, value } = attrsOf<{
+      widths: readonly (readonly [number, number])[];
+      mode: keyof typeof PAD_MODE;
+      value: number;
+    }>(ctx);
+    const pads = ctx.int64([...widths.map(([before]) => before), ...widths.map(([, after]) => after)]);
+    const inputs = [ctx.input(0), pads];
+    if (mode === 'constant') inputs.push(ctx.scalar(value, ctx.node.inputs[0].dtype));
+    ctx.emit('Pad', inputs, { mode: { string: PAD_MODE[mode] } }, ctx.output);
   },
 };

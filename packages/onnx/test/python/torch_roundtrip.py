@@ -1,7 +1,8 @@
 """The PyTorch side of the checkpoint round trips. For each case folder given (written by
 pytorch.test.ts: spec.json, tapegrad.safetensors, io.safetensors with the input `x`), it builds
-the same architecture from torch.nn, loads tapegrad's weights with strict=True, runs `x` through
-it, then builds a fresh, differently seeded model, runs `x` through that, and writes its weights
+the same architecture from torch.nn, loads tapegrad's weights (and buffers) with strict=True, runs
+`x` through it, then builds a fresh, differently seeded model (whose BatchNorm statistics a few
+training passes move), runs `x` through that, and writes its weights
 as PyTorch's safetensors writer would (torch.safetensors, metadata {"format": "pt"}) and both
 outputs (torch-out.safetensors) for tapegrad to load and compare. Prints a JSON report."""
 import json
@@ -45,7 +46,28 @@ LAYERS = {
         batch_first=True,
         norm_first=s.get("norm_first", False),
     ),
+    "Conv2d": lambda s: torch.nn.Conv2d(s["in"], s["out"], s["kernel"], padding=s.get("padding", 0), bias=s.get("bias", True)),
+    "MaxPool2d": lambda s: torch.nn.MaxPool2d(s["kernel"]),
+    "Flatten": lambda s: torch.nn.Flatten(),
+    "BatchNorm1d": lambda s: torch.nn.BatchNorm1d(s["n"]),
+    "BatchNorm2d": lambda s: torch.nn.BatchNorm2d(s["n"]),
 }
+
+
+def move_running_stats(model, shape):
+    """A few training-mode passes over random batches, so that BatchNorm's running statistics
+    and batch count leave their initial values (and the round trip can tell them apart)."""
+    if not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules()):
+        return
+    model.train()
+    with torch.no_grad():
+        for i in range(3):
+            model(torch.randn([8] + shape[1:]) * (1 + i) + i / 2)
+    model.eval()
+
+
+def counters(model):
+    return {k: int(v) for k, v in model.state_dict().items() if v.dtype == torch.int64}
 
 
 def build(spec):
@@ -66,12 +88,17 @@ def run(case):
     model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()}, strict=True)
     torch.manual_seed(spec["seed"])
     fresh = build(spec).eval()
+    move_running_stats(fresh, spec["input"])
     with torch.no_grad():
         outputs = {"with_tapegrad_weights": model(x).numpy(), "fresh": fresh(x).numpy()}
     state = {k: v.detach().contiguous().numpy() for k, v in fresh.state_dict().items()}
     write_file(os.path.join(case, "torch.safetensors"), state, {"format": "pt"})
     write_file(os.path.join(case, "torch-out.safetensors"), outputs)
-    return {"state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()]}
+    return {
+        "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()],
+        "int64": counters(model),
+        "fresh_int64": counters(fresh),
+    }
 
 
 if __name__ == "__main__":
