@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export { Tensor, type GradHook, type HookHandle, type NestedArray } from './tensor';
+export { INT32_MAX, INT32_MIN } from './int32';
 export * from './creation';
 export { INSPECT, type TensorJSON, formatTensor, gradFnName, tensorToJSON } from './format';
 export * from './ops';
@@ -39,6 +40,7 @@ export { DTypeError, GraphError, IndexError, ShapeError, TapegradError, ValueErr
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
+export { incrementVersion } from './autograd/version';
 export {
   kernels,
   setBackend,

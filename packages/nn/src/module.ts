@@ -8,6 +8,7 @@ import {
   checkBoolean,
   checkFunction,
   checkOptions,
+  incrementVersion,
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
 import { moduleRepr } from './module-repr';
@@ -317,7 +318,10 @@ export abstract class Module {
     checkStateDict(who, params, entries, strict);
     for (const [name, t] of entries) {
       const p = params.get(name);
-      if (p !== undefined) p.data.set(t.data);
+      if (p !== undefined) {
+        p.data.set(t.data);
+        incrementVersion(p);
+      }
     }
   }
 

@@ -1,10 +1,12 @@
+import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { GraphError, fmtShape } from '../errors';
-import { Tensor } from '../tensor';
+import { Tensor, viewOf } from '../tensor';
 import { shapesEqual } from '../shape';
 import { allocationCount, detachedCopy, onesLike } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './op';
 import { hooks } from './op-hooks';
+import { checkVersions, incrementVersion } from './version';
 
 // Gradients are summed with the add op (Tensor.prototype.add, which ops/add.ts attaches), so the
 // sums are recorded under createGraph; the tape itself imports no op.
@@ -107,6 +109,7 @@ export function runBackward(
             `were released by the first backward; pass { retainGraph: true } to the first backward()`,
         );
       }
+      checkVersions(node);
       if (hooks.beforeBackward !== null) hooks.beforeBackward(node);
       const gxs = node.op.backward(gy, node);
       checkGrads(node, gxs);
@@ -133,7 +136,7 @@ export function runBackward(
 
 function variableSeed(seed: Tensor): Tensor {
   if (seed.requiresGrad) return seed;
-  const v = new Tensor(seed.data, seed.shape);
+  const v = viewOf(seed, seed.shape);
   v.requiresGrad = true;
   return v;
 }
@@ -172,6 +175,11 @@ function checkDifferentiable(node: Node, gxs: readonly (Tensor | null)[]): void 
  * the leaves' `.grad`.
  */
 export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOptions = {}): void {
+  checkTensor('backward', 'root', root);
+  if (gy !== undefined && gy !== null) checkTensor('backward', 'gy', gy);
+  const o = checkOptions('backward', options, ['retainGraph', 'createGraph']);
+  if (o.retainGraph !== undefined) checkBoolean('backward', 'retainGraph', o.retainGraph);
+  if (o.createGraph !== undefined) checkBoolean('backward', 'createGraph', o.createGraph);
   if (!root.requiresGrad) {
     throw new GraphError(
       `backward: the tensor of shape ${fmtShape(root.shape)} does not require grad and has no creator; ` +
@@ -243,6 +251,7 @@ function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, owned = 
     const a = t.grad.data;
     const b = g.data;
     for (let i = 0; i < a.length; i++) a[i] += b[i];
+    incrementVersion(t.grad);
   }
 }
 

@@ -10,6 +10,7 @@ export { div } from './div';
 export { exp } from './exp';
 export { max, min } from './extremum';
 export { gather } from './gather';
+export { copy_, fill_, zero_ } from './in-place';
 export { log } from './log';
 export { logSumExp } from './log-sum-exp';
 export { linear } from './linear';

@@ -1,4 +1,5 @@
 import { type DType, isFloat } from '../dtype';
+import { checkTensor, describe } from '../check';
 import { DTypeError } from '../errors';
 import { empty, full } from '../creation';
 import { Tensor } from '../tensor';
@@ -11,9 +12,9 @@ export type Scalar = number;
 export type TensorLike = Tensor | Scalar;
 
 /** Turns a number into a scalar tensor of `dtype`; passes tensors through. */
-export function toTensor(op: string, x: TensorLike, dtype: DType): Tensor {
+export function toTensor(op: string, x: TensorLike, dtype: DType, name = 'x'): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x !== 'number') throw new DTypeError(`${op}: expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== 'number') throw new DTypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
   return full([], x, { dtype });
 }
 
@@ -33,6 +34,7 @@ export function dtypeNextTo(x: TensorLike, other: TensorLike): DType {
 
 /** Throws a DTypeError unless `t` is float (the differentiable ops need it). */
 export function checkFloat(op: string, name: string, t: Tensor): void {
+  checkTensor(op, name, t);
   if (!isFloat(t.dtype)) {
     throw new DTypeError(`${op}: ${name} must be float32 or float64, got ${t.dtype}; convert with .astype('float32')`);
   }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import type { OrderedMap } from 'immutable';
-import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapegrad/core';
+import { Tensor, ValueError, checkBoolean, checkOptions, describe, incrementVersion } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
 import type { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
@@ -95,7 +95,12 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
   checkStateDict(`load('${file}')`, params, weights, strict);
   const optState = options.optimizer ? optimizerState(file, tensors, metadata, options.optimizer, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
-  weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
+  for (const [name, t] of weights) {
+    const p = params.get(name);
+    if (p === undefined) continue;
+    p.data.set(t.data);
+    incrementVersion(p);
+  }
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;

@@ -1,4 +1,4 @@
-import { Tensor, abs, add, checkNumber, checkOptions, full, mul, noGrad, square, sum } from '@tapegrad/core';
+import { Tensor, abs, add, checkNumber, checkOptions, full, incrementVersion, mul, noGrad, square, sum } from '@tapegrad/core';
 
 /** Strengths of the lecture's penalties. */
 export interface PenaltyOptions {
@@ -85,8 +85,11 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
     const rate = maxNorm / (norm + 1e-6);
     if (rate < 1) {
       for (const p of list) {
-        const d = p.grad?.data;
-        if (d) for (let i = 0; i < d.length; i++) d[i] *= rate;
+        const g = p.grad;
+        if (g === null) continue;
+        const d = g.data;
+        for (let i = 0; i < d.length; i++) d[i] *= rate;
+        incrementVersion(g);
       }
     }
     return norm;
