@@ -20,8 +20,11 @@ export type AnyTypedArray =
   | Uint16Array
   | Uint32Array;
 
-/** The dtype a typed array of another kind is stored as when no dtype is asked for. */
-function naturalDType(fn: string, a: ArrayBufferView): DType {
+/**
+ * The dtype a typed array is stored as when no dtype is asked for; with `exact`, a Uint32Array
+ * whose values int32 cannot hold is refused (without, only its kind is checked).
+ */
+function naturalDType(fn: string, a: ArrayBufferView, exact: boolean): DType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
   if (
@@ -35,7 +38,7 @@ function naturalDType(fn: string, a: ArrayBufferView): DType {
     return 'int32';
   }
   if (a instanceof Uint32Array) {
-    for (let i = 0; i < a.length; i++) {
+    for (let i = 0; exact && i < a.length; i++) {
       if (a[i] > INT32_MAX) {
         throw new ValueError(
           `${fn}: values[${i}] of the Uint32Array is ${a[i]}, which int32 cannot hold; ` +
@@ -60,7 +63,7 @@ function naturalDType(fn: string, a: ArrayBufferView): DType {
  * typedArrayData('tensor', new Uint8Array([1, 2]), undefined); // Int32Array [1, 2]
  */
 export function typedArrayData(fn: string, values: ArrayBufferView, dtype: DType | undefined): TypedArray {
-  const own = naturalDType(fn, values);
+  const own = naturalDType(fn, values, dtype === undefined);
   const target = dtype ?? own;
   const src = values as AnyTypedArray;
   const sameKind =

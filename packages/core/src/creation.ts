@@ -32,14 +32,12 @@ export interface TensorOptions extends CreateOptions {
 }
 
 const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
+const TENSOR_KEYS = [...CREATE_KEYS, 'shape'] as const;
+const RANDOM_KEYS = [...CREATE_KEYS, 'rng'] as const;
 
 /** The checked options of a creation function: known keys, a dtype, a boolean requiresGrad. */
-function createOptions<K extends string>(
-  fn: string,
-  options: unknown,
-  keys: readonly K[],
-): Partial<Record<K | (typeof CREATE_KEYS)[number], unknown>> {
-  const o = checkOptions(fn, options, [...CREATE_KEYS, ...keys]);
+function createOptions<K extends string>(fn: string, options: unknown, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const o = checkOptions(fn, options, keys) as Partial<Record<K | 'dtype' | 'requiresGrad', unknown>>;
   if (o.dtype !== undefined) checkDType(fn, o.dtype);
   if (o.requiresGrad !== undefined) checkBoolean(fn, 'requiresGrad', o.requiresGrad);
   return o;
@@ -62,7 +60,7 @@ function finish(t: Tensor, options: CreateOptions | undefined): Tensor {
  * const y = tensor(new Float64Array(6), { shape: [2, 3], requiresGrad: true });
  */
 export function tensor(values: NestedNumbers | AnyTypedArray | Tensor, options: TensorOptions = {}): Tensor {
-  const o = createOptions('tensor', options, ['shape']);
+  const o = createOptions('tensor', options, TENSOR_KEYS);
   const dtype = o.dtype as DType | undefined;
   if (values instanceof Tensor) {
     // A new leaf with its own copy of the data (as torch.tensor), keeping the shape.
@@ -133,7 +131,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 
 /** `full` whose errors name the public function the user called. */
 function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
-  const o = createOptions(fn, options, []);
+  const o = createOptions(fn, options, CREATE_KEYS);
   const s = checkShape(fn, shape);
   const dtype = (o.dtype as DType | undefined) ?? 'float32';
   if (typeof value !== 'number') throw new ValueError(`${fn}: value must be a number, got ${describe(value)}`);
@@ -186,7 +184,7 @@ export function detachedCopy(t: Tensor): Tensor {
 
 /** A 1-d tensor of `n` values `at(i)`, checked for size and (int32) range first. */
 function sequence(fn: string, n: number, at: (i: number) => number, options: CreateOptions): Tensor {
-  const dtype = (createOptions(fn, options, []).dtype as DType | undefined) ?? 'float32';
+  const dtype = (createOptions(fn, options, CREATE_KEYS).dtype as DType | undefined) ?? 'float32';
   checkAllocation(fn, [n], dtype);
   const t = empty([n], dtype);
   const d = t.data;
@@ -286,7 +284,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 /** The checked, allocated output of a random creation function and the generator to fill it from. */
 function randomTensor(fn: string, shape: readonly number[], options: RandomOptions): { t: Tensor; rng: Rng } {
-  const o = createOptions(fn, options, ['rng']);
+  const o = createOptions(fn, options, RANDOM_KEYS);
   const s = checkShape(fn, shape);
   const d = checkDType(fn, o.dtype ?? 'float32');
   if (!isFloat(d)) throw new DTypeError(`${fn}: dtype must be float32 or float64, got ${d}`);

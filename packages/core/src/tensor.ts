@@ -90,7 +90,7 @@ export class Tensor {
         const got = g === undefined ? 'undefined' : typeof g === 'object' ? 'an object' : `${typeof g} ${String(g)}`;
         throw new ValueError(`Tensor.grad: the gradient must be a Tensor or null, got ${got}`);
       }
-      if (g.shape.length !== this.shape.length || g.shape.some((d, i) => d !== this.shape[i])) {
+      if (!sameShape(g.shape, this.shape)) {
         throw new ShapeError(
           `Tensor.grad: the gradient has shape ${fmtShape(g.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
         );
@@ -255,6 +255,12 @@ export class Tensor {
   toJSON(): TensorJSON {
     return tensorToJSON(this);
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** @internal The in-place write count a tensor shares with its views. */

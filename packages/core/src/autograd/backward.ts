@@ -2,7 +2,7 @@ import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { GraphError, fmtShape } from '../errors';
 import { Tensor, viewOf } from '../tensor';
 import { shapesEqual } from '../shape';
-import { allocationCount, detachedCopy, onesLike } from '../creation';
+import { allocationCount, detachedCopy, empty } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './op';
 import { hooks } from './op-hooks';
@@ -90,6 +90,11 @@ export function runBackward(
     roots.forEach((r, i) => deliver(r, createGraph ? variableSeed(seeds[i]) : seeds[i]));
     const order = topoOrder(roots);
     const runs = targetGrads ? nodesToRun(order, targetGrads) : null;
+    // Before any rule runs (in the order they would), so that the error leaves every .grad and
+    // the graph as they were.
+    for (let k = order.length - 1; k >= 0; k--) {
+      if (runs === null || runs.has(order[k])) checkVersions(order[k].creator as Node);
+    }
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       let gy = grads.get(t);
@@ -109,7 +114,6 @@ export function runBackward(
             `were released by the first backward; pass { retainGraph: true } to the first backward()`,
         );
       }
-      checkVersions(node);
       if (hooks.beforeBackward !== null) hooks.beforeBackward(node);
       const gxs = node.op.backward(gy, node);
       checkGrads(node, gxs);
@@ -194,7 +198,8 @@ export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOpti
           `call y.backward(gy) with gy of that shape, or reduce y (e.g. y.sum()) first`,
       );
     }
-    seed = onesLike(root);
+    seed = empty(root.shape, root.dtype);
+    seed.data[0] = 1;
   } else {
     if (!shapesEqual(gy.shape, root.shape) || gy.dtype !== root.dtype) {
       throw new GraphError(

@@ -39,6 +39,10 @@ const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
   backward: (gg, node) => [runOp(gatherOp, [gg], node.attrs)],
 });
 
+function outOfRange(v: number, axis: number, n: number, x: Tensor): never {
+  throw new IndexError(`gather: index ${v} is out of range for axis ${axis} of extent ${n} (x is ${fmtShape(x.shape)})`);
+}
+
 /**
  * Picks entries along `axis` by int32 indices, like `np.take(x, indices, axis)`: the result's
  * shape is x's with that axis replaced by the indices' shape. Negative indices count from the
@@ -52,9 +56,6 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   const a = normalizeAxis('gather', axis, x.ndim);
   // A scalar is indexed as a one-element axis (np.take(5, [0]) is [5]).
   const n = x.ndim === 0 ? 1 : x.shape[a];
-  const outOfRange = (v: number): never => {
-    throw new IndexError(`gather: index ${v} is out of range for axis ${a} of extent ${n} (x is ${fmtShape(x.shape)})`);
-  };
   let t: Tensor;
   if (indices instanceof Tensor) {
     if (indices.dtype !== 'int32') {
@@ -72,14 +73,14 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
       if (typeof v !== 'number' || !Number.isInteger(v)) {
         throw new IndexError(`gather: indices must be integers, got ${describe(v)} in ${describe(indices)}`);
       }
-      if (v < -n || v >= n) outOfRange(v);
+      if (v < -n || v >= n) outOfRange(v, a, n, x);
     }
     t = new Tensor(Int32Array.from(indices), [indices.length]);
   }
   const idx = new Int32Array(t.size);
   for (let i = 0; i < idx.length; i++) {
     const v = t.data[i];
-    if (v < -n || v >= n) outOfRange(v);
+    if (v < -n || v >= n) outOfRange(v, a, n, x);
     idx[i] = v < 0 ? v + n : v;
   }
   return runOp(gatherOp, [x], { axis: a, idx, idxShape: t.shape });

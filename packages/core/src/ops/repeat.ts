@@ -40,13 +40,14 @@ const repeatOp = defineOp<{ repeats: number; axis: number }>({
 export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor {
   checkTensor('repeat', 'x', x);
   checkInteger('repeat', 'repeats', repeats, { min: 0 });
-  checkAllocation('repeat', [x.size, repeats], x.dtype);
   // Over the flattened tensor, as np.repeat; a scalar has nothing else to repeat along.
   if (axis === undefined || axis === null || x.ndim === 0) {
     if (axis !== undefined && axis !== null) normalizeAxis('repeat', axis, 0);
     return repeat(flatten(x), repeats, 0);
   }
-  return runOp(repeatOp, [x], { repeats, axis: normalizeAxis('repeat', axis, x.ndim) });
+  const a = normalizeAxis('repeat', axis, x.ndim);
+  checkAllocation('repeat', x.shape.map((d, i) => (i === a ? d * repeats : d)), x.dtype);
+  return runOp(repeatOp, [x], { repeats, axis: a });
 }
 
 declare module '../tensor' {

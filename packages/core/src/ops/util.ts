@@ -1,7 +1,7 @@
 import { type DType, isFloat } from '../dtype';
 import { checkTensor, describe } from '../check';
 import { DTypeError } from '../errors';
-import { empty, full } from '../creation';
+import { empty } from '../creation';
 import { Tensor } from '../tensor';
 import { kernels, type UnaryKernel } from '../kernels';
 
@@ -15,7 +15,10 @@ export type TensorLike = Tensor | Scalar;
 export function toTensor(op: string, x: TensorLike, dtype: DType, name = 'x'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new DTypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
-  return full([], x, { dtype });
+  // dtypeNextTo gives int32 only to numbers int32 holds exactly.
+  const t = empty([], dtype);
+  t.data[0] = x;
+  return t;
 }
 
 /**
