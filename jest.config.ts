@@ -15,6 +15,7 @@ const config: Config = {
   moduleNameMapper: {
     '^#platform$': '<rootDir>/packages/core/src/platform/node.ts',
     '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@tapegrad/core/node$': '<rootDir>/packages/core/src/node/index.ts',
     '^@tapegrad/(core|nn|onnx|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/', '<rootDir>/examples/dist/'],

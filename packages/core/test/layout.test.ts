@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['autograd'],
   ['ops'],
   ['transforms'],
-  ['testing'],
+  ['testing', 'node'],
   ['index'],
 ];
 const SRC = path.resolve(__dirname, '../src');
