@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import type { OrderedMap } from 'immutable';
 import { Tensor, ValueError, checkBoolean, checkOptions, describe, incrementVersion } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
-import type { Module } from '../module';
+import { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
 import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
@@ -34,8 +34,16 @@ export interface SaveOptions {
  * load(model, 'ckpt.safetensors', { optimizer: opt });
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
+  checkModel('save', model);
   checkFile('save', file);
-  checkOptions('save', options, ['optimizer', 'metadata']);
+  const o = checkOptions('save', options, ['optimizer', 'metadata']);
+  if (
+    o.metadata !== undefined &&
+    (o.metadata === null || typeof o.metadata !== 'object' || Array.isArray(o.metadata))
+  ) {
+    throw new ValueError(`save: metadata must be an object of strings, got ${describe(o.metadata)}`);
+  }
+  if (o.optimizer !== undefined) checkOptimizerArg('save', o.optimizer);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     if (typeof v !== 'string') throw new ValueError(`save: metadata values must be strings, '${k}' is ${typeof v}`);
@@ -76,8 +84,10 @@ export interface LoadOptions {
  * meta.epoch; // '10'
  */
 export function load(model: Module, file: string, options: LoadOptions = {}): { [key: string]: string } {
+  checkModel('load', model);
   checkFile('load', file);
   const o = checkOptions('load', options, ['optimizer', 'strict']);
+  if (o.optimizer !== undefined) checkOptimizerArg('load', o.optimizer);
   const strict = o.strict === undefined ? true : checkBoolean('load', 'strict', o.strict);
   let bytes: Buffer;
   try {
@@ -104,6 +114,17 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
+}
+
+function checkModel(who: string, model: unknown): void {
+  if (!(model instanceof Module)) throw new ValueError(`${who}: model must be a Module, got ${describe(model)}`);
+}
+
+function checkOptimizerArg(who: string, opt: unknown): void {
+  const o = opt as { stateDict?: unknown; loadStateDict?: unknown } | null;
+  if (typeof o?.stateDict !== 'function' || typeof o.loadStateDict !== 'function') {
+    throw new ValueError(`${who}: optimizer must be an optimiser (stateDict, loadStateDict), got ${describe(opt)}`);
+  }
 }
 
 function checkFile(who: string, file: unknown): void {
