@@ -12,13 +12,7 @@ export type NestedNumbers = number | readonly NestedNumbers[];
 
 /** Any typed array `tensor()` accepts (the bigint ones are refused). */
 export type AnyTypedArray =
-  | TypedArray
-  | Int8Array
-  | Uint8Array
-  | Uint8ClampedArray
-  | Int16Array
-  | Uint16Array
-  | Uint32Array;
+  TypedArray | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
 
 /**
  * The dtype a typed array is stored as when no dtype is asked for; with `exact`, a Uint32Array
@@ -95,7 +89,9 @@ export function inferShape(fn: string, values: unknown): number[] {
   }
   if (!Array.isArray(v) && typeof v !== 'number') {
     const got = v === null || v === undefined ? String(v) : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-    throw new ValueError(`${fn}: expected numbers, nested arrays of numbers, a typed array or a Tensor; found ${got}`);
+    throw new ValueError(
+      `${fn}: values must be numbers, nested arrays of numbers, a typed array or a Tensor; found ${got}`,
+    );
   }
   return shape;
 }
@@ -110,7 +106,9 @@ export function flattenInto(fn: string, values: NestedNumbers, shape: readonly n
   const walk = (v: NestedNumbers, depth: number): void => {
     if (depth === shape.length) {
       if (typeof v !== 'number') {
-        throw new ShapeError(`${fn}: ragged nested array: expected a number at depth ${depth}, found ${typeof v}`);
+        throw new ShapeError(
+          `${fn}: values is a ragged nested array: expected a number at depth ${depth}, found ${typeof v}`,
+        );
       }
       out[k] = isInt ? toInt32(fn, `element ${k} of values`, v) : v;
       k++;
@@ -118,7 +116,7 @@ export function flattenInto(fn: string, values: NestedNumbers, shape: readonly n
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new ShapeError(
-        `${fn}: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(v) ? v.length : typeof v}`,
+        `${fn}: values is a ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(v) ? v.length : typeof v}`,
       );
     }
     for (const e of v) walk(e, depth + 1);

@@ -36,7 +36,11 @@ const TENSOR_KEYS = [...CREATE_KEYS, 'shape'] as const;
 const RANDOM_KEYS = [...CREATE_KEYS, 'rng'] as const;
 
 /** The checked options of a creation function: known keys, a dtype, a boolean requiresGrad. */
-function createOptions<K extends string>(fn: string, options: unknown, keys: readonly K[]): Partial<Record<K, unknown>> {
+function createOptions<K extends string>(
+  fn: string,
+  options: unknown,
+  keys: readonly K[],
+): Partial<Record<K, unknown>> {
   const o = checkOptions(fn, options, keys) as Partial<Record<K | 'dtype' | 'requiresGrad', unknown>>;
   if (o.dtype !== undefined) checkDType(fn, o.dtype);
   if (o.requiresGrad !== undefined) checkBoolean(fn, 'requiresGrad', o.requiresGrad);

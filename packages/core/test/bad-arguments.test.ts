@@ -52,7 +52,9 @@ describe('indices are checked as numbers, never coerced', () => {
   test('x.slice([[1, 3]]) says how the method takes its specs (it used to say shape [NaN,3])', () => {
     expect(() => x.slice([[1, 3]] as never)).toThrow(IndexError);
     expect(() => x.slice([[1, 3]] as never)).toThrow(/one spec per axis as separate arguments: x\.slice\(\[1, 3\]\)/);
-    expect(() => x.slice([1, 2, 3, 4] as never)).toThrow(/axis 0's spec must be an index, null or \[start, stop, step\]/);
+    expect(() => x.slice([1, 2, 3, 4] as never)).toThrow(
+      /axis 0's spec must be an index, null or \[start, stop, step\]/,
+    );
     expect(x.slice([1, 3]).toArray()).toEqual([[2], [3]]);
   });
 
@@ -107,8 +109,12 @@ describe('seeds and shapes', () => {
 
   test('new Tensor(data, [-2, -2]) and fractional shapes are ShapeErrors (they used to be accepted)', () => {
     expect(() => new Tensor(new Float32Array(4), [-2, -2])).toThrow(ShapeError);
-    expect(() => new Tensor(new Float32Array(4), [-2, -2])).toThrow('Tensor: shape [-2,-2] must hold non-negative integers');
-    expect(() => new Tensor(new Float32Array(4), [0.5, 8])).toThrow('Tensor: shape [0.5,8] must hold non-negative integers');
+    expect(() => new Tensor(new Float32Array(4), [-2, -2])).toThrow(
+      'Tensor: shape [-2,-2] must hold non-negative integers',
+    );
+    expect(() => new Tensor(new Float32Array(4), [0.5, 8])).toThrow(
+      'Tensor: shape [0.5,8] must hold non-negative integers',
+    );
     expect(() => new Tensor(new Float32Array(4), null as never)).toThrow(ShapeError);
     expect(() => new Tensor(new Float32Array(4), [4, 1]).reshape([0.5, 8])).toThrow(ShapeError);
     expect(() => zeros([NaN])).toThrow(ShapeError);
@@ -193,9 +199,13 @@ describe('unclear errors are typed errors naming the function and the argument',
     expect(() => zeros([1e5, 1e5])).toThrow(
       'zeros: shape [100000,100000] needs 40 GB (float32); the limit is 4294967296 elements',
     );
-    expect(() => arange(0, 1e10)).toThrow('arange: shape [10000000000] needs 40 GB (float32); the limit is 4294967296 elements');
+    expect(() => arange(0, 1e10)).toThrow(
+      'arange: shape [10000000000] needs 40 GB (float32); the limit is 4294967296 elements',
+    );
     expect(() => eye(1e5)).toThrow(/^eye: shape \[100000,100000\] needs 40 GB/);
-    expect(() => full([1e6, 1e6], 1, { dtype: 'float64' })).toThrow(/^full: shape \[1000000,1000000\] needs 8000 GB \(float64\)/);
+    expect(() => full([1e6, 1e6], 1, { dtype: 'float64' })).toThrow(
+      /^full: shape \[1000000,1000000\] needs 8000 GB \(float64\)/,
+    );
     expect(() => randn([1e5, 1e5])).toThrow(/^randn: shape/);
     expect(() => ones([2]).repeat(1e10)).toThrow(/^repeat: shape \[20000000000\] needs 80 GB/);
     expect(() => tensor(1).broadcastTo([1e5, 1e5])).toThrow(/^broadcastTo: shape \[100000,100000\] needs/);
@@ -203,7 +213,9 @@ describe('unclear errors are typed errors naming the function and the argument',
 
   test("sum(x, '0') is a ShapeError (it used to be TypeError: list.map is not a function)", () => {
     expect(() => sum(ones([2]), '0' as never)).toThrow(ShapeError);
-    expect(() => sum(ones([2]), '0' as never)).toThrow('sum: axis must be a number, a list of numbers or null, got "0"');
+    expect(() => sum(ones([2]), '0' as never)).toThrow(
+      'sum: axis must be a number, a list of numbers or null, got "0"',
+    );
     expect(() => ones([2]).mean(['0'] as never)).toThrow(/mean: axis "0" is out of range/);
     expect(() => ones([2]).sum(0, 'yes' as never)).toThrow(/sum: keepdims must be true or false/);
   });
@@ -212,19 +224,27 @@ describe('unclear errors are typed errors naming the function and the argument',
     expect(() => concat([ones([2]), null as never])).toThrow('concat: tensors[1] must be a Tensor, got null');
     expect(() => concat(null as never)).toThrow('concat: tensors must be a list of Tensors, got null');
     expect(() => where(null as never, ones([1]), ones([1]))).toThrow('where: cond must be a Tensor, got null');
-    expect(() => where(ones([1]), {} as never, ones([1]))).toThrow('where: a must be a Tensor or a number, got an object');
-    expect(() => ones([2], { requiresGrad: true }).mul(2).backward(5 as never)).toThrow(
-      'backward: gy must be a Tensor, got 5',
+    expect(() => where(ones([1]), {} as never, ones([1]))).toThrow(
+      'where: a must be a Tensor or a number, got an object',
     );
-    expect(() => ones([1], { requiresGrad: true }).sum().backward(null, { retainGraf: true } as never)).toThrow(
-      /backward: unknown option 'retainGraf' \(did you mean 'retainGraph'\?\)/,
-    );
+    expect(() =>
+      ones([2], { requiresGrad: true })
+        .mul(2)
+        .backward(5 as never),
+    ).toThrow('backward: gy must be a Tensor, got 5');
+    expect(() =>
+      ones([1], { requiresGrad: true })
+        .sum()
+        .backward(null, { retainGraf: true } as never),
+    ).toThrow(/backward: unknown option 'retainGraf' \(did you mean 'retainGraph'\?\)/);
     expect(() => sum(null as never)).toThrow('sum: x must be a Tensor, got null');
     expect(() => relu(undefined as never)).toThrow('relu: x must be a Tensor, got undefined');
     expect(() => ones([2]).add('a' as never)).toThrow('add: b must be a Tensor or a number, got "a"');
     expect(() => ones([2]).reshape(null as never)).toThrow(ShapeError);
     expect(() => tensor([1], null as never)).toThrow('tensor: options must be an object, got null');
-    expect(() => zeros([2], { dtyp: 'float64' } as never)).toThrow(/zeros: unknown option 'dtyp' \(did you mean 'dtype'\?\)/);
+    expect(() => zeros([2], { dtyp: 'float64' } as never)).toThrow(
+      /zeros: unknown option 'dtyp' \(did you mean 'dtype'\?\)/,
+    );
   });
 
   test('backward through a graph released by an error-free pass is still a GraphError', () => {

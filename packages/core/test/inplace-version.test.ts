@@ -73,7 +73,9 @@ describe('what counts as a write, and what does not', () => {
   test('an in-place write to a tensor that requires grad needs noGrad (PyTorch’s rule for leaves)', () => {
     const x = leaf([1, 2]);
     expect(() => x.fill_(0)).toThrow(GraphError);
-    expect(() => x.fill_(0)).toThrow(/fill_: an in-place write to a tensor that requires grad .* must run under noGrad/);
+    expect(() => x.fill_(0)).toThrow(
+      /fill_: an in-place write to a tensor that requires grad .* must run under noGrad/,
+    );
     expect(x.version).toBe(0);
     expect(Array.from(x.data)).toEqual([1, 2]);
     noGrad(() => x.fill_(0));

@@ -65,7 +65,9 @@ describe('int32 sums are exact or a ValueError (tapegrad has no int64 to widen t
   test('the issue’s overflow', () => {
     const x = tensor([2e9, 2e9], { dtype: 'int32' });
     expect(() => x.sum()).toThrow(ValueError);
-    expect(() => x.sum()).toThrow(/^sum: the sum of the int32 tensor of shape \[2\] is 4000000000, beyond int32's range/);
+    expect(() => x.sum()).toThrow(
+      /^sum: the sum of the int32 tensor of shape \[2\] is 4000000000, beyond int32's range/,
+    );
     expect(x.astype('float64').sum().item()).toBe(4e9);
     // mean is float32 and is summed in float64: no overflow there.
     expect(x.mean().item()).toBe(2e9);
@@ -85,7 +87,10 @@ describe('int32 sums are exact or a ValueError (tapegrad has no int64 to widen t
         };
         check(() => x.sum(), [exact(rows.flat())]);
         check(() => x.sum(1), rows.map(exact));
-        check(() => x.sum(0), [0, 1, 2].map((j) => exact(rows.map((r) => r[j]))));
+        check(
+          () => x.sum(0),
+          [0, 1, 2].map((j) => exact(rows.map((r) => r[j]))),
+        );
       }),
       { numRuns: 200 },
     );
@@ -135,7 +140,9 @@ describe('typed arrays of other kinds are converted or refused, never relabelled
   });
 
   test('Uint32Array([4e9]) is refused as int32 and exact as float64', () => {
-    expect(() => tensor(new Uint32Array([4e9]))).toThrow(/values\[0\] of the Uint32Array is 4000000000.*dtype: 'float64'/);
+    expect(() => tensor(new Uint32Array([4e9]))).toThrow(
+      /values\[0\] of the Uint32Array is 4000000000.*dtype: 'float64'/,
+    );
     expect(tensor(new Uint32Array([4e9]), { dtype: 'float64' }).item()).toBe(4e9);
   });
 

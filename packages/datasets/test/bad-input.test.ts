@@ -31,6 +31,7 @@ import {
   trainTestSplit,
   xor,
 } from '@tapegrad/datasets';
+import { JUNK_CALLS, JUNK_RUNS, junk } from './junk-calls';
 
 /** Regression tests of issue #18's datasets cases: each bad input gets a typed error naming it. */
 
@@ -291,69 +292,7 @@ describe('makeDir creates folders level by level (a recursive mkdir loops foreve
 });
 
 describe('every datasets entry point answers junk with a typed error or a value', () => {
-  const cacheDir = path.join(os.tmpdir(), 'tapegrad-bad-input-cache');
-  const calls: [string, (a: unknown, b: unknown) => unknown][] = [
-    ['spiral', (a) => spiral(a as never)],
-    ['oneHot', (a, b) => oneHot(a as never, b as never)],
-    ['labelTensor', (a) => labelTensor(a as never)],
-    ['xor', (a) => xor(a as never)],
-    ['sevenSegment', (a) => sevenSegment(a as never)],
-    ['iris', (a) => iris(a as never)],
-    ['encodeIdx', (a, b) => encodeIdx(a as never, b as never)],
-    ['parseIdx', (a) => parseIdx(a as never)],
-    ['parseLabeledCsv', (a, b) => parseLabeledCsv(a as never, 'f.csv', b as never)],
-    ['DataLoader', (a, b) => new DataLoader(a as never, b as never)],
-    ['DataLoader(ds)', (a) => [...new DataLoader(ds, a as never)]],
-    ['TensorDataset', (a, b) => new TensorDataset(a as never, b as never)],
-    ['getBatch', (a) => ds.getBatch(a as never)],
-    ['takeRows', (a, b) => takeRows(a as never, b as never)],
-    ['trainTestSplit', (a, b) => trainTestSplit(x, labels, (b ?? a) as never)],
-    ['standardize', (a) => standardize(a as never)],
-    ['md5', (a) => md5(a as never)],
-    ['loadMnist', (a) => loadMnist({ ...(a as object), split: 'val' } as never)],
-    ['loadFashionMnist', (a) => loadFashionMnist({ cacheDir, ...(a as object), split: 'val' } as never)],
-  ];
-  // No integers between 3 and 1e12: a valid size that large would really be allocated.
-  const scalar = fc.oneof(
-    fc.constantFrom(
-      null,
-      undefined,
-      Number.NaN,
-      Infinity,
-      -Infinity,
-      -1,
-      -0,
-      0,
-      1,
-      2,
-      0.5,
-      1e12,
-      2 ** 53,
-      '3',
-      '',
-      true,
-    ),
-    fc.double({ noInteger: true }),
-    fc.string({ maxLength: 3 }),
-  );
-  const keys = fc.constantFrom(
-    'numPerClass',
-    'numClasses',
-    'seed',
-    'batchSize',
-    'shuffle',
-    'oneHot',
-    'dir',
-    'testSize',
-  );
-  const junk = fc.oneof(
-    scalar,
-    fc.array(scalar, { maxLength: 4 }),
-    fc.dictionary(keys, scalar, { maxKeys: 3 }),
-    fc.constantFrom(x, labels, ds, {}, [], new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7])),
-  );
-
-  it.each(calls)('%s', (_name, call) => {
+  it.each(JUNK_CALLS)('%s', (_name, call) => {
     fc.assert(
       fc.property(junk, junk, (a, b) => {
         try {
@@ -362,7 +301,7 @@ describe('every datasets entry point answers junk with a typed error or a value'
           if (!(e instanceof TapegradError)) throw e;
         }
       }),
-      { numRuns: 120 },
+      { numRuns: JUNK_RUNS },
     );
   });
 });

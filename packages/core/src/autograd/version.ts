@@ -32,7 +32,11 @@ function versionOf(t: Tensor): number {
  * The versions of what a node's backward reads, in the order inputs, saved, output; null when
  * all are 0 (the usual case for everything but parameters that an optimiser has stepped).
  */
-export function recordVersions(inputs: readonly Tensor[], saved: readonly Tensor[], output: Tensor | null): number[] | null {
+export function recordVersions(
+  inputs: readonly Tensor[],
+  saved: readonly Tensor[],
+  output: Tensor | null,
+): number[] | null {
   let any = false;
   for (let i = 0; i < inputs.length; i++) if (versionOf(inputs[i]) !== 0) any = true;
   for (let i = 0; i < saved.length; i++) if (versionOf(saved[i]) !== 0) any = true;

@@ -39,7 +39,8 @@ const concatOp = defineOp<{ axis: number }>({
 });
 
 function checkTensorList(fn: string, tensors: unknown): void {
-  if (!Array.isArray(tensors)) throw new ValueError(`${fn}: tensors must be a list of Tensors, got ${describe(tensors)}`);
+  if (!Array.isArray(tensors))
+    throw new ValueError(`${fn}: tensors must be a list of Tensors, got ${describe(tensors)}`);
   tensors.forEach((t, i) => checkTensor(fn, `tensors[${i}]`, t));
 }
 

@@ -40,7 +40,9 @@ const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
 });
 
 function outOfRange(v: number, axis: number, n: number, x: Tensor): never {
-  throw new IndexError(`gather: index ${v} is out of range for axis ${axis} of extent ${n} (x is ${fmtShape(x.shape)})`);
+  throw new IndexError(
+    `gather: index ${v} is out of range for axis ${axis} of extent ${n} (x is ${fmtShape(x.shape)})`,
+  );
 }
 
 /**

@@ -29,7 +29,12 @@ export function logSumExp(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
   // no max to shift by.
   if (axes.some((a) => x.shape[a] === 0)) {
     const lse = log(sum(exp(x), axes, true));
-    return keepdims ? lse : reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
+    return keepdims
+      ? lse
+      : reshape(
+          lse,
+          x.shape.filter((_, i) => !axes.includes(i)),
+        );
   }
   const m = noGrad(() => {
     const mx = max(x, axes, true);

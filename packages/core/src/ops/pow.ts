@@ -105,6 +105,7 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
  * square(tensor([3])); // [9]
  */
 export function square(x: Tensor): Tensor {
+  checkFloat('square', 'x', x);
   return pow(x, 2);
 }
 

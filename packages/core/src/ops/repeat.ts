@@ -46,7 +46,11 @@ export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor
     return repeat(flatten(x), repeats, 0);
   }
   const a = normalizeAxis('repeat', axis, x.ndim);
-  checkAllocation('repeat', x.shape.map((d, i) => (i === a ? d * repeats : d)), x.dtype);
+  checkAllocation(
+    'repeat',
+    x.shape.map((d, i) => (i === a ? d * repeats : d)),
+    x.dtype,
+  );
   return runOp(repeatOp, [x], { repeats, axis: a });
 }
 

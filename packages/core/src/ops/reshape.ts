@@ -20,7 +20,8 @@ const reshapeOp = defineOp<{ shape: readonly number[] }>({
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', 'x', x);
-  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array of integers, got ${describe(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`reshape: shape must be an array of integers, got ${describe(shape)}`);
   const target = [...shape];
   const unknown = target.indexOf(-1);
   if (unknown >= 0) {
@@ -47,7 +48,11 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   checkTensor('flatten', 'x', x);
-  if (x.ndim === 0) return reshape(x, [1]);
+  if (x.ndim === 0) {
+    normalizeAxis('flatten', startAxis, 0);
+    normalizeAxis('flatten', endAxis, 0);
+    return reshape(x, [1]);
+  }
   const s = normalizeAxis('flatten', startAxis, x.ndim);
   const e = normalizeAxis('flatten', endAxis, x.ndim);
   if (e < s)
