@@ -2,7 +2,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GraphError, Rng, tensor } from '@tapegrad/core';
-import { Adam, Linear, SGD, decodeSafetensors, encodeSafetensors, load, mlp, save, softmaxCrossEntropy } from '@tapegrad/nn';
+import {
+  Adam,
+  Linear,
+  SGD,
+  decodeSafetensors,
+  encodeSafetensors,
+  load,
+  mlp,
+  save,
+  softmaxCrossEntropy,
+} from '@tapegrad/nn';
 
 // #18: an optimiser step (or a weight load) between forward and backward used to give the
 // gradients of other weights, silently. The writes the library makes count as new versions.
