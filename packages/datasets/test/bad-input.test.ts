@@ -205,6 +205,12 @@ describe('sizes that could never be allocated are ValueErrors, not RangeError: I
     expect(() => spiral(options as never)).toThrow(message);
   });
 
+  it('spiral with a huge size says how much memory it needs (it was a RangeError)', () => {
+    expect(() => spiral({ numPerClass: 1e9, numClasses: 10 })).toThrow(
+      /^spiral: shape \[10000000000,2\] needs 80 GB \(float32\)/,
+    );
+  });
+
   it('oneHot', () => {
     expect(() => oneHot([0], 1e10)).toThrow(/oneHot: shape \[1,10000000000\] needs 40 GB/);
     expect(() => oneHot([0], 0)).toThrow(/oneHot: numClasses must be an integer ≥ 1, got 0/);

@@ -135,7 +135,7 @@ export abstract class Module {
    * `apply`, e.g. for custom initialisation). Returns `this`.
    *
    * @example
-   * model.apply((m) => { if (m instanceof Linear) m.bias?.data.fill(0); });
+   * model.apply((m) => { if (m instanceof Linear) noGrad(() => m.bias?.fill_(0)); });
    */
   apply(fn: (module: Module) => void): this {
     checkFunction(`${this.constructor.name}.apply`, 'fn', fn);
