@@ -31,20 +31,9 @@ import {
   trainTestSplit,
   xor,
 } from '@tapegrad/datasets';
-import { JUNK_CALLS, JUNK_RUNS, junk } from './junk-calls';
+import { JUNK_CALLS, JUNK_RUNS, ds, junk, labels, x } from './junk-calls';
 
 /** Regression tests of issue #18's datasets cases: each bad input gets a typed error naming it. */
-
-const x = tensor(
-  [
-    [1, 2],
-    [3, 4],
-    [5, 6],
-  ],
-  { dtype: 'float32' },
-);
-const labels = tensor([0, 1, 0], { dtype: 'int32' });
-const ds = new TensorDataset(x, labels);
 
 describe('encodeIdx refuses values its element type cannot hold (it stored 300 as 44)', () => {
   it.each([

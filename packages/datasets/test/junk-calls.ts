@@ -27,7 +27,8 @@ import {
   xor,
 } from '@tapegrad/datasets';
 
-const x = tensor(
+/** The small data set the calls (and bad-input.test.ts) use. */
+export const x = tensor(
   [
     [1, 2],
     [3, 4],
@@ -35,8 +36,8 @@ const x = tensor(
   ],
   { dtype: 'float32' },
 );
-const labels = tensor([0, 1, 0], { dtype: 'int32' });
-const ds = new TensorDataset(x, labels);
+export const labels = tensor([0, 1, 0], { dtype: 'int32' });
+export const ds = new TensorDataset(x, labels);
 
 /** Cases per call in bad-input.test.ts. */
 export const JUNK_RUNS = 120;
