@@ -99,6 +99,9 @@ export function inferShape(fn: string, values: unknown): number[] {
 /**
  * Writes nested arrays of `shape` into `out` row-major; int32 truncates and refuses what it
  * cannot hold. A ragged array is a ShapeError.
+ *
+ * @example
+ * flattenInto('tensor', [[1, 2], [3, 4]], [2, 2], new Float32Array(4)); // 1, 2, 3, 4
  */
 export function flattenInto(fn: string, values: NestedNumbers, shape: readonly number[], out: TypedArray): void {
   let k = 0;

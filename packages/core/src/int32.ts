@@ -10,7 +10,13 @@ export const INT32_MIN = -2147483648;
 /** The largest int32. */
 export const INT32_MAX = 2147483647;
 
-/** True when `v` truncated toward zero is an int32 (false for NaN and ±Infinity). */
+/**
+ * True when `v` truncated toward zero is an int32 (false for NaN and ±Infinity).
+ *
+ * @example
+ * fitsInt32(2147483647.5); // true
+ * fitsInt32(3e9); // false
+ */
 export function fitsInt32(v: number): boolean {
   return v > INT32_MIN - 1 && v < INT32_MAX + 1;
 }

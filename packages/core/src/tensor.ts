@@ -271,6 +271,9 @@ export interface VersionCounter {
 /**
  * @internal A tensor of `shape` over `base`'s data that shares its version counter, so that a
  * write through either is seen by backward wherever the other was saved (reshape, detach).
+ *
+ * @example
+ * forward: ([x], { shape }) => viewOf(x, shape), // reshape's forward
  */
 export function viewOf(base: Tensor, shape: readonly number[]): Tensor {
   const t = new Tensor(base.data, shape);

@@ -31,6 +31,9 @@ function versionOf(t: Tensor): number {
 /**
  * The versions of what a node's backward reads, in the order inputs, saved, output; null when
  * all are 0 (the usual case for everything but parameters that an optimiser has stepped).
+ *
+ * @example
+ * node.versions = recordVersions(inputs, saved, node.output); // runOp, when it records
  */
 export function recordVersions(
   inputs: readonly Tensor[],
@@ -48,7 +51,12 @@ export function recordVersions(
   return v;
 }
 
-/** Throws unless every tensor `node`'s backward reads is at the version it had when recorded. */
+/**
+ * Throws unless every tensor `node`'s backward reads is at the version it had when recorded.
+ *
+ * @example
+ * for (const t of order) checkVersions(t.creator!); // runBackward, before any rule runs
+ */
 export function checkVersions(node: Node): void {
   const v = node.versions;
   const { inputs, saved, output } = node;
