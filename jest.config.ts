@@ -7,7 +7,7 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/examples', '<rootDir>/bench'],
+  roots: ['<rootDir>/packages', '<rootDir>/examples', '<rootDir>/bench', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
@@ -18,6 +18,7 @@ const config: Config = {
     '^#datasets-platform$': '<rootDir>/packages/datasets/src/platform/node.ts',
     '^#nn-platform$': '<rootDir>/packages/nn/src/platform/node.ts',
     '^@tapegrad/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@tapegrad/core/node$': '<rootDir>/packages/core/src/node/index.ts',
     '^@tapegrad/(core|nn|onnx|datasets|plot|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/', '<rootDir>/examples/dist/'],

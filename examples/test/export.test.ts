@@ -67,8 +67,9 @@ describe('tapegrad export', () => {
 
   it('reports a missing checkpoint and an unknown opset as failures', async () => {
     const missing = await run('export', '--checkpoint', path.join(os.tmpdir(), 'no-such-tapegrad.safetensors'));
-    expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/tapegrad export: /);
+    // A usage error (exit 2), as for eval and graph: it used to be a raw ENOENT with exit code 1.
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/tapegrad export: --checkpoint expects an existing file/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-export-bad-'));
     await run('train', '--data', 'spiral', '--epochs', '1', '--out', dir, '--quiet', '--no-plots');
     const bad = await run('export', '--checkpoint', path.join(dir, 'model.safetensors'), '--opset', '16');

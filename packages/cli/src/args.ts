@@ -101,7 +101,8 @@ export function parseFlags(cmd: string, argv: readonly string[], specs: Record<s
     if (!arg.startsWith('--')) throw new UsageError(`${cmd}: unexpected argument '${arg}'`);
     const eq = arg.indexOf('=');
     const flag = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = specs[flag];
+    // Own properties only: --__proto__, --constructor or --toString are not flags.
+    const spec = Object.hasOwn(specs, flag) ? specs[flag] : undefined;
     if (!spec) {
       const known = Object.keys(specs)
         .map((f) => `--${f}`)

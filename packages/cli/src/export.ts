@@ -10,7 +10,7 @@ const CMD = 'tapegrad export';
 
 const FLAGS: Record<string, FlagSpec> = {
   checkpoint: {
-    type: 'string',
+    type: 'file',
     help: "a model.safetensors written by 'tapegrad train' or 'npm start'",
     required: true,
   },

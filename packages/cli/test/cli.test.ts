@@ -43,11 +43,24 @@ describe('tapegrad CLI', () => {
       /--checkpoint expects an existing file, got '\/no\/such\/model\.safetensors'/,
     ],
     [['graph', '--checkpoint', os.tmpdir()], /--checkpoint expects an existing file/],
+    // Found by the bad-input suite: export read the file unchecked (a raw ENOENT, exit code 1).
+    [['export', '--checkpoint', '/no/such/model.safetensors'], /--checkpoint expects an existing file/],
   ])('%j is a usage error: message on stderr, exit code 2', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
   });
+
+  // Found by the bad-input suite: '--__proto__' passed the flag lookup (Object.prototype's
+  // property), so 'train --__proto__ 1' started training MNIST with the defaults.
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    "'tapegrad train --%s 1' is an unknown option (exit 2), not a training run",
+    async (name) => {
+      const r = await cli('train', `--${name}`, '1');
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`unknown option '--${name}'`);
+    },
+  );
 
   // Object.prototype's names used to reach the command table: a TypeError and exit code 1
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(

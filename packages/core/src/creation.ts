@@ -1,11 +1,21 @@
-import { type DType, type TypedArray, allocate, checkDType, dtypeOfArray, isFloat } from './dtype';
+import { type AnyTypedArray, type NestedNumbers, flattenInto, inferShape, typedArrayData } from './array-input';
+import {
+  allocateChecked,
+  checkAllocation,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  describe,
+} from './check';
+import { type DType, type TypedArray, allocate, checkDType, isFloat } from './dtype';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors';
-import { getDefaultRng, type Rng } from './random';
+import { type Rng, getDefaultRng } from './random';
+import { toInt32 } from './int32';
 import { checkShape, sizeOf } from './shape';
 import { Tensor } from './tensor';
 
-/** Nested arrays of numbers (any depth), as accepted by `tensor()`. */
-export type NestedNumbers = number | readonly NestedNumbers[];
+export type { AnyTypedArray, NestedNumbers } from './array-input';
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -21,6 +31,22 @@ export interface TensorOptions extends CreateOptions {
   shape?: readonly number[];
 }
 
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
+const TENSOR_KEYS = [...CREATE_KEYS, 'shape'] as const;
+const RANDOM_KEYS = [...CREATE_KEYS, 'rng'] as const;
+
+/** The checked options of a creation function: known keys, a dtype, a boolean requiresGrad. */
+function createOptions<K extends string>(
+  fn: string,
+  options: unknown,
+  keys: readonly K[],
+): Partial<Record<K, unknown>> {
+  const o = checkOptions(fn, options, keys) as Partial<Record<K | 'dtype' | 'requiresGrad', unknown>>;
+  if (o.dtype !== undefined) checkDType(fn, o.dtype);
+  if (o.requiresGrad !== undefined) checkBoolean(fn, 'requiresGrad', o.requiresGrad);
+  return o;
+}
+
 function finish(t: Tensor, options: CreateOptions | undefined): Tensor {
   if (options?.requiresGrad) t.requiresGrad = true;
   return t;
@@ -28,33 +54,34 @@ function finish(t: Tensor, options: CreateOptions | undefined): Tensor {
 
 /**
  * Makes a tensor from nested arrays, a typed array, a number or a tensor. Nested numbers default
- * to float32; a typed array keeps its own dtype and storage unless `dtype` says otherwise (then
- * it is copied); a tensor is copied into a new leaf of the same shape.
+ * to float32; a Float32Array, Float64Array or Int32Array keeps its own dtype and storage unless
+ * `dtype` says otherwise (then it is copied); other integer typed arrays are converted to int32
+ * (a Uint32Array only when every value fits); a tensor is copied into a new leaf of the same
+ * shape. int32 truncates toward zero and refuses NaN, ±Infinity and values beyond its range.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]]);
  * const y = tensor(new Float64Array(6), { shape: [2, 3], requiresGrad: true });
  */
-export function tensor(values: NestedNumbers | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
+export function tensor(values: NestedNumbers | AnyTypedArray | Tensor, options: TensorOptions = {}): Tensor {
+  const o = createOptions('tensor', options, TENSOR_KEYS);
+  const dtype = o.dtype as DType | undefined;
   if (values instanceof Tensor) {
     // A new leaf with its own copy of the data (as torch.tensor), keeping the shape.
-    const data = options.dtype ? values.data : values.data.slice();
+    const data = dtype ? values.data : values.data.slice();
     return tensor(data, { shape: values.shape, ...options });
   }
   let data: TypedArray;
   let shape: number[];
   if (ArrayBuffer.isView(values)) {
-    const own = dtypeOfArray(values);
-    const dtype = options.dtype ? checkDType('tensor', options.dtype) : own;
-    data = dtype === own && !options.dtype ? values : convert(values, dtype);
-    shape = options.shape ? checkShape('tensor', options.shape) : [values.length];
+    data = typedArrayData('tensor', values, dtype);
+    shape = o.shape !== undefined ? checkShape('tensor', o.shape as readonly number[]) : [data.length];
   } else {
-    shape = inferShape(values);
-    const dtype = checkDType('tensor', options.dtype ?? 'float32');
-    data = allocate(dtype, sizeOf(shape));
-    flattenInto(values, data, dtype === 'int32');
-    if (options.shape) {
-      const target = checkShape('tensor', options.shape);
+    shape = inferShape('tensor', values);
+    data = allocateChecked('tensor', shape, dtype ?? 'float32', () => allocate(dtype ?? 'float32', sizeOf(shape)));
+    flattenInto('tensor', values, shape, data);
+    if (o.shape !== undefined) {
+      const target = checkShape('tensor', o.shape as readonly number[]);
       if (sizeOf(target) !== data.length) {
         throw new ShapeError(`tensor: cannot view ${data.length} elements as shape ${fmtShape(target)}`);
       }
@@ -69,52 +96,24 @@ export function tensor(values: NestedNumbers | TypedArray | Tensor, options: Ten
   return finish(new Tensor(data, shape), options);
 }
 
-function convert(src: TypedArray, dtype: DType): TypedArray {
-  const out = allocate(dtype, src.length);
-  if (dtype === 'int32' && !(src instanceof Int32Array))
-    for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
-  else out.set(src);
-  return out;
-}
-
-function inferShape(values: NestedNumbers): number[] {
-  const shape: number[] = [];
-  let v: NestedNumbers = values;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    if (v.length === 0) break;
-    v = v[0] as NestedNumbers;
-  }
-  if (!Array.isArray(v) && typeof v !== 'number') {
-    throw new ValueError(`tensor: expected numbers or nested arrays of numbers, found ${typeof v}`);
-  }
-  return shape;
-}
-
-function flattenInto(values: NestedNumbers, out: TypedArray, isInt: boolean): void {
-  let k = 0;
-  const walk = (v: NestedNumbers, depth: number, expected: number[]): void => {
-    if (depth === expected.length) {
-      if (typeof v !== 'number')
-        throw new ShapeError(`tensor: ragged nested array: expected a number at depth ${depth}`);
-      out[k++] = isInt ? Math.trunc(v) : v;
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== expected[depth]) {
-      throw new ShapeError(
-        `tensor: ragged nested array: expected length ${expected[depth]} at depth ${depth}, got ${Array.isArray(v) ? v.length : typeof v}`,
-      );
-    }
-    for (const e of v) walk(e, depth + 1, expected);
-  };
-  walk(values, 0, inferShape(values));
-}
-
 let allocations = 0;
 
-/** An uninitialised-looking (zero-filled) tensor: the kernels' output allocator. */
+/**
+ * An uninitialised-looking (zero-filled) tensor: the kernels' output allocator. The public
+ * functions check sizes first (naming themselves); an allocation that still fails is a
+ * ValueError here rather than the engine's RangeError.
+ */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  const t = new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  let data: TypedArray;
+  try {
+    data = allocate(dtype, sizeOf(shape));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return allocateChecked('allocate', shape, dtype, () => {
+      throw e;
+    });
+  }
+  const t = new Tensor(data, shape);
   t.allocation = ++allocations;
   return t;
 }
@@ -135,10 +134,15 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 }
 
 /** `full` whose errors name the public function the user called. */
-function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
-  const s = checkShape(op, shape);
-  const t = empty(s, checkDType(op, options.dtype ?? 'float32'));
-  if (value !== 0) t.data.fill(value);
+function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const o = createOptions(fn, options, CREATE_KEYS);
+  const s = checkShape(fn, shape);
+  const dtype = (o.dtype as DType | undefined) ?? 'float32';
+  if (typeof value !== 'number') throw new ValueError(`${fn}: value must be a number, got ${describe(value)}`);
+  const v = dtype === 'int32' ? toInt32(fn, 'value', value) : value;
+  checkAllocation(fn, s, dtype);
+  const t = empty(s, dtype);
+  if (v !== 0) t.data.fill(v);
   return finish(t, options);
 }
 
@@ -164,22 +168,36 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 
 /** Zeros with `t`'s shape and (unless given) dtype. */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return filled('zerosLike', checkTensor('zerosLike', 't', t).shape, 0, { dtype: t.dtype, ...options });
 }
 
 /** Ones with `t`'s shape and (unless given) dtype. */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return filled('onesLike', checkTensor('onesLike', 't', t).shape, 1, { dtype: t.dtype, ...options });
 }
 
 /** `value` with `t`'s shape and (unless given) dtype. */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+  return filled('fullLike', checkTensor('fullLike', 't', t).shape, value, { dtype: t.dtype, ...options });
 }
 
 /** A copy of `t`'s data in a fresh leaf tensor (not recorded). */
 export function detachedCopy(t: Tensor): Tensor {
   return new Tensor(t.data.slice(), t.shape);
+}
+
+/** A 1-d tensor of `n` values `at(i)`, checked for size and (int32) range first. */
+function sequence(fn: string, n: number, at: (i: number) => number, options: CreateOptions): Tensor {
+  const dtype = (createOptions(fn, options, CREATE_KEYS).dtype as DType | undefined) ?? 'float32';
+  checkAllocation(fn, [n], dtype);
+  const t = empty([n], dtype);
+  const d = t.data;
+  for (let i = 0; i < n; i++) d[i] = at(i);
+  if (dtype === 'int32' && n > 0) {
+    toInt32(fn, 'the first value', at(0));
+    toInt32(fn, 'the last value', at(n - 1));
+  }
+  return finish(t, options);
 }
 
 /**
@@ -193,12 +211,13 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
     stop = start;
     start = 0;
   }
-  if (step === 0 || !Number.isFinite(step))
-    throw new ValueError(`arange: step must be a non-zero finite number, got ${step}`);
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const t = empty([n], checkDType('arange', options.dtype ?? 'float32'));
-  for (let i = 0; i < n; i++) t.data[i] = start + i * step;
-  return finish(t, options);
+  checkNumber('arange', 'start', start);
+  checkNumber('arange', 'stop', stop);
+  if (step === 0 || !Number.isFinite(step)) {
+    throw new ValueError(`arange: step must be a non-zero finite number, got ${describe(step)}`);
+  }
+  const from = start;
+  return sequence('arange', Math.max(0, Math.ceil((stop - start) / step)), (i) => from + i * step, options);
 }
 
 /**
@@ -208,12 +227,13 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
  * linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
 export function linspace(start: number, stop: number, num = 50, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(num) || num < 0)
-    throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
-  const t = empty([num], checkDType('linspace', options.dtype ?? 'float32'));
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'stop', stop);
+  if (!Number.isSafeInteger(num) || num < 0) {
+    throw new ValueError(`linspace: num must be a non-negative integer, got ${describe(num)}`);
+  }
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
-  for (let i = 0; i < num; i++) t.data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
-  return finish(t, options);
+  return sequence('linspace', num, (i) => (i === num - 1 && num > 1 ? stop : start + i * step), options);
 }
 
 /**
@@ -244,8 +264,7 @@ const BELOW_ONE_F32 = 1 - 2 ** -24;
  * rand([2, 3], { rng: new Rng(0) });
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = empty(checkShape('rand', shape), floatDType('rand', options.dtype));
-  const rng = options.rng ?? getDefaultRng();
+  const { t, rng } = randomTensor('rand', shape, options);
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
     d[i] = rng.random();
@@ -262,14 +281,21 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
  * randn([784, 100]).mul(0.01); // the book's weight init
  */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const t = empty(checkShape('randn', shape), floatDType('randn', options.dtype));
-  const rng = options.rng ?? getDefaultRng();
+  const { t, rng } = randomTensor('randn', shape, options);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.normal();
   return finish(t, options);
 }
 
-function floatDType(op: string, dtype: DType | undefined): DType {
-  const d = checkDType(op, dtype ?? 'float32');
-  if (!isFloat(d)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${d}`);
-  return d;
+/** The checked, allocated output of a random creation function and the generator to fill it from. */
+function randomTensor(fn: string, shape: readonly number[], options: RandomOptions): { t: Tensor; rng: Rng } {
+  const o = createOptions(fn, options, RANDOM_KEYS);
+  const s = checkShape(fn, shape);
+  const d = checkDType(fn, o.dtype ?? 'float32');
+  if (!isFloat(d)) throw new DTypeError(`${fn}: dtype must be float32 or float64, got ${d}`);
+  const draw = fn === 'rand' ? 'random' : 'normal';
+  if (o.rng !== undefined && typeof (o.rng as { [k: string]: unknown } | null)?.[draw] !== 'function') {
+    throw new ValueError(`${fn}: rng must be an Rng (an object with a ${draw}() method), got ${describe(o.rng)}`);
+  }
+  checkAllocation(fn, s, d);
+  return { t: empty(s, d), rng: (o.rng as Rng | undefined) ?? getDefaultRng() };
 }

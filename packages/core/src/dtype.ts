@@ -35,7 +35,10 @@ export function allocate(dtype: DType, size: number): TypedArray {
 export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
-  return 'int32';
+  if (a instanceof Int32Array) return 'int32';
+  const v: unknown = a;
+  const got = ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : v == null ? String(v) : `a ${typeof v}`;
+  throw new DTypeError(`Tensor: data must be a Float32Array, Float64Array or Int32Array, got ${got}`);
 }
 
 /** True for `float32` and `float64`. */

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export { Tensor, type GradHook, type HookHandle, type NestedArray } from './tensor';
+export { INT32_MAX, INT32_MIN } from './int32';
 export * from './creation';
 export { INSPECT, type TensorJSON, formatTensor, gradFnName, tensorToJSON } from './format';
 export * from './ops';
@@ -49,6 +50,7 @@ export {
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
+export { incrementVersion } from './autograd/version';
 export {
   kernels,
   ready,

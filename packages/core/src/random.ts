@@ -19,9 +19,9 @@ export class Rng {
     this.seed(seed);
   }
 
-  /** Re-seeds the generator in place. */
+  /** Re-seeds the generator in place; `seed` is an integer (any, up to 2⁶⁴ in magnitude). */
   seed(seed: number): void {
-    if (!Number.isFinite(seed)) throw new ValueError(`Rng.seed: seed must be a finite number, got ${seed}`);
+    checkSeed('Rng.seed', seed);
     let x = Math.floor(seed) >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
     const next = (): number => {
@@ -105,6 +105,17 @@ export class Rng {
   }
 }
 
+/**
+ * A seed is an integer: 1.5 would silently be seed 1, and a forgotten argument (undefined) seed 0.
+ * Up to 2⁶⁴ in magnitude (fork() makes seeds from two 32-bit words).
+ */
+function checkSeed(fn: string, seed: unknown): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || Math.abs(seed) > 2 ** 64) {
+    const got = typeof seed === 'string' ? JSON.stringify(seed) : String(seed);
+    throw new ValueError(`${fn}: seed must be an integer, got ${got}`);
+  }
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
@@ -118,6 +129,7 @@ let defaultRng = new Rng(0);
  * manualSeed(1984); const a = randn([2]); manualSeed(1984); randn([2]); // same numbers as a
  */
 export function manualSeed(seed: number): Rng {
+  checkSeed('manualSeed', seed);
   defaultRng = new Rng(seed);
   return defaultRng;
 }

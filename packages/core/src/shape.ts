@@ -30,6 +30,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Checks that every extent is a non-negative integer; returns a fresh copy. */
 export function checkShape(op: string, shape: Shape): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of non-negative integers`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers`);
@@ -75,26 +76,32 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
   // A scalar accepts axis 0 or −1, as PyTorch (so softmax(x) and x.sum(-1) work on it).
   const n = Math.max(ndim, 1);
-  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
-    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${ndim}`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -n || axis >= n) {
+    const shown = typeof axis === 'string' ? JSON.stringify(axis) : String(axis);
+    throw new ShapeError(`${op}: axis ${shown} is out of range for a tensor of rank ${ndim}`);
   }
   return axis < 0 ? axis + n : axis;
 }
 
 /**
  * Resolves `axis` (a number, a list, or undefined/null for all axes) to a sorted list of unique
- * non-negative axes.
+ * non-negative axes. A scalar has no axis to reduce: 0 and −1 are accepted (as PyTorch) and
+ * resolve to none, so every reduction of a rank-0 tensor over them is the identity.
  *
  * @example
  * normalizeAxes('sum', [-1, 0], 3); // [0, 2]
  */
 export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    const shown = typeof axis === 'string' ? JSON.stringify(axis) : typeof axis;
+    throw new ShapeError(`${op}: axis must be a number, a list of numbers or null, got ${shown}`);
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, ndim));
   const sorted = [...new Set(out)].sort((a, b) => a - b);
   if (sorted.length !== out.length) throw new ShapeError(`${op}: repeated axis in [${list.join(',')}]`);
-  return sorted;
+  return ndim === 0 ? [] : sorted;
 }
 
 /** The shape left after reducing `axes`, keeping them as 1 when `keepdims`. */

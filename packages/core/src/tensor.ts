@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from './dtype';
 import { dtypeOfArray, isFloat } from './dtype';
-import { DTypeError, GraphError, ValueError, fmtShape } from './errors';
+import { DTypeError, GraphError, ShapeError, ValueError, fmtShape } from './errors';
 import type { Node } from './autograd/op';
 import { INSPECT, type TensorJSON, formatTensor, tensorToJSON } from './format';
 
@@ -25,10 +25,13 @@ export class Tensor {
   readonly shape: readonly number[];
   /** The element type. */
   readonly dtype: DType;
-  /** The elements, row-major. Writing into it bypasses the tape. */
+  /**
+   * The elements, row-major. Writing into it bypasses the tape and the version counter (as
+   * `.data` in PyTorch): call `incrementVersion(t)` after such a write, or write with
+   * `copy_`/`fill_`/`zero_`, so that a backward that needs the old values fails instead.
+   */
   readonly data: TypedArray;
-  /** Accumulated gradient after `backward()` (leaves, and tensors that `retainGrad()`). */
-  grad: Tensor | null = null;
+  private gradValue: Tensor | null = null;
   /** A name shown in graph exports and errors. */
   name: string | null = null;
   /** The node that produced this tensor, or null for a leaf. */
@@ -42,17 +45,71 @@ export class Tensor {
    * gradients it may keep without a copy.
    */
   allocation = 0;
+  /**
+   * @internal Counts the in-place writes to this tensor's data; shared with its views (see
+   * {@link viewOf}); null until a write or a view needs it.
+   */
+  versionCounter: VersionCounter | null = null;
 
-  /** Wraps existing storage; prefer `tensor(...)` in user code. */
+  /**
+   * Wraps existing storage (a Float32Array, Float64Array or Int32Array; no copy); prefer
+   * `tensor(...)` in user code. A tensor made this way over another's data is not its view:
+   * it has its own version counter.
+   */
   constructor(data: TypedArray, shape: readonly number[]) {
+    const dtype = dtypeOfArray(data);
+    if (!Array.isArray(shape)) throw new ShapeError(`Tensor: shape must be an array of non-negative integers`);
     let n = 1;
-    for (const d of shape) n *= d;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i];
+      if (!Number.isInteger(d) || d < 0) {
+        throw new ShapeError(`Tensor: shape ${fmtShape(shape)} must hold non-negative integers`);
+      }
+      n *= d;
+    }
     if (n !== data.length) {
       throw new ValueError(`Tensor: shape ${fmtShape(shape)} holds ${n} elements but the data has ${data.length}`);
     }
     this.data = data;
     this.shape = shape;
-    this.dtype = dtypeOfArray(data);
+    this.dtype = dtype;
+  }
+
+  /**
+   * Accumulated gradient after `backward()` (leaves, and tensors that `retainGrad()`). May be
+   * set to null or to a tensor of this tensor's shape and dtype (anything else is a typed error:
+   * the next backward would accumulate into it).
+   */
+  get grad(): Tensor | null {
+    return this.gradValue;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) {
+        const got = g === undefined ? 'undefined' : typeof g === 'object' ? 'an object' : `${typeof g} ${String(g)}`;
+        throw new ValueError(`Tensor.grad: the gradient must be a Tensor or null, got ${got}`);
+      }
+      if (!sameShape(g.shape, this.shape)) {
+        throw new ShapeError(
+          `Tensor.grad: the gradient has shape ${fmtShape(g.shape)} but the tensor has shape ${fmtShape(this.shape)}`,
+        );
+      }
+      if (g.dtype !== this.dtype) {
+        throw new DTypeError(`Tensor.grad: the gradient is ${g.dtype} but the tensor is ${this.dtype}`);
+      }
+    }
+    this.gradValue = g;
+  }
+
+  /**
+   * How many in-place writes this tensor's data has had (PyTorch's `_version`): `copy_`,
+   * `fill_`, `zero_`, optimiser steps, `loadStateDict`, `incrementVersion`. backward() compares
+   * it with the version each node saw when it was recorded.
+   */
+  get version(): number {
+    const c = this.versionCounter;
+    return c === null ? 0 : c.value;
   }
 
   /** Number of elements. */
@@ -71,6 +128,7 @@ export class Tensor {
   }
 
   set requiresGrad(on: boolean) {
+    if (typeof on !== 'boolean') throw new ValueError(`requiresGrad: must be true or false, got ${String(on)}`);
     if (on && !isFloat(this.dtype)) {
       throw new DTypeError(`requiresGrad: only float tensors can require gradients, got ${this.dtype}`);
     }
@@ -151,9 +209,9 @@ export class Tensor {
     return grad;
   }
 
-  /** A tensor sharing this one's data, cut from the graph. */
+  /** A tensor sharing this one's data (and version counter), cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return viewOf(this, this.shape);
   }
 
   /** Clears `.grad`. */
@@ -197,6 +255,30 @@ export class Tensor {
   toJSON(): TensorJSON {
     return tensorToJSON(this);
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** @internal The in-place write count a tensor shares with its views. */
+export interface VersionCounter {
+  value: number;
+}
+
+/**
+ * @internal A tensor of `shape` over `base`'s data that shares its version counter, so that a
+ * write through either is seen by backward wherever the other was saved (reshape, detach).
+ *
+ * @example
+ * forward: ([x], { shape }) => viewOf(x, shape), // reshape's forward
+ */
+export function viewOf(base: Tensor, shape: readonly number[]): Tensor {
+  const t = new Tensor(base.data, shape);
+  t.versionCounter = base.versionCounter ??= { value: 0 };
+  return t;
 }
 
 /** Nested JS arrays of numbers, as `toArray()` returns. */

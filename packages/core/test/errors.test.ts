@@ -147,7 +147,7 @@ describe('ShapeError names the op and the shapes', () => {
     expectError(
       () => tensor([[1, 2], [3]]),
       ShapeError,
-      'tensor: ragged nested array: expected length 2 at depth 1, got 1',
+      'tensor: values is a ragged nested array: expected length 2 at depth 1, got 1',
     );
     expectError(
       () => tensor([1, 2, 3], { shape: [2, 2] }),
@@ -219,7 +219,7 @@ describe('DTypeError', () => {
     expectError(
       () => tg.add(zeros([2]), 'a' as unknown as number),
       DTypeError,
-      'add: expected a Tensor or a number, got string',
+      'add: b must be a Tensor or a number, got "a"',
     );
   });
 });
@@ -236,7 +236,11 @@ describe('IndexError', () => {
       IndexError,
       'gather: index -4 is out of range for axis 1 of extent 3 (x is [2,3])',
     );
-    expectError(() => tg.gather(zeros([2, 3]), [0.5], 1), IndexError, 'gather: indices must be integers, got 0.5');
+    expectError(
+      () => tg.gather(zeros([2, 3]), [0.5], 1),
+      IndexError,
+      'gather: indices must be integers, got 0.5 in [0.5]',
+    );
   });
 
   test('slice with an integer index out of range (as NumPy)', () => {
@@ -264,8 +268,8 @@ describe('ValueError', () => {
     expectError(() => tg.concat([]), ValueError, 'concat: needs at least one tensor');
     expectError(() => tg.arange(0, 1, 0), ValueError, 'arange: step must be a non-zero finite number, got 0');
     expectError(() => tg.linspace(0, 1, -1), ValueError, 'linspace: num must be a non-negative integer, got -1');
-    expectError(() => tensor(['a' as unknown as number]), ValueError, /^tensor: expected numbers/);
-    expectError(() => new Rng(NaN), ValueError, 'Rng.seed: seed must be a finite number, got NaN');
+    expectError(() => tensor(['a' as unknown as number]), ValueError, /^tensor: values must be numbers/);
+    expectError(() => new Rng(NaN), ValueError, 'Rng.seed: seed must be an integer, got NaN');
     expectError(() => new Rng(1).randint(3, 3), ValueError, 'Rng.randint: high (3) must exceed low (3)');
     expectError(() => zeros([2]).item(), ValueError, 'item: needs a tensor with one element, got shape [2]');
   });

@@ -9,13 +9,13 @@ import ts from 'typescript';
 const LAYERS: readonly (readonly string[])[] = [
   ['platform'],
   ['kernels'],
-  ['errors', 'dtype', 'shape', 'random', 'format'],
+  ['errors', 'dtype', 'shape', 'random', 'format', 'int32'],
   ['tensor'],
-  ['creation', 'check'],
+  ['creation', 'check', 'array-input'],
   ['autograd'],
   ['ops'],
   ['transforms'],
-  ['testing'],
+  ['testing', 'node'],
   ['index'],
 ];
 const SRC = path.resolve(__dirname, '../src');

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import { FileSystemError, makeDir as coreMakeDir } from '@tapegrad/core/node';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { checkString, describe, ValueError } from '@tapegrad/core';
@@ -80,46 +81,20 @@ export function findFile(dir: string, names: readonly string[]): string {
 }
 
 /**
- * Creates `dir` and its missing parents, one level at a time from the nearest existing ancestor.
- * `fs.mkdirSync(dir, { recursive: true })` loops forever where `mkdir` answers ENOENT although the
- * parent exists (/proc on Linux, Node 20); here every failure is a {@link DatasetError} naming the
- * folder and the reason (a parent that is a file, no permission, a file system that refuses).
+ * Creates `dir` and its missing parents level by level (`makeDir` of `@tapegrad/core/node`,
+ * which does not loop forever on /proc/x as a recursive `mkdirSync` does), reporting a failure
+ * as a {@link DatasetError} naming the folder.
  *
  * @example
  * makeDir('/home/me/.cache/tapegrad'); // creates .cache and .cache/tapegrad as needed
  * makeDir('/proc/x'); // DatasetError: cannot create the folder /proc/x (ENOENT)
  */
 export function makeDir(dir: string): void {
-  checkString('makeDir', 'dir', dir);
-  const missing: string[] = [];
-  let cur = path.resolve(dir);
-  for (;;) {
-    const kind = statKind(cur);
-    if (kind === 'dir') break;
-    if (kind === 'other')
-      throw new DatasetError(`cannot create the folder ${dir}: ${cur} exists and is not a folder`, cur);
-    missing.push(cur);
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      fs.mkdirSync(d);
-    } catch (e) {
-      if (statKind(d) === 'dir') continue; // made meanwhile by another process
-      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      const which = d === path.resolve(dir) ? dir : `${d} (for ${dir})`;
-      throw new DatasetError(`cannot create the folder ${which} (${code})`, d);
-    }
-  }
-}
-
-function statKind(p: string): 'dir' | 'other' | 'missing' {
   try {
-    return fs.statSync(p).isDirectory() ? 'dir' : 'other';
-  } catch {
-    return 'missing';
+    coreMakeDir(dir);
+  } catch (e) {
+    if (e instanceof FileSystemError) throw new DatasetError(e.message, e.path);
+    throw e;
   }
 }
 

@@ -4,8 +4,6 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { IndexError, Rng, ShapeError, TapegradError, tensor, ValueError } from '@tapegrad/core';
 import {
-  addition,
-  CharVocab,
   checkChecksum,
   DataLoader,
   DatasetError,
@@ -13,7 +11,6 @@ import {
   encodeIdx,
   findFile,
   iris,
-  dates,
   labelTensor,
   loadFashionMnist,
   loadMnist,
@@ -27,7 +24,6 @@ import {
   readBytes,
   Scaler,
   sevenSegment,
-  sineWave,
   spiral,
   standardize,
   takeRows,
@@ -35,19 +31,9 @@ import {
   trainTestSplit,
   xor,
 } from '@tapegrad/datasets';
+import { JUNK_CALLS, JUNK_RUNS, ds, junk, labels, x } from './junk-calls';
 
 /** Regression tests of issue #18's datasets cases: each bad input gets a typed error naming it. */
-
-const x = tensor(
-  [
-    [1, 2],
-    [3, 4],
-    [5, 6],
-  ],
-  { dtype: 'float32' },
-);
-const labels = tensor([0, 1, 0], { dtype: 'int32' });
-const ds = new TensorDataset(x, labels);
 
 describe('encodeIdx refuses values its element type cannot hold (it stored 300 as 44)', () => {
   it.each([
@@ -208,6 +194,12 @@ describe('sizes that could never be allocated are ValueErrors, not RangeError: I
     expect(() => spiral(options as never)).toThrow(message);
   });
 
+  it('spiral with a huge size says how much memory it needs (it was a RangeError)', () => {
+    expect(() => spiral({ numPerClass: 1e9, numClasses: 10 })).toThrow(
+      /^spiral: shape \[10000000000,2\] needs 80 GB \(float32\)/,
+    );
+  });
+
   it('oneHot', () => {
     expect(() => oneHot([0], 1e10)).toThrow(/oneHot: shape \[1,10000000000\] needs 40 GB/);
     expect(() => oneHot([0], 0)).toThrow(/oneHot: numClasses must be an integer ≥ 1, got 0/);
@@ -295,93 +287,7 @@ describe('makeDir creates folders level by level (a recursive mkdir loops foreve
 });
 
 describe('every datasets entry point answers junk with a typed error or a value', () => {
-  const cacheDir = path.join(os.tmpdir(), 'tapegrad-bad-input-cache');
-  const calls: [string, (a: unknown, b: unknown) => unknown][] = [
-    ['spiral', (a) => spiral(a as never)],
-    ['oneHot', (a, b) => oneHot(a as never, b as never)],
-    ['labelTensor', (a) => labelTensor(a as never)],
-    ['xor', (a) => xor(a as never)],
-    ['sevenSegment', (a) => sevenSegment(a as never)],
-    ['iris', (a) => iris(a as never)],
-    ['encodeIdx', (a, b) => encodeIdx(a as never, b as never)],
-    ['parseIdx', (a) => parseIdx(a as never)],
-    ['parseLabeledCsv', (a, b) => parseLabeledCsv(a as never, 'f.csv', b as never)],
-    ['DataLoader', (a, b) => new DataLoader(a as never, b as never)],
-    ['DataLoader(ds)', (a) => [...new DataLoader(ds, a as never)]],
-    ['TensorDataset', (a, b) => new TensorDataset(a as never, b as never)],
-    ['getBatch', (a) => ds.getBatch(a as never)],
-    ['takeRows', (a, b) => takeRows(a as never, b as never)],
-    ['trainTestSplit', (a, b) => trainTestSplit(x, labels, (b ?? a) as never)],
-    ['standardize', (a) => standardize(a as never)],
-    ['md5', (a) => md5(a as never)],
-    ['loadMnist', (a) => loadMnist({ ...(a as object), split: 'val' } as never)],
-    ['addition', (a) => addition(small(a, { numProblems: 20 }))],
-    ['dates', (a) => dates(small(a, { numPairs: 20 }))],
-    ['sineWave', (a) => sineWave(small(a, { numSteps: 40 }))],
-    ['CharVocab', (a) => new CharVocab(a as never)],
-    ['CharVocab.encode', (a) => vocab.encode(a as never)],
-    ['CharVocab.decode', (a) => vocab.decode(a as never)],
-    ['loadFashionMnist', (a) => loadFashionMnist({ cacheDir, ...(a as object), split: 'val' } as never)],
-  ];
-  const vocab = new CharVocab('0123456789+ _');
-  // Generated sets default to their full size: junk options get small sizes unless they set their own.
-  const small = (a: unknown, sizes: object): never =>
-    (a !== null &&
-    typeof a === 'object' &&
-    !Array.isArray(a) &&
-    !(a instanceof Uint8Array) &&
-    Object.getPrototypeOf(a) === Object.prototype
-      ? { ...sizes, ...a }
-      : a) as never;
-  // No integers between 3 and 1e12: a valid size that large would really be allocated.
-  const scalar = fc.oneof(
-    fc.constantFrom(
-      null,
-      undefined,
-      Number.NaN,
-      Infinity,
-      -Infinity,
-      -1,
-      -0,
-      0,
-      1,
-      2,
-      0.5,
-      1e12,
-      2 ** 53,
-      '3',
-      '',
-      true,
-    ),
-    fc.double({ noInteger: true }),
-    fc.string({ maxLength: 3 }),
-  );
-  const keys = fc.constantFrom(
-    'numPerClass',
-    'numClasses',
-    'seed',
-    'batchSize',
-    'shuffle',
-    'oneHot',
-    'dir',
-    'testSize',
-    'numProblems',
-    'maxDigits',
-    'numPairs',
-    'testFraction',
-    'numSteps',
-    'windowSize',
-    'period',
-    'noise',
-  );
-  const junk = fc.oneof(
-    scalar,
-    fc.array(scalar, { maxLength: 4 }),
-    fc.dictionary(keys, scalar, { maxKeys: 3 }),
-    fc.constantFrom(x, labels, ds, {}, [], new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7])),
-  );
-
-  it.each(calls)('%s', (_name, call) => {
+  it.each(JUNK_CALLS)('%s', (_name, call) => {
     fc.assert(
       fc.property(junk, junk, (a, b) => {
         try {
@@ -390,7 +296,7 @@ describe('every datasets entry point answers junk with a typed error or a value'
           if (!(e instanceof TapegradError)) throw e;
         }
       }),
-      { numRuns: 120 },
+      { numRuns: JUNK_RUNS },
     );
   });
 });

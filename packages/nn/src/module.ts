@@ -9,6 +9,7 @@ import {
   checkFunction,
   checkOptions,
   describe,
+  incrementVersion,
 } from '@tapegrad/core';
 import { type ForwardHook, type ForwardPreHook, type HookOptions, addForwardHook } from './forward-hooks';
 import { moduleRepr } from './module-repr';
@@ -266,7 +267,7 @@ export abstract class Module {
    * `apply`, e.g. for custom initialisation). Returns `this`.
    *
    * @example
-   * model.apply((m) => { if (m instanceof Linear) m.bias?.data.fill(0); });
+   * model.apply((m) => { if (m instanceof Linear) noGrad(() => m.bias?.fill_(0)); });
    */
   apply(fn: (module: Module) => void): this {
     checkFunction(`${this.constructor.name}.apply`, 'fn', fn);
@@ -453,7 +454,10 @@ export abstract class Module {
     checkStateDict(who, state, entries, strict);
     for (const [name, t] of entries) {
       const p = state.get(name);
-      if (p !== undefined) p.data.set(t.data);
+      if (p !== undefined) {
+        p.data.set(t.data);
+        incrementVersion(p);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng, tensor, ValueError } from '@tapegrad/core';
+import { Rng, TapegradError, tensor, ValueError } from '@tapegrad/core';
 import { MissingPackageError, SGD, Trainer, bceWithLogits, init, mlp, softmaxCrossEntropy } from '@tapegrad/nn';
 import { requireOptional } from '../src/trainer/plot';
 
@@ -58,6 +58,19 @@ describe('Trainer.plot', () => {
     expect(() => trainer().plot(path.join(tmp(), 'none'))).toThrow(ValueError);
     expect(() => trainer().plot(path.join(tmp(), 'none'))).toThrow('call fit first');
   });
+
+  (fs.existsSync('/proc/self') ? it : it.skip)(
+    'to /proc/x fails at once with a typed error (a recursive mkdir looped forever)',
+    () => {
+      const { x, t } = clusters();
+      const tr = trainer();
+      tr.fit(x, t, { maxEpoch: 1, batchSize: 8, verbose: 0 });
+      const started = Date.now();
+      expect(() => tr.plot('/proc/x/loss')).toThrow(TapegradError);
+      expect(() => tr.plot('/proc/x/loss')).toThrow('cannot create the folder /proc/x (ENOENT)');
+      expect(Date.now() - started).toBeLessThan(5000);
+    },
+  );
 
   it('says which package to install when @tapegrad/plot is missing', () => {
     const missing = (id: string): never => {

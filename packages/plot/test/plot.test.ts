@@ -13,6 +13,7 @@ import {
   scatter,
   trainingCurves,
 } from '@tapegrad/plot';
+import { FileSystemError } from '@tapegrad/core/node';
 
 /** Pixels darker than mid-grey in an RGBA buffer. */
 function darkPixels(svg: string): number {
@@ -21,6 +22,32 @@ function darkPixels(svg: string): number {
   for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128 && pixels[i + 3] > 0) n++;
   return n;
 }
+
+describe('savePlot', () => {
+  const svg = lineChart([{ name: 'loss', y: [3, 2, 1] }]);
+
+  it('creates missing folders level by level and writes both files', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-save-'));
+    const out = savePlot(svg, path.join(root, 'a', 'b', 'loss'));
+    expect(fs.readFileSync(out.svg, 'utf8')).toContain('<svg');
+    expect(fs.statSync(out.png).size).toBeGreaterThan(100);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  (fs.existsSync('/proc/self') ? it : it.skip)('to /proc/x is a FileSystemError at once, not an endless mkdir', () => {
+    expect(() => savePlot(svg, '/proc/x/y/loss')).toThrow(FileSystemError);
+    expect(() => savePlot(svg, '/proc/x/y/loss')).toThrow('cannot create the folder /proc/x (for /proc/x/y) (ENOENT)');
+  });
+
+  it('bad arguments and unwritable files are typed errors', () => {
+    expect(() => savePlot(3 as never, 'x')).toThrow('savePlot: svg must be a non-empty string, got 3');
+    expect(() => savePlot(svg, '' as never)).toThrow('savePlot: base must be a non-empty string, got ""');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-save-'));
+    fs.mkdirSync(path.join(root, 'loss.svg'));
+    expect(() => savePlot(svg, path.join(root, 'loss'))).toThrow(/^savePlot: cannot write .*loss\.svg \(EISDIR\)/);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
 
 describe('plot', () => {
   it('renders text with the shipped font (resvg draws nothing without a font)', () => {

@@ -1,10 +1,12 @@
+import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { GraphError, fmtShape } from '../errors';
-import { Tensor } from '../tensor';
+import { Tensor, viewOf } from '../tensor';
 import { shapesEqual } from '../shape';
-import { allocationCount, detachedCopy, onesLike } from '../creation';
+import { allocationCount, detachedCopy, empty } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import type { Node } from './op';
 import { hooks } from './op-hooks';
+import { checkVersions, incrementVersion } from './version';
 
 // Gradients are summed with the add op (Tensor.prototype.add, which ops/add.ts attaches), so the
 // sums are recorded under createGraph; the tape itself imports no op.
@@ -88,6 +90,11 @@ export function runBackward(
     roots.forEach((r, i) => deliver(r, createGraph ? variableSeed(seeds[i]) : seeds[i]));
     const order = topoOrder(roots);
     const runs = targetGrads ? nodesToRun(order, targetGrads) : null;
+    // Before any rule runs (in the order they would), so that the error leaves every .grad and
+    // the graph as they were.
+    for (let k = order.length - 1; k >= 0; k--) {
+      if (runs === null || runs.has(order[k])) checkVersions(order[k].creator as Node);
+    }
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       let gy = grads.get(t);
@@ -133,7 +140,7 @@ export function runBackward(
 
 function variableSeed(seed: Tensor): Tensor {
   if (seed.requiresGrad) return seed;
-  const v = new Tensor(seed.data, seed.shape);
+  const v = viewOf(seed, seed.shape);
   v.requiresGrad = true;
   return v;
 }
@@ -172,6 +179,11 @@ function checkDifferentiable(node: Node, gxs: readonly (Tensor | null)[]): void 
  * the leaves' `.grad`.
  */
 export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOptions = {}): void {
+  checkTensor('backward', 'root', root);
+  if (gy !== undefined && gy !== null) checkTensor('backward', 'gy', gy);
+  const o = checkOptions('backward', options, ['retainGraph', 'createGraph']);
+  if (o.retainGraph !== undefined) checkBoolean('backward', 'retainGraph', o.retainGraph);
+  if (o.createGraph !== undefined) checkBoolean('backward', 'createGraph', o.createGraph);
   if (!root.requiresGrad) {
     throw new GraphError(
       `backward: the tensor of shape ${fmtShape(root.shape)} does not require grad and has no creator; ` +
@@ -186,7 +198,8 @@ export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOpti
           `call y.backward(gy) with gy of that shape, or reduce y (e.g. y.sum()) first`,
       );
     }
-    seed = onesLike(root);
+    seed = empty(root.shape, root.dtype);
+    seed.data[0] = 1;
   } else {
     if (!shapesEqual(gy.shape, root.shape) || gy.dtype !== root.dtype) {
       throw new GraphError(
@@ -243,6 +256,7 @@ function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, owned = 
     const a = t.grad.data;
     const b = g.data;
     for (let i = 0; i < a.length; i++) a[i] += b[i];
+    incrementVersion(t.grad);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor';
 import { isGradEnabled } from './grad-mode';
 import { hooks } from './op-hooks';
+import { recordVersions } from './version';
 
 /** The gradients a backward rule returns: one per input, `null` where an input gets none. */
 export type Grads = readonly (Tensor | null)[];
@@ -55,6 +56,11 @@ export class Node<A = unknown> {
   output: Tensor | null;
   /** Where the user created this node (only captured in anomaly mode). */
   callSite: string | null = null;
+  /**
+   * The versions of the inputs, saved tensors and output when recorded (see autograd/version.ts);
+   * null when all were 0.
+   */
+  versions: number[] | null = null;
 
   constructor(
     readonly op: Op<A>,
@@ -109,6 +115,7 @@ export function runOp<A>(op: Op<A>, inputs: readonly Tensor[], attrs: A): Tensor
   for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) any = true;
   if (!any) return out;
   const node = new Node(op, inputs, attrs, saved, op.savesOutput ? out : null);
+  node.versions = recordVersions(inputs, saved, node.output);
   if (hooks.onRecord !== null) hooks.onRecord(node);
   out.setCreator(node);
   return out;

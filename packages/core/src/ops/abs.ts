@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor } from '../check';
 import { Tensor } from '../tensor';
 import { mul } from './mul';
 import { mapUnary } from './util';
@@ -17,6 +18,7 @@ const absOp = defineOp({
  * abs(tensor([-2, 3])); // [2, 3]
  */
 export function abs(x: Tensor): Tensor {
+  checkTensor('abs', 'x', x);
   return runOp(absOp, [x], undefined);
 }
 

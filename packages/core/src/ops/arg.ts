@@ -1,4 +1,5 @@
 import { empty } from '../creation';
+import { checkBoolean, checkTensor } from '../check';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
 import { normalizeAxis, splitAt } from '../shape';
@@ -11,6 +12,8 @@ function argExtremum(
   axis: number | null | undefined,
   keepdims: boolean,
 ): Tensor {
+  checkTensor(name, 'x', x);
+  checkBoolean(name, 'keepdims', keepdims);
   if (x.size === 0)
     throw new ValueError(`${name}: cannot take ${name} of an empty tensor (shape [${x.shape.join(',')}])`);
   if (axis === undefined || axis === null) {

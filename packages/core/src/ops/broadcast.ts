@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkAllocation, checkTensor } from '../check';
 import { empty } from '../creation';
 import { promoteTypes } from '../dtype';
 import { ShapeError, fmtShape } from '../errors';
@@ -62,11 +63,13 @@ const sumToOp = defineOp<{ shape: readonly number[] }>({
  * broadcastTo(tensor([1, 2]), [3, 2]); // [[1, 2], [1, 2], [1, 2]]
  */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('broadcastTo', 'x', x);
   const target = checkShape('broadcastTo', shape);
   if (shapesEqual(x.shape, target)) return x;
   if (!broadcastsTo(x.shape, target)) {
     throw new ShapeError(`broadcastTo: cannot broadcast x of shape ${fmtShape(x.shape)} to ${fmtShape(target)}`);
   }
+  checkAllocation('broadcastTo', target, x.dtype);
   return runOp(broadcastToOp, [x], { shape: target });
 }
 
@@ -78,6 +81,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * sumTo(ones([3, 2]), [1, 2]); // [[3, 3]]
  */
 export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('sumTo', 'x', x);
   const target = checkShape('sumTo', shape);
   if (shapesEqual(x.shape, target)) return x;
   if (!broadcastsTo(target, x.shape)) {
@@ -99,8 +103,8 @@ function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
  * recording both steps on the tape.
  */
 export function prepareBinary(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  let ta = toTensor(op, a, dtypeNextTo(a, b));
-  let tb = toTensor(op, b, dtypeNextTo(b, a));
+  let ta = toTensor(op, a, dtypeNextTo(a, b), 'a');
+  let tb = toTensor(op, b, dtypeNextTo(b, a), 'b');
   if (ta.dtype !== tb.dtype) {
     const d = promoteTypes(ta.dtype, tb.dtype);
     ta = astype(ta, d);

@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor, describe } from '../check';
 import { empty } from '../creation';
 import { promoteTypes } from '../dtype';
 import { ShapeError, ValueError, fmtShape } from '../errors';
@@ -37,6 +38,12 @@ const concatOp = defineOp<{ axis: number }>({
   },
 });
 
+function checkTensorList(fn: string, tensors: unknown): void {
+  if (!Array.isArray(tensors))
+    throw new ValueError(`${fn}: tensors must be a list of Tensors, got ${describe(tensors)}`);
+  tensors.forEach((t, i) => checkTensor(fn, `tensors[${i}]`, t));
+}
+
 /**
  * Joins tensors along an existing axis; all other extents must agree. dtypes are promoted.
  *
@@ -44,6 +51,7 @@ const concatOp = defineOp<{ axis: number }>({
  * concat([ones([2, 1]), zeros([2, 3])], 1); // shape [2, 4]
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('concat', tensors);
   if (tensors.length === 0) throw new ValueError('concat: needs at least one tensor');
   const first = tensors[0];
   if (first.ndim === 0) {
@@ -72,6 +80,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * stack([tensor([1, 2]), tensor([3, 4])], 0); // [[1, 2], [3, 4]]
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('stack', tensors);
   if (tensors.length === 0) throw new ValueError('stack: needs at least one tensor');
   for (const [i, t] of tensors.entries()) {
     if (t.ndim !== tensors[0].ndim || t.shape.some((d, k) => d !== tensors[0].shape[k])) {

@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkBoolean, checkTensor } from '../check';
 import { empty } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
@@ -54,6 +55,8 @@ const maxOp = extremumOp('max', 1);
 const minOp = extremumOp('min', -1);
 
 function reduce(name: 'max' | 'min', x: Tensor, axis: AxisArg, keepdims: boolean): Tensor {
+  checkTensor(name, 'x', x);
+  checkBoolean(name, 'keepdims', keepdims);
   const axes = normalizeAxes(name, axis, x.ndim);
   for (const a of axes) {
     if (x.shape[a] === 0)

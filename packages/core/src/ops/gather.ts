@@ -1,6 +1,7 @@
 import { type Op, defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
-import { DTypeError, IndexError, fmtShape } from '../errors';
+import { checkTensor, describe } from '../check';
+import { DTypeError, IndexError, ValueError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { normalizeAxis, splitAt } from '../shape';
 import { Tensor } from '../tensor';
@@ -38,6 +39,12 @@ const scatterAddOp: Op<GatherAttrs & { inShape: readonly number[] }> = defineOp<
   backward: (gg, node) => [runOp(gatherOp, [gg], node.attrs)],
 });
 
+function outOfRange(v: number, axis: number, n: number, x: Tensor): never {
+  throw new IndexError(
+    `gather: index ${v} is out of range for axis ${axis} of extent ${n} (x is ${fmtShape(x.shape)})`,
+  );
+}
+
 /**
  * @internal The scatter-add node (gather's adjoint, differentiable by gather) on checked
  * arguments: g `[idx.length]` added at positions `idx` of a zero tensor `[size]`.
@@ -55,26 +62,35 @@ export function scatterAddFlat(g: Tensor, idx: Int32Array, size: number): Tensor
  * gather(tensor([[1, 2], [3, 4]]), tensor([1, 1, 0], { dtype: 'int32' }), 0); // [[3, 4], [3, 4], [1, 2]]
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
-  if (!(indices instanceof Tensor)) {
-    const bad = indices.find((v) => !Number.isInteger(v));
-    if (bad !== undefined) throw new IndexError(`gather: indices must be integers, got ${bad}`);
-  }
-  const t = indices instanceof Tensor ? indices : new Tensor(Int32Array.from(indices), [indices.length]);
-  if (t.dtype !== 'int32') {
-    throw new DTypeError(
-      `gather: indices must be int32, got ${t.dtype} (shape ${fmtShape(t.shape)}); use .astype('int32')`,
-    );
-  }
+  checkTensor('gather', 'x', x);
   const a = normalizeAxis('gather', axis, x.ndim);
-  const n = x.shape[a];
+  // A scalar is indexed as a one-element axis (np.take(5, [0]) is [5]).
+  const n = x.ndim === 0 ? 1 : x.shape[a];
+  let t: Tensor;
+  if (indices instanceof Tensor) {
+    if (indices.dtype !== 'int32') {
+      throw new DTypeError(
+        `gather: indices must be int32, got ${indices.dtype} (shape ${fmtShape(indices.shape)}); use .astype('int32')`,
+      );
+    }
+    t = indices;
+  } else {
+    if (!Array.isArray(indices)) {
+      throw new ValueError(`gather: indices must be an int32 Tensor or a list of integers, got ${describe(indices)}`);
+    }
+    // Checked as numbers, before an Int32Array could wrap 2³² + 1 to 1.
+    for (const v of indices) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        throw new IndexError(`gather: indices must be integers, got ${describe(v)} in ${describe(indices)}`);
+      }
+      if (v < -n || v >= n) outOfRange(v, a, n, x);
+    }
+    t = new Tensor(Int32Array.from(indices), [indices.length]);
+  }
   const idx = new Int32Array(t.size);
   for (let i = 0; i < idx.length; i++) {
     const v = t.data[i];
-    if (v < -n || v >= n) {
-      throw new IndexError(
-        `gather: index ${v} is out of range for axis ${a} of extent ${n} (x is ${fmtShape(x.shape)})`,
-      );
-    }
+    if (v < -n || v >= n) outOfRange(v, a, n, x);
     idx[i] = v < 0 ? v + n : v;
   }
   return runOp(gatherOp, [x], { axis: a, idx, idxShape: t.shape });

@@ -21,6 +21,7 @@ export { gather } from './gather';
 export { type FoldOptions, col2im, im2col } from './im2col';
 export { gelu, type GeluApproximate } from './gelu';
 export { gruCell } from './gru-cell';
+export { copy_, fill_, zero_ } from './in-place';
 export { log } from './log';
 export { logSumExp } from './log-sum-exp';
 export { logSigmoid } from './log-sigmoid';

@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor } from '../check';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
@@ -38,6 +39,9 @@ const linearOp = defineOp<void>({
  * linear(zeros([32, 784]), zeros([100, 784]), zeros([100])).shape; // [32, 100]
  */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
+  checkTensor('linear', 'x', x);
+  checkTensor('linear', 'w', w);
+  if (b !== null) checkTensor('linear', 'b', b);
   const shapes = (): string =>
     `x is ${fmtShape(x.shape)}, w is ${fmtShape(w.shape)}${b ? `, b is ${fmtShape(b.shape)}` : ''}`;
   if (x.ndim !== 2 || w.ndim !== 2 || x.shape[1] !== w.shape[1]) {

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode';
+import { checkBoolean, checkTensor } from '../check';
 import { normalizeAxes } from '../shape';
 import { Tensor } from '../tensor';
 import { add } from './add';
@@ -13,14 +14,28 @@ import { checkFloat } from './util';
 /**
  * log Σ exp(x) over `axis` (all when omitted), stable: m + log Σ exp(x − m) with m the max held
  * constant (its gradient cancels exactly), so the gradient is softmax(x) and every order of
- * derivative is available.
+ * derivative is available. Over an axis of extent 0 it is −∞ (the log of an empty sum), as
+ * PyTorch's `logsumexp`.
  *
  * @example
  * logSumExp(tensor([1000, 1000])); // 1000.6931
  */
 export function logSumExp(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  checkTensor('logSumExp', 'x', x);
   checkFloat('logSumExp', 'x', x);
   const axes = normalizeAxes('logSumExp', axis, x.ndim);
+  checkBoolean('logSumExp', 'keepdims', keepdims);
+  // Over an empty axis the sum of no exponentials is 0 and the result −∞, as PyTorch; there is
+  // no max to shift by.
+  if (axes.some((a) => x.shape[a] === 0)) {
+    const lse = log(sum(exp(x), axes, true));
+    return keepdims
+      ? lse
+      : reshape(
+          lse,
+          x.shape.filter((_, i) => !axes.includes(i)),
+        );
+  }
   const m = noGrad(() => {
     const mx = max(x, axes, true);
     const d = mx.data;

@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor } from '../check';
 import { Tensor } from '../tensor';
 import { mapUnary } from './util';
 
@@ -15,6 +16,7 @@ const negOp = defineOp({
  * neg(tensor([1, -2])); // [-1, 2]
  */
 export function neg(x: Tensor): Tensor {
+  checkTensor('neg', 'x', x);
   return runOp(negOp, [x], undefined);
 }
 

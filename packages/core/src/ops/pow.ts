@@ -1,5 +1,5 @@
 import { type Op, defineOp, runOp } from '../autograd/op';
-import { empty, fullLike, zerosLike } from '../creation';
+import { empty, fullLike } from '../creation';
 import { kernels } from '../kernels';
 import { Tensor } from '../tensor';
 import { prepareBinary } from './broadcast';
@@ -8,6 +8,7 @@ import { mul } from './mul';
 import { sub } from './sub';
 import { type TensorLike, checkFloat } from './util';
 import { where } from './where';
+import { zeroGradient } from './zero-gradient';
 
 /** x^c for a constant c: d/dx = c·x^(c−1). */
 const powScalarOp = defineOp<{ c: number }>({
@@ -20,8 +21,9 @@ const powScalarOp = defineOp<{ c: number }>({
   backward: (gy, node) => {
     const { c } = node.attrs;
     const x = node.inputs[0];
-    // d/dx x⁰ = 0 everywhere, also at x = 0 where c·x^(c−1) would give 0·∞ = NaN.
-    if (c === 0) return [zerosLike(x)];
+    // d/dx x⁰ = 0 everywhere, also at x = 0 where c·x^(c−1) would give 0·∞ = NaN; recorded
+    // from gy, so that higher derivatives pass through it.
+    if (c === 0) return [zeroGradient(gy)];
     return [mul(gy, c === 2 ? mul(x, 2) : mul(powScalar(x, c - 1), c))];
   },
 });
@@ -103,6 +105,7 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
  * square(tensor([3])); // [9]
  */
 export function square(x: Tensor): Tensor {
+  checkFloat('square', 'x', x);
   return pow(x, 2);
 }
 

@@ -1,7 +1,8 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkAllocation, checkInteger, checkTensor } from '../check';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
-import { splitAt, checkInt, normalizeAxis } from '../shape';
+import { splitAt, normalizeAxis } from '../shape';
 import { Tensor } from '../tensor';
 import { flatten, reshape } from './reshape';
 import { sum } from './sum';
@@ -37,13 +38,20 @@ const repeatOp = defineOp<{ repeats: number; axis: number }>({
  * repeat(tensor([[1, 2]]), 3, 0); // [[1, 2], [1, 2], [1, 2]]
  */
 export function repeat(x: Tensor, repeats: number, axis?: number | null): Tensor {
-  checkInt('repeat', 'repeats', repeats, 0);
+  checkTensor('repeat', 'x', x);
+  checkInteger('repeat', 'repeats', repeats, { min: 0 });
   // Over the flattened tensor, as np.repeat; a scalar has nothing else to repeat along.
   if (axis === undefined || axis === null || x.ndim === 0) {
     if (axis !== undefined && axis !== null) normalizeAxis('repeat', axis, 0);
     return repeat(flatten(x), repeats, 0);
   }
-  return runOp(repeatOp, [x], { repeats, axis: normalizeAxis('repeat', axis, x.ndim) });
+  const a = normalizeAxis('repeat', axis, x.ndim);
+  checkAllocation(
+    'repeat',
+    x.shape.map((d, i) => (i === a ? d * repeats : d)),
+    x.dtype,
+  );
+  return runOp(repeatOp, [x], { repeats, axis: a });
 }
 
 declare module '../tensor' {

@@ -1,13 +1,14 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor, describe } from '../check';
 import { ShapeError, fmtShape } from '../errors';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape';
-import { Tensor } from '../tensor';
+import { Tensor, viewOf } from '../tensor';
 import { shapeArgs } from './util';
 
 /** Reshape shares the input's storage (tensors are contiguous), so it costs no copy. */
 const reshapeOp = defineOp<{ shape: readonly number[] }>({
   name: 'reshape',
-  forward: ([x], { shape }) => new Tensor(x.data, shape),
+  forward: ([x], { shape }) => viewOf(x, shape),
   backward: (gy, node) => [reshape(gy, node.inputs[0].shape)],
 });
 
@@ -18,6 +19,9 @@ const reshapeOp = defineOp<{ shape: readonly number[] }>({
  * reshape(arange(6), [2, -1]); // shape [2, 3]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('reshape', 'x', x);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`reshape: shape must be an array of integers, got ${describe(shape)}`);
   const target = [...shape];
   const unknown = target.indexOf(-1);
   if (unknown >= 0) {
@@ -43,7 +47,12 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * flatten(zeros([2, 3, 4]), 1); // shape [2, 12]
  */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  checkTensor('flatten', 'x', x);
+  if (x.ndim === 0) {
+    normalizeAxis('flatten', startAxis, 0);
+    normalizeAxis('flatten', endAxis, 0);
+    return reshape(x, [1]);
+  }
   const s = normalizeAxis('flatten', startAxis, x.ndim);
   const e = normalizeAxis('flatten', endAxis, x.ndim);
   if (e < s)
@@ -60,6 +69,7 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
  * expandDims(zeros([3]), 0); // shape [1, 3]
  */
 export function expandDims(x: Tensor, axis: number): Tensor {
+  checkTensor('expandDims', 'x', x);
   const a = normalizeAxis('expandDims', axis, x.ndim + 1);
   return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
 }
@@ -71,6 +81,7 @@ export function expandDims(x: Tensor, axis: number): Tensor {
  * squeeze(zeros([1, 3, 1])); // shape [3]
  */
 export function squeeze(x: Tensor, axis?: number | readonly number[] | null): Tensor {
+  checkTensor('squeeze', 'x', x);
   if (x.ndim === 0) {
     if (axis !== undefined && axis !== null) normalizeAxes('squeeze', axis, 0);
     return x;

@@ -1,5 +1,6 @@
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
+import { checkTensor, describe } from '../check';
 import { IndexError, ShapeError, ValueError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import { sizeOf, stridesOf } from '../shape';
@@ -17,6 +18,37 @@ interface Resolved {
   offset: number;
   strides: number[];
   shape: number[];
+}
+
+/** A start, stop or step: an integer, or null/undefined for the default. */
+function checkBound(v: unknown, what: string, axis: number, spec: unknown): void {
+  if (v === null || v === undefined || (typeof v === 'number' && Number.isSafeInteger(v))) return;
+  const hint = Array.isArray(v) ? ' (the method takes one spec per axis as separate arguments: x.slice([1, 3]))' : '';
+  throw new IndexError(
+    `slice: the ${what} of axis ${axis}'s spec ${describe(spec)} must be an integer or null, got ${describe(v)}${hint}`,
+  );
+}
+
+function checkSpecs(specs: unknown): readonly SliceSpec[] {
+  if (!Array.isArray(specs)) {
+    throw new ValueError(`slice: specs must be a list with one spec per leading axis, got ${describe(specs)}`);
+  }
+  specs.forEach((spec: unknown, axis) => {
+    if (spec === null || spec === undefined) return;
+    if (typeof spec === 'number') {
+      if (!Number.isSafeInteger(spec)) {
+        throw new IndexError(`slice: the index for axis ${axis} must be an integer, got ${describe(spec)}`);
+      }
+      return;
+    }
+    if (!Array.isArray(spec) || spec.length > 3) {
+      throw new ValueError(
+        `slice: axis ${axis}'s spec must be an index, null or [start, stop, step], got ${describe(spec)}`,
+      );
+    }
+    ['start', 'stop', 'step'].forEach((what, i) => checkBound(spec[i], what, axis, spec));
+  });
+  return specs as readonly SliceSpec[];
 }
 
 function resolve(x: Tensor, specs: readonly SliceSpec[]): Resolved {
@@ -105,7 +137,8 @@ const sliceOp = defineOp<{ specs: readonly SliceSpec[] }>({
  * slice(tensor([[1, 2, 3], [4, 5, 6]]), [null, [1]]); // [[2, 3], [5, 6]]
  */
 export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
-  resolve(x, specs);
+  checkTensor('slice', 'x', x);
+  resolve(x, checkSpecs(specs));
   return runOp(sliceOp, [x], { specs: [...specs] });
 }
 

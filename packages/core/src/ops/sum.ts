@@ -4,7 +4,10 @@ import { kernels } from '../kernels';
 import { normalizeAxes, reducedShape, sizeOf, splitAt } from '../shape';
 import { Tensor } from '../tensor';
 import type { TypedArray } from '../dtype';
+import { checkBoolean, checkTensor } from '../check';
 import { broadcastTo } from './broadcast';
+import { astype } from './cast';
+import { joinInt32, splitInt32 } from './int32-sum';
 import { div } from './div';
 import { reshape } from './reshape';
 
@@ -54,7 +57,14 @@ const sumOp = defineOp<{ axes: number[]; keepdims: boolean }>({
  * sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
  */
 export function sum(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  checkTensor('sum', 'x', x);
   const axes = normalizeAxes('sum', axis, x.ndim);
+  checkBoolean('sum', 'keepdims', keepdims);
+  // int32 never requires grad: no node, an exact sum or a ValueError (see int32-sum.ts).
+  if (x.dtype === 'int32') {
+    const parts = splitInt32(x).map((p) => reduceAxes(p, axes, keepdims, kernels().sumAxis));
+    return joinInt32(x, parts[0], parts[1]);
+  }
   return runOp(sumOp, [x], { axes, keepdims });
 }
 
@@ -66,8 +76,12 @@ export function sum(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
  * mean(tensor([1, 2, 3, 4])); // 2.5
  */
 export function mean(x: Tensor, axis?: AxisArg, keepdims = false): Tensor {
+  checkTensor('mean', 'x', x);
   const axes = normalizeAxes('mean', axis, x.ndim);
+  checkBoolean('mean', 'keepdims', keepdims);
   const count = sizeOf(axes.map((a) => x.shape[a]));
+  // An int32 mean is float32; summed in float64, it cannot overflow.
+  if (x.dtype === 'int32') return astype(div(sum(astype(x, 'float64'), axes, keepdims), count), 'float32');
   return div(sum(x, axes, keepdims), count);
 }
 

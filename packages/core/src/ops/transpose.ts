@@ -1,4 +1,5 @@
 import { defineOp, runOp } from '../autograd/op';
+import { checkTensor, describe } from '../check';
 import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
@@ -38,6 +39,10 @@ const transposeOp = defineOp<{ axes: number[] }>({
  * transpose(zeros([2, 3, 4]), [0, 2, 1]); // shape [2, 4, 3]
  */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
+  checkTensor('transpose', 'x', x);
+  if (axes !== undefined && !Array.isArray(axes)) {
+    throw new ShapeError(`transpose: axes must be a list of axes, got ${describe(axes)}`);
+  }
   const n = x.ndim;
   const perm =
     axes === undefined

@@ -1,6 +1,7 @@
 import { type DType, isFloat } from '../dtype';
+import { checkTensor, describe } from '../check';
 import { DTypeError } from '../errors';
-import { empty, full } from '../creation';
+import { empty } from '../creation';
 import { Tensor } from '../tensor';
 import { kernels, type UnaryKernel } from '../kernels';
 
@@ -11,10 +12,13 @@ export type Scalar = number;
 export type TensorLike = Tensor | Scalar;
 
 /** Turns a number into a scalar tensor of `dtype`; passes tensors through. */
-export function toTensor(op: string, x: TensorLike, dtype: DType): Tensor {
+export function toTensor(op: string, x: TensorLike, dtype: DType, name = 'x'): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x !== 'number') throw new DTypeError(`${op}: expected a Tensor or a number, got ${typeof x}`);
-  return full([], x, { dtype });
+  if (typeof x !== 'number') throw new DTypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
+  // dtypeNextTo gives int32 only to numbers int32 holds exactly.
+  const t = empty([], dtype);
+  t.data[0] = x;
+  return t;
 }
 
 /**
@@ -33,6 +37,7 @@ export function dtypeNextTo(x: TensorLike, other: TensorLike): DType {
 
 /** Throws a DTypeError unless `t` is float (the differentiable ops need it). */
 export function checkFloat(op: string, name: string, t: Tensor): void {
+  checkTensor(op, name, t);
   if (!isFloat(t.dtype)) {
     throw new DTypeError(`${op}: ${name} must be float32 or float64, got ${t.dtype}; convert with .astype('float32')`);
   }

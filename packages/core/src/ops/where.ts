@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode';
+import { checkTensor } from '../check';
 import { defineOp, runOp } from '../autograd/op';
 import { empty } from '../creation';
 import { kernels } from '../kernels';
@@ -31,6 +32,7 @@ const whereOp = defineOp<{ mask: Tensor }>({
  * where(tensor([1, 0]), tensor([1, 2]), tensor([10, 20])); // [1, 20]
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', 'cond', cond);
   let [x, y] = prepareBinary('where', a, b);
   const shape = broadcastShapes('where', cond.shape, x.shape);
   x = broadcastTo(x, shape);

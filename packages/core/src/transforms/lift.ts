@@ -6,7 +6,7 @@
 import { zerosLike } from '../creation';
 import { isFloat } from '../dtype';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors';
-import { Tensor } from '../tensor';
+import { Tensor, viewOf } from '../tensor';
 import { runBackward } from '../autograd/backward';
 import { defineOp, runOp } from '../autograd/op';
 
@@ -16,7 +16,7 @@ export type TensorFn = (...args: never[]) => Tensor;
 /** The stand-in of an input that carries outer graph: shares the data, gradient passes through. */
 const identityOp = defineOp({
   name: 'identity',
-  forward: ([x]) => new Tensor(x.data, x.shape),
+  forward: ([x]) => viewOf(x, x.shape),
   backward: (gy) => [gy],
 });
 
@@ -50,7 +50,7 @@ export function lift(who: string, args: readonly unknown[], positions: readonly 
     if (recording && x.requiresGrad) {
       z = runOp(identityOp, [x], undefined);
     } else {
-      z = new Tensor(x.data, x.shape);
+      z = viewOf(x, x.shape);
       z.requiresGrad = true;
       fresh.add(z);
     }
@@ -125,5 +125,5 @@ export function pullback(
 
 /** The value a transform returns: connected when nested, otherwise cut from the freed graph. */
 export function finish(y: Tensor, nested: boolean): Tensor {
-  return nested ? y : new Tensor(y.data, y.shape);
+  return nested ? y : viewOf(y, y.shape);
 }

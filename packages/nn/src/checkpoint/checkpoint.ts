@@ -1,7 +1,7 @@
 import type { OrderedMap } from 'immutable';
-import { Tensor, ValueError, checkBoolean, checkOptions, describe } from '@tapegrad/core';
+import { Tensor, ValueError, checkBoolean, checkOptions, describe, incrementVersion } from '@tapegrad/core';
 import { CheckpointError } from '../errors';
-import type { Module } from '../module';
+import { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
 import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
@@ -33,6 +33,7 @@ export interface SaveOptions {
  * load(model, 'ckpt.safetensors', { optimizer: opt });
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
+  checkModel('save', model);
   checkFile('save', file);
   writeAtomic('save', file, encodeCheckpoint('save', model, options));
 }
@@ -46,11 +47,19 @@ export function save(model: Module, file: string, options: SaveOptions = {}): vo
  * loadBytes(model, bytes).epoch; // '3'
  */
 export function saveBytes(model: Module, options: SaveOptions = {}): Uint8Array {
+  checkModel('saveBytes', model);
   return encodeCheckpoint('saveBytes', model, options);
 }
 
 function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uint8Array {
-  checkOptions(who, options, ['optimizer', 'metadata']);
+  const o = checkOptions(who, options, ['optimizer', 'metadata']);
+  if (
+    o.metadata !== undefined &&
+    (o.metadata === null || typeof o.metadata !== 'object' || Array.isArray(o.metadata))
+  ) {
+    throw new ValueError(`${who}: metadata must be an object of strings, got ${describe(o.metadata)}`);
+  }
+  if (o.optimizer !== undefined) checkOptimizerArg(who, o.optimizer);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     if (typeof v !== 'string') throw new ValueError(`${who}: metadata values must be strings, '${k}' is ${typeof v}`);
@@ -92,6 +101,7 @@ export interface LoadOptions {
  * meta.epoch; // '10'
  */
 export function load(model: Module, file: string, options: LoadOptions = {}): { [key: string]: string } {
+  checkModel('load', model);
   checkFile('load', file);
   const strict = loadOptions('load', options);
   return decodeInto(`load('${file}')`, model, readFile('load', file), options, strict);
@@ -106,6 +116,7 @@ export function load(model: Module, file: string, options: LoadOptions = {}): { 
  * meta.epoch; // '3'
  */
 export function loadBytes(model: Module, bytes: Uint8Array, options: LoadOptions = {}): { [key: string]: string } {
+  checkModel('loadBytes', model);
   if (!(bytes instanceof Uint8Array)) {
     throw new ValueError(`loadBytes: bytes must be a Uint8Array, got ${describe(bytes)}`);
   }
@@ -115,6 +126,7 @@ export function loadBytes(model: Module, bytes: Uint8Array, options: LoadOptions
 
 function loadOptions(who: string, options: LoadOptions): boolean {
   const o = checkOptions(who, options, ['optimizer', 'strict']);
+  if (o.optimizer !== undefined) checkOptimizerArg(who, o.optimizer);
   return o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
 }
 
@@ -135,10 +147,26 @@ function decodeInto(
   checkStateDict(source, params, weights, strict);
   const optState = options.optimizer ? optimizerState(source, tensors, metadata, options.optimizer, rename) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
-  weights.forEach(([name, t]) => params.get(name)?.data.set(t.data));
+  for (const [name, t] of weights) {
+    const p = params.get(name);
+    if (p === undefined) continue;
+    p.data.set(t.data);
+    incrementVersion(p);
+  }
   const user = { ...metadata };
   for (const k of RESERVED) delete user[k];
   return user;
+}
+
+function checkModel(who: string, model: unknown): void {
+  if (!(model instanceof Module)) throw new ValueError(`${who}: model must be a Module, got ${describe(model)}`);
+}
+
+function checkOptimizerArg(who: string, opt: unknown): void {
+  const o = opt as { stateDict?: unknown; loadStateDict?: unknown } | null;
+  if (typeof o?.stateDict !== 'function' || typeof o.loadStateDict !== 'function') {
+    throw new ValueError(`${who}: optimizer must be an optimiser (stateDict, loadStateDict), got ${describe(opt)}`);
+  }
 }
 
 function checkFile(who: string, file: unknown): void {

@@ -9,6 +9,7 @@ import {
   checkFunction,
   checkInteger,
   checkOptions,
+  describe,
   linear,
   matmulT,
 } from '@tapegrad/core';
@@ -59,7 +60,10 @@ export class Linear extends Module {
     const o = checkOptions('Linear', options, ['bias', 'init', 'biasInit', 'rng', 'dtype']);
     const bias = o.bias === undefined ? true : checkBoolean('Linear', 'bias', o.bias);
     const dtype = o.dtype === undefined ? 'float32' : checkDType('Linear', o.dtype);
-    const rng = options.rng;
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new ValueError(`Linear: rng must be an Rng, got ${describe(o.rng)}`);
+    }
+    const rng = o.rng as Rng | undefined;
     const bound = 1 / Math.sqrt(inFeatures);
     // PyTorch: kaiming_uniform(a=√5) gives U(±1/√in) for the weight, and the bias uses the same bound.
     const given = (k: 'init' | 'biasInit'): Initializer | undefined =>

@@ -1,4 +1,4 @@
-import { type DType, Rng, ValueError, checkOptions } from '@tapegrad/core';
+import { type DType, Rng, ValueError, checkInteger, checkOptions, describe } from '@tapegrad/core';
 import type { Initializer } from '../init';
 import { ReLU, Sigmoid, Tanh } from './activations';
 import { Linear } from './linear';
@@ -29,7 +29,10 @@ export interface MlpOptions {
  * mlp([2, 10, 3], { activation: 'sigmoid', init: init.normal(0.01), rng: new Rng(0) }); // the book's spiral net
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
-  if (sizes.length < 2) throw new ValueError(`mlp: needs at least [in, out] sizes, got [${sizes.join(',')}]`);
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new ValueError(`mlp: sizes must list at least [in, out], got ${describe(sizes)}`);
+  }
+  sizes.forEach((s, i) => checkInteger('mlp', `sizes[${i}]`, s, { min: 1 }));
   checkOptions('mlp', options, ['activation', 'init', 'biasInit', 'bias', 'rng', 'dtype']);
   const { activation = 'relu', init, biasInit, bias, rng, dtype } = options;
   const act =

@@ -1,5 +1,14 @@
 import { Map as IMap, OrderedMap } from 'immutable';
-import { INSPECT, Tensor, type TypedArray, ValueError, checkOptions, full, noGrad } from '@tapegrad/core';
+import {
+  INSPECT,
+  Tensor,
+  type TypedArray,
+  ValueError,
+  checkOptions,
+  full,
+  incrementVersion,
+  noGrad,
+} from '@tapegrad/core';
 import { type OptionSpec } from './option-checks';
 import { type BaseOptions, type ParamGroup, describeGroup, makeParamGroup } from './param-group';
 import { type ParamGroupInput, type ParamsInput, parseParams } from './param-input';
@@ -156,7 +165,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * Applies one update to every parameter that has a gradient, with its group's options.
+   * Applies one update to every parameter that has a gradient, with its group's options. Each
+   * write counts as a new version of the parameter, so a backward through a graph recorded
+   * before the step fails (as in PyTorch) instead of returning gradients of other weights.
    *
    * @example
    * loss.backward();
@@ -173,6 +184,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           const prev = this.state.get(name) ?? IMap<string, Tensor | number>();
           const step = ((prev.get('step') as number | undefined) ?? 0) + 1;
           const s = this.update(p, g.data, this.#withSlots(prev, p, options), step, options);
+          incrementVersion(p);
           this.state = this.state.set(name, s.set('step', step));
         });
       }

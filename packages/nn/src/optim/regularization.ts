@@ -1,4 +1,19 @@
-import { Tensor, abs, add, checkNumber, checkOptions, full, mul, noGrad, square, sum } from '@tapegrad/core';
+import {
+  Tensor,
+  ValueError,
+  abs,
+  add,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  describe,
+  full,
+  incrementVersion,
+  mul,
+  noGrad,
+  square,
+  sum,
+} from '@tapegrad/core';
 
 /** Strengths of the lecture's penalties. */
 export interface PenaltyOptions {
@@ -72,8 +87,13 @@ export function penalty(params: Iterable<Tensor>, options: PenaltyOptions): Tens
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
   checkNumber('clipGradNorm', 'maxNorm', maxNorm, { above: 0 });
+  const iterable = params as unknown as { [Symbol.iterator]?: unknown } | null;
+  if (iterable === null || typeof iterable !== 'object' || typeof iterable[Symbol.iterator] !== 'function') {
+    throw new ValueError(`clipGradNorm: params must be an iterable of Tensors, got ${describe(params)}`);
+  }
+  const list = [...params];
+  list.forEach((p, i) => checkTensor('clipGradNorm', `params[${i}]`, p));
   return noGrad(() => {
-    const list = [...params];
     let sq = 0;
     for (const p of list) {
       const g = p.grad;
@@ -85,8 +105,11 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
     const rate = maxNorm / (norm + 1e-6);
     if (rate < 1) {
       for (const p of list) {
-        const d = p.grad?.data;
-        if (d) for (let i = 0; i < d.length; i++) d[i] *= rate;
+        const g = p.grad;
+        if (g === null) continue;
+        const d = g.data;
+        for (let i = 0; i < d.length; i++) d[i] *= rate;
+        incrementVersion(g);
       }
     }
     return norm;
