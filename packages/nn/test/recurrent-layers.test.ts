@@ -197,7 +197,7 @@ describe('cells', () => {
         gradcheck((a, b) => rnn.forward(a, b), [x, h], tol);
         gradcheck((a, b) => relu.forward(a, b).mul(a.sum()), [x, h], tol);
         gradcheck(
-          (a, b, d) => lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], opts)),
+          (a, b, d) => lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], { dtype: 'float64' })),
           [x, h, c],
           tol,
         );
