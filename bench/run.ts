@@ -24,7 +24,7 @@
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
  * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts). `--base <checkout>`
  * adds another checkout's tapegrad to B, C and A (bench/base-peer.ts); `--tapegrad-only` leaves
- * TensorFlow.js and NumPy out.
+ * TensorFlow.js and NumPy out; `--skip E,F` leaves out those training figures.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -33,7 +33,7 @@ import * as path from 'path';
 import { baseCheckout, startBasePeer } from './base-peer';
 import { coreCheck, describeCores } from './machine';
 import { Peer } from './peer';
-import { type ESettings, report, reportE } from './report';
+import { type ESettings, type Figures, report, reportE } from './report';
 import { reportF } from './report-f';
 import { type Contender, type Stat, takeTurns } from './rounds';
 import { GEMM_SHAPES } from './sgemm';
@@ -45,6 +45,10 @@ const quick = process.argv.includes('--quick');
 const tapegradOnly = process.argv.includes('--tapegrad-only');
 /** `--only E` or `--only F`: that figure alone (the others are skipped). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+/** `--skip E,F`: leave out the long training figures (say, to compare B, C and A with `--base`). */
+const skip = new Set(
+  process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1].split(',') : [],
+);
 /** The python with PyTorch (Debian's; the python3 first on PATH may lack it). */
 const TORCH_PYTHON = process.env.TAPEGRAD_PYTHON ?? '/usr/bin/python3';
 /** `--base <checkout>`: that checkout's tapegrad takes turns with this one's (bench/base-peer.ts). */
@@ -231,15 +235,18 @@ async function main(): Promise<void> {
     return;
   }
 
-  log('running E (the implementations take turns)…');
-  const E = await runE(tgn, tgPeer.peer, tfPeers, np?.peer ?? null, pt?.peer ?? null, notes);
-  log('profiling one tapegrad E step…');
-  const Eprofile = (await tgPeer.peer.call({ cmd: 'Eprofile', steps: E_PROFILE_STEPS })).ms as Record<string, number>;
-
-  if (only === 'E') {
-    closeAll();
-    reportE(eSettings(tgn, pt?.info ?? null), E, Eprofile, log);
-    return;
+  let e: Figures['E'];
+  if (!skip.has('E')) {
+    log('running E (the implementations take turns)…');
+    const stats = await runE(tgn, tgPeer.peer, tfPeers, np?.peer ?? null, pt?.peer ?? null, notes);
+    log('profiling one tapegrad E step…');
+    const profile = (await tgPeer.peer.call({ cmd: 'Eprofile', steps: E_PROFILE_STEPS })).ms as Record<string, number>;
+    e = { stats, profile, settings: eSettings(tgn, pt?.info ?? null) };
+    if (only === 'E') {
+      closeAll();
+      reportE(e.settings, stats, profile, log);
+      return;
+    }
   }
 
   log('running B (the implementations take turns)…');
@@ -284,7 +291,7 @@ async function main(): Promise<void> {
     RUNS_BC,
   );
 
-  const F = await runF();
+  const F = skip.has('F') ? undefined : await runF();
 
   log('running A (shape by shape)…');
   const A: Record<string, (Stat | null)[]> = {};
@@ -350,7 +357,7 @@ async function main(): Promise<void> {
         text: [describeCores(coresBefore), describeCores(coresAfter)],
       },
     },
-    { A, B, C, D, E: { stats: E, profile: Eprofile, settings: eSettings(tgn, pt?.info ?? null) }, F },
+    { A, B, C, D, E: e, F },
     t0,
     log,
   );
