@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DTypeError, Rng, ShapeError, type Tensor, ValueError, randn, zeros } from '@tapegrad/core';
+import { DTypeError, Rng, ShapeError, type Tensor, ValueError, randn, tensor, zeros } from '@tapegrad/core';
 import { gradcheck, gradgradcheck } from '@tapegrad/core/testing';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '@tapegrad/nn';
 import { pythonWith } from '../../onnx/test/helpers/python';
@@ -142,6 +142,73 @@ describe('RNN, LSTM, GRU', () => {
     expect(Array.from(y.data)).toEqual(Array.from(h1.data));
     expect(Array.from(hN.data)).toEqual(Array.from(h1.data));
     expect(Array.from(cN.data)).toEqual(Array.from(c1.data));
+  });
+
+  test("two steps of two units by hand, from PyTorch's equations: gate blocks of H rows, LSTM i,f,g,o and GRU r,z,n", () => {
+    // weight_ih_l0 [G·H, in] and weight_hh_l0 [G·H, H]: row k·H + j belongs to gate k, unit j.
+    const [inSize, hid] = [2, 2];
+    const xs = [
+      [0.5, -1],
+      [1.5, 0.25],
+    ];
+    const h0 = [0.3, -0.6];
+    const c0 = [0.8, -0.2];
+    const value = (salt: number) => (r: number, c: number) => Math.sin(salt + 1.7 * r + 0.9 * c) * 0.8;
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const set = (layer: LSTM | GRU, gates: number) => {
+      const p = layer as unknown as Record<string, Tensor>;
+      const fill = (t: Tensor, f: (r: number, c: number) => number, cols: number) =>
+        t.data.forEach((_, i, a) => (a[i] = f(Math.floor(i / cols), i % cols)));
+      fill(p.weight_ih_l0, value(0), inSize);
+      fill(p.weight_hh_l0, value(1), hid);
+      fill(p.bias_ih_l0, value(2), 1);
+      fill(p.bias_hh_l0, value(3), 1);
+      // pre(k, j): the gate-k pre-activation of unit j, split into its input and hidden parts.
+      return (x: number[], h: number[], k: number, j: number) => {
+        const r = k * hid + j;
+        let xi = value(2)(r, 0);
+        let hh = value(3)(r, 0);
+        for (let q = 0; q < inSize; q++) xi += value(0)(r, q) * x[q];
+        for (let q = 0; q < hid; q++) hh += value(1)(r, q) * h[q];
+        expect(r).toBeLessThan(gates * hid);
+        return [xi, hh];
+      };
+    };
+    const x = tensor([xs], { dtype: 'float64' }); // [B=1, T=2, in] with batchFirst
+    const units = [0, 1];
+
+    const lstm = new LSTM(inSize, hid, { batchFirst: true, dtype: 'float64' });
+    const lp = set(lstm, 4);
+    let [h, c] = [h0, c0];
+    const lstmOut: number[] = [];
+    for (const xt of xs) {
+      const gate = (k: number, j: number) => lp(xt, h, k, j).reduce((a, b) => a + b);
+      const cNext = units.map((j) => sig(gate(1, j)) * c[j] + sig(gate(0, j)) * Math.tanh(gate(2, j)));
+      h = units.map((j) => sig(gate(3, j)) * Math.tanh(cNext[j]));
+      c = cNext;
+      lstmOut.push(...h);
+    }
+    const state = (v: number[]) => tensor([[v]], { dtype: 'float64' });
+    const [y, [hN, cN]] = lstm.forward(x, [state(h0), state(c0)]);
+    expect(Array.from(y.data).map((v, i) => v - lstmOut[i])).toEqual(lstmOut.map(() => expect.closeTo(0, 13)));
+    expect(Array.from(hN.data).map((v, i) => v - h[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
+    expect(Array.from(cN.data).map((v, i) => v - c[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
+
+    const gru = new GRU(inSize, hid, { batchFirst: true, dtype: 'float64' });
+    const gp = set(gru, 3);
+    h = h0;
+    const gruOut: number[] = [];
+    for (const xt of xs) {
+      const part = (k: number, j: number) => gp(xt, h, k, j);
+      const r = units.map((j) => sig(part(0, j)[0] + part(0, j)[1]));
+      const z = units.map((j) => sig(part(1, j)[0] + part(1, j)[1]));
+      const n = units.map((j) => Math.tanh(part(2, j)[0] + r[j] * part(2, j)[1]));
+      h = units.map((j) => (1 - z[j]) * n[j] + z[j] * h[j]);
+      gruOut.push(...h);
+    }
+    const [gy, gh] = gru.forward(x, state(h0));
+    expect(Array.from(gy.data).map((v, i) => v - gruOut[i])).toEqual(gruOut.map(() => expect.closeTo(0, 13)));
+    expect(Array.from(gh.data).map((v, i) => v - h[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
   });
 
   test('typed errors: swapped axes, a wrong state shape, a wrong feature size, bad options, dtypes', () => {
