@@ -248,28 +248,39 @@ describe('RNN, LSTM, GRU', () => {
 });
 
 describe('cells', () => {
-  test('gradcheck for RNNCell (tanh, relu), LSTMCell and GRUCell, batched and unbatched', () => {
+  test('gradcheck for RNNCell (tanh, relu), LSTMCell and GRUCell over random sizes, batched and unbatched; gradgradcheck for the smooth ones', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (seed, unbatched) => {
-        const rng = new Rng(seed);
-        const x = randn(unbatched ? [3] : [2, 3], { dtype: 'float64', rng });
-        const h = randn(unbatched ? [2] : [2, 2], { dtype: 'float64', rng });
-        const c = randn(unbatched ? [2] : [2, 2], { dtype: 'float64', rng });
-        const opts = { dtype: 'float64' as const, rng };
-        const rnn = new RNNCell(3, 2, opts);
-        const relu = new RNNCell(3, 2, { ...opts, nonlinearity: 'relu' });
-        const lstm = new LSTMCell(3, 2, opts);
-        const gru = new GRUCell(3, 2, opts);
-        const tol = { rtol: 1e-6, atol: 1e-8 };
-        gradcheck((a, b) => rnn.forward(a, b), [x, h], tol);
-        gradcheck((a, b) => relu.forward(a, b).mul(a.sum()), [x, h], tol);
-        gradcheck(
-          (a, b, d) => lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], { dtype: 'float64' })),
-          [x, h, c],
-          tol,
-        );
-        gradcheck((a, b) => gru.forward(a, b), [x, h], tol);
-      }),
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 1e6 }),
+          unbatched: fc.boolean(),
+          batch: fc.integer({ min: 1, max: 3 }),
+          inSize: fc.integer({ min: 1, max: 3 }),
+          hidden: fc.integer({ min: 1, max: 3 }),
+        }),
+        ({ seed, unbatched, batch, inSize, hidden }) => {
+          const rng = new Rng(seed);
+          const lead = unbatched ? [] : [batch];
+          const x = randn([...lead, inSize], { dtype: 'float64', rng });
+          const h = randn([...lead, hidden], { dtype: 'float64', rng });
+          const c = randn([...lead, hidden], { dtype: 'float64', rng });
+          const opts = { dtype: 'float64' as const, rng };
+          const rnn = new RNNCell(inSize, hidden, opts);
+          const relu = new RNNCell(inSize, hidden, { ...opts, nonlinearity: 'relu' });
+          const lstm = new LSTMCell(inSize, hidden, opts);
+          const gru = new GRUCell(inSize, hidden, opts);
+          const tol = { rtol: 1e-6, atol: 1e-8 };
+          const lstmF = (a: Tensor, b: Tensor, d: Tensor) =>
+            lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], { dtype: 'float64' }));
+          gradcheck((a, b) => rnn.forward(a, b), [x, h], tol);
+          gradcheck((a, b) => relu.forward(a, b).mul(a.sum()), [x, h], tol);
+          gradcheck(lstmF, [x, h, c], tol);
+          gradcheck((a, b) => gru.forward(a, b), [x, h], tol);
+          gradgradcheck((a, b) => rnn.forward(a, b), [x, h]);
+          gradgradcheck(lstmF, [x, h, c]);
+          gradgradcheck((a, b) => gru.forward(a, b).mul(a.sum()), [x, h]);
+        },
+      ),
       { numRuns: 20 },
     );
   });
