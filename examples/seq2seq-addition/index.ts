@@ -40,7 +40,7 @@ export const VARIANTS = [
  *
  * @example
  * await run({ smoke: false, outDir: 'runs/seq2seq', log: console.log });
- * // reversed + peeky: held-out accuracy 0.99 …
+ * // reversed + peeky: held-out accuracy 0.9874 (plain 0.1694, reversed 0.4046) …
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();
