@@ -51,7 +51,7 @@ function attentionPanel(vocab: CharVocab, question: Tensor, answer: Tensor, weig
  *
  * @example
  * await run({ smoke: false, outDir: 'runs/attention', log: console.log });
- * // held-out accuracy 0.9996 …
+ * // held-out accuracy 0.9998 …
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();

@@ -1,6 +1,6 @@
 import { Rng, kernels } from '@tapegrad/core';
 import { addition } from '@tapegrad/datasets';
-import { Adam } from '@tapegrad/nn';
+import { Adam, CosineAnnealingLR } from '@tapegrad/nn';
 import { type ExampleOptions, type ExampleResult, fmt, secondsSince, writeJson } from '../lib/example';
 import { type IdPairs, exactMatch, reverseQuestions, sampleLine, saveAccuracyPlot, trainEpoch } from '../lib/seq2seq';
 import { Seq2seq } from './models';
@@ -9,7 +9,12 @@ import { Seq2seq } from './models';
 export const description =
   'DLfS 2 ch. 7: Embedding + LSTM seq2seq on addition, plain / reversed / reversed + peeky (target: ≥ 95% held-out)';
 
-/** The book's settings (ch. 7, `train_seq2seq.py`). */
+/**
+ * The book's settings (ch. 7, `train_seq2seq.py`), plus one change: the learning rate follows a
+ * cosine from 0.001 down to 0 over the 25 epochs instead of staying at 0.001. With the book's
+ * constant rate, Adam's loss spikes every few epochs once it is near zero (0.0009 → 0.0236 in the
+ * last epoch of a measured run), and reversed + peeky ended at 0.949 after 0.996 two epochs before.
+ */
 export const SETTINGS = {
   wordvecSize: 16,
   hiddenSize: 128,
@@ -17,6 +22,7 @@ export const SETTINGS = {
   maxEpoch: 25,
   maxGrad: 5.0,
   lr: 0.001,
+  lrSchedule: 'cosine to 0 over maxEpoch',
   seed: 1984,
 };
 
@@ -29,12 +35,12 @@ export const VARIANTS = [
 
 /**
  * Trains the book's seq2seq on the addition set three times — as it is, with the questions
- * reversed, and reversed with a peeky decoder — with Adam, batch 128, gradients clipped at norm
- * 5, and measures exact-match accuracy on the 5,000 held-out problems after every epoch.
+ * reversed, and reversed with a peeky decoder — with Adam (lr 0.001, cosine-annealed), batch 128,
+ * gradients clipped at norm 5, and measures exact-match accuracy on the 5,000 held-out problems after every epoch.
  *
  * @example
  * await run({ smoke: false, outDir: 'runs/seq2seq', log: console.log });
- * // reversed + peeky: held-out accuracy 0.99 …
+ * // reversed + peeky: held-out accuracy 0.9874 (plain 0.1694, reversed 0.4046) …
  */
 export async function run({ smoke, outDir, log }: ExampleOptions): Promise<ExampleResult> {
   const t0 = performance.now();
@@ -55,6 +61,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
     const rng = new Rng(SETTINGS.seed);
     const model = new Seq2seq(sizes, variant.peeky, rng);
     const optimizer = new Adam(model.parameters(), { lr: SETTINGS.lr });
+    const scheduler = new CosineAnnealingLR(optimizer, { tMax: maxEpoch });
     const accuracies: number[] = [];
     const t1 = performance.now();
     let trainSeconds = 0;
@@ -65,6 +72,7 @@ export async function run({ smoke, outDir, log }: ExampleOptions): Promise<Examp
         maxGrad: SETTINGS.maxGrad,
         rng,
       });
+      scheduler.step();
       trainSeconds += (performance.now() - te) / 1000;
       const { accuracy, guesses } = exactMatch(model, data.xTest, data.tTest, startId);
       accuracies.push(accuracy);

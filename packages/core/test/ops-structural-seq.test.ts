@@ -101,6 +101,7 @@ describe('gradients (gradcheck and, all being smooth, gradgradcheck) over random
         gradcheck((t) => permute(t, dims), [x], TOL);
         gradgradcheck((t) => permute(t.mul(t), dims), [x]);
         gradcheck((t) => unsqueeze(t, axis), [x], TOL);
+        gradgradcheck((t) => unsqueeze(t.mul(t), axis), [x]);
       }),
       RUNS,
     );

@@ -191,6 +191,47 @@ describe('MultiheadAttention', () => {
     );
   });
 
+  test('gradcheck and gradgradcheck over random heads, head sizes, lengths and batches (kdim/vdim, padding)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          heads: fc.integer({ min: 1, max: 2 }),
+          headDim: fc.integer({ min: 1, max: 2 }),
+          n: fc.integer({ min: 1, max: 2 }),
+          l: fc.integer({ min: 1, max: 3 }),
+          s: fc.integer({ min: 1, max: 3 }),
+          batchFirst: fc.boolean(),
+          separate: fc.boolean(),
+          padding: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+        }),
+        ({ heads, headDim, n, l, s, batchFirst, separate, padding, seed }) => {
+          const rng = new Rng(seed);
+          const e = heads * headDim;
+          const [kdim, vdim] = separate ? [e + 1, 2] : [e, e];
+          const mha = new MultiheadAttention(e, heads, { batchFirst, kdim, vdim, dtype: 'float64', rng });
+          mha.in_proj_bias!.data.forEach((_, i, a) => (a[i] = rng.normal() * 0.1));
+          const shape = (t: number, d: number) => (batchFirst ? [n, t, d] : [t, n, d]);
+          const q = f64(shape(l, e), rng);
+          const k = f64(shape(s, kdim), rng);
+          const v = f64(shape(s, vdim), rng);
+          // Key 0 stays visible to every query, so no row of weights is entirely masked.
+          const keyPaddingMask = i32(
+            Array.from({ length: n }, () => Array.from({ length: s }, (_, j) => (j > 0 && rng.random() < 0.5 ? 1 : 0))),
+          );
+          const { f, params } = withParams(
+            mha,
+            (a, b, c) => mha.forward(a, b, c, padding ? { keyPaddingMask } : {})[0],
+            3,
+          );
+          gradcheck(f, [q, k, v, ...params], TOL);
+          gradgradcheck(f, [q, k, v, ...params]);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
   test('typed errors: embedDim not divisible by numHeads, masks of the wrong shape', () => {
     expect(() => new MultiheadAttention(10, 3)).toThrow(
       /MultiheadAttention: embedDim 10 is not divisible by numHeads 3/,
@@ -270,6 +311,42 @@ describe('TransformerEncoderLayer and TransformerDecoderLayer', () => {
           const m = f64([2, 2, 4], rng);
           const d = withParams(dec, (a, b) => dec.forward(a, b, { tgtIsCausal: true }), 2);
           gradcheck(d.f, [x, m, ...d.params], { rtol: 1e-5, atol: 1e-7 });
+        },
+      ),
+      { numRuns: 3 },
+    );
+  });
+
+  test('gradgradcheck through both layers with gelu (smooth throughout) over random lengths, batches and heads', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          heads: fc.integer({ min: 1, max: 2 }),
+          n: fc.integer({ min: 1, max: 2 }),
+          t: fc.integer({ min: 1, max: 3 }),
+          m: fc.integer({ min: 1, max: 2 }),
+          normFirst: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+        }),
+        ({ heads, n, t, m, normFirst, seed }) => {
+          const rng = new Rng(seed);
+          const opts = {
+            dimFeedforward: 3,
+            dropout: 0,
+            normFirst,
+            activation: 'gelu' as const,
+            batchFirst: true,
+            dtype: 'float64' as const,
+            rng,
+          };
+          const x = f64([n, t, 2], rng).mul(2);
+          const enc = new TransformerEncoderLayer(2, heads, opts);
+          const e = withParams(enc, (a) => enc.forward(a, { isCausal: true }), 1);
+          gradgradcheck(e.f, [x, ...e.params]);
+          const dec = new TransformerDecoderLayer(2, heads, opts);
+          const mem = f64([n, m, 2], rng);
+          const d = withParams(dec, (a, b) => dec.forward(a, b, { tgtIsCausal: true }), 2);
+          gradgradcheck(d.f, [x, mem, ...d.params]);
         },
       ),
       { numRuns: 3 },

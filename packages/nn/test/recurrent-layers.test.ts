@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DTypeError, Rng, ShapeError, type Tensor, ValueError, randn, zeros } from '@tapegrad/core';
+import { DTypeError, Rng, ShapeError, type Tensor, ValueError, randn, tensor, zeros } from '@tapegrad/core';
 import { gradcheck, gradgradcheck } from '@tapegrad/core/testing';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '@tapegrad/nn';
 import { pythonWith } from '../../onnx/test/helpers/python';
@@ -144,6 +144,73 @@ describe('RNN, LSTM, GRU', () => {
     expect(Array.from(cN.data)).toEqual(Array.from(c1.data));
   });
 
+  test("two steps of two units by hand, from PyTorch's equations: gate blocks of H rows, LSTM i,f,g,o and GRU r,z,n", () => {
+    // weight_ih_l0 [G·H, in] and weight_hh_l0 [G·H, H]: row k·H + j belongs to gate k, unit j.
+    const [inSize, hid] = [2, 2];
+    const xs = [
+      [0.5, -1],
+      [1.5, 0.25],
+    ];
+    const h0 = [0.3, -0.6];
+    const c0 = [0.8, -0.2];
+    const value = (salt: number) => (r: number, c: number) => Math.sin(salt + 1.7 * r + 0.9 * c) * 0.8;
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const set = (layer: LSTM | GRU, gates: number) => {
+      const p = layer as unknown as Record<string, Tensor>;
+      const fill = (t: Tensor, f: (r: number, c: number) => number, cols: number) =>
+        t.data.forEach((_, i, a) => (a[i] = f(Math.floor(i / cols), i % cols)));
+      fill(p.weight_ih_l0, value(0), inSize);
+      fill(p.weight_hh_l0, value(1), hid);
+      fill(p.bias_ih_l0, value(2), 1);
+      fill(p.bias_hh_l0, value(3), 1);
+      // pre(k, j): the gate-k pre-activation of unit j, split into its input and hidden parts.
+      return (x: number[], h: number[], k: number, j: number) => {
+        const r = k * hid + j;
+        let xi = value(2)(r, 0);
+        let hh = value(3)(r, 0);
+        for (let q = 0; q < inSize; q++) xi += value(0)(r, q) * x[q];
+        for (let q = 0; q < hid; q++) hh += value(1)(r, q) * h[q];
+        expect(r).toBeLessThan(gates * hid);
+        return [xi, hh];
+      };
+    };
+    const x = tensor([xs], { dtype: 'float64' }); // [B=1, T=2, in] with batchFirst
+    const units = [0, 1];
+
+    const lstm = new LSTM(inSize, hid, { batchFirst: true, dtype: 'float64' });
+    const lp = set(lstm, 4);
+    let [h, c] = [h0, c0];
+    const lstmOut: number[] = [];
+    for (const xt of xs) {
+      const gate = (k: number, j: number) => lp(xt, h, k, j).reduce((a, b) => a + b);
+      const cNext = units.map((j) => sig(gate(1, j)) * c[j] + sig(gate(0, j)) * Math.tanh(gate(2, j)));
+      h = units.map((j) => sig(gate(3, j)) * Math.tanh(cNext[j]));
+      c = cNext;
+      lstmOut.push(...h);
+    }
+    const state = (v: number[]) => tensor([[v]], { dtype: 'float64' });
+    const [y, [hN, cN]] = lstm.forward(x, [state(h0), state(c0)]);
+    expect(Array.from(y.data).map((v, i) => v - lstmOut[i])).toEqual(lstmOut.map(() => expect.closeTo(0, 13)));
+    expect(Array.from(hN.data).map((v, i) => v - h[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
+    expect(Array.from(cN.data).map((v, i) => v - c[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
+
+    const gru = new GRU(inSize, hid, { batchFirst: true, dtype: 'float64' });
+    const gp = set(gru, 3);
+    h = h0;
+    const gruOut: number[] = [];
+    for (const xt of xs) {
+      const part = (k: number, j: number) => gp(xt, h, k, j);
+      const r = units.map((j) => sig(part(0, j)[0] + part(0, j)[1]));
+      const z = units.map((j) => sig(part(1, j)[0] + part(1, j)[1]));
+      const n = units.map((j) => Math.tanh(part(2, j)[0] + r[j] * part(2, j)[1]));
+      h = units.map((j) => (1 - z[j]) * n[j] + z[j] * h[j]);
+      gruOut.push(...h);
+    }
+    const [gy, gh] = gru.forward(x, state(h0));
+    expect(Array.from(gy.data).map((v, i) => v - gruOut[i])).toEqual(gruOut.map(() => expect.closeTo(0, 13)));
+    expect(Array.from(gh.data).map((v, i) => v - h[i])).toEqual([expect.closeTo(0, 13), expect.closeTo(0, 13)]);
+  });
+
   test('typed errors: swapped axes, a wrong state shape, a wrong feature size, bad options, dtypes', () => {
     const lstm = new LSTM(16, 8);
     const x = zeros([128, 7, 16]); // [B, T, in] given to a [T, B, in] layer
@@ -181,28 +248,39 @@ describe('RNN, LSTM, GRU', () => {
 });
 
 describe('cells', () => {
-  test('gradcheck for RNNCell (tanh, relu), LSTMCell and GRUCell, batched and unbatched', () => {
+  test('gradcheck for RNNCell (tanh, relu), LSTMCell and GRUCell over random sizes, batched and unbatched; gradgradcheck for the smooth ones', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (seed, unbatched) => {
-        const rng = new Rng(seed);
-        const x = randn(unbatched ? [3] : [2, 3], { dtype: 'float64', rng });
-        const h = randn(unbatched ? [2] : [2, 2], { dtype: 'float64', rng });
-        const c = randn(unbatched ? [2] : [2, 2], { dtype: 'float64', rng });
-        const opts = { dtype: 'float64' as const, rng };
-        const rnn = new RNNCell(3, 2, opts);
-        const relu = new RNNCell(3, 2, { ...opts, nonlinearity: 'relu' });
-        const lstm = new LSTMCell(3, 2, opts);
-        const gru = new GRUCell(3, 2, opts);
-        const tol = { rtol: 1e-6, atol: 1e-8 };
-        gradcheck((a, b) => rnn.forward(a, b), [x, h], tol);
-        gradcheck((a, b) => relu.forward(a, b).mul(a.sum()), [x, h], tol);
-        gradcheck(
-          (a, b, d) => lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], { dtype: 'float64' })),
-          [x, h, c],
-          tol,
-        );
-        gradcheck((a, b) => gru.forward(a, b), [x, h], tol);
-      }),
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 1e6 }),
+          unbatched: fc.boolean(),
+          batch: fc.integer({ min: 1, max: 3 }),
+          inSize: fc.integer({ min: 1, max: 3 }),
+          hidden: fc.integer({ min: 1, max: 3 }),
+        }),
+        ({ seed, unbatched, batch, inSize, hidden }) => {
+          const rng = new Rng(seed);
+          const lead = unbatched ? [] : [batch];
+          const x = randn([...lead, inSize], { dtype: 'float64', rng });
+          const h = randn([...lead, hidden], { dtype: 'float64', rng });
+          const c = randn([...lead, hidden], { dtype: 'float64', rng });
+          const opts = { dtype: 'float64' as const, rng };
+          const rnn = new RNNCell(inSize, hidden, opts);
+          const relu = new RNNCell(inSize, hidden, { ...opts, nonlinearity: 'relu' });
+          const lstm = new LSTMCell(inSize, hidden, opts);
+          const gru = new GRUCell(inSize, hidden, opts);
+          const tol = { rtol: 1e-6, atol: 1e-8 };
+          const lstmF = (a: Tensor, b: Tensor, d: Tensor) =>
+            lstm.forward(a, [b, d]).reduce((s, t) => s.add(t.mul(t).sum()), zeros([], { dtype: 'float64' }));
+          gradcheck((a, b) => rnn.forward(a, b), [x, h], tol);
+          gradcheck((a, b) => relu.forward(a, b).mul(a.sum()), [x, h], tol);
+          gradcheck(lstmF, [x, h, c], tol);
+          gradcheck((a, b) => gru.forward(a, b), [x, h], tol);
+          gradgradcheck((a, b) => rnn.forward(a, b), [x, h]);
+          gradgradcheck(lstmF, [x, h, c]);
+          gradgradcheck((a, b) => gru.forward(a, b).mul(a.sum()), [x, h]);
+        },
+      ),
       { numRuns: 20 },
     );
   });
