@@ -17,6 +17,8 @@ export interface Case {
   /** Shown when the case fails or hangs. */
   readonly description: string;
   readonly fn: string;
+  /** The function a typed error's message must name: `fn`, or one of these when given (a layer's forward reports the op it checks with, e.g. `conv2d`). */
+  readonly callers?: readonly string[];
   /** The argument: a typed error's message must contain one of these. */
   readonly names: readonly string[];
   readonly expect: Outcome;
@@ -105,6 +107,8 @@ export function entry<V extends fc.Arbitrary<unknown[]>>(spec: {
   call(...args: ArgsOf<V>): unknown;
   reference?(...args: ArgsOf<V>): Nd | number | undefined;
   accepts?(i: number, v: unknown, args: ArgsOf<V>): boolean;
+  /** Other names of the function an error may give (see {@link Case.callers}). */
+  callers?: readonly string[];
   tol?: number;
   runs?: number;
 }): Entry {
@@ -141,6 +145,7 @@ export function entry<V extends fc.Arbitrary<unknown[]>>(spec: {
       return {
         description: `${describeCall(bad)} [junk ${params[i].name}]`,
         fn,
+        callers: spec.callers === undefined ? undefined : [fn, ...spec.callers],
         names: [params[i].name, ...(params[i].aliases ?? [])],
         expect: ok ? 'either' : 'error',
         run: () => spec.call(...bad),
@@ -164,7 +169,9 @@ export async function runCase(c: Case): Promise<void> {
     }
     if (c.expect === 'value') throw new Error(`${c.description}: valid arguments, but ${e.name}: ${e.message}`);
     const msg = e.message;
-    if (!msg.includes(c.fn)) throw new Error(`${c.description}: ${e.name} does not name ${c.fn}: ${msg}`);
+    const callers = c.callers ?? [c.fn];
+    if (!callers.some((f) => msg.includes(f)))
+      throw new Error(`${c.description}: ${e.name} does not name ${callers.join(' or ')}: ${msg}`);
     if (c.names.length > 0 && !c.names.some((n) => msg.includes(n))) {
       throw new Error(`${c.description}: ${e.name} names none of ${c.names.join(', ')}: ${msg}`);
     }

@@ -95,7 +95,7 @@ describe('what counts as a write, and what does not', () => {
     const t = zeros([2]);
     expect(() => t.fill_('1' as never)).toThrow(/fill_: value must be a number, got "1"/);
     expect(() => t.copy_(null as never)).toThrow(/copy_: src must be a Tensor, got null/);
-    expect(() => t.copy_(zeros([3]))).toThrow(/broadcastTo: cannot broadcast x of shape \[3\] to \[2\]/);
+    expect(() => t.copy_(zeros([3]))).toThrow(/copy_: src of shape \[3\] does not broadcast to dst's \[2\]/);
   });
 
   test('writes after backward are the normal training loop: no error, and the next graph sees the new values', () => {

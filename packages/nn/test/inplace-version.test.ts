@@ -4,6 +4,7 @@ import * as path from 'path';
 import { GraphError, Rng, tensor } from '@tapegrad/core';
 import {
   Adam,
+  BatchNorm1d,
   Linear,
   SGD,
   decodeSafetensors,
@@ -78,4 +79,36 @@ test('an Int16Array tensor is stored as int32, so its checkpoint reads back (it 
   const back = decodeSafetensors(encodeSafetensors(new Map([['t', t]]))).tensors.get('t')!;
   expect(back.dtype).toBe('int32');
   expect(back.toArray()).toEqual([-3, 7, 300]);
+});
+
+test("BatchNorm's running statistics count as in-place writes: a training step between an evaluation forward and its backward raises", () => {
+  // bn.eval() normalises with the running statistics (saved for backward); a training-mode
+  // forward then moves them in place. Backward used to use the moved values, silently.
+  const bn = new BatchNorm1d(2);
+  const input = tensor(
+    [
+      [1, 2],
+      [3, -1],
+      [0, 5],
+    ],
+    { requiresGrad: true },
+  );
+  bn.eval();
+  const y = bn.forward(input).square().sum();
+  bn.train();
+  bn.forward(
+    tensor([
+      [10, 20],
+      [30, 40],
+    ]),
+  );
+  expect(() => y.backward()).toThrow(GraphError);
+  expect(() => y.backward()).toThrow(/input 1 of 'batchNorm' \(float32 \[2\]\) is at version 1; expected version 0/);
+  // The usual order holds, and resetRunningStats counts too.
+  bn.eval();
+  const z = bn.forward(input).square().sum();
+  z.backward();
+  const w = bn.forward(input).square().sum();
+  bn.resetRunningStats();
+  expect(() => w.backward()).toThrow(GraphError);
 });

@@ -1,7 +1,27 @@
 import fc from 'fast-check';
 import * as tg from '@tapegrad/core';
 import { Rng, Tensor, noGrad, tensor } from '@tapegrad/core';
-import { type Entry, type Param, type Suite, entry } from '../cases';
+import { type Entry, type Suite, entry } from '../cases';
+import {
+  AXIS,
+  JUNK,
+  KEEP,
+  OPTIONS,
+  SHAPE,
+  X,
+  XA,
+  arbAxis,
+  arbAxisArg,
+  arbFloat,
+  arbShape,
+  arbX,
+  fn,
+  make,
+  ref,
+  sum,
+} from './core-kit';
+import { SEQ_ENTRIES } from './core-seq';
+import { WINDOW_ENTRIES } from './core-windows';
 import {
   type Nd,
   alongAxis,
@@ -18,81 +38,6 @@ import {
 
 // Every public function of @tapegrad/core that takes arguments, with valid arguments checked
 // against the float64 reference and junk in each argument.
-
-const make = (shape: number[], seed: number, dtype: tg.DType, lo = -3, hi = 3): Tensor => {
-  const rng = new Rng(seed);
-  const n = shape.reduce((p, d) => p * d, 1);
-  return tensor(
-    Array.from({ length: n }, () => Math.round(rng.uniform(lo, hi) * 64) / 64),
-    { shape, dtype },
-  );
-};
-const arbShape = fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 3 });
-const arbFloat = (lo = -3, hi = 3): fc.Arbitrary<Tensor> =>
-  fc
-    .record({ shape: arbShape, seed: fc.nat(), dtype: fc.constantFrom<tg.DType>('float32', 'float64') })
-    .map(({ shape, seed, dtype }) => make(shape, seed, dtype, lo, hi));
-const arbX = arbFloat();
-const arbAxis = (x: Tensor): fc.Arbitrary<number> => {
-  const n = Math.max(x.ndim, 1);
-  return fc.integer({ min: -n, max: n - 1 });
-};
-const arbAxisArg = (x: Tensor): fc.Arbitrary<number | number[] | undefined> =>
-  fc.oneof(fc.constant(undefined), arbAxis(x), fc.subarray(x.shape.map((_, i) => i)));
-const ref = (t: Tensor): Nd => nd(t.shape, t.data);
-const sum = (vs: number[]): number => vs.reduce((a, b) => a + b, 0);
-
-const fn = (f: unknown) => f as (...args: unknown[]) => unknown;
-
-const JUNK = {
-  tensor: fc.constantFrom<unknown>(null, undefined, 3, '3', {}, [], [1, 2], () => 1, new Float32Array(2), true),
-  floatTensor: fc.constantFrom<unknown>(
-    null,
-    undefined,
-    '3',
-    {},
-    [1, 2],
-    new Float64Array(1),
-    tensor([1, 2], { dtype: 'int32' }),
-  ),
-  axis: fc.constantFrom<unknown>(1.5, NaN, '0', 99, -99, {}, true, Infinity, [1.5], ['0']),
-  keepdims: fc.constantFrom<unknown>('yes', 1, 0, null, {}, 'true'),
-  shape: fc.constantFrom<unknown>(null, -1, 'abc', [-1], [1.5], [NaN], [Infinity], ['2'], [1e10, 1e10], {}, [[2]]),
-  number: fc.constantFrom<unknown>('1', null, {}, [], true, 1n),
-  finite: fc.constantFrom<unknown>(NaN, Infinity, '1', null, {}, [], true),
-  int: fc.constantFrom<unknown>(-1, 1.5, NaN, '2', Infinity, null, {}, 1e12),
-  options: fc.constantFrom<unknown>(
-    null,
-    5,
-    'x',
-    [],
-    { bogus: 1 },
-    { dtype: 'float16' },
-    { requiresGrad: 'yes' },
-    { dtype: 7 },
-  ),
-  dtype: fc.constantFrom<unknown>('float16', 'int64', 7, null, {}, 'Float32'),
-  values: fc.constantFrom<unknown>(
-    null,
-    undefined,
-    'abc',
-    {},
-    [[1], [1, 2]],
-    [1, '2'],
-    [[1, 2], 3],
-    () => 1,
-    Symbol('s'),
-  ),
-};
-
-/** A float tensor argument (int32 is junk for it). */
-const X: Param = { name: 'x', junk: JUNK.floatTensor };
-/** A tensor argument of any dtype. */
-const XA: Param = { name: 'x', junk: JUNK.tensor };
-const AXIS: Param = { name: 'axis', junk: JUNK.axis };
-const KEEP: Param = { name: 'keepdims', junk: JUNK.keepdims };
-const SHAPE: Param = { name: 'shape', junk: JUNK.shape };
-const OPTIONS: Param = { name: 'options', aliases: ['option', 'dtype', 'requiresGrad'], junk: JUNK.options };
 
 const unaryRefs: [string, (v: number) => number, number, number][] = [
   ['exp', Math.exp, -3, 3],
@@ -670,5 +615,16 @@ const others: Entry[] = [
 
 export const core: Suite = {
   name: 'core',
-  entries: [...creation, ...unary, ...binary, ...reductions, ...args, ...softmaxes, ...shapeOps, ...others],
+  entries: [
+    ...creation,
+    ...unary,
+    ...binary,
+    ...reductions,
+    ...args,
+    ...softmaxes,
+    ...shapeOps,
+    ...others,
+    ...WINDOW_ENTRIES,
+    ...SEQ_ENTRIES,
+  ],
 };

@@ -22,6 +22,7 @@ import {
 } from '@tapegrad/nn';
 import { type Param, type Suite, entry } from '../cases';
 import { nd } from '../reference';
+import { LAYER_ENTRIES } from './nn-layers';
 
 // @tapegrad/nn's public entry points (layers, losses, optimisers, schedulers, Trainer) and
 // checkpoints (save, load, safetensors), with junk in each argument.
@@ -393,5 +394,6 @@ export const nn: Suite = {
       reference: () => nd([2], [1, 2]),
       runs: 120,
     }),
+    ...LAYER_ENTRIES,
   ],
 };

@@ -12,8 +12,8 @@ import { matmul } from './matmul';
  * bmm(zeros([8, 2, 3]), zeros([8, 3, 4])).shape; // [8, 2, 4]
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  checkTensor('bmm', 'a', a, { ndim: 3 });
-  checkTensor('bmm', 'b', b, { ndim: 3 });
+  checkTensor('bmm', 'a', a, { ndim: 3, dtype: ['float32', 'float64'] });
+  checkTensor('bmm', 'b', b, { ndim: 3, dtype: ['float32', 'float64'] });
   if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new ShapeError(
       `bmm: expected a [B, n, m] and b [B, m, p], got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`,

@@ -90,8 +90,13 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   return runOp(sumToOp, [x], { shape: target });
 }
 
-/** True when `from` broadcasts to exactly `to` under NumPy's rules. */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+/**
+ * True when `from` broadcasts to exactly `to` under NumPy's rules.
+ *
+ * @example
+ * broadcastsTo([3, 1], [2, 3, 4]); // true
+ */
+export function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
   const off = to.length - from.length;
   if (off < 0) return false;
   for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[off + i]) return false;

@@ -98,6 +98,8 @@ export function checkCellOperands(
   checkTensor(fn, 'wIh', wIh, { ndim: 2 });
   checkTensor(fn, 'wHh', wHh, { ndim: 2 });
   checkFloat(fn, 'x', x);
+  if (bIh !== null) checkTensor(fn, 'bIh', bIh);
+  if (bHh !== null) checkTensor(fn, 'bHh', bHh);
   const hidden = wHh.shape[1];
   const shapes = `x ${fmtShape(x.shape)}, wIh ${fmtShape(wIh.shape)}, wHh ${fmtShape(wHh.shape)}`;
   if (wHh.shape[0] !== gates * hidden || wIh.shape[0] !== gates * hidden || wIh.shape[1] !== x.shape[xRank - 1]) {

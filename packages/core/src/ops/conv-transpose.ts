@@ -138,6 +138,10 @@ export function convTranspose2d(
   }
   const o = checkOptions(fn, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   const groups = checkInteger(fn, 'groups', o.groups ?? 1, { min: 1 });
+  const stride = tupleArg(fn, 'stride', o.stride ?? 1, 2, 1);
+  const dilation = tupleArg(fn, 'dilation', o.dilation ?? 1, 2, 1);
+  const [ph, pw] = tupleArg(fn, 'padding', o.padding ?? 0, 2, 0);
+  const outputPadding = tupleArg(fn, 'outputPadding', o.outputPadding ?? 0, 2, 0);
   const cin = x.shape[1];
   if (cin % groups !== 0)
     throw new ShapeError(`${fn}: in channels (${cin}) must be divisible by groups (${groups}): ${shapes()}`);
@@ -146,10 +150,6 @@ export function convTranspose2d(
   const out = weight.shape[1] * groups;
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== out))
     throw new ShapeError(`${fn}: bias must be [out] = [${out}]: ${shapes()}`);
-  const stride = tupleArg(fn, 'stride', o.stride ?? 1, 2, 1);
-  const dilation = tupleArg(fn, 'dilation', o.dilation ?? 1, 2, 1);
-  const [ph, pw] = tupleArg(fn, 'padding', o.padding ?? 0, 2, 0);
-  const outputPadding = tupleArg(fn, 'outputPadding', o.outputPadding ?? 0, 2, 0);
   for (const a of [0, 1]) {
     if (outputPadding[a] >= Math.max(stride[a], dilation[a])) {
       throw new ValueError(

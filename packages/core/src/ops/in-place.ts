@@ -1,10 +1,10 @@
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { incrementVersion } from '../autograd/version';
 import { checkTensor, describe } from '../check';
-import { GraphError, ValueError, fmtShape } from '../errors';
+import { GraphError, ShapeError, ValueError, fmtShape } from '../errors';
 import { toInt32 } from '../int32';
 import { Tensor } from '../tensor';
-import { broadcastTo } from './broadcast';
+import { broadcastTo, broadcastsTo } from './broadcast';
 import { astype } from './cast';
 
 /**
@@ -32,6 +32,11 @@ export function copy_(dst: Tensor, src: Tensor | number): Tensor {
   checkTensor('copy_', 'dst', dst);
   if (typeof src === 'number') return fill_(dst, src);
   checkTensor('copy_', 'src', src);
+  if (!broadcastsTo(src.shape, dst.shape)) {
+    throw new ShapeError(
+      `copy_: src of shape ${fmtShape(src.shape)} does not broadcast to dst's ${fmtShape(dst.shape)}`,
+    );
+  }
   beginWrite('copy_', dst);
   const values = noGrad(() => broadcastTo(astype(src, dst.dtype), dst.shape));
   dst.data.set(values.data);

@@ -2,6 +2,7 @@ import { type Op, defineOp, runOp } from '../autograd/op';
 import { checkNumber, checkTensor } from '../check';
 import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
+import { broadcastsTo } from './broadcast';
 import { kernels } from '../kernels';
 import { shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
@@ -15,12 +16,6 @@ function broadcastStrides(from: readonly number[], to: readonly number[]): numbe
     s *= from[i];
   }
   return strides;
-}
-
-/** Whether `from` broadcasts to exactly `to`. */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  const off = to.length - from.length;
-  return off >= 0 && from.every((d, i) => d === 1 || d === to[off + i]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkDType, checkInteger, checkOptions, checkTensor } from '../check';
+import { checkAllocation, checkDType, checkInteger, checkOptions, checkTensor } from '../check';
 import { allocate, type DType } from '../dtype';
 import { IndexError, ValueError, fmtShape } from '../errors';
 import { Tensor } from '../tensor';
@@ -30,6 +30,7 @@ export function oneHot(indices: Tensor, numClasses = -1, options?: OneHotOptions
     c = 0;
     for (let i = 0; i < idx.length; i++) c = Math.max(c, idx[i] + 1);
   }
+  checkAllocation('oneHot', [...indices.shape, c], dtype);
   const out = allocate(dtype, idx.length * c);
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];

@@ -1,7 +1,5 @@
 import {
-  type AxisArg,
   type SliceSpec,
-  Tensor,
   abs,
   add,
   broadcastShapes,
@@ -14,8 +12,6 @@ import {
   expandDims,
   flatten,
   gather,
-  ge,
-  le,
   leakyRelu,
   linear,
   log,
@@ -48,101 +44,11 @@ import {
   transpose,
   where,
 } from '@tapegrad/core';
-import { type Choices, clearOf, values, within } from './choices';
-
-/** What a step applies once its operands and parameters are fixed. */
-export type Apply = (...xs: Tensor[]) => Tensor;
-
-/**
- * One entry of the generated-program test: a public differentiable op (or a composite), how
- * many operands it takes from the values computed so far, and how to fix its parameters for
- * given operands. `build` looks at the operands' shapes and values (at the point the program is
- * built) and returns null where the op does not apply or sits at a kink or a pole, where central
- * differences are not a derivative. A new op is one more entry.
- */
-export interface OpEntry {
-  readonly name: string;
-  readonly arity: 1 | 2 | 3;
-  build(xs: readonly Tensor[], c: Choices): Apply | null;
-}
-
-const unary = (name: string, f: (x: Tensor) => Tensor, ok: (x: Tensor) => boolean = () => true): OpEntry => ({
-  name,
-  arity: 1,
-  build: ([x]) => (ok(x) ? f : null),
-});
-
-const broadcasts = (a: Tensor, b: Tensor): boolean => {
-  try {
-    broadcastShapes('test', a.shape, b.shape);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** A binary op on two operands that broadcast, or on one operand and a number (either side). */
-const binary = (
-  name: string,
-  f: (a: Tensor | number, b: Tensor | number) => Tensor,
-  ok: (b: Tensor | number) => boolean = () => true,
-): OpEntry => ({
-  name,
-  arity: 2,
-  build: ([a, b], c) => {
-    const mode = c.int(4);
-    if (mode === 0) {
-      const k = c.uniform(0.5, 2) * (c.bool() ? 1 : -1);
-      return ok(k) ? (x) => f(x, k) : null;
-    }
-    if (mode === 1) {
-      const k = c.uniform(0.5, 2) * (c.bool() ? 1 : -1);
-      return ok(a) ? (x) => f(k, x) : null;
-    }
-    return broadcasts(a, b) && ok(b) ? (x, y) => f(x, y) : null;
-  },
-});
-
-const awayFromZero = (t: Tensor | number, margin = 0.3): boolean =>
-  typeof t === 'number' ? Math.abs(t) >= margin : clearOf(t, [0], margin);
-
-/** The axis argument of a reduction: all, one axis (maybe negative), or a list. */
-function axisArg(x: Tensor, c: Choices): AxisArg {
-  const kind = c.int(4);
-  if (kind === 0) return undefined;
-  if (kind === 1 || x.ndim < 2) return c.axis(x.ndim);
-  const axes = c.permutation(x.ndim).slice(0, 1 + c.int(x.ndim));
-  return axes.map((a) => (c.bool() ? a - x.ndim : a));
-}
-
-/** No two entries of one reduced group within 0.05 of the extreme (ties are kinks). */
-function noTies(x: Tensor, axis: AxisArg, which: 'max' | 'min'): boolean {
-  return noGrad(() => {
-    if (x.size === 0) return false;
-    const m = which === 'max' ? max(x, axis, true) : min(x, axis, true);
-    const near = which === 'max' ? ge(x, sub(m, 0.05)) : le(x, add(m, 0.05));
-    return values(sum(near, axis)).every((n) => n === 1);
-  });
-}
-
-const reduction = (
-  name: string,
-  f: (x: Tensor, axis: AxisArg, keepdims: boolean) => Tensor,
-  ties?: 'max' | 'min',
-): OpEntry => ({
-  name,
-  arity: 1,
-  build: ([x], c) => {
-    const axis = axisArg(x, c);
-    const keepdims = c.bool();
-    if (ties && !noTies(x, axis, ties)) return null;
-    return (t) => f(t, axis, keepdims);
-  },
-});
-
-/** `t` as a matrix: itself when 2-d, else its rows of the last axis (a scalar as [1, 1]). */
-const matrix = (t: Tensor): Tensor =>
-  t.ndim === 2 ? t : t.ndim === 0 ? reshape(t, [1, 1]) : reshape(t, [-1, t.shape[t.ndim - 1]]);
+import { clearOf, within } from './choices';
+import { type OpEntry, awayFromZero, binary, broadcasts, matrix, reduction, shaped, unary } from './op-kit';
+import { SEQ_OPS } from './op-table-seq';
+import { SMOOTH_OPS } from './op-table-smooth';
+import { WINDOW_OPS } from './op-table-windows';
 
 const EXPONENTS = [0, 1, 2, 3, -1, -2, 0.5, 1.5];
 
@@ -229,16 +135,42 @@ export const OPS: readonly OpEntry[] = [
   {
     name: 'matmul',
     arity: 2,
-    build: ([a, b]) => {
-      if (a.ndim === 0 || b.ndim === 0) return null;
+    build: ([a, b], c) => {
       const inner = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
-      if (a.shape[a.ndim - 1] !== inner) return null;
-      try {
-        noGrad(() => matmul(a, b));
-      } catch {
-        return null;
+      if (a.ndim > 0 && b.ndim > 0 && a.shape[a.ndim - 1] === inner) {
+        try {
+          noGrad(() => matmul(a, b));
+          return (x, y) => matmul(x, y);
+        } catch {
+          // batch axes that do not broadcast: mapped below
+        }
       }
-      return (x, y) => matmul(x, y);
+      // Otherwise operands mapped onto shapes that fit: vectors, matrices, broadcast batches.
+      const [m, k, n] = [1 + c.int(3), 1 + c.int(3), 1 + c.int(3)];
+      const [sa, sb] = c.pick([
+        [[k], [k]],
+        [[m, k], [k]],
+        [[k], [k, n]],
+        [
+          [m, k],
+          [k, n],
+        ],
+        [
+          [2, m, k],
+          [k, n],
+        ],
+        [
+          [m, k],
+          [2, k, n],
+        ],
+        [
+          [2, 1, m, k],
+          [3, k, n],
+        ],
+      ]);
+      const x = shaped(a, sa, c);
+      const y = shaped(b, sb, c);
+      return (s, t) => matmul(x(s), y(t));
     },
   },
   {
@@ -384,4 +316,7 @@ export const OPS: readonly OpEntry[] = [
       return (x, y) => stack([x, y], axis);
     },
   },
+  ...SMOOTH_OPS,
+  ...WINDOW_OPS,
+  ...SEQ_OPS,
 ];

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Rng, Tensor, noGrad, tensor } from '@tapegrad/core';
 import { Choices, values } from './choices';
-import { type Apply, type OpEntry, OPS } from './op-table';
+import { type Apply, type OpEntry } from './op-kit';
+import { OPS } from './op-table';
 
 /** What fast-check generates: the inputs' shapes and values, and the steps' raw choices. */
 export interface Recipe {

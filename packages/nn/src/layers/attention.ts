@@ -137,9 +137,10 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   let scoreShape: number[];
   try {
     scoreShape = [...broadcastShapes(who, q.shape.slice(0, -2), k.shape.slice(0, -2)), l, s];
+    broadcastShapes(who, scoreShape.slice(0, -2), v.shape.slice(0, -2));
   } catch {
     throw new ShapeError(
-      `${who}: the batch axes of q ${fmtShape(q.shape)} and k ${fmtShape(k.shape)} do not broadcast`,
+      `${who}: the batch axes of q ${fmtShape(q.shape)}, k ${fmtShape(k.shape)} and v ${fmtShape(v.shape)} do not broadcast`,
     );
   }
   const masks: ((t: Tensor) => Tensor)[] = [];

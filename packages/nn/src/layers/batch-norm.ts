@@ -9,6 +9,7 @@ import {
   checkNumber,
   checkOptions,
   full,
+  incrementVersion,
   noGrad,
   zeros,
 } from '@tapegrad/core';
@@ -138,6 +139,11 @@ abstract class BatchNormNd extends Module {
         rv[i] = (1 - f) * rv[i] + (f * v.data[i] * n) / (n - 1);
       }
     });
+    // In-place writes: a graph that saved the running statistics (an evaluation-mode forward)
+    // must not backpropagate through their new values.
+    incrementVersion(this.runningMean!);
+    incrementVersion(this.runningVar!);
+    incrementVersion(count);
   }
 
   /**
@@ -147,9 +153,11 @@ abstract class BatchNormNd extends Module {
    * bn.resetRunningStats();
    */
   resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
+    noGrad(() => {
+      this.runningMean?.fill_(0);
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.fill_(0);
+    });
   }
 
   override extraRepr(): string {

@@ -26,7 +26,14 @@ export class ModuleDict<M extends Module = Module> extends Module {
     if (entries === null) {
       throw new ValueError(`ModuleDict: modules must be an object or [key, module] pairs, got ${describe(modules)}`);
     }
-    for (const [k, m] of entries) this.set(k, m);
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== 2) {
+        throw new ValueError(
+          `ModuleDict: modules must be an object or [key, module] pairs; one entry is ${describe(e)}`,
+        );
+      }
+      this.set(e[0] as string, e[1] as M);
+    }
   }
 
   /** The number of modules. */

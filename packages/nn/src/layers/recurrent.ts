@@ -1,6 +1,8 @@
 import {
   type Tensor,
+  ValueError,
   add,
+  describe,
   concat,
   gruCell,
   linear,
@@ -104,6 +106,10 @@ export class LSTM extends RecurrentBase {
    */
   forward(x: Tensor, state?: readonly [Tensor | null, Tensor | null] | null): [Tensor, [Tensor, Tensor]] {
     const info = this.checkInput(x);
+    // A lone tensor (lstm.forward(x, h0)) would otherwise be read as no state at all.
+    if (state !== null && state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
+      throw new ValueError(`LSTM.forward: state must be [h0, c0] (either may be null), got ${describe(state)}`);
+    }
     const seq = { ...info, steps: [] };
     const h0 = this.initial('h0', state?.[0], x, seq);
     const c0 = this.initial('c0', state?.[1], x, seq);

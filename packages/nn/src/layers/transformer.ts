@@ -9,8 +9,11 @@ import {
   checkNumber,
   checkOneOf,
   checkOptions,
+  checkTensor,
+  fmtShape,
   gelu,
   relu,
+  ShapeError,
 } from '@tapegrad/core';
 import { Module } from '../module';
 import { Dropout } from './dropout';
@@ -122,6 +125,21 @@ abstract class TransformerBase extends Module {
     this.activation = o.activation;
   }
 
+  /**
+   * Checks a sequence argument of forward (`[T, N, E]`, `[N, T, E]` or `[T, E]` with E = dModel)
+   * and the masks given in its options, so that a fault is named as the layer's, not the
+   * attention's inside it.
+   */
+  protected checkCall(who: string, sequences: Record<string, unknown>, masks: Record<string, unknown>): void {
+    for (const [name, t] of Object.entries(sequences)) {
+      const x = checkTensor(who, name, t, { ndim: [2, 3] });
+      if (x.shape[x.ndim - 1] !== this.dModel) {
+        throw new ShapeError(`${who}: ${name} must end in dModel = ${this.dModel}, got ${fmtShape(x.shape)}`);
+      }
+    }
+    for (const [name, m] of Object.entries(masks)) if (m !== null && m !== undefined) checkTensor(who, name, m);
+  }
+
   /** Self-attention of x (with its masks), before dropout1. */
   protected selfAttention(
     x: Tensor,
@@ -178,6 +196,7 @@ export class TransformerEncoderLayer extends TransformerBase {
     const mask = (o.srcMask as Tensor | null | undefined) ?? null;
     const padding = (o.srcKeyPaddingMask as Tensor | null | undefined) ?? null;
     const causal = o.isCausal === undefined ? false : checkBoolean(who, 'isCausal', o.isCausal);
+    this.checkCall(who, { src }, { srcMask: mask, srcKeyPaddingMask: padding });
     let x = src;
     if (this.normFirst) {
       x = add(x, this.selfAttention(this.norm1.forward(x), mask, padding, causal));
@@ -232,6 +251,16 @@ export class TransformerDecoderLayer extends TransformerBase {
       (o[k] as Tensor | null | undefined) ?? null;
     const tgtCausal = o.tgtIsCausal === undefined ? false : checkBoolean(who, 'tgtIsCausal', o.tgtIsCausal);
     const memCausal = o.memoryIsCausal === undefined ? false : checkBoolean(who, 'memoryIsCausal', o.memoryIsCausal);
+    this.checkCall(
+      who,
+      { tgt, memory },
+      {
+        tgtMask: o.tgtMask,
+        memoryMask: o.memoryMask,
+        tgtKeyPaddingMask: o.tgtKeyPaddingMask,
+        memoryKeyPaddingMask: o.memoryKeyPaddingMask,
+      },
+    );
     const cross = (x: Tensor) =>
       this.dropout3.forward(
         this.multihead_attn.forward(x, memory, memory, {
