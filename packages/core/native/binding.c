@@ -7,7 +7,8 @@
  *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
  *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
  *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
- *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t)
+ *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t),
+ *   colSums(x, outer, len, inner, out, t)
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
@@ -246,6 +247,20 @@ static napi_value row_sums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value col_sums(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
+  float *x, *out;
+  size_t lx, lo;
+  int64_t v[3];
+  if (!f32_arg(env, argv[0], &x, &lx) || !f32_arg(env, argv[4], &out, &lo)) FAIL(type_error, "colSums: x and out must be Float32Arrays");
+  if (!counts(env, argv, 1, 3, v)) return NULL;
+  if (!holds(lx, v[0], v[1], v[2], 1, 1, 1) || !holds(lo, v[0], v[2], 1, 1, 1, 1)) FAIL(range_error, "colSums: x or out is too short");
+  tg_col_sums(x, v[0], v[1], v[2], out, (int)threads);
+  return NULL;
+}
+
 static napi_value binary(napi_env env, napi_callback_info info) {
   ARGS(5);
   int64_t threads;
@@ -473,6 +488,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
       {"scatterAdd", NULL, scatter_add, NULL, NULL, NULL, napi_default, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_default, NULL},
+      {"colSums", NULL, col_sums, NULL, NULL, NULL, napi_default, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_default, NULL},
       {"unary", NULL, unary, NULL, NULL, NULL, napi_default, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},

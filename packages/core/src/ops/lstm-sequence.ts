@@ -5,7 +5,7 @@ import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { checkCellOperands, columnSums, gemmNew, pooled, recycle, scratch } from './cell-util';
+import { biasGrads, checkCellOperands, gemmNew, pooled, recycle, scratch } from './cell-util';
 import { stack } from './concat';
 import { lstmCellComposite } from './lstm-cell';
 import { gemmInto } from './matmul';
@@ -126,7 +126,7 @@ const lstmSequenceOp = defineOp<void>({
       node.needsGrad(1) ? carry : null,
       node.needsGrad(2) ? gemmNew(x, dG, 0, x.data, g, inSize, rows, true, false) : null,
       node.needsGrad(3) ? gemmNew(x, dG, 0, out.data, g, hidden, rows, true, false) : null,
-      ...(node.inputs.length > 4 ? [4, 5].map((i) => (node.needsGrad(i) ? columnSums(x, dG, rows, g) : null)) : []),
+      ...(node.inputs.length > 4 ? biasGrads(node, x, dG, rows, g) : []),
     ];
   },
 });

@@ -47,6 +47,8 @@ export interface NativeAddon {
   scatterAdd(g: Float32Array, idx: Int32Array, out: Float32Array, len: number): void;
   /** out[r] = Σ x[r, :] over rows×cols, accumulated in double. */
   rowSums(x: Float32Array, rows: number, cols: number, out: Float32Array, threads: number): void;
+  /** out[o, i] += Σ_l x[o, l, i] over outer×len×inner (inner > 1), in float, l in order. */
+  colSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, threads: number): void;
   /** out = a (op) b over out's length: op 0 add, 1 sub, 2 mul. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, threads: number): void;
   /** out = relu(x) (op 0) or step(x) (op 1) over out's length. */
