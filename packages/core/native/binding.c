@@ -12,9 +12,9 @@
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
- *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff)
+ *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
- *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff)
+ *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
@@ -352,9 +352,10 @@ static int sizes(napi_env env, napi_value *argv, int i, int *batch, int *hidden,
   }
 
 static napi_value lstm_cell(napi_env env, napi_callback_info info) {
-  NAMED_ARGS(15, "lstmCell");
+  NAMED_ARGS(16, "lstmCell");
   int b, h, ok = 1;
-  if (!sizes(env, argv, 7, &b, &h, "lstmCell")) return NULL;
+  int64_t threads;
+  if (!sizes(env, argv, 7, &b, &h, "lstmCell") || !counts(env, argv, 15, 1, &threads)) return NULL;
   long bh = (long)b * h, g = 4L * b * h;
   tg_lstm_fwd a = {
       .xw = span(env, argv, 0, 1, g, 0, &ok, "lstmCell"),
@@ -368,14 +369,15 @@ static napi_value lstm_cell(napi_env env, napi_callback_info info) {
       .batch = b,
       .hidden = h,
   };
-  if (ok) tg_lstm_cell(&a);
+  if (ok) tg_lstm_cell(&a, (int)threads);
   return NULL;
 }
 
 static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
-  NAMED_ARGS(18, "lstmCellBackward");
+  NAMED_ARGS(19, "lstmCellBackward");
   int b, h, ok = 1;
-  if (!sizes(env, argv, 12, &b, &h, "lstmCellBackward")) return NULL;
+  int64_t threads;
+  if (!sizes(env, argv, 12, &b, &h, "lstmCellBackward") || !counts(env, argv, 18, 1, &threads)) return NULL;
   long bh = (long)b * h;
   tg_lstm_bwd a = {
       .gh = span(env, argv, 0, 1, bh, 0, &ok, "lstmCellBackward"),
@@ -389,7 +391,7 @@ static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
       .batch = b,
       .hidden = h,
   };
-  if (ok) tg_lstm_cell_backward(&a);
+  if (ok) tg_lstm_cell_backward(&a, (int)threads);
   return NULL;
 }
 

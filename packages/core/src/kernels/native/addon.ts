@@ -64,7 +64,10 @@ export interface NativeAddon {
     scalars: Float64Array,
     threads: number,
   ): void;
-  /** KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null). */
+  /**
+   * KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null),
+   * the batch split over up to `threads` threads.
+   */
   lstmCell(
     ...args: [
       xw: Float32Array,
@@ -82,9 +85,10 @@ export interface NativeAddon {
       cOutOff: number,
       acts: Float32Array,
       actsOff: number,
+      threads: number,
     ]
   ): void;
-  /** KernelBackend.lstmCellBackward on Float32Arrays. */
+  /** KernelBackend.lstmCellBackward on Float32Arrays, the batch split over up to `threads` threads. */
   lstmCellBackward(
     ...args: [
       gh: Float32Array,
@@ -105,6 +109,7 @@ export interface NativeAddon {
       gGatesOff: number,
       gcPrev: Float32Array,
       gcPrevOff: number,
+      threads: number,
     ]
   ): void;
   /** KernelBackend.gruCell on Float32Arrays (biases may be null). */
