@@ -24,7 +24,7 @@
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
  * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts). `--base <checkout>`
  * adds another checkout's tapegrad to B, C and A (bench/base-peer.ts); `--tapegrad-only` leaves
- * TensorFlow.js and NumPy out.
+ * TensorFlow.js and NumPy out; `--cpu` times CPU seconds instead of wall-clock ones.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -41,6 +41,13 @@ import { type Activation, mnistData, spiralData } from './trainers';
 import { fContender, fSteps, writeFigureF } from './figure-f';
 
 const quick = process.argv.includes('--quick');
+/**
+ * `--cpu`: every peer reports its process's CPU seconds instead of wall-clock ones (all of its
+ * threads: compare one-thread configurations), which other jobs on a shared machine disturb far
+ * less than the wall clock.
+ */
+const cpuClock = process.argv.includes('--cpu');
+if (cpuClock) process.env.TAPEGRAD_BENCH_CLOCK = 'cpu';
 /** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
 const tapegradOnly = process.argv.includes('--tapegrad-only');
 /** `--only E` or `--only F`: that figure alone (the others are skipped). */
@@ -187,7 +194,7 @@ async function main(): Promise<void> {
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
   const pt = started(torchStart, (peer, info) => ({ peer, info }));
   log(
-    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
+    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}${cpuClock ? ' (--cpu: CPU seconds of each process, all its threads)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
       `tapegrad kernels ${String(tgPeer.info.kernels)} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})` +
       (base ? `; base ${baseDir}: ${String(base.info.kernels)}` : '') +
       (np ? `, NumPy ${np.version}` : '') +
