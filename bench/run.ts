@@ -23,7 +23,7 @@
  * compares runs made at the same time and no framework's garbage lands in another's runs.
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
  * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts). `--base <checkout>`
- * adds another checkout's tapegrad to B, C and A (bench/base-peer.ts); `--tapegrad-only` leaves
+ * adds another checkout's tapegrad to B, C, A and F (bench/base-peer.ts); `--tapegrad-only` leaves
  * TensorFlow.js and NumPy out; `--cpu` times CPU seconds instead of wall-clock ones.
  */
 import { execFileSync } from 'child_process';
@@ -214,8 +214,8 @@ async function main(): Promise<void> {
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
   const slow = (name: string): boolean => name === 'tfjs-cpu';
   const fs_ = fSteps(quick);
-  const fTapegrad = tgImpls.filter(([, impl, peer]) => impl !== 'w' && peer === tgPeer.peer);
-  const fKeys = { tapegrad: fTapegrad.map(([key]) => key), numpy: 'numpy', torch: 'pytorch×1' };
+  const fTapegrad = tgImpls.filter(([, impl, peer]) => impl !== 'w' && (peer === tgPeer.peer || peer === base?.peer));
+  const fKeys = { tapegrad: fTapegrad.map(([key]) => key), numpy: 'numpy', torch: 'pytorch×1', base: base?.key };
   const runF = (): Promise<Record<string, Stat>> => {
     log('running F (the addition seq2seq; the implementations take turns)…');
     return takeTurns(
