@@ -43,8 +43,12 @@ export function withNativeKernels(
     addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, +transA, +transB, split ? threads : 1);
     return true;
   };
-  // The LSTM step's kernels, told whether to split the batch across the pool (Threads decides).
-  const cellChoice = new Threads(options.adaptive ?? true);
+  // The LSTM step's kernels, told whether to split the batch across the pool: Threads decides, one
+  // for each kernel, as their costs at one size differ.
+  const [forwardChoice, backwardChoice] = [
+    new Threads(options.adaptive ?? true),
+    new Threads(options.adaptive ?? true),
+  ];
   const lstmCell = (a: LstmCellArgs, split: boolean): boolean => {
     addon.lstmCell(
       f32(a.xw),
@@ -102,11 +106,12 @@ export function withNativeKernels(
     },
     lstmCell: {
       gate: (a) => cells(a.batch, a.hidden, a.xw, a.hw, a.bIh, a.bHh, a.c, a.hOut, a.cOut, a.acts),
-      run: (a) => cellChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCell, a),
+      run: (a) => forwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCell, a),
     },
     lstmCellBackward: {
       gate: (a) => cells(a.batch, a.hidden, a.gh, a.gc, a.ghIn, a.gcIn, a.acts, a.c, a.gGates, a.gcPrev),
-      run: (a) => cellChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCellBackward, a),
+      run: (a) =>
+        backwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCellBackward, a),
     },
     gruCell: {
       gate: (a) => cells(a.batch, a.hidden, a.xw, a.hw, a.bIh, a.bHh, a.h, a.out, a.acts),
