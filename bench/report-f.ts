@@ -11,6 +11,8 @@ export interface FKeys {
   tapegrad: string[];
   numpy: string;
   torch: string;
+  /** The `--base` checkout's tapegrad, when there is one. */
+  base?: string;
 }
 
 const fmt = (s: Stat | undefined): string =>
@@ -43,7 +45,7 @@ export function reportF(
   ];
   for (const k of [...keys.tapegrad.filter((t) => F[t]), keys.numpy, keys.torch])
     lines.push(`  ${k.padEnd(14)} ${fmt(F[k])}`);
-  for (const peer of [keys.numpy, keys.torch]) {
+  for (const peer of [keys.numpy, keys.torch, ...(keys.base ? [keys.base] : [])]) {
     const r = pairedRatio(F[tgn], F[peer]);
     if (Number.isFinite(r)) lines.push(`  ${tgn} ÷ ${peer}: ${r.toFixed(3)} (median of the rounds' ratios)`);
   }

@@ -15,8 +15,17 @@ export interface Contender {
   warm?(): unknown;
 }
 
-/** Seconds `fn` takes (what each process of the bench reports for one run). */
+/**
+ * Seconds `fn` takes (what each process of the bench reports for one run): wall clock, or with
+ * `--cpu` (TAPEGRAD_BENCH_CLOCK=cpu, set for every peer) the process's CPU time, all its threads.
+ */
 export function seconds(fn: () => void): number {
+  if (process.env.TAPEGRAD_BENCH_CLOCK === 'cpu') {
+    const c0 = process.cpuUsage();
+    fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  }
   const t0 = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - t0) / 1e9;

@@ -23,8 +23,9 @@
  * compares runs made at the same time and no framework's garbage lands in another's runs.
  * Every figure: a warm-up, then the median (and min/max) of ≥ 5 runs. Prints tables and the
  * issue's targets, and writes bench/results/<stamp>.json (bench/report.ts). `--base <checkout>`
- * adds another checkout's tapegrad to B, C and A (bench/base-peer.ts); `--tapegrad-only` leaves
- * TensorFlow.js and NumPy out; `--skip E,F` leaves out those training figures.
+ * adds another checkout's tapegrad to B, C, A and F (bench/base-peer.ts); `--tapegrad-only` leaves
+ * TensorFlow.js and NumPy out; `--skip E,F` leaves out those training figures; `--cpu` times CPU
+ * seconds instead of wall-clock ones.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -41,6 +42,13 @@ import { type Activation, mnistData, spiralData } from './trainers';
 import { fContender, fSteps, writeFigureF } from './figure-f';
 
 const quick = process.argv.includes('--quick');
+/**
+ * `--cpu`: every peer reports its process's CPU seconds instead of wall-clock ones (all of its
+ * threads: compare one-thread configurations), which other jobs on a shared machine disturb far
+ * less than the wall clock.
+ */
+const cpuClock = process.argv.includes('--cpu');
+if (cpuClock) process.env.TAPEGRAD_BENCH_CLOCK = 'cpu';
 /** `--tapegrad-only`: no TensorFlow.js or NumPy peers (for comparing checkouts with --base). */
 const tapegradOnly = process.argv.includes('--tapegrad-only');
 /** `--only E` or `--only F`: that figure alone (the others are skipped). */
@@ -191,7 +199,7 @@ async function main(): Promise<void> {
   const np = started(npStart, (peer, info) => ({ peer, version: String(info.numpy) }));
   const pt = started(torchStart, (peer, info) => ({ peer, info }));
   log(
-    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
+    `tapegrad bench${quick ? ' (--quick: reduced counts)' : ''}${cpuClock ? ' (--cpu: CPU seconds of each process, all its threads)' : ''}: ${cores} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ` +
       `tapegrad kernels ${String(tgPeer.info.kernels)} (threads ${THREADS}; TAPEGRAD_THREADS=${process.env.TAPEGRAD_THREADS ?? 'unset'})` +
       (base ? `; base ${baseDir}: ${String(base.info.kernels)}` : '') +
       (np ? `, NumPy ${np.version}` : '') +
@@ -211,8 +219,8 @@ async function main(): Promise<void> {
   const perStepUs = (s: number, steps: number): number => (s / steps) * 1e6;
   const slow = (name: string): boolean => name === 'tfjs-cpu';
   const fs_ = fSteps(quick);
-  const fTapegrad = tgImpls.filter(([, impl, peer]) => impl !== 'w' && peer === tgPeer.peer);
-  const fKeys = { tapegrad: fTapegrad.map(([key]) => key), numpy: 'numpy', torch: 'pytorch×1' };
+  const fTapegrad = tgImpls.filter(([, impl, peer]) => impl !== 'w' && (peer === tgPeer.peer || peer === base?.peer));
+  const fKeys = { tapegrad: fTapegrad.map(([key]) => key), numpy: 'numpy', torch: 'pytorch×1', base: base?.key };
   const runF = (): Promise<Record<string, Stat>> => {
     log('running F (the addition seq2seq; the implementations take turns)…');
     return takeTurns(

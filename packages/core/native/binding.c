@@ -7,13 +7,14 @@
  *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
  *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
  *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
- *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t)
+ *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t),
+ *   colSums(x, outer, len, inner, out, t)
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
- *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff)
+ *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
- *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff)
+ *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
@@ -246,6 +247,20 @@ static napi_value row_sums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value col_sums(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int64_t threads;
+  if (!counts(env, argv, 5, 1, &threads)) return NULL;
+  float *x, *out;
+  size_t lx, lo;
+  int64_t v[3];
+  if (!f32_arg(env, argv[0], &x, &lx) || !f32_arg(env, argv[4], &out, &lo)) FAIL(type_error, "colSums: x and out must be Float32Arrays");
+  if (!counts(env, argv, 1, 3, v)) return NULL;
+  if (!holds(lx, v[0], v[1], v[2], 1, 1, 1) || !holds(lo, v[0], v[2], 1, 1, 1, 1)) FAIL(range_error, "colSums: x or out is too short");
+  tg_col_sums(x, v[0], v[1], v[2], out, (int)threads);
+  return NULL;
+}
+
 static napi_value binary(napi_env env, napi_callback_info info) {
   ARGS(5);
   int64_t threads;
@@ -337,9 +352,10 @@ static int sizes(napi_env env, napi_value *argv, int i, int *batch, int *hidden,
   }
 
 static napi_value lstm_cell(napi_env env, napi_callback_info info) {
-  NAMED_ARGS(15, "lstmCell");
+  NAMED_ARGS(16, "lstmCell");
   int b, h, ok = 1;
-  if (!sizes(env, argv, 7, &b, &h, "lstmCell")) return NULL;
+  int64_t threads;
+  if (!sizes(env, argv, 7, &b, &h, "lstmCell") || !counts(env, argv, 15, 1, &threads)) return NULL;
   long bh = (long)b * h, g = 4L * b * h;
   tg_lstm_fwd a = {
       .xw = span(env, argv, 0, 1, g, 0, &ok, "lstmCell"),
@@ -353,14 +369,15 @@ static napi_value lstm_cell(napi_env env, napi_callback_info info) {
       .batch = b,
       .hidden = h,
   };
-  if (ok) tg_lstm_cell(&a);
+  if (ok) tg_lstm_cell(&a, (int)threads);
   return NULL;
 }
 
 static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
-  NAMED_ARGS(18, "lstmCellBackward");
+  NAMED_ARGS(19, "lstmCellBackward");
   int b, h, ok = 1;
-  if (!sizes(env, argv, 12, &b, &h, "lstmCellBackward")) return NULL;
+  int64_t threads;
+  if (!sizes(env, argv, 12, &b, &h, "lstmCellBackward") || !counts(env, argv, 18, 1, &threads)) return NULL;
   long bh = (long)b * h;
   tg_lstm_bwd a = {
       .gh = span(env, argv, 0, 1, bh, 0, &ok, "lstmCellBackward"),
@@ -374,7 +391,7 @@ static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
       .batch = b,
       .hidden = h,
   };
-  if (ok) tg_lstm_cell_backward(&a);
+  if (ok) tg_lstm_cell_backward(&a, (int)threads);
   return NULL;
 }
 
@@ -473,6 +490,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
       {"scatterAdd", NULL, scatter_add, NULL, NULL, NULL, napi_default, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_default, NULL},
+      {"colSums", NULL, col_sums, NULL, NULL, NULL, napi_default, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_default, NULL},
       {"unary", NULL, unary, NULL, NULL, NULL, napi_default, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},

@@ -8,6 +8,8 @@
  */
 #include "cells.h"
 
+#include "gemm.h"
+
 #include <string.h>
 
 #define SUFFIX portable
@@ -42,7 +44,31 @@ void tg_cells_use(const char *isa) {
 #endif
 }
 
-void tg_lstm_cell(const tg_lstm_fwd *a) { lstm_fwd(a); }
-void tg_lstm_cell_backward(const tg_lstm_bwd *a) { lstm_bwd(a); }
+/* Rows [lo, hi) of a batch: the same arguments with every pointer moved to row lo. */
+static void lstm_fwd_rows(void *ctx, int64_t lo, int64_t hi) {
+  tg_lstm_fwd a = *(const tg_lstm_fwd *)ctx;
+  const long h = a.hidden;
+  a.xw += lo * 4 * h, a.hw += lo * 4 * h, a.c += lo * h;
+  a.h_out += lo * h, a.c_out += lo * h, a.acts += lo * 5 * h;
+  a.batch = (int)(hi - lo);
+  lstm_fwd(&a);
+}
+
+static void lstm_bwd_rows(void *ctx, int64_t lo, int64_t hi) {
+  tg_lstm_bwd a = *(const tg_lstm_bwd *)ctx;
+  const long h = a.hidden;
+  a.gh += lo * h, a.gc += lo * h, a.acts += lo * 5 * h, a.c += lo * h;
+  if (a.gh_in) a.gh_in += lo * h;
+  if (a.gc_in) a.gc_in += lo * h;
+  a.g_gates += lo * 4 * h, a.gc_prev += lo * h;
+  a.batch = (int)(hi - lo);
+  lstm_bwd(&a);
+}
+
+/* Rows are independent (gc_prev may alias gc row by row), so a batch splits across threads. */
+void tg_lstm_cell(const tg_lstm_fwd *a, int threads) { tg_parallel(lstm_fwd_rows, (void *)a, a->batch, threads); }
+void tg_lstm_cell_backward(const tg_lstm_bwd *a, int threads) {
+  tg_parallel(lstm_bwd_rows, (void *)a, a->batch, threads);
+}
 void tg_gru_cell(const tg_gru_fwd *a) { gru_fwd(a); }
 void tg_gru_cell_backward(const tg_gru_bwd *a) { gru_bwd(a); }

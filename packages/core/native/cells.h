@@ -30,8 +30,9 @@ typedef struct {
   int batch, hidden;
 } tg_gru_bwd;
 
-void tg_lstm_cell(const tg_lstm_fwd *a);
-void tg_lstm_cell_backward(const tg_lstm_bwd *a);
+/* An LSTM step and its adjoint, the batch split over up to `threads` threads of the gemm's pool. */
+void tg_lstm_cell(const tg_lstm_fwd *a, int threads);
+void tg_lstm_cell_backward(const tg_lstm_bwd *a, int threads);
 void tg_gru_cell(const tg_gru_fwd *a);
 void tg_gru_cell_backward(const tg_gru_bwd *a);
 

@@ -258,3 +258,31 @@ void tg_row_sums(const float *x, int64_t rows, int64_t cols, float *out, int thr
   struct rows_job jb = {x, out, NULL, 1, cols};
   tg_parallel(sum_rows, &jb, rows, threads_for(rows * cols, threads));
 }
+
+/* Column blocks of the column sums: a thread adds whole rows of its block of columns. */
+#define COL_BLOCK 64
+
+struct cols_job {
+  const float *in;
+  float *out;
+  int64_t len, inner, blocks;
+};
+
+static void sum_cols(void *ctx, int64_t lo, int64_t hi) {
+  const struct cols_job *jb = ctx;
+  for (int64_t u = lo; u < hi; u++) {
+    const int64_t o = u / jb->blocks, i0 = (u % jb->blocks) * COL_BLOCK;
+    const int64_t i1 = i0 + COL_BLOCK < jb->inner ? i0 + COL_BLOCK : jb->inner;
+    float *restrict out = jb->out + o * jb->inner;
+    for (int64_t l = 0; l < jb->len; l++) {
+      const float *restrict row = jb->in + (o * jb->len + l) * jb->inner;
+      for (int64_t i = i0; i < i1; i++) out[i] += row[i];
+    }
+  }
+}
+
+void tg_col_sums(const float *x, int64_t outer, int64_t len, int64_t inner, float *out, int threads) {
+  const int64_t blocks = (inner + COL_BLOCK - 1) / COL_BLOCK;
+  struct cols_job jb = {x, out, len, inner, blocks};
+  tg_parallel(sum_cols, &jb, outer * blocks, threads_for(outer * len * inner, threads));
+}

@@ -18,5 +18,7 @@ void tg_add_bias(float *y, const float *b, int64_t outer, int64_t channels, int6
 int64_t tg_scatter_add(const float *g, const int32_t *idx, int64_t n, float *out, int64_t len);
 /* out[r] = Σ_c x[r·cols + c], accumulated in double. */
 void tg_row_sums(const float *x, int64_t rows, int64_t cols, float *out, int threads);
+/* out[o, i] += Σ_l x[o, l, i] in float, l in order (the JS kernel's sums): inner > 1. */
+void tg_col_sums(const float *x, int64_t outer, int64_t len, int64_t inner, float *out, int threads);
 
 #endif

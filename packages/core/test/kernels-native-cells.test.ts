@@ -5,6 +5,7 @@ import { type NativeAddon, loadNative, withNativeKernels } from '../src/kernels/
 // The addon's recurrent-cell kernels (native/cells.c) against the JS reference, on every
 // instruction set this CPU runs, at sizes with and without a vector tail and at offsets: within
 // 1e-5 of each array's largest magnitude (float32 arithmetic against the reference's float64).
+// The LSTM kernels also with their batch split across two threads.
 const { addon, reason } = loadNative();
 const describeNative = addon ? describe : describe.skip;
 if (!addon) console.warn(`native cell tests skipped: ${reason}`);
@@ -33,10 +34,12 @@ const sizes = fc.record({
 });
 
 describeNative('native recurrent cells', () => {
-  const saved = thresholds.native.cells;
+  const saved = { ...thresholds.native };
   let native: KernelBackend;
+  let split: KernelBackend;
   beforeAll(() => {
     thresholds.native.cells = 0;
+    thresholds.native.cellsThreaded = 0;
     // The addon, with its cell kernels noting that they were called.
     const counted = Object.create(addon!) as NativeAddon;
     for (const k of ['lstmCell', 'lstmCellBackward', 'gruCell', 'gruCellBackward'] as const) {
@@ -44,87 +47,92 @@ describeNative('native recurrent cells', () => {
       Object.defineProperty(counted, k, { value: (...a: unknown[]) => ((calls[k] = true), f(...a)) });
     }
     native = withNativeKernels(jsBackend, counted, 1);
+    split = withNativeKernels(jsBackend, counted, 2, { adaptive: false });
   });
   afterAll(() => {
-    thresholds.native.cells = saved;
+    Object.assign(thresholds.native, saved);
     addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
     // Every kernel compared here ran in the addon (a gate that declined would compare JS with JS).
     expect(calls).toEqual({ lstmCell: true, lstmCellBackward: true, gruCell: true, gruCellBackward: true });
   });
   const calls: Record<string, boolean> = {};
 
-  test.each(isas)('lstmCell and its backward match the JS kernels (%s)', (isa) => {
-    addon!.useIsa(isa);
-    fc.assert(
-      fc.property(sizes, ({ batch: b, hidden: h, off, scale, seed, bias }) => {
-        let s = seed;
-        const r = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * scale;
-        const bh = b * h;
-        const xw = f32(off + 4 * bh, r);
-        const hw = f32(4 * bh, r);
-        const bIh = bias ? f32(4 * h, r) : null;
-        const bHh = bias ? f32(4 * h, r) : null;
-        const c = f32(off + bh, r);
-        const outs = [0, 1].map(() => ({
-          h: new Float32Array(off + bh),
-          c: new Float32Array(off + bh),
-          acts: new Float32Array(off + 5 * bh),
-        }));
-        [jsBackend, native].forEach((k, i) =>
-          k.lstmCell({
-            xw,
-            xwOff: off,
-            hw,
-            bIh,
-            bHh,
-            c,
-            cOff: off,
-            batch: b,
-            hidden: h,
-            hOut: outs[i].h,
-            hOutOff: off,
-            cOut: outs[i].c,
-            cOutOff: off,
-            acts: outs[i].acts,
-            actsOff: off,
-          }),
-        );
-        expect(
-          Math.max(worst(outs[1].h, outs[0].h), worst(outs[1].c, outs[0].c), worst(outs[1].acts, outs[0].acts)),
-        ).toBeLessThan(1e-5);
-        expect(Array.from(outs[1].h.subarray(0, off)).every((v) => v === 0)).toBe(true);
-        const gh = f32(off + bh, r);
-        const gc = f32(off + bh, r);
-        // Further incoming gradients, when drawn, at offsets of their own.
-        const ins = bias ? f32(2 * off + bh, r) : null;
-        const grads = [0, 1].map(() => ({ g: new Float32Array(off + 4 * bh), c: new Float32Array(off + bh) }));
-        [jsBackend, native].forEach((k, i) =>
-          k.lstmCellBackward({
-            gh,
-            ghOff: off,
-            gc,
-            gcOff: off,
-            ghIn: ins,
-            ghInOff: off,
-            gcIn: ins,
-            gcInOff: 2 * off,
-            acts: outs[0].acts,
-            actsOff: off,
-            c,
-            cOff: off,
-            batch: b,
-            hidden: h,
-            gGates: grads[i].g,
-            gGatesOff: off,
-            gcPrev: grads[i].c,
-            gcPrevOff: off,
-          }),
-        );
-        expect(Math.max(worst(grads[1].g, grads[0].g), worst(grads[1].c, grads[0].c))).toBeLessThan(1e-5);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  test.each(isas.flatMap((isa) => [1, 2].map((threads) => [isa, threads] as const)))(
+    'lstmCell and its backward match the JS kernels (%s, %i threads)',
+    (isa, threads) => {
+      addon!.useIsa(isa);
+      const kernel = threads === 1 ? native : split;
+      fc.assert(
+        fc.property(sizes, ({ batch: b, hidden: h, off, scale, seed, bias }) => {
+          let s = seed;
+          const r = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * scale;
+          const bh = b * h;
+          const xw = f32(off + 4 * bh, r);
+          const hw = f32(4 * bh, r);
+          const bIh = bias ? f32(4 * h, r) : null;
+          const bHh = bias ? f32(4 * h, r) : null;
+          const c = f32(off + bh, r);
+          const outs = [0, 1].map(() => ({
+            h: new Float32Array(off + bh),
+            c: new Float32Array(off + bh),
+            acts: new Float32Array(off + 5 * bh),
+          }));
+          [jsBackend, kernel].forEach((k, i) =>
+            k.lstmCell({
+              xw,
+              xwOff: off,
+              hw,
+              bIh,
+              bHh,
+              c,
+              cOff: off,
+              batch: b,
+              hidden: h,
+              hOut: outs[i].h,
+              hOutOff: off,
+              cOut: outs[i].c,
+              cOutOff: off,
+              acts: outs[i].acts,
+              actsOff: off,
+            }),
+          );
+          expect(
+            Math.max(worst(outs[1].h, outs[0].h), worst(outs[1].c, outs[0].c), worst(outs[1].acts, outs[0].acts)),
+          ).toBeLessThan(1e-5);
+          expect(Array.from(outs[1].h.subarray(0, off)).every((v) => v === 0)).toBe(true);
+          const gh = f32(off + bh, r);
+          const gc = f32(off + bh, r);
+          // Further incoming gradients, when drawn, at offsets of their own.
+          const ins = bias ? f32(2 * off + bh, r) : null;
+          const grads = [0, 1].map(() => ({ g: new Float32Array(off + 4 * bh), c: new Float32Array(off + bh) }));
+          [jsBackend, kernel].forEach((k, i) =>
+            k.lstmCellBackward({
+              gh,
+              ghOff: off,
+              gc,
+              gcOff: off,
+              ghIn: ins,
+              ghInOff: off,
+              gcIn: ins,
+              gcInOff: 2 * off,
+              acts: outs[0].acts,
+              actsOff: off,
+              c,
+              cOff: off,
+              batch: b,
+              hidden: h,
+              gGates: grads[i].g,
+              gGatesOff: off,
+              gcPrev: grads[i].c,
+              gcPrevOff: off,
+            }),
+          );
+          expect(Math.max(worst(grads[1].g, grads[0].g), worst(grads[1].c, grads[0].c))).toBeLessThan(1e-5);
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   test.each(isas)('gruCell and its backward match the JS kernels (%s)', (isa) => {
     addon!.useIsa(isa);

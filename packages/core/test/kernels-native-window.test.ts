@@ -123,7 +123,7 @@ describeNative('native window and elementwise kernels', () => {
     );
   });
 
-  test('bias, scatter-add and row sums', () => {
+  test('bias, scatter-add, row and column sums', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 5 }),
@@ -147,6 +147,11 @@ describeNative('native window and elementwise kernels', () => {
           native.sumAxis(y, outer * channels, inner, 1, r1);
           jsBackend.sumAxis(y, outer * channels, inner, 1, r2);
           r1.forEach((v, i) => expect(Math.abs(v - r2[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(r2[i]))));
+          // Column sums (inner > 1: a bias gradient's sums over rows) add in float in row order, as JS.
+          const [c1, c2] = [new Float32Array(outer * inner), new Float32Array(outer * inner)];
+          native.sumAxis(y, outer, channels, inner, c1);
+          jsBackend.sumAxis(y, outer, channels, inner, c2);
+          expect(same(c1, c2)).toBe(true);
         },
       ),
       { numRuns: 100 },
@@ -154,6 +159,20 @@ describeNative('native window and elementwise kernels', () => {
     expect(() => addon!.scatterAdd(new Float32Array(2), Int32Array.from([0, 5]), new Float32Array(3), 3)).toThrow(
       /out of range/,
     );
+  });
+
+  test('column sums split across two threads equal the JS kernel bit for bit', () => {
+    const split = withNativeKernels(jsBackend, addon!, 2);
+    for (const [outer, len, inner] of [
+      [1, 900, 130],
+      [3, 200, 129],
+    ]) {
+      const x = values(outer * len * inner, outer + inner);
+      const [a, b] = [new Float32Array(outer * inner), new Float32Array(outer * inner)];
+      split.sumAxis(x, outer, len, inner, a);
+      jsBackend.sumAxis(x, outer, len, inner, b);
+      expect(same(a, b)).toBe(true);
+    }
   });
 
   test('relu, step, reluGrad, add, sub, mul and the Adam step equal the JS kernels bit for bit', () => {

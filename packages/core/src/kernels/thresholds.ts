@@ -53,6 +53,12 @@ export const thresholds = {
      * ~0.1 µs an element (five exponentials).
      */
     cells: 8,
+    /**
+     * batch·hidden of a float32 LSTM step from which its batch may be split across the addon's
+     * threads (when that has been faster lately, kernels/threads.ts): B = H = 128 takes ~65 µs
+     * on one AVX-512 core, a hand-off a few µs; 64×64 about 16 µs.
+     */
+    cellsThreaded: 1 << 12,
   },
   /**
    * Above a `threaded` size, choose between one thread and all of them by measured time

@@ -2,6 +2,7 @@ import { checkTensor } from '../check';
 import { empty } from '../creation';
 import type { TypedArray } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
+import { kernels } from '../kernels';
 import { gemmInto } from './matmul';
 import { Tensor } from '../tensor';
 import { checkFloat } from './util';
@@ -69,14 +70,30 @@ export function recycle(t: Tensor): void {
 }
 
 /**
- * The column sums of a rows×cols matrix (a bias's gradient), as the product ones[1, rows]·g: on
- * the native gemm it reads g in place, where the WASM sum kernel would copy it in first.
+ * The column sums of a rows×cols matrix (a bias's gradient), on the sum kernel (natively in
+ * place: a product ones[1, rows]·g would pack all of g first, and ran at ~1 GFLOP/s).
  */
 export function columnSums(like: Tensor, g: TypedArray, rows: number, cols: number): Tensor {
   const out = empty([cols], like.dtype);
-  const ones = scratch('ones', like, rows).fill(1);
-  gemmInto(ones, 0, g, out.data, 0, 1, cols, rows, false, false);
+  kernels().sumAxis(g.subarray(0, rows * cols), 1, rows, cols, out.data);
   return out;
+}
+
+/**
+ * The gradients of a cell's two biases, equal (both are added to the same pre-activations):
+ * the column sums once, and a copy for the second, so the two never share a buffer.
+ */
+export function biasGrads(
+  node: { needsGrad(i: number): boolean },
+  like: Tensor,
+  g: TypedArray,
+  rows: number,
+  cols: number,
+): [Tensor | null, Tensor | null] {
+  const [ih, hh] = [node.needsGrad(4), node.needsGrad(5)];
+  if (!ih && !hh) return [null, null];
+  const sums = columnSums(like, g, rows, cols);
+  return [ih ? sums : null, hh ? (ih ? new Tensor(sums.data.slice(), sums.shape) : sums) : null];
 }
 
 /**

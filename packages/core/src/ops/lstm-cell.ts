@@ -6,7 +6,7 @@ import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
 import { add } from './add';
-import { checkCellOperands, columnSums, gemmNew, scratch } from './cell-util';
+import { biasGrads, checkCellOperands, gemmNew, scratch } from './cell-util';
 import { stack } from './concat';
 import { linear } from './linear';
 import { gemmInto } from './matmul';
@@ -105,7 +105,7 @@ const lstmCellOp = defineOp<void>({
       node.needsGrad(2) ? gemmNew(x, gGates, 0, x.data, g, inSize, batch, true, false) : null,
       node.needsGrad(3) ? gemmNew(x, gGates, 0, state.data, g, hidden, batch, true, false) : null,
       // Both biases get Σ_rows gGates, each its own tensor (a gradient buffer may become a .grad).
-      ...(biased ? [4, 5].map((i) => (node.needsGrad(i) ? columnSums(x, gGates, batch, g) : null)) : []),
+      ...(biased ? biasGrads(node, x, gGates, batch, g) : []),
     ];
   },
 });

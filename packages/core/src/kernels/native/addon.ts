@@ -47,6 +47,8 @@ export interface NativeAddon {
   scatterAdd(g: Float32Array, idx: Int32Array, out: Float32Array, len: number): void;
   /** out[r] = Σ x[r, :] over rows×cols, accumulated in double. */
   rowSums(x: Float32Array, rows: number, cols: number, out: Float32Array, threads: number): void;
+  /** out[o, i] += Σ_l x[o, l, i] over outer×len×inner (inner > 1), in float, l in order. */
+  colSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, threads: number): void;
   /** out = a (op) b over out's length: op 0 add, 1 sub, 2 mul. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, threads: number): void;
   /** out = relu(x) (op 0) or step(x) (op 1) over out's length. */
@@ -62,7 +64,10 @@ export interface NativeAddon {
     scalars: Float64Array,
     threads: number,
   ): void;
-  /** KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null). */
+  /**
+   * KernelBackend.lstmCell on Float32Arrays (the record's fields in order; biases may be null),
+   * the batch split over up to `threads` threads.
+   */
   lstmCell(
     ...args: [
       xw: Float32Array,
@@ -80,9 +85,10 @@ export interface NativeAddon {
       cOutOff: number,
       acts: Float32Array,
       actsOff: number,
+      threads: number,
     ]
   ): void;
-  /** KernelBackend.lstmCellBackward on Float32Arrays. */
+  /** KernelBackend.lstmCellBackward on Float32Arrays, the batch split over up to `threads` threads. */
   lstmCellBackward(
     ...args: [
       gh: Float32Array,
@@ -103,6 +109,7 @@ export interface NativeAddon {
       gGatesOff: number,
       gcPrev: Float32Array,
       gcPrevOff: number,
+      threads: number,
     ]
   ): void;
   /** KernelBackend.gruCell on Float32Arrays (biases may be null). */

@@ -11,6 +11,7 @@
 import type { TypedArray } from '../../dtype';
 import type { KernelBackend } from '../backend';
 import { type Float32GemmArgs, float32Gemm, layer } from '../dispatch';
+import type { LstmCellArgs, LstmCellGradArgs } from '../recurrent';
 import { Threads } from '../threads';
 import { thresholds } from '../thresholds';
 import type { NativeAddon } from './addon';
@@ -22,7 +23,8 @@ import { nativeWindowKernels } from './window';
  * window kernels (im2col, col2im, max pooling, bias, scatter-add, row sums) and large
  * elementwise ones (add, sub, mul, relu, reluGrad, Adam) by the addon's (kernels/native/window.ts,
  * elementwise.ts), and the float32 recurrent-cell kernels (lstmCell, gruCell and their
- * backwards, in place, from thresholds.native.cells = batch·hidden); float64 and int32, and sizes
+ * backwards, in place, from thresholds.native.cells = batch·hidden; an LSTM step's batch split
+ * across the threads from thresholds.native.cellsThreaded when that has been faster); float64 and int32, and sizes
  * below thresholds.native, stay on `base`. Above thresholds.native.threaded a product is split
  * when that has been faster lately (Threads), or always with `adaptive: false`.
  *
@@ -36,14 +38,65 @@ export function withNativeKernels(
   options: { adaptive?: boolean } = {},
 ): KernelBackend {
   const choice = new Threads(options.adaptive ?? true);
+  const f32 = (a: TypedArray | null) => a as Float32Array;
   const sgemm = ({ a, aOff, b, bOff, c, cOff, m, n, k, transA, transB }: Float32GemmArgs, split: boolean): boolean => {
     addon.sgemm(a, aOff, b, bOff, c, cOff, m, n, k, +transA, +transB, split ? threads : 1);
+    return true;
+  };
+  // The LSTM step's kernels, told whether to split the batch across the pool: Threads decides, one
+  // for each kernel, as their costs at one size differ.
+  const [forwardChoice, backwardChoice] = [
+    new Threads(options.adaptive ?? true),
+    new Threads(options.adaptive ?? true),
+  ];
+  const lstmCell = (a: LstmCellArgs, split: boolean): boolean => {
+    addon.lstmCell(
+      f32(a.xw),
+      a.xwOff,
+      f32(a.hw),
+      f32(a.bIh),
+      f32(a.bHh),
+      f32(a.c),
+      a.cOff,
+      a.batch,
+      a.hidden,
+      f32(a.hOut),
+      a.hOutOff,
+      f32(a.cOut),
+      a.cOutOff,
+      f32(a.acts),
+      a.actsOff,
+      split ? threads : 1,
+    );
+    return true;
+  };
+  const lstmCellBackward = (a: LstmCellGradArgs, split: boolean): boolean => {
+    addon.lstmCellBackward(
+      f32(a.gh),
+      a.ghOff,
+      f32(a.gc),
+      a.gcOff,
+      f32(a.ghIn),
+      a.ghInOff,
+      f32(a.gcIn),
+      a.gcInOff,
+      f32(a.acts),
+      a.actsOff,
+      f32(a.c),
+      a.cOff,
+      a.batch,
+      a.hidden,
+      f32(a.gGates),
+      a.gGatesOff,
+      f32(a.gcPrev),
+      a.gcPrevOff,
+      split ? threads : 1,
+    );
     return true;
   };
   const name = `native-${addon.isa()}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`;
   const cells = (batch: number, hidden: number, ...arrays: (TypedArray | null)[]): boolean =>
     batch * hidden >= thresholds.native.cells && arrays.every((a) => a === null || a instanceof Float32Array);
-  const f32 = (a: TypedArray | null) => a as Float32Array;
   return layer(name, base, {
     ...nativeWindowKernels(addon, threads),
     ...nativeElementwiseKernels(addon, threads),
@@ -53,52 +106,12 @@ export function withNativeKernels(
     },
     lstmCell: {
       gate: (a) => cells(a.batch, a.hidden, a.xw, a.hw, a.bIh, a.bHh, a.c, a.hOut, a.cOut, a.acts),
-      run: (a) => {
-        addon.lstmCell(
-          f32(a.xw),
-          a.xwOff,
-          f32(a.hw),
-          f32(a.bIh),
-          f32(a.bHh),
-          f32(a.c),
-          a.cOff,
-          a.batch,
-          a.hidden,
-          f32(a.hOut),
-          a.hOutOff,
-          f32(a.cOut),
-          a.cOutOff,
-          f32(a.acts),
-          a.actsOff,
-        );
-        return true;
-      },
+      run: (a) => forwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCell, a),
     },
     lstmCellBackward: {
       gate: (a) => cells(a.batch, a.hidden, a.gh, a.gc, a.ghIn, a.gcIn, a.acts, a.c, a.gGates, a.gcPrev),
-      run: (a) => {
-        addon.lstmCellBackward(
-          f32(a.gh),
-          a.ghOff,
-          f32(a.gc),
-          a.gcOff,
-          f32(a.ghIn),
-          a.ghInOff,
-          f32(a.gcIn),
-          a.gcInOff,
-          f32(a.acts),
-          a.actsOff,
-          f32(a.c),
-          a.cOff,
-          a.batch,
-          a.hidden,
-          f32(a.gGates),
-          a.gGatesOff,
-          f32(a.gcPrev),
-          a.gcPrevOff,
-        );
-        return true;
-      },
+      run: (a) =>
+        backwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCellBackward, a),
     },
     gruCell: {
       gate: (a) => cells(a.batch, a.hidden, a.xw, a.hw, a.bIh, a.bHh, a.h, a.out, a.acts),

@@ -65,10 +65,15 @@ export function nativeWindowKernels(addon: NativeAddon, threads: number): Accele
       gate: (g, outer, _len, inner, idx, out) => outer === 1 && inner === 1 && allFloat32(g, out) && big(idx.length),
       run: (g, _outer, len, _inner, idx, out) => (addon.scatterAdd(f32(g), idx, f32(out), len), true),
     },
-    // Row sums (inner = 1: a bias gradient's sums over positions), accumulated in double as the JS kernel's.
+    // Row sums (inner = 1: a bias gradient's sums over positions), accumulated in double as the
+    // JS kernel's; column sums (inner > 1: a bias gradient's sums over rows) in float, as its.
     sumAxis: {
-      gate: (x, outer, len, inner, out) => inner === 1 && allFloat32(x, out) && big(outer * len),
-      run: (x, outer, len, _inner, out) => (addon.rowSums(f32(x), outer, len, f32(out), threads), true),
+      gate: (x, outer, len, inner, out) => allFloat32(x, out) && big(outer * len * inner),
+      run: (x, outer, len, inner, out) => {
+        if (inner === 1) addon.rowSums(f32(x), outer, len, f32(out), threads);
+        else addon.colSums(f32(x), outer, len, inner, f32(out), threads);
+        return true;
+      },
     },
   };
 }
