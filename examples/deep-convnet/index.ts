@@ -10,7 +10,8 @@ export const description =
 /**
  * The book's `train_deepnet.py` (Adam lr 0.001, batch 100), but 6 epochs with the learning rate
  * ×0.7 after each instead of 20 at a constant rate: an epoch takes 10–17 minutes on the shared
- * 2-core machine, and the decayed schedule reaches the book's accuracy in a third of the epochs.
+ * 2-core machine, so the book's 20 do not fit in a working session. What it reached is in
+ * examples/README.md.
  */
 export const DEEP_CONVNET: ImageClassifier<ReturnType<typeof deepConvNet>> = {
   title: 'DeepConvNet (MNIST)',
