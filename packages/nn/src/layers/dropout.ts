@@ -4,6 +4,7 @@ import {
   ValueError,
   checkNumber,
   checkOptions,
+  checkTensor,
   describe,
   getDefaultRng,
   mul,
@@ -20,9 +21,15 @@ import { Module } from '../module';
  * dropout(x, 0.1, new Rng(0));
  */
 export function dropout(x: Tensor, p: number, rng: Rng = getDefaultRng()): Tensor {
+  checkTensor('dropout', 'x', x);
   checkNumber('dropout', 'p', p, { min: 0, below: 1 });
+  checkRng('dropout', rng);
   if (p === 0) return x;
   return mul(x, dropoutMask(x.shape, x.dtype, p, rng));
+}
+
+function checkRng(who: string, rng: unknown): void {
+  if (!(rng instanceof Rng)) throw new ValueError(`${who}: rng must be an Rng, got ${describe(rng)}`);
 }
 
 /** 1/(1−p) with probability 1−p, else 0, for every element of `shape`, drawn from `rng`. */
@@ -56,9 +63,7 @@ export class Dropout extends Module {
     const who = this.constructor.name;
     checkNumber(who, 'p', p, { min: 0, below: 1 });
     const o = checkOptions(who, options, ['rng']);
-    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
-      throw new ValueError(`${who}: rng must be an Rng, got ${describe(o.rng)}`);
-    }
+    if (o.rng !== undefined) checkRng(who, o.rng);
     this.rng = options.rng ?? getDefaultRng();
   }
 
