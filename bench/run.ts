@@ -53,10 +53,15 @@ if (cpuClock) process.env.TAPEGRAD_BENCH_CLOCK = 'cpu';
 const tapegradOnly = process.argv.includes('--tapegrad-only');
 /** `--only E` or `--only F`: that figure alone (the others are skipped). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (process.argv.includes('--only') && only !== 'E' && only !== 'F') {
+  throw new Error(`--only takes E or F, got ${only ?? 'nothing'}`);
+}
 /** `--skip E,F`: leave out the long training figures (say, to compare B, C and A with `--base`). */
-const skip = new Set(
-  process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1].split(',') : [],
-);
+const skipArg = process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1] : '';
+if (process.argv.includes('--skip') && !/^[EF](,[EF])*$/.test(skipArg ?? '')) {
+  throw new Error(`--skip takes E, F or E,F, got ${skipArg ?? 'nothing'}`);
+}
+const skip = new Set(skipArg ? skipArg.split(',') : []);
 /** The python with PyTorch (Debian's; the python3 first on PATH may lack it). */
 const TORCH_PYTHON = process.env.TAPEGRAD_PYTHON ?? '/usr/bin/python3';
 /** `--base <checkout>`: that checkout's tapegrad takes turns with this one's (bench/base-peer.ts). */
