@@ -83,10 +83,19 @@ test('a buffer is reused only once nothing holds it: views (reshape) and shared 
   const x = leaf();
   // add hands its gy to both inputs, reshape hands on a view of its gy: each branch's rule runs
   // after the buffer's first reader has finished with it, and must still read the right values.
-  const y = x.mul(x).reshape([N / 2, 2]).exp().reshape([N]).add(x.exp().mul(x)).sum();
+  const y = x
+    .mul(x)
+    .reshape([N / 2, 2])
+    .exp()
+    .reshape([N])
+    .add(x.exp().mul(x))
+    .sum();
   y.backward();
   // d/dx [exp(x²) + x·exp(x)] = 2x·exp(x²) + exp(x)·(1 + x)
-  expectClose(snapshot(x.grad), expected(x, (v) => 2 * v * Math.exp(v * v) + Math.exp(v) * (1 + v)));
+  expectClose(
+    snapshot(x.grad),
+    expected(x, (v) => 2 * v * Math.exp(v * v) + Math.exp(v) * (1 + v)),
+  );
 });
 
 test("a leaf's .grad is never overwritten by later steps", () => {
