@@ -32,27 +32,24 @@ const trainStep = (model: ReturnType<typeof mlp>, opt: SGD): void => {
   opt.step();
 };
 
+/** Trains `epochs` epochs of one batch, stepping the schedule; returns the lr after each. */
+const train = (run: ReturnType<typeof trained>, sched: { step(): void }, epochs: number): number[] =>
+  Array.from({ length: epochs }, () => {
+    trainStep(run.model, run.opt);
+    sched.step();
+    return run.opt.lr;
+  });
+
 const warmCos = (opt: SGD) =>
   new WarmupLR(opt, { warmupEpochs: 2, after: (o) => new CosineAnnealingLR(o, { tMax: 8 }) });
 
 test('save/load carry the scheduler next to the optimiser; the resumed run has the lrs of an unbroken one', () => {
   const unbroken = trained(1);
-  const s0 = warmCos(unbroken.opt);
-  const lrs: number[] = [];
-  for (let e = 0; e < 7; e++) {
-    trainStep(unbroken.model, unbroken.opt);
-    s0.step();
-    lrs.push(unbroken.opt.lr);
-  }
+  const lrs = train(unbroken, warmCos(unbroken.opt), 7);
 
   const a = trained(1);
   const sa = warmCos(a.opt);
-  const resumedLrs: number[] = [];
-  for (let e = 0; e < 3; e++) {
-    trainStep(a.model, a.opt);
-    sa.step();
-    resumedLrs.push(a.opt.lr);
-  }
+  const resumedLrs = train(a, sa, 3);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tapegrad-sched-')), 'ckpt.safetensors');
   save(a.model, file, { optimizer: a.opt, scheduler: sa, metadata: { epoch: '3' } });
 
@@ -61,11 +58,7 @@ test('save/load carry the scheduler next to the optimiser; the resumed run has t
   expect(load(b.model, file, { optimizer: b.opt, scheduler: sb })).toEqual({ epoch: '3' });
   expect(sb.stateDict()).toEqual(sa.stateDict());
   expect(b.opt.lr).toBe(a.opt.lr);
-  for (let e = 3; e < 7; e++) {
-    trainStep(b.model, b.opt);
-    sb.step();
-    resumedLrs.push(b.opt.lr);
-  }
+  resumedLrs.push(...train(b, sb, 4));
   expect(resumedLrs).toEqual(lrs);
   for (const [name, p] of unbroken.model.namedParameters()) {
     expect(Array.from(b.model.namedParameters().get(name)!.data)).toEqual(Array.from(p.data));
