@@ -15,10 +15,10 @@
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
- *   lstmSequence(x, wIh, wHh, bIh, bHh, out, acts, steps, batch, in, hidden, t): boolean
+ *   lstmSequence(x, wIh, wHh, bIh, bHh, out, acts, xh, steps, batch, in, hidden, t): boolean
  *   lstmSequenceBackward(gy, acts, out, wIh, wHh, gGates, gX, gState0, steps, batch, in, hidden, t): boolean
- *                                      a whole sequence (lstm_sequence.c), every array from 0; gX
- *                                      may be null; false when memory could not be had
+ *                                      a whole sequence (lstm_sequence.c), every array from 0; xh and
+ *                                      gX may be null; false when memory could not be had
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
@@ -416,10 +416,10 @@ static napi_value boolean(napi_env env, int value) {
 }
 
 static napi_value lstm_sequence(napi_env env, napi_callback_info info) {
-  NAMED_ARGS(12, "lstmSequence");
+  NAMED_ARGS(13, "lstmSequence");
   int64_t v[5];
   int ok = 1;
-  if (!seq_sizes(env, argv, 7, v)) return NULL;
+  if (!seq_sizes(env, argv, 8, v)) return NULL;
   const long t = v[0], b = v[1], in = v[2], h = v[3];
   tg_lstm_seq a = {
       .x = span(env, argv, 0, 0, t * b * in, 0, &ok, "lstmSequence"),
@@ -429,6 +429,7 @@ static napi_value lstm_sequence(napi_env env, napi_callback_info info) {
       .b_hh = span(env, argv, 4, 0, 4 * h, 1, &ok, "lstmSequence"),
       .out = (float *)span(env, argv, 5, 0, 2 * (t + 1) * b * h, 0, &ok, "lstmSequence"),
       .acts = (float *)span(env, argv, 6, 0, 5 * t * b * h, 0, &ok, "lstmSequence"),
+      .xh = (float *)span(env, argv, 7, 0, t * b * (in + h), 1, &ok, "lstmSequence"),
       .steps = (int)t,
       .batch = (int)b,
       .in = (int)in,

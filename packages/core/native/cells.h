@@ -42,12 +42,12 @@ void tg_gru_cell_backward(const tg_gru_bwd *a);
 /*
  * An LSTM layer over a whole sequence (KernelBackend.lstmSequence): x [T, B, in], out
  * [2, T+1, B, H] (h_0 … h_T, then c_0 … c_T; the initial state already in place), acts [T, B, 5H]
- * as tg_lstm_fwd saves them. Returns 0, or −1 without memory or a gemm (the outputs are then
+ * as tg_lstm_fwd saves them, and xh [T, B, in + H] (unless NULL) the rows [x_t, h_{t−1}]. Returns 0, or −1 without memory or a gemm (the outputs are then
  * incomplete, for the caller to compute otherwise).
  */
 typedef struct {
   const float *x, *w_ih, *w_hh, *b_ih, *b_hh; /* b_ih, b_hh may be NULL */
-  float *out, *acts;
+  float *out, *acts, *xh; /* xh may be NULL */
   int steps, batch, in, hidden;
 } tg_lstm_seq;
 

@@ -61,14 +61,16 @@ static void forward_rows(void *ctx, int64_t lo, int64_t hi) {
   const tg_lstm_seq *a = job->args;
   const int I = a->in, H = a->hidden, G = 4 * H, K = I + H, B = a->batch, rows = (int)(hi - lo);
   const long cBase = (long)(a->steps + 1) * B * H;
-  float *xh = thread_rows((long)rows * (K + G));
-  if (!xh) {
+  float *buf = thread_rows((long)rows * (K + G));
+  if (!buf) {
     atomic_store(&job->failed, 1);
     return;
   }
-  float *pre = xh + (long)rows * K;
+  float *pre = buf + (long)rows * K;
   for (int t = 0; t < a->steps; t++) {
     const long row0 = (long)t * B + lo;
+    /* The rows [x_t, h_{t−1}]: the caller's xh when it keeps them, else this thread's. */
+    float *xh = a->xh ? a->xh + row0 * K : buf;
     for (int r = 0; r < rows; r++) {
       memcpy(xh + (long)r * K, a->x + (row0 + r) * I, (size_t)I * sizeof(float));
       memcpy(xh + (long)r * K + I, a->out + (row0 + r) * H, (size_t)H * sizeof(float));

@@ -78,10 +78,18 @@ describeNative('native LSTM sequence', () => {
             out.set(state0.subarray(0, bh), 0);
             out.set(state0.subarray(bh), (t + 1) * bh);
             const acts = new Float32Array(5 * t * bh);
-            k.lstmSequence({ x, wIh, wHh, bIh, bHh, steps: t, batch: b, inSize, hidden: h, out, acts });
-            return { k, out, acts };
+            // The rows [x_t, h_{t−1}] when drawn (bias, for a second coin), else none.
+            const xh = bias ? new Float32Array(t * b * (inSize + h)) : null;
+            k.lstmSequence({ x, wIh, wHh, bIh, bHh, steps: t, batch: b, inSize, hidden: h, out, acts, xh });
+            return { k, out, acts, xh };
           });
-          expect(Math.max(worst(runs[1].out, runs[0].out), worst(runs[1].acts, runs[0].acts))).toBeLessThan(1e-5);
+          expect(
+            Math.max(
+              worst(runs[1].out, runs[0].out),
+              worst(runs[1].acts, runs[0].acts),
+              bias ? worst(runs[1].xh!, runs[0].xh!) : 0,
+            ),
+          ).toBeLessThan(1e-5);
           const gy = f32(2 * (t + 1) * bh, r);
           const grads = runs.map(({ k }) => {
             const g = {

@@ -127,6 +127,11 @@ export interface LstmSequenceArgs {
   out: TypedArray;
   /** Saved for backward, [steps, batch, 5·hidden]: every step's LstmCellArgs.acts. */
   acts: TypedArray;
+  /**
+   * When not null, written [steps, batch, inSize + hidden]: every step's rows [x_t, h_{t−1}],
+   * whose product with the pre-activations' gradient is the gradient of [W_ih, W_hh].
+   */
+  xh: TypedArray | null;
 }
 
 /** The adjoint of {@link LstmSequenceArgs}'s call, from what it wrote. */

@@ -31,8 +31,8 @@ function lstmSequenceComposite(
  * The whole sequence in one node. Forward: the lstmSequence kernel writes every state into the
  * buffer [2, T+1, B, H] (h_0 … h_T, then c_0 … c_T) and the activations. Backward: the
  * lstmSequenceBackward kernel gives the pre-activations' gradient dG of every step, dX and the
- * initial state's gradient; then dW_ih = dGᵀ·X and dW_hh = dGᵀ·[h_0 … h_{T−1}] as one product
- * each over all steps (rows T·B), and the biases' column sums.
+ * initial state's gradient; then [dW_ih, dW_hh] = dGᵀ·[X, H] as one product over all steps (rows
+ * T·B; the forward kept the rows [x_t, h_{t−1}]), and the biases' column sums.
  */
 const lstmSequenceOp = defineOp<void>({
   name: 'lstmSequence',
@@ -44,6 +44,7 @@ const lstmSequenceOp = defineOp<void>({
     out.data.set(state0.data.subarray(0, bh), 0);
     out.data.set(state0.data.subarray(bh, 2 * bh), (steps + 1) * bh);
     const acts = pooled(x, [steps, batch, 5 * hidden]);
+    const xh = pooled(x, [steps, batch, inSize + hidden]);
     kernels().lstmSequence({
       x: x.data,
       wIh: wIh.data,
@@ -56,16 +57,20 @@ const lstmSequenceOp = defineOp<void>({
       hidden,
       out: out.data,
       acts: acts.data,
+      xh: xh.data,
     });
-    save(acts, out);
+    save(acts, out, xh);
     return out;
   },
-  // The activations are the op's own: reused by the next call once the engine frees the node.
-  released: (node) => recycle(node.saved![0]),
+  // The activations and rows are the op's own: reused by the next call once the engine frees the node.
+  released: (node) => {
+    recycle(node.saved![0]);
+    recycle(node.saved![2]);
+  },
   backward: (gy, node) => {
     if (isGradEnabled()) return gradsByRecomputing(node, gy, lstmSequenceComposite);
     const [x, , wIh, wHh] = node.inputs;
-    const [acts, out] = node.saved!;
+    const [acts, out, xh] = node.saved!;
     const [steps, batch, inSize] = x.shape;
     const hidden = wHh.shape[1];
     const g = 4 * hidden;
@@ -87,11 +92,21 @@ const lstmSequenceOp = defineOp<void>({
       gState0: gState0.data,
     });
     const rows = steps * batch;
+    // [dW_ih, dW_hh] = dGᵀ·[X, H] as one product (X alone has a dozen columns, too few to fill the
+    // gemm's tiles), then its two column blocks.
+    const [wantIh, wantHh] = [node.needsGrad(2), node.needsGrad(3)];
+    const k = inSize + hidden;
+    const dW = wantIh || wantHh ? gemmNew(x, dG, 0, xh.data, g, k, rows, true, false).data : null;
+    const block = (from: number, cols: number, w: Tensor): Tensor => {
+      const t = empty(w.shape, x.dtype);
+      kernels().copyBlocks(dW!, from, k, t.data, 0, cols, g, cols);
+      return t;
+    };
     return [
       gx,
       node.needsGrad(1) ? gState0 : null,
-      node.needsGrad(2) ? gemmNew(x, dG, 0, x.data, g, inSize, rows, true, false) : null,
-      node.needsGrad(3) ? gemmNew(x, dG, 0, out.data, g, hidden, rows, true, false) : null,
+      wantIh ? block(0, inSize, wIh) : null,
+      wantHh ? block(inSize, hidden, wHh) : null,
       ...(node.inputs.length > 4 ? biasGrads(node, x, dG, rows, g) : []),
     ];
   },

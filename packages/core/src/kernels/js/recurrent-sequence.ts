@@ -31,7 +31,7 @@ export function lstmSequenceLoops(be: StepKernels): Pick<KernelBackend, 'lstmSeq
     be.gemm(g);
   };
   return {
-    lstmSequence: ({ x, wIh, wHh, bIh, bHh, steps, batch, inSize, hidden, out, acts }) => {
+    lstmSequence: ({ x, wIh, wHh, bIh, bHh, steps, batch, inSize, hidden, out, acts, xh }) => {
       const g = 4 * hidden;
       const bh = batch * hidden;
       const cBase = (steps + 1) * bh;
@@ -57,6 +57,13 @@ export function lstmSequenceLoops(be: StepKernels): Pick<KernelBackend, 'lstmSeq
           acts,
           actsOff: t * batch * 5 * hidden,
         });
+      }
+      if (xh) {
+        const k = inSize + hidden;
+        for (let r = 0; r < steps * batch; r++) {
+          xh.set(x.subarray(r * inSize, (r + 1) * inSize), r * k);
+          xh.set(out.subarray(r * hidden, (r + 1) * hidden), r * k + inSize);
+        }
       }
     },
     lstmSequenceBackward: ({ gy, acts, out, wIh, wHh, steps, batch, inSize, hidden, gGates, gX, gState0 }) => {

@@ -125,6 +125,7 @@ export interface NativeAddon {
       bHh: Float32Array | null,
       out: Float32Array,
       acts: Float32Array,
+      xh: Float32Array | null,
       steps: number,
       batch: number,
       inSize: number,

@@ -110,6 +110,7 @@ export function withNativeKernels(
       f32(a.bHh),
       f32(a.out),
       f32(a.acts),
+      f32(a.xh),
       a.steps,
       a.batch,
       a.inSize,
@@ -153,7 +154,7 @@ export function withNativeKernels(
         backwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCellBackward, a),
     },
     lstmSequence: {
-      gate: (a) => cells(a.batch, a.hidden, a.x, a.wIh, a.wHh, a.bIh, a.bHh, a.out, a.acts),
+      gate: (a) => cells(a.batch, a.hidden, a.x, a.wIh, a.wHh, a.bIh, a.bHh, a.out, a.acts, a.xh),
       run: (a) => sequenceChoice.run(stepWork(a), thresholds.native.cellsThreaded, threads > 1, lstmSequence, a),
     },
     lstmSequenceBackward: {
