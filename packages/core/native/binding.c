@@ -17,8 +17,8 @@
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
  *   lstmSequence(x, wIh, wHh, bIh, bHh, out, acts, xh, steps, batch, in, hidden, t): boolean
  *   lstmSequenceBackward(gy, acts, out, wIh, wHh, gGates, gX, gState0, steps, batch, in, hidden, t): boolean
- *                                      a whole sequence (lstm_sequence.c), every array from 0; xh and
- *                                      gX may be null; false when memory could not be had
+ *                                      a whole sequence (lstm_sequence.c), every array from 0; xh, gX
+ *                                      and gState0 may be null; false when memory could not be had
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
@@ -453,7 +453,7 @@ static napi_value lstm_sequence_backward(napi_env env, napi_callback_info info) 
       .w_hh = span(env, argv, 4, 0, 4 * h * h, 0, &ok, "lstmSequenceBackward"),
       .g_gates = (float *)span(env, argv, 5, 0, 4 * t * b * h, 0, &ok, "lstmSequenceBackward"),
       .g_x = (float *)span(env, argv, 6, 0, t * b * in, 1, &ok, "lstmSequenceBackward"),
-      .g_state0 = (float *)span(env, argv, 7, 0, 2 * b * h, 0, &ok, "lstmSequenceBackward"),
+      .g_state0 = (float *)span(env, argv, 7, 0, 2 * b * h, 1, &ok, "lstmSequenceBackward"),
       .steps = (int)t,
       .batch = (int)b,
       .in = (int)in,

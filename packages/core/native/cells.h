@@ -53,8 +53,8 @@ typedef struct {
 
 /*
  * Its adjoint (KernelBackend.lstmSequenceBackward): from gy [2, T+1, B, H] (the gradient of out)
- * writes g_gates [T, B, 4H] (the pre-activations' gradient), g_x [T, B, in] (or nothing when
- * NULL) and g_state0 [2, B, H].
+ * writes g_gates [T, B, 4H] (the pre-activations' gradient), g_x [T, B, in] and g_state0
+ * [2, B, H] (either, when NULL, is not computed).
  */
 typedef struct {
   const float *gy, *acts, *out, *w_ih, *w_hh;

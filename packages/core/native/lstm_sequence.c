@@ -123,6 +123,11 @@ static void backward_rows(void *ctx, int64_t lo, int64_t hi) {
         .hidden = H,
     };
     tg_lstm_cell_backward_rows(&b);
+    if (t == 0 && !a->g_state0) {
+      /* No dh_0 wanted (a constant initial state): dx_0 = dG_0·W_ih alone, or nothing. */
+      if (a->g_x && tg_sgemm(gg, a->w_ih, a->g_x + row0 * I, rows, I, G, 0, 0, 1) != 0) atomic_store(&job->failed, 1);
+      return;
+    }
     if (tg_gemm_packed(gg, G, job->pw, dxh, K, rows, K, G, 0) != 0) {
       atomic_store(&job->failed, 1);
       return;
@@ -132,6 +137,7 @@ static void backward_rows(void *ctx, int64_t lo, int64_t hi) {
       memcpy(dh + (long)r * H, dxh + (long)r * K + I, (size_t)H * sizeof(float));
     }
   }
+  if (!a->g_state0) return;
   /* The initial state's own share of gy (it is out's first state too). */
   const long bh = (long)B * H;
   for (long i = 0; i < (long)rows * H; i++) {

@@ -150,6 +150,6 @@ export interface LstmSequenceGradArgs {
   gGates: TypedArray;
   /** The gradient of x, written [steps, batch, inSize], or null (not wanted). */
   gX: TypedArray | null;
-  /** The gradient of the initial state, written [2, batch, hidden]. */
-  gState0: TypedArray;
+  /** The gradient of the initial state, written [2, batch, hidden], or null (not wanted). */
+  gState0: TypedArray | null;
 }

@@ -5,7 +5,8 @@ import { empty } from '../creation';
 import { ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
 import type { Tensor } from '../tensor';
-import { biasGrads, checkCellOperands, gemmNew, pooled, recycle, scratch } from './cell-util';
+import { biasGrads, checkCellOperands, pooled, recycle, scratch } from './cell-util';
+import { gemmInto } from './matmul';
 import { stack } from './concat';
 import { lstmCellComposite } from './lstm-cell';
 import { gradsByRecomputing } from './recompute';
@@ -76,7 +77,7 @@ const lstmSequenceOp = defineOp<void>({
     const g = 4 * hidden;
     const dG = scratch('lstm.dG', x, steps * batch * g);
     const gx = node.needsGrad(0) ? empty(x.shape, x.dtype) : null;
-    const gState0 = empty([2, batch, hidden], x.dtype);
+    const gState0 = node.needsGrad(1) ? empty([2, batch, hidden], x.dtype) : null;
     kernels().lstmSequenceBackward({
       gy: gy.data,
       acts: acts.data,
@@ -89,22 +90,23 @@ const lstmSequenceOp = defineOp<void>({
       hidden,
       gGates: dG,
       gX: gx?.data ?? null,
-      gState0: gState0.data,
+      gState0: gState0?.data ?? null,
     });
     const rows = steps * batch;
     // [dW_ih, dW_hh] = dGᵀ·[X, H] as one product (X alone has a dozen columns, too few to fill the
     // gemm's tiles), then its two column blocks.
     const [wantIh, wantHh] = [node.needsGrad(2), node.needsGrad(3)];
     const k = inSize + hidden;
-    const dW = wantIh || wantHh ? gemmNew(x, dG, 0, xh.data, g, k, rows, true, false).data : null;
+    const dW = scratch('lstm.dW', x, g * k);
+    if (wantIh || wantHh) gemmInto(dG, 0, xh.data, dW, 0, g, k, rows, true, false);
     const block = (from: number, cols: number, w: Tensor): Tensor => {
       const t = empty(w.shape, x.dtype);
-      kernels().copyBlocks(dW!, from, k, t.data, 0, cols, g, cols);
+      kernels().copyBlocks(dW, from, k, t.data, 0, cols, g, cols);
       return t;
     };
     return [
       gx,
-      node.needsGrad(1) ? gState0 : null,
+      gState0,
       wantIh ? block(0, inSize, wIh) : null,
       wantHh ? block(inSize, hidden, wHh) : null,
       ...(node.inputs.length > 4 ? biasGrads(node, x, dG, rows, g) : []),

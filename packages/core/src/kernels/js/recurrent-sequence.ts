@@ -72,9 +72,10 @@ export function lstmSequenceLoops(be: StepKernels): Pick<KernelBackend, 'lstmSeq
       const cBase = (steps + 1) * bh;
       // The gradient of the state after step t flowing back through the recurrence (h, then c):
       // the kernel adds what the consumers of each state sent (gy) and writes dc_{t−1} over dc_t.
-      gState0.fill(0);
-      const ch = gState0.subarray(0, bh);
-      const cc = gState0.subarray(bh, 2 * bh);
+      const carry = gState0 ?? like(gy, 2 * bh);
+      carry.fill(0);
+      const ch = carry.subarray(0, bh);
+      const cc = carry.subarray(bh, 2 * bh);
       for (let t = steps - 1; t >= 0; t--) {
         be.lstmCellBackward({
           gh: ch,
@@ -96,7 +97,7 @@ export function lstmSequenceLoops(be: StepKernels): Pick<KernelBackend, 'lstmSeq
           gcPrev: cc,
           gcPrevOff: 0,
         });
-        gemm(gGates, t * batch * g, wHh, ch, 0, batch, hidden, g, false);
+        if (t > 0 || gState0) gemm(gGates, t * batch * g, wHh, ch, 0, batch, hidden, g, false);
       }
       // The initial state's own share of gy (it is the output's first state too).
       for (let i = 0; i < bh; i++) {

@@ -133,7 +133,7 @@ export interface NativeAddon {
       threads: number,
     ]
   ): boolean;
-  /** KernelBackend.lstmSequenceBackward likewise (gX may be null). */
+  /** KernelBackend.lstmSequenceBackward likewise (gX and gState0 may be null). */
   lstmSequenceBackward(
     ...args: [
       gy: Float32Array,
@@ -143,7 +143,7 @@ export interface NativeAddon {
       wHh: Float32Array,
       gGates: Float32Array,
       gX: Float32Array | null,
-      gState0: Float32Array,
+      gState0: Float32Array | null,
       steps: number,
       batch: number,
       inSize: number,
