@@ -14,40 +14,39 @@
 #include "cells.h"
 #include "gemm.h"
 
-/* Per-thread working rows, kept between calls and grown on demand. */
-static _Thread_local float *rows_buf;
-static _Thread_local long rows_cap;
+/* A per-thread buffer kept between calls and grown on demand (one for each use `slot`). */
+struct buffer {
+  float *p;
+  long cap;
+};
+static _Thread_local struct buffer buffers[3];
+enum { ROWS, WEIGHTS, PACKED };
 
-static float *thread_rows(long floats) {
-  if (floats > rows_cap) {
+static float *thread_buffer(int slot, long floats) {
+  struct buffer *b = &buffers[slot];
+  if (floats > b->cap) {
     void *p = NULL;
-    if (posix_memalign(&p, 64, (size_t)floats * sizeof(float)) != 0) return NULL;
-    free(rows_buf);
-    rows_buf = p, rows_cap = floats;
+    if (posix_memalign(&p, 64, (size_t)(floats > 0 ? floats : 1) * sizeof(float)) != 0) return NULL;
+    free(b->p);
+    b->p = p, b->cap = floats;
   }
-  return rows_buf;
+  return b->p;
 }
 
-/* [W_ih | W_hh] (4H × (in + H)) packed as the B of a product: transposed forward, as is backward. */
-static float *packed_weights(const float *w_ih, const float *w_hh, int in, int hidden, int transposed) {
+/*
+ * [W_ih | W_hh] (4H × (in + H)) packed as the B of a product, transposed forward and as is
+ * backward, in the calling thread's buffer (valid until its next call).
+ */
+static const float *packed_weights(const float *w_ih, const float *w_hh, int in, int hidden, int transposed) {
   const int g = 4 * hidden, k = in + hidden;
-  float *w = malloc((size_t)g * k * sizeof(float));
-  float *pw = malloc((size_t)(transposed ? tg_packed_b_floats(k, g) : tg_packed_b_floats(g, k)) * sizeof(float));
-  if (!w || !pw) {
-    free(w), free(pw);
-    return NULL;
-  }
+  float *w = thread_buffer(WEIGHTS, (long)g * k);
+  float *pw = thread_buffer(PACKED, transposed ? tg_packed_b_floats(k, g) : tg_packed_b_floats(g, k));
+  if (!w || !pw) return NULL;
   for (int r = 0; r < g; r++) {
     memcpy(w + (long)r * k, w_ih + (long)r * in, (size_t)in * sizeof(float));
     memcpy(w + (long)r * k + in, w_hh + (long)r * hidden, (size_t)hidden * sizeof(float));
   }
-  int failed = transposed ? tg_pack_b(w, 1, k, g, pw) : tg_pack_b(w, 0, g, k, pw);
-  free(w);
-  if (failed) {
-    free(pw);
-    return NULL;
-  }
-  return pw;
+  return (transposed ? tg_pack_b(w, 1, k, g, pw) : tg_pack_b(w, 0, g, k, pw)) == 0 ? pw : NULL;
 }
 
 struct seq_job {
@@ -61,7 +60,7 @@ static void forward_rows(void *ctx, int64_t lo, int64_t hi) {
   const tg_lstm_seq *a = job->args;
   const int I = a->in, H = a->hidden, G = 4 * H, K = I + H, B = a->batch, rows = (int)(hi - lo);
   const long cBase = (long)(a->steps + 1) * B * H;
-  float *buf = thread_rows((long)rows * (K + G));
+  float *buf = thread_buffer(ROWS, (long)rows * (K + G));
   if (!buf) {
     atomic_store(&job->failed, 1);
     return;
@@ -100,7 +99,7 @@ static void backward_rows(void *ctx, int64_t lo, int64_t hi) {
   const tg_lstm_seq_bwd *a = job->args;
   const int I = a->in, H = a->hidden, G = 4 * H, K = I + H, B = a->batch, rows = (int)(hi - lo);
   const long cBase = (long)(a->steps + 1) * B * H;
-  float *dh = thread_rows((long)rows * (2 * H + K));
+  float *dh = thread_buffer(ROWS, (long)rows * (2 * H + K));
   if (!dh) {
     atomic_store(&job->failed, 1);
     return;
@@ -151,7 +150,6 @@ static int run(tg_range_fn fn, const void *args, const float *w_ih, const float 
   struct seq_job job = {args, packed_weights(w_ih, w_hh, in, hidden, transposed), 0};
   if (!job.pw) return -1;
   tg_parallel(fn, &job, batch, threads);
-  free((void *)job.pw);
   return atomic_load(&job.failed) ? -1 : 0;
 }
 
