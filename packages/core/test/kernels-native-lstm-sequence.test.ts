@@ -1,28 +1,13 @@
 import fc from 'fast-check';
 import { jsBackend, thresholds, type KernelBackend } from '../src/kernels';
-import { type NativeAddon, loadNative, withNativeKernels } from '../src/kernels/native';
+import { type NativeAddon, withNativeKernels } from '../src/kernels/native';
+import { addon, defaultIsa, describeNative, f32, isas, reason, worst } from './native-cells-util';
 
 // The addon's whole-sequence LSTM kernels (native/lstm_sequence.c) against the JS reference (a
 // loop of the JS products and cells), on every instruction set this CPU runs, on one thread and
 // with the batch split across two: within 1e-5 of each array's largest magnitude. The sizes
 // reach the products' edges (4H and in + H not multiples of a vector, batches not of a tile).
-const { addon, reason } = loadNative();
-const describeNative = addon ? describe : describe.skip;
 if (!addon) console.warn(`native LSTM sequence tests skipped: ${reason}`);
-const defaultIsa = addon?.isa() ?? '';
-const isas = (['avx512', 'avx2'] as const).filter((isa) => addon?.useIsa(isa));
-if (addon) addon.useIsa(defaultIsa as 'avx512' | 'avx2');
-
-const f32 = (n: number, draw: () => number) => Float32Array.from({ length: n }, draw);
-
-/** The largest |a − b| over the arrays, relative to b's largest magnitude (at least 1). */
-function worst(a: Float32Array, b: Float32Array): number {
-  let scale = 1;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / scale);
-  return w;
-}
 
 const sizes = fc.record({
   steps: fc.integer({ min: 1, max: 4 }),
@@ -54,7 +39,7 @@ describeNative('native LSTM sequence', () => {
   });
   afterAll(() => {
     Object.assign(thresholds.native, saved);
-    addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
+    addon!.useIsa(defaultIsa);
     // Both kernels ran in the addon (a gate that declined would compare JS with JS).
     expect(calls).toEqual({ lstmSequence: true, lstmSequenceBackward: true });
   });
