@@ -6,6 +6,7 @@ import type { KernelBackend } from '../backend';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
 import * as recurrent from './recurrent';
+import { lstmSequenceLoops } from './recurrent-sequence';
 import * as reduce from './reduce';
 import * as scan from './scan';
 import * as strided from './strided';
@@ -25,5 +26,6 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...window,
   ...scan,
   ...recurrent,
+  ...lstmSequenceLoops({ gemm, ...recurrent }),
   gemm,
 });

@@ -2,6 +2,7 @@ import type { TypedArray } from '../../dtype';
 import type { BinaryKernel, KernelBackend, ScalarKernel, UnaryKernel } from '../backend';
 import { type Accelerations, allFloat32, layer } from '../dispatch';
 import { jsBackend } from '../js';
+import { lstmSequenceLoops } from '../js/recurrent-sequence';
 import { thresholds } from '../thresholds';
 import { Arena, WasmCall } from './arena';
 import { type LazyPool, wasmGemm } from './gemm';
@@ -172,5 +173,7 @@ export function createWasmBackend(
     },
   };
   const name = `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`;
-  return layer(name, jsBackend, accelerated);
+  // The sequence kernels loop over this backend's own products and cells, not the JS ones.
+  const be = layer(name, jsBackend, accelerated);
+  return Object.freeze({ ...be, ...lstmSequenceLoops(be) });
 }
