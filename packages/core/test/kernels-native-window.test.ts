@@ -123,6 +123,45 @@ describeNative('native window and elementwise kernels', () => {
     );
   });
 
+  test('2×2 max pooling at stride 2 (the vectorised path): widths past four windows, odd sizes, ties, NaN', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 2, max: 23 }),
+        fc.boolean(),
+        fc.integer(),
+        (planes, h, w, ties, seed) => {
+          const [oh, ow] = [h >> 1, w >> 1];
+          const g: WindowGeometry = {
+            n: 1,
+            c: planes,
+            h,
+            w,
+            kh: 2,
+            kw: 2,
+            sh: 2,
+            sw: 2,
+            pt: 0,
+            pl: 0,
+            dh: 1,
+            dw: 1,
+            oh,
+            ow,
+          };
+          const x = values(planes * h * w, seed, true).map((v) => (ties ? Math.round(v) : v));
+          const out = planes * oh * ow;
+          const [a, b] = [new Float32Array(out), new Float32Array(out)];
+          const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
+          native.maxPool2d(g, x, a, ia);
+          jsBackend.maxPool2d(g, x, b, ib);
+          expect([same(a, b), same(ia, ib)]).toEqual([true, true]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('bias, scatter-add, row and column sums', () => {
     fc.assert(
       fc.property(
