@@ -12,6 +12,9 @@
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
+ *   convForward(w, cols, bias, out, batch, groups, channels, taps, positions, t)
+ *   convWeightGrad(gy, cols, gw, batch, groups, channels, taps, positions, t)
+ *                                      convolution products over im2col's columns (conv.h); bias may be null
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
@@ -26,6 +29,7 @@
 #include <stdio.h>
 
 #include "cells.h"
+#include "conv.h"
 #include "gemm.h"
 #include "elementwise.h"
 #include "window.h"
@@ -454,6 +458,41 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value conv_forward(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  int64_t v[6];
+  if (!counts(env, argv, 4, 6, v)) return NULL;
+  float *w, *cols, *bias = NULL, *out;
+  size_t lw, lc, lb = 0, lo;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[2], &bt));
+  if (!f32_arg(env, argv[0], &w, &lw) || !f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[3], &out, &lo) ||
+      (bt != napi_null && !f32_arg(env, argv[2], &bias, &lb)))
+    FAIL(type_error, "convForward: w, cols and out must be Float32Arrays, bias one or null");
+  if (!holds(lw, v[1], v[2], v[3], 1, 1, 1) || !holds(lc, v[0], v[1], v[3], v[4], 1, 1) ||
+      !holds(lo, v[0], v[1], v[2], v[4], 1, 1) || (bias && !holds(lb, v[1], v[2], 1, 1, 1, 1)))
+    FAIL(range_error, "convForward: an array is shorter than the sizes need");
+  tg_conv a = {w, cols, bias, NULL, out, NULL, (int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4]};
+  tg_conv_forward(&a, (int)v[5]);
+  return NULL;
+}
+
+static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int64_t v[6];
+  if (!counts(env, argv, 3, 6, v)) return NULL;
+  float *gy, *cols, *gw;
+  size_t lg, lc, lw;
+  if (!f32_arg(env, argv[0], &gy, &lg) || !f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[2], &gw, &lw))
+    FAIL(type_error, "convWeightGrad: gy, cols and gw must be Float32Arrays");
+  if (!holds(lg, v[0], v[1], v[2], v[4], 1, 1) || !holds(lc, v[0], v[1], v[3], v[4], 1, 1) ||
+      !holds(lw, v[1], v[2], v[3], 1, 1, 1))
+    FAIL(range_error, "convWeightGrad: an array is shorter than the sizes need");
+  tg_conv a = {NULL, cols, NULL, gy, NULL, gw, (int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4]};
+  if (tg_conv_weight_grad(&a, (int)v[5]) != 0) FAIL(error, "convWeightGrad: out of memory");
+  return NULL;
+}
+
 static napi_value use_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -466,7 +505,7 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   int used = tg_gemm_use(name) == 0;
-  if (used) tg_cells_use(name);
+  if (used) tg_cells_use(name), tg_conv_use(name);
   CHECK(napi_get_boolean(env, used, &out));
   return out;
 }
@@ -495,12 +534,15 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"unary", NULL, unary, NULL, NULL, NULL, napi_default, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+      {"convForward", NULL, conv_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"convWeightGrad", NULL, conv_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCell", NULL, lstm_cell, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
       {"gruCell", NULL, gru_cell, NULL, NULL, NULL, napi_default, NULL},
       {"gruCellBackward", NULL, gru_cell_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   tg_cells_use(tg_gemm_isa());
+  tg_conv_use(tg_gemm_isa());
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
 }

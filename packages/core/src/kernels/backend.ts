@@ -120,6 +120,40 @@ export interface AdamArgs {
   shrink: number;
 }
 
+/**
+ * A convolution's forward product over im2col's columns: for each of `batch` images and `groups`
+ * groups, out[i, g] (channels × positions) = w[g] (channels × taps) · cols[i, g] (taps ×
+ * positions) + bias[g·channels + o] on row o (when bias is given). All contiguous; `out` is
+ * overwritten. `taps` is C/groups·kh·kw.
+ */
+export interface ConvForwardArgs {
+  w: TypedArray;
+  cols: TypedArray;
+  bias: TypedArray | null;
+  out: TypedArray;
+  batch: number;
+  groups: number;
+  channels: number;
+  taps: number;
+  positions: number;
+}
+
+/**
+ * A convolution's weight gradient over im2col's columns: gw[g] (channels × taps) = Σᵢ gy[i, g]
+ * (channels × positions) · cols[i, g]ᵀ (positions × taps), sizes as {@link ConvForwardArgs};
+ * `gw` is overwritten.
+ */
+export interface ConvWeightGradArgs {
+  gy: TypedArray;
+  cols: TypedArray;
+  gw: TypedArray;
+  batch: number;
+  groups: number;
+  channels: number;
+  taps: number;
+  positions: number;
+}
+
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */
 export interface KernelBackend {
   /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
@@ -238,6 +272,10 @@ export interface KernelBackend {
    * NaN if there is one (PyTorch's rule: val > max || isnan(val)).
    */
   maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
+  /** A convolution's products and bias over im2col's columns (see {@link ConvForwardArgs}). */
+  convForward(args: ConvForwardArgs): void;
+  /** A convolution's weight gradient over im2col's columns (see {@link ConvWeightGradArgs}). */
+  convWeightGrad(args: ConvWeightGradArgs): void;
   /** `y[o, ch, i] += b[ch]` over `outer`×`channels`×`inner`: a per-channel bias (convolution). */
   addBias(y: TypedArray, b: TypedArray, outer: number, channels: number, inner: number): void;
   /** Averages over the windows of {@link AvgWindows}: `out` is planes × oh·ow. */

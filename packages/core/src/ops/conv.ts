@@ -22,7 +22,6 @@ import {
   resolvePadding,
   tupleArg,
 } from './window-options';
-import { groupedGemm } from './grouped-gemm';
 
 /** A convolution's attributes: its window (the kernel's extent included), groups and output extent. */
 export interface ConvAttrs {
@@ -34,11 +33,12 @@ export interface ConvAttrs {
 
 /**
  * Convolution (cross-correlation, as PyTorch) as one tape node: forward unfolds x with the
- * im2col kernel and multiplies each image's columns by the weight, group by group, with the
- * gemm kernel; backward is written in the differentiable im2col, col2im and matmul ops:
- * gx = col2im(Wᵀ·gy), gw = Σₙ gy·im2col(x)ᵀ, gb = Σ gy over batch and positions. The columns of
- * the forward are kept for gw, unless x itself is a variable of a recorded backward (createGraph),
- * when they are unfolded again on the tape so that gw's dependence on x is recorded too.
+ * im2col kernel and multiplies each image's columns by the weight, group by group, adding the
+ * bias (the convForward kernel); backward is written in the differentiable im2col, col2im and
+ * matmul ops: gx = col2im(Wᵀ·gy), gw = Σₙ gy·im2col(x)ᵀ, gb = Σ gy over batch and positions. The
+ * columns of the forward are kept for gw, unless x itself is a variable of a recorded backward
+ * (createGraph), when they are unfolded again on the tape so that gw's dependence on x is
+ * recorded too. When the backward is not recorded, gw is one convWeightGrad kernel instead.
  */
 function convOp(name: 'conv1d' | 'conv2d') {
   return defineOp<ConvAttrs>({
@@ -49,8 +49,17 @@ function convOp(name: 'conv1d' | 'conv2d') {
       const k = kernels();
       k.im2col(geometryOf(win, x4, oh, ow), x.data, cols.data);
       const out = empty(name === 'conv1d' ? [x4[0], w.shape[0], ow] : [x4[0], w.shape[0], oh, ow], x.dtype);
-      groupedGemm(w.data, cols.data, out.data, x4[0], groups, w.shape[0] / groups, oh * ow, cols.shape[1] / groups);
-      if (b !== undefined) k.addBias(out.data, b.data, x4[0], w.shape[0], oh * ow);
+      k.convForward({
+        w: w.data,
+        cols: cols.data,
+        bias: b === undefined ? null : b.data,
+        out: out.data,
+        batch: x4[0],
+        groups,
+        channels: w.shape[0] / groups,
+        taps: cols.shape[1] / groups,
+        positions: oh * ow,
+      });
       save(cols);
       return out;
     },
@@ -69,9 +78,21 @@ function convOp(name: 'conv1d' | 'conv2d') {
         gx = reshape(foldWindows(gcols, win, oh, ow, as4d(x.shape)), x.shape);
       }
       let gw: Tensor | null = null;
-      if (node.needsGrad(1)) {
-        const cols =
-          isGradEnabled() && x.requiresGrad ? unfoldWindows(reshape(x, as4d(x.shape)), win, oh, ow) : node.saved![0];
+      if (node.needsGrad(1) && !isGradEnabled()) {
+        // Not recorded (no createGraph): the sums of products in one kernel, on the saved columns.
+        gw = empty(w.shape, w.dtype);
+        kernels().convWeightGrad({
+          gy: gy.data,
+          cols: node.saved![0].data,
+          gw: gw.data,
+          batch: n,
+          groups,
+          channels: o / groups,
+          taps: ckk,
+          positions: l,
+        });
+      } else if (node.needsGrad(1)) {
+        const cols = x.requiresGrad ? unfoldWindows(reshape(x, as4d(x.shape)), win, oh, ow) : node.saved![0];
         gw = reshape(sum(product(gy4, reshape(cols, [n, groups, ckk, l]), false, true), 0), w.shape);
       }
       const gb = node.inputs.length > 2 && node.needsGrad(2) ? sum(gy, x.ndim === 3 ? [0, 2] : [0, 2, 3]) : null;

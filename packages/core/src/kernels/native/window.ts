@@ -56,6 +56,43 @@ export function nativeWindowKernels(addon: NativeAddon, threads: number): Accele
       gate: (g, x, out) => allFloat32(x, out) && big(x.length) && x.length < 2 ** 31,
       run: (g, x, out, idx) => (addon.maxPool2d(pack(g), f32(x), f32(out), idx, threads), true),
     },
+    // A convolution's products over the columns, in register tiles (native/conv.c): the gemm
+    // packs panels for 100 products an image of k = 25 (figure E) and its bias is another pass.
+    convForward: {
+      gate: (a) => allFloat32(a.w, a.cols, a.out) && (a.bias === null || a.bias instanceof Float32Array),
+      run: (a) => {
+        addon.convForward(
+          f32(a.w),
+          f32(a.cols),
+          a.bias as Float32Array | null,
+          f32(a.out),
+          a.batch,
+          a.groups,
+          a.channels,
+          a.taps,
+          a.positions,
+          threads,
+        );
+        return true;
+      },
+    },
+    convWeightGrad: {
+      gate: (a) => allFloat32(a.gy, a.cols, a.gw),
+      run: (a) => {
+        addon.convWeightGrad(
+          f32(a.gy),
+          f32(a.cols),
+          f32(a.gw),
+          a.batch,
+          a.groups,
+          a.channels,
+          a.taps,
+          a.positions,
+          threads,
+        );
+        return true;
+      },
+    },
     addBias: {
       gate: (y, b, outer, channels, inner) => allFloat32(y, b) && big(outer * channels * inner),
       run: (y, b, outer, channels, inner) => (addon.addBias(f32(y), f32(b), outer, channels, inner, threads), true),

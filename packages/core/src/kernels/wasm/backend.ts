@@ -1,7 +1,7 @@
 import type { TypedArray } from '../../dtype';
 import type { BinaryKernel, KernelBackend, ScalarKernel, UnaryKernel } from '../backend';
 import { type Accelerations, allFloat32, layer } from '../dispatch';
-import { jsBackend } from '../js';
+import { convByGemm, jsBackend } from '../js';
 import { thresholds } from '../thresholds';
 import { Arena, WasmCall } from './arena';
 import { type LazyPool, wasmGemm } from './gemm';
@@ -172,5 +172,6 @@ export function createWasmBackend(
     },
   };
   const name = `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`;
-  return layer(name, jsBackend, accelerated);
+  const core = layer(name, jsBackend, accelerated);
+  return layer(name, core, convByGemm(core));
 }
