@@ -12,9 +12,8 @@
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
- *   convForward(w, cols, bias, out, batch, groups, channels, taps, positions, t)
- *   convWeightGrad(gy, cols, gw, batch, groups, channels, taps, positions, t)
- *                                      convolution products over im2col's columns (conv.h); bias may be null
+ *   convForward(g, x, w, bias, out, groups, channels, t), convWeightGrad(g, x, gy, gw, groups, channels, t)
+ *                                      a convolution's products over its columns (conv.h); bias may be null
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
@@ -458,38 +457,55 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A convolution's geometry, groups and channels (argv[0], argv[first], argv[first + 1]) into `a`, checked. */
+static int conv_sizes(napi_env env, napi_value *argv, int first, tg_conv *a) {
+  int64_t v[2];
+  if (!geometry(env, argv[0], &a->g) || !counts(env, argv, first, 2, v)) return 0;
+  if (v[0] < 1 || a->g.c % v[0] != 0 || v[1] % v[0] != 0) {
+    napi_throw_range_error(env, NULL, "conv: groups must be >= 1 and divide the in and out channels");
+    return 0;
+  }
+  a->groups = (int)v[0];
+  a->channels = (int)v[1];
+  return 1;
+}
+
 static napi_value conv_forward(napi_env env, napi_callback_info info) {
-  ARGS(10);
-  int64_t v[6];
-  if (!counts(env, argv, 4, 6, v)) return NULL;
-  float *w, *cols, *bias = NULL, *out;
-  size_t lw, lc, lb = 0, lo;
+  ARGS(8);
+  tg_conv a = {0};
+  int64_t threads;
+  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 1, &threads)) return NULL;
+  float *x, *w, *bias = NULL, *out;
+  size_t lx, lw, lb = 0, lo;
   napi_valuetype bt;
-  CHECK(napi_typeof(env, argv[2], &bt));
-  if (!f32_arg(env, argv[0], &w, &lw) || !f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[3], &out, &lo) ||
-      (bt != napi_null && !f32_arg(env, argv[2], &bias, &lb)))
-    FAIL(type_error, "convForward: w, cols and out must be Float32Arrays, bias one or null");
-  if (!holds(lw, v[1], v[2], v[3], 1, 1, 1) || !holds(lc, v[0], v[1], v[3], v[4], 1, 1) ||
-      !holds(lo, v[0], v[1], v[2], v[4], 1, 1) || (bias && !holds(lb, v[1], v[2], 1, 1, 1, 1)))
+  CHECK(napi_typeof(env, argv[3], &bt));
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &w, &lw) || !f32_arg(env, argv[4], &out, &lo) ||
+      (bt != napi_null && !f32_arg(env, argv[3], &bias, &lb)))
+    FAIL(type_error, "convForward: x, w and out must be Float32Arrays, bias one or null");
+  const tg_window *g = &a.g;
+  if (!holds(lx, g->n, g->c, g->h, g->w, 1, 1) || !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1) ||
+      !holds(lo, g->n, a.channels, g->oh, g->ow, 1, 1) || (bias && !holds(lb, a.channels, 1, 1, 1, 1, 1)))
     FAIL(range_error, "convForward: an array is shorter than the sizes need");
-  tg_conv a = {w, cols, bias, NULL, out, NULL, (int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4]};
-  tg_conv_forward(&a, (int)v[5]);
+  a.x = x, a.w = w, a.bias = bias, a.out = out;
+  if (tg_conv_forward(&a, (int)threads) != 0) FAIL(error, "convForward: out of memory");
   return NULL;
 }
 
 static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
-  ARGS(9);
-  int64_t v[6];
-  if (!counts(env, argv, 3, 6, v)) return NULL;
-  float *gy, *cols, *gw;
-  size_t lg, lc, lw;
-  if (!f32_arg(env, argv[0], &gy, &lg) || !f32_arg(env, argv[1], &cols, &lc) || !f32_arg(env, argv[2], &gw, &lw))
-    FAIL(type_error, "convWeightGrad: gy, cols and gw must be Float32Arrays");
-  if (!holds(lg, v[0], v[1], v[2], v[4], 1, 1) || !holds(lc, v[0], v[1], v[3], v[4], 1, 1) ||
-      !holds(lw, v[1], v[2], v[3], 1, 1, 1))
+  ARGS(7);
+  tg_conv a = {0};
+  int64_t threads;
+  if (!conv_sizes(env, argv, 4, &a) || !counts(env, argv, 6, 1, &threads)) return NULL;
+  float *x, *gy, *gw;
+  size_t lx, lg, lw;
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &gy, &lg) || !f32_arg(env, argv[3], &gw, &lw))
+    FAIL(type_error, "convWeightGrad: x, gy and gw must be Float32Arrays");
+  const tg_window *g = &a.g;
+  if (!holds(lx, g->n, g->c, g->h, g->w, 1, 1) || !holds(lg, g->n, a.channels, g->oh, g->ow, 1, 1) ||
+      !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1))
     FAIL(range_error, "convWeightGrad: an array is shorter than the sizes need");
-  tg_conv a = {NULL, cols, NULL, gy, NULL, gw, (int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4]};
-  if (tg_conv_weight_grad(&a, (int)v[5]) != 0) FAIL(error, "convWeightGrad: out of memory");
+  a.x = x, a.gy = gy, a.gw = gw;
+  if (tg_conv_weight_grad(&a, (int)threads) != 0) FAIL(error, "convWeightGrad: out of memory");
   return NULL;
 }
 

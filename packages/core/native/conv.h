@@ -2,22 +2,25 @@
 #ifndef TAPEGRAD_CONV_H
 #define TAPEGRAD_CONV_H
 
+#include "window.h"
+
 /*
- * KernelBackend's ConvForwardArgs and ConvWeightGradArgs in one record: batch images of groups
- * groups, each group `channels` output channels, `taps` rows of columns (C/groups·kh·kw) and
- * `positions` window positions. Forward reads w, cols, bias (may be NULL) and writes out;
- * the weight gradient reads gy, cols and writes gw.
+ * KernelBackend's ConvForwardArgs and ConvWeightGradArgs in one record: x (g.n images of g.c
+ * planes) convolved with w (`channels` × g.c/groups·kh·kw) in `groups` groups. Forward reads x,
+ * w, bias (may be NULL) and writes out (n × channels × oh·ow); the weight gradient reads x, gy
+ * (as out) and writes gw (as w).
  */
 typedef struct {
-  const float *w, *cols, *bias, *gy;
+  tg_window g;
+  const float *x, *w, *bias, *gy;
   float *out, *gw;
-  int batch, groups, channels, taps, positions;
+  int groups, channels;
 } tg_conv;
 
 /* Uses the kernels of `isa` ("avx512", "avx2", else the portable ones). */
 void tg_conv_use(const char *isa);
-void tg_conv_forward(const tg_conv *a, int threads);
-/* Returns 0, or −1 when its accumulators could not be allocated (nothing written then). */
+/* Both return 0, or −1 when their scratch could not be allocated (nothing written then). */
+int tg_conv_forward(const tg_conv *a, int threads);
 int tg_conv_weight_grad(const tg_conv *a, int threads);
 
 #endif

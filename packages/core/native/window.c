@@ -72,6 +72,11 @@ void tg_im2col(const tg_window *g, const float *x, float *cols, int threads) {
   tg_parallel(im2col_planes, &jb, g->n * g->c, threads_for(g->n * g->c * g->kh * g->kw * g->oh * g->ow, threads));
 }
 
+void tg_im2col_planes(const tg_window *g, const float *x, float *cols, int64_t planes) {
+  struct window_job jb = {g, x, cols, NULL};
+  im2col_planes(&jb, 0, planes);
+}
+
 static void col2im_planes(void *ctx, int64_t lo, int64_t hi) {
   const struct window_job *jb = ctx;
   const tg_window *g = jb->g;

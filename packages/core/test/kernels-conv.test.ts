@@ -1,35 +1,70 @@
 import fc from 'fast-check';
-import { type ConvForwardArgs, type KernelBackend, jsBackend } from '../src/kernels';
+import { type KernelBackend, type WindowGeometry, jsBackend } from '../src/kernels';
 import { convByGemm } from '../src/kernels/js';
 import { layer } from '../src/kernels/dispatch';
 import { loadNative, withNativeKernels } from '../src/kernels/native';
 
-// The convolution products (convForward, convWeightGrad): the JS reference against their
-// definition in float64, and the native kernels (every ISA this CPU has, one and two threads) and
-// the products on a backend's own gemm (convByGemm, WASM's path) against the reference, in float32
-// within 1e-4 of the largest magnitude. Sizes cross the register tiles' edges: channels past 6,
-// positions past 64 and not a multiple of 16, groups.
+// The convolution kernels (convForward, convWeightGrad): the JS reference against the definition
+// of cross-correlation in float64, and the native kernels (every ISA this CPU has, one and two
+// threads) and the products on a backend's own gemm (convByGemm, WASM's path) against the
+// reference, in float32 within 1e-4 of the largest magnitude. Sizes cross the register tiles'
+// edges (out channels past 6, positions past 64 and not a multiple of 16), with groups, strides,
+// padding and dilation.
 const { addon } = loadNative();
 
 interface Case {
-  batch: number;
+  n: number;
   groups: number;
-  channels: number;
-  taps: number;
-  positions: number;
+  cinG: number;
+  coutG: number;
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  extra: [number, number];
   bias: boolean;
   seed: number;
 }
 
+const pair = (min: number, max: number): fc.Arbitrary<[number, number]> =>
+  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
+
 const arbCase: fc.Arbitrary<Case> = fc.record({
-  batch: fc.integer({ min: 1, max: 3 }),
+  n: fc.integer({ min: 1, max: 3 }),
   groups: fc.integer({ min: 1, max: 3 }),
-  channels: fc.integer({ min: 1, max: 13 }),
-  taps: fc.integer({ min: 1, max: 30 }),
-  positions: fc.integer({ min: 1, max: 90 }),
+  cinG: fc.integer({ min: 1, max: 3 }),
+  coutG: fc.integer({ min: 1, max: 13 }),
+  kernel: pair(1, 5),
+  stride: pair(1, 2),
+  padding: pair(0, 2),
+  dilation: pair(1, 2),
+  extra: pair(0, 18),
   bias: fc.boolean(),
   seed: fc.integer({ min: 1, max: 1e6 }),
 });
+
+/** The case's geometry: an input the dilated kernel fits once padded, plus `extra` pixels. */
+function geometry(c: Case): WindowGeometry {
+  const [h, w] = [0, 1].map((a) => Math.max(1, c.dilation[a] * (c.kernel[a] - 1) + 1 - 2 * c.padding[a] + c.extra[a]));
+  const count = (a: number, size: number): number =>
+    Math.floor((size + 2 * c.padding[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
+  return {
+    n: c.n,
+    c: c.cinG * c.groups,
+    h,
+    w,
+    kh: c.kernel[0],
+    kw: c.kernel[1],
+    sh: c.stride[0],
+    sw: c.stride[1],
+    pt: c.padding[0],
+    pl: c.padding[1],
+    dh: c.dilation[0],
+    dw: c.dilation[1],
+    oh: count(0, h),
+    ow: count(1, w),
+  };
+}
 
 function values(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
@@ -41,26 +76,27 @@ function values(n: number, seed: number): Float64Array {
   return out;
 }
 
-/** A case's operands in float64: w, cols, bias, gy. */
-function operands(c: Case): Float64Array[] {
-  const { batch, groups, channels, taps, positions } = c;
-  return [
-    values(groups * channels * taps, c.seed),
-    values(batch * groups * taps * positions, c.seed + 1),
-    values(groups * channels, c.seed + 2),
-    values(batch * groups * channels * positions, c.seed + 3),
+/** A case's geometry, out channels, and operands in float64: x, w, bias, gy. */
+function operands(c: Case): { g: WindowGeometry; channels: number; ops: Float64Array[] } {
+  const g = geometry(c);
+  const channels = c.coutG * c.groups;
+  const ops = [
+    values(g.n * g.c * g.h * g.w, c.seed),
+    values(channels * c.cinG * g.kh * g.kw, c.seed + 1),
+    values(channels, c.seed + 2),
+    values(g.n * channels * g.oh * g.ow, c.seed + 3),
   ];
+  return { g, channels, ops };
 }
 
 function run(be: KernelBackend, c: Case, f32: boolean): { out: Float64Array; gw: Float64Array } {
   const cast = (a: Float64Array) => (f32 ? Float32Array.from(a) : a);
-  const [w, cols, bias, gy] = operands(c).map(cast);
-  const { batch, groups, channels, taps, positions } = c;
-  const out = cast(new Float64Array(batch * groups * channels * positions).fill(NaN));
-  const gw = cast(new Float64Array(groups * channels * taps).fill(NaN));
-  const sizes = { batch, groups, channels, taps, positions };
-  be.convForward({ w, cols, bias: c.bias ? bias : null, out, ...sizes } as ConvForwardArgs);
-  be.convWeightGrad({ gy, cols, gw, ...sizes });
+  const { g, channels, ops } = operands(c);
+  const [x, w, bias, gy] = ops.map(cast);
+  const out = cast(new Float64Array(gy.length).fill(NaN));
+  const gw = cast(new Float64Array(w.length).fill(NaN));
+  be.convForward({ g, groups: c.groups, channels, x, w, bias: c.bias ? bias : null, out });
+  be.convWeightGrad({ g, groups: c.groups, channels, x, gy, gw });
   return { out: Float64Array.from(out), gw: Float64Array.from(gw) };
 }
 
@@ -74,31 +110,44 @@ function relError(got: Float64Array, want: Float64Array): number {
   return num / Math.max(den, 1e-30);
 }
 
-test('the JS reference matches the definition: out = W·cols + b, gW = Σ gy·colsᵀ', () => {
+/** x at image i, channel ch, row y, column xx, or 0 in the padding. */
+function pixel(x: Float64Array, g: WindowGeometry, i: number, ch: number, y: number, xx: number): number {
+  return y >= 0 && y < g.h && xx >= 0 && xx < g.w ? x[((i * g.c + ch) * g.h + y) * g.w + xx] : 0;
+}
+
+test('the JS reference matches the definition: cross-correlation plus bias, and gW = Σ gy·x over the windows', () => {
   fc.assert(
     fc.property(arbCase, (c) => {
-      const [w, cols, bias, gy] = operands(c);
-      const { batch, groups, channels: m, taps: k, positions: n } = c;
+      const { g, channels, ops } = operands(c);
+      const [x, w, bias, gy] = ops;
       const { out, gw } = run(jsBackend, c, false);
-      for (let i = 0; i < batch; i++)
-        for (let g = 0; g < groups; g++)
-          for (let o = 0; o < m; o++)
-            for (let l = 0; l < n; l++) {
-              let s = c.bias ? bias[g * m + o] : 0;
-              for (let q = 0; q < k; q++) s += w[(g * m + o) * k + q] * cols[((i * groups + g) * k + q) * n + l];
-              expect(out[((i * groups + g) * m + o) * n + l]).toBeCloseTo(s, 9);
+      const m = c.coutG;
+      // The input pixel under tap (a, b) of channel ch for output position (i, r, j).
+      const under = (i: number, k: number, ch: number, a: number, b: number, r: number, j: number): number =>
+        pixel(x, g, i, k * c.cinG + ch, r * g.sh - g.pt + a * g.dh, j * g.sw - g.pl + b * g.dw);
+      const taps: [number, number, number][] = [];
+      for (let ch = 0; ch < c.cinG; ch++)
+        for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) taps.push([ch, a, b]);
+      for (let i = 0; i < g.n; i++)
+        for (let o = 0; o < channels; o++)
+          for (let r = 0; r < g.oh; r++)
+            for (let j = 0; j < g.ow; j++) {
+              const k = Math.floor(o / m);
+              let s = c.bias ? bias[o] : 0;
+              taps.forEach(([ch, a, b], q) => (s += w[o * taps.length + q] * under(i, k, ch, a, b, r, j)));
+              expect(out[((i * channels + o) * g.oh + r) * g.ow + j]).toBeCloseTo(s, 9);
             }
-      for (let g = 0; g < groups; g++)
-        for (let o = 0; o < m; o++)
-          for (let q = 0; q < k; q++) {
-            let s = 0;
-            for (let i = 0; i < batch; i++)
-              for (let l = 0; l < n; l++)
-                s += gy[((i * groups + g) * m + o) * n + l] * cols[((i * groups + g) * k + q) * n + l];
-            expect(gw[(g * m + o) * k + q]).toBeCloseTo(s, 9);
-          }
+      for (let o = 0; o < channels; o++)
+        taps.forEach(([ch, a, b], q) => {
+          let s = 0;
+          for (let i = 0; i < g.n; i++)
+            for (let r = 0; r < g.oh; r++)
+              for (let j = 0; j < g.ow; j++)
+                s += gy[((i * channels + o) * g.oh + r) * g.ow + j] * under(i, Math.floor(o / m), ch, a, b, r, j);
+          expect(gw[o * taps.length + q]).toBeCloseTo(s, 9);
+        });
     }),
-    { numRuns: 40 },
+    { numRuns: 30 },
   );
 });
 
@@ -125,7 +174,19 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     addon!.shutdown();
   });
   test('a call large enough to split over two threads matches the reference', () => {
-    const c: Case = { batch: 6, groups: 2, channels: 31, taps: 25, positions: 577, bias: true, seed: 7 };
+    const c: Case = {
+      n: 6,
+      groups: 2,
+      cinG: 1,
+      coutG: 31,
+      kernel: [5, 5],
+      stride: [1, 1],
+      padding: [0, 0],
+      dilation: [1, 1],
+      extra: [24, 25],
+      bias: true,
+      seed: 7,
+    };
     const got = run(withNativeKernels(jsBackend, addon!, 2), c, true);
     const want = run(jsBackend, c, false);
     expect(relError(got.out, want.out)).toBeLessThan(1e-4);

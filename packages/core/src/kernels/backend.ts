@@ -121,37 +121,33 @@ export interface AdamArgs {
 }
 
 /**
- * A convolution's forward product over im2col's columns: for each of `batch` images and `groups`
- * groups, out[i, g] (channels × positions) = w[g] (channels × taps) · cols[i, g] (taps ×
- * positions) + bias[g·channels + o] on row o (when bias is given). All contiguous; `out` is
- * overwritten. `taps` is C/groups·kh·kw.
+ * A 2-D convolution (cross-correlation) of x, `g.n` images of `g.c` planes in geometry `g`, with
+ * w (`channels` × g.c/groups·kh·kw, PyTorch's weight layout) in `groups` groups, as products
+ * over im2col's columns: for each image i and group k, out[i, k] (channels/groups × oh·ow) =
+ * w[k] · cols[i, k] + bias[k·channels/groups + o] on row o (when bias is given); `out` (n ×
+ * channels × oh·ow) is overwritten. Kernels may unfold one image at a time.
  */
 export interface ConvForwardArgs {
-  w: TypedArray;
-  cols: TypedArray;
-  bias: TypedArray | null;
-  out: TypedArray;
-  batch: number;
+  g: WindowGeometry;
   groups: number;
   channels: number;
-  taps: number;
-  positions: number;
+  x: TypedArray;
+  w: TypedArray;
+  bias: TypedArray | null;
+  out: TypedArray;
 }
 
 /**
- * A convolution's weight gradient over im2col's columns: gw[g] (channels × taps) = Σᵢ gy[i, g]
- * (channels × positions) · cols[i, g]ᵀ (positions × taps), sizes as {@link ConvForwardArgs};
- * `gw` is overwritten.
+ * A convolution's weight gradient: gw[k] = Σᵢ gy[i, k] · cols[i, k]ᵀ, sizes as
+ * {@link ConvForwardArgs} (gy as its out, gw as its w); `gw` is overwritten.
  */
 export interface ConvWeightGradArgs {
-  gy: TypedArray;
-  cols: TypedArray;
-  gw: TypedArray;
-  batch: number;
+  g: WindowGeometry;
   groups: number;
   channels: number;
-  taps: number;
-  positions: number;
+  x: TypedArray;
+  gy: TypedArray;
+  gw: TypedArray;
 }
 
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */
@@ -272,9 +268,9 @@ export interface KernelBackend {
    * NaN if there is one (PyTorch's rule: val > max || isnan(val)).
    */
   maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
-  /** A convolution's products and bias over im2col's columns (see {@link ConvForwardArgs}). */
+  /** A convolution's forward: products over x's columns and the bias (see {@link ConvForwardArgs}). */
   convForward(args: ConvForwardArgs): void;
-  /** A convolution's weight gradient over im2col's columns (see {@link ConvWeightGradArgs}). */
+  /** A convolution's weight gradient from x and gy (see {@link ConvWeightGradArgs}). */
   convWeightGrad(args: ConvWeightGradArgs): void;
   /** `y[o, ch, i] += b[ch]` over `outer`×`channels`×`inner`: a per-channel bias (convolution). */
   addBias(y: TypedArray, b: TypedArray, outer: number, channels: number, inner: number): void;

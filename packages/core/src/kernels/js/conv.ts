@@ -1,104 +1,125 @@
 /**
  * A convolution's products over im2col's columns (KernelBackend.convForward and convWeightGrad):
- * the forward as one gemm per image and group plus a bias pass, the weight gradient as sums of
- * products in the arrays' own arithmetic (float64 for float64). `convByGemm` gives a backend whose
- * gemm is faster than these loops (WASM) the forward and weight gradient on its own gemm.
+ * the whole batch unfolded, then the forward as one gemm per image and group plus a bias pass,
+ * the weight gradient as sums of products in the arrays' own arithmetic (float64 for float64).
+ * `convByGemm` runs the same on a backend's own im2col and gemm where those beat these loops
+ * (WASM).
  */
-import type { ConvForwardArgs, ConvWeightGradArgs, GemmArgs, KernelBackend } from '../backend';
+import type { TypedArray } from '../../dtype';
+import type { ConvForwardArgs, ConvWeightGradArgs, GemmArgs, KernelBackend, WindowGeometry } from '../backend';
 import { type Accelerations, allFloat32 } from '../dispatch';
 import { gemm as jsGemm } from './gemm';
-import { addBias as jsAddBias } from './window';
+import { addBias as jsAddBias, im2col as jsIm2col } from './window';
 
-/** convForward on `gemm` (one product per image and group) and `addBias`. */
-function forwardBy(gemm: KernelBackend['gemm'], addBias: KernelBackend['addBias'], a: ConvForwardArgs): void {
-  const { w, cols, bias, out, batch, groups, channels: m, taps: k, positions: n } = a;
-  const g: GemmArgs = { a: w, aOff: 0, b: cols, bOff: 0, c: out, cOff: 0, m, n, k, transA: false, transB: false };
-  for (let i = 0; i < batch; i++) {
+/** The sizes of one image and group's product: out channels, taps (rows of columns), positions. */
+function sizesOf(g: WindowGeometry, groups: number, channels: number) {
+  return { m: channels / groups, kk: (g.c / groups) * g.kh * g.kw, len: g.oh * g.ow };
+}
+
+/** x's columns (n × c·kh·kw × oh·ow) by `im2col`, in an array like x's. */
+function unfold(im2col: KernelBackend['im2col'], g: WindowGeometry, x: TypedArray): TypedArray {
+  const cols = new (x.constructor as new (n: number) => TypedArray)(g.n * g.c * g.kh * g.kw * g.oh * g.ow);
+  im2col(g, x, cols);
+  return cols;
+}
+
+/** convForward on a backend's im2col, gemm (one product per image and group) and addBias. */
+function forwardBy(be: Pick<KernelBackend, 'im2col' | 'gemm' | 'addBias'>, a: ConvForwardArgs): void {
+  const { g, groups, channels, w, bias, out } = a;
+  const { m, kk: k, len: n } = sizesOf(g, groups, channels);
+  const cols = unfold(be.im2col, g, a.x);
+  const p: GemmArgs = { a: w, aOff: 0, b: cols, bOff: 0, c: out, cOff: 0, m, n, k, transA: false, transB: false };
+  for (let i = 0; i < g.n; i++) {
     for (let j = 0; j < groups; j++) {
-      g.aOff = j * m * k;
-      g.bOff = (i * groups + j) * k * n;
-      g.cOff = (i * groups + j) * m * n;
-      gemm(g);
+      p.aOff = j * m * k;
+      p.bOff = (i * groups + j) * k * n;
+      p.cOff = (i * groups + j) * m * n;
+      be.gemm(p);
     }
   }
-  if (bias !== null) addBias(out, bias, batch, groups * m, n);
+  if (bias !== null) be.addBias(out, bias, g.n, channels, n);
 }
 
 /**
- * The reference forward: a gemm per image and group, then the bias.
+ * The reference forward: x unfolded, a gemm per image and group, then the bias.
  *
  * @example
- * convForward({ w, cols, bias: null, out, batch: 2, groups: 1, channels: 4, taps: 9, positions: 64 });
+ * convForward({ g, groups: 1, channels: 4, x, w, bias: null, out });
  */
-export const convForward: KernelBackend['convForward'] = (a) => forwardBy(jsGemm, jsAddBias, a);
+export const convForward: KernelBackend['convForward'] = (a) =>
+  forwardBy({ im2col: jsIm2col, gemm: jsGemm, addBias: jsAddBias }, a);
 
 /**
- * The reference weight gradient: each entry of gw one sum over images and positions.
+ * The reference weight gradient: x unfolded, each entry of gw one sum over images and positions.
  *
  * @example
- * convWeightGrad({ gy, cols, gw, batch: 2, groups: 1, channels: 4, taps: 9, positions: 64 });
+ * convWeightGrad({ g, groups: 1, channels: 4, x, gy, gw });
  */
 export const convWeightGrad: KernelBackend['convWeightGrad'] = (a) => {
-  const { gy, cols, gw, batch, groups, channels: m, taps: kk, positions: len } = a;
-  for (let g = 0; g < groups; g++) {
+  const { g, groups, channels, gy, gw } = a;
+  const { m, kk, len } = sizesOf(g, groups, channels);
+  const cols = unfold(jsIm2col, g, a.x);
+  for (let k = 0; k < groups; k++) {
     for (let o = 0; o < m; o++) {
       for (let q = 0; q < kk; q++) {
         let s = 0;
-        for (let i = 0; i < batch; i++) {
-          const gr = ((i * groups + g) * m + o) * len;
-          const cr = ((i * groups + g) * kk + q) * len;
+        for (let i = 0; i < g.n; i++) {
+          const gr = ((i * groups + k) * m + o) * len;
+          const cr = ((i * groups + k) * kk + q) * len;
           for (let l = 0; l < len; l++) s += gy[gr + l] * cols[cr + l];
         }
-        gw[(g * m + o) * kk + q] = s;
+        gw[(k * m + o) * kk + q] = s;
       }
     }
   }
 };
 
+/** gw as a sum of gemms (gy[i, k] · cols[i, k]ᵀ) on a backend's own im2col and gemm. */
+function weightGradBy(be: Pick<KernelBackend, 'im2col' | 'gemm'>, a: ConvWeightGradArgs): void {
+  const { g, groups, channels, gy, gw } = a;
+  const { m, kk, len } = sizesOf(g, groups, channels);
+  const cols = unfold(be.im2col, g, a.x);
+  const part = new (gw.constructor as new (n: number) => TypedArray)(m * kk);
+  const p: GemmArgs = {
+    a: gy,
+    aOff: 0,
+    b: cols,
+    bOff: 0,
+    c: part,
+    cOff: 0,
+    m,
+    n: kk,
+    k: len,
+    transA: false,
+    transB: true,
+  };
+  gw.fill(0, 0, groups * m * kk);
+  for (let i = 0; i < g.n; i++) {
+    for (let k = 0; k < groups; k++) {
+      p.aOff = (i * groups + k) * m * len;
+      p.bOff = (i * groups + k) * kk * len;
+      be.gemm(p);
+      for (let j = 0; j < m * kk; j++) gw[k * m * kk + j] += part[j];
+    }
+  }
+}
+
 /**
- * Float32 convForward and convWeightGrad on `be`'s own gemm (and bias): for a backend whose
+ * Float32 convForward and convWeightGrad on `be`'s own im2col, gemm and bias: for a backend whose
  * gemm beats the JS loops but has no convolution kernels of its own.
  *
  * @example
  * const wasm = layer('wasm', core, convByGemm(core));
  */
 export function convByGemm(be: KernelBackend): Accelerations {
-  const f32 = (...xs: (ArrayLike<number> | null)[]): boolean =>
-    xs.every((x) => x === null || x instanceof Float32Array);
   return {
     convForward: {
-      gate: (a) => f32(a.w, a.cols, a.bias, a.out),
-      run: (a) => (forwardBy(be.gemm, be.addBias, a), true),
+      gate: (a) => allFloat32(a.x, a.w, a.out) && (a.bias === null || a.bias instanceof Float32Array),
+      run: (a) => (forwardBy(be, a), true),
     },
     convWeightGrad: {
-      gate: (a) => allFloat32(a.gy, a.cols, a.gw),
-      run: (a) => {
-        const { gy, cols, gw, batch, groups, channels: m, taps: kk, positions: len } = a;
-        const part = new Float32Array(m * kk);
-        const g: GemmArgs = {
-          a: gy,
-          aOff: 0,
-          b: cols,
-          bOff: 0,
-          c: part,
-          cOff: 0,
-          m,
-          n: kk,
-          k: len,
-          transA: false,
-          transB: true,
-        };
-        gw.fill(0, 0, groups * m * kk);
-        for (let i = 0; i < batch; i++) {
-          for (let j = 0; j < groups; j++) {
-            g.aOff = (i * groups + j) * m * len;
-            g.bOff = (i * groups + j) * kk * len;
-            be.gemm(g);
-            for (let p = 0; p < m * kk; p++) gw[j * m * kk + p] += part[p];
-          }
-        }
-        return true;
-      },
+      gate: (a) => allFloat32(a.x, a.gy, a.gw),
+      run: (a) => (weightGradBy(be, a), true),
     },
   };
 }
