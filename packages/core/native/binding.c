@@ -12,8 +12,8 @@
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
- *   convForward(g, x, w, bias, out, groups, channels, t), convWeightGrad(g, x, gy, gw, groups, channels, t)
- *                                      a convolution's products over its columns (conv.h); bias may be null
+ *   convForward(g, x, w, bias, out, groups, channels, t), convWeightGrad(g, x, gy, gw, gb, groups, channels, t)
+ *                                      a convolution's products over its columns (conv.h); bias and gb may be null
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
@@ -492,19 +492,22 @@ static napi_value conv_forward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(8);
   tg_conv a = {0};
   int64_t threads;
-  if (!conv_sizes(env, argv, 4, &a) || !counts(env, argv, 6, 1, &threads)) return NULL;
-  float *x, *gy, *gw;
-  size_t lx, lg, lw;
-  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &gy, &lg) || !f32_arg(env, argv[3], &gw, &lw))
-    FAIL(type_error, "convWeightGrad: x, gy and gw must be Float32Arrays");
+  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 1, &threads)) return NULL;
+  float *x, *gy, *gw, *gb = NULL;
+  size_t lx, lg, lw, lb = 0;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[4], &bt));
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &gy, &lg) || !f32_arg(env, argv[3], &gw, &lw) ||
+      (bt != napi_null && !f32_arg(env, argv[4], &gb, &lb)))
+    FAIL(type_error, "convWeightGrad: x, gy and gw must be Float32Arrays, gb one or null");
   const tg_window *g = &a.g;
   if (!holds(lx, g->n, g->c, g->h, g->w, 1, 1) || !holds(lg, g->n, a.channels, g->oh, g->ow, 1, 1) ||
-      !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1))
+      !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1) || (gb && !holds(lb, a.channels, 1, 1, 1, 1, 1)))
     FAIL(range_error, "convWeightGrad: an array is shorter than the sizes need");
-  a.x = x, a.gy = gy, a.gw = gw;
+  a.x = x, a.gy = gy, a.gw = gw, a.gb = gb;
   if (tg_conv_weight_grad(&a, (int)threads) != 0) FAIL(error, "convWeightGrad: out of memory");
   return NULL;
 }

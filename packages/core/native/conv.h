@@ -8,12 +8,12 @@
  * KernelBackend's ConvForwardArgs and ConvWeightGradArgs in one record: x (g.n images of g.c
  * planes) convolved with w (`channels` × g.c/groups·kh·kw) in `groups` groups. Forward reads x,
  * w, bias (may be NULL) and writes out (n × channels × oh·ow); the weight gradient reads x, gy
- * (as out) and writes gw (as w).
+ * (as out) and writes gw (as w) and, unless NULL, gb (channels: Σ gy over images and positions).
  */
 typedef struct {
   tg_window g;
   const float *x, *w, *bias, *gy;
-  float *out, *gw;
+  float *out, *gw, *gb;
   int groups, channels;
 } tg_conv;
 

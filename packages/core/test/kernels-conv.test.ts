@@ -89,15 +89,17 @@ function operands(c: Case): { g: WindowGeometry; channels: number; ops: Float64A
   return { g, channels, ops };
 }
 
-function run(be: KernelBackend, c: Case, f32: boolean): { out: Float64Array; gw: Float64Array } {
+function run(be: KernelBackend, c: Case, f32: boolean): { out: Float64Array; gw: Float64Array; gb: Float64Array } {
   const cast = (a: Float64Array) => (f32 ? Float32Array.from(a) : a);
   const { g, channels, ops } = operands(c);
   const [x, w, bias, gy] = ops.map(cast);
   const out = cast(new Float64Array(gy.length).fill(NaN));
   const gw = cast(new Float64Array(w.length).fill(NaN));
   be.convForward({ g, groups: c.groups, channels, x, w, bias: c.bias ? bias : null, out });
-  be.convWeightGrad({ g, groups: c.groups, channels, x, gy, gw });
-  return { out: Float64Array.from(out), gw: Float64Array.from(gw) };
+  // The bias gradient comes with the weight's when asked for (c.bias), else gb stays untouched.
+  const gb = cast(new Float64Array(channels).fill(NaN));
+  be.convWeightGrad({ g, groups: c.groups, channels, x, gy, gw, gb: c.bias ? gb : null });
+  return { out: Float64Array.from(out), gw: Float64Array.from(gw), gb: Float64Array.from(gb) };
 }
 
 function relError(got: Float64Array, want: Float64Array): number {
@@ -120,7 +122,7 @@ test('the JS reference matches the definition: cross-correlation plus bias, and 
     fc.property(arbCase, (c) => {
       const { g, channels, ops } = operands(c);
       const [x, w, bias, gy] = ops;
-      const { out, gw } = run(jsBackend, c, false);
+      const { out, gw, gb } = run(jsBackend, c, false);
       const m = c.coutG;
       // The input pixel under tap (a, b) of channel ch for output position (i, r, j).
       const under = (i: number, k: number, ch: number, a: number, b: number, r: number, j: number): number =>
@@ -146,6 +148,13 @@ test('the JS reference matches the definition: cross-correlation plus bias, and 
                 s += gy[((i * channels + o) * g.oh + r) * g.ow + j] * under(i, Math.floor(o / m), ch, a, b, r, j);
           expect(gw[o * taps.length + q]).toBeCloseTo(s, 9);
         });
+      for (let o = 0; o < channels; o++) {
+        let s = 0;
+        for (let i = 0; i < g.n; i++)
+          for (let p = 0; p < g.oh * g.ow; p++) s += gy[(i * channels + o) * g.oh * g.ow + p];
+        if (c.bias) expect(gb[o]).toBeCloseTo(s, 9);
+        else expect(gb[o]).toBeNaN();
+      }
     }),
     { numRuns: 30 },
   );
@@ -158,6 +167,8 @@ function matchesReference(be: KernelBackend): void {
       const want = run(jsBackend, c, false);
       expect(relError(got.out, want.out)).toBeLessThan(1e-4);
       expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
+      if (c.bias) expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
+      else expect(got.gb.every(Number.isNaN)).toBe(true);
     }),
     { numRuns: 60 },
   );
@@ -191,6 +202,7 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     const want = run(jsBackend, c, false);
     expect(relError(got.out, want.out)).toBeLessThan(1e-4);
     expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
+    expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
   });
   for (const isa of ['avx512', 'avx2'] as const) {
     for (const threads of [1, 2]) {

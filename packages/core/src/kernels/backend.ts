@@ -139,7 +139,8 @@ export interface ConvForwardArgs {
 
 /**
  * A convolution's weight gradient: gw[k] = Σᵢ gy[i, k] · cols[i, k]ᵀ, sizes as
- * {@link ConvForwardArgs} (gy as its out, gw as its w); `gw` is overwritten.
+ * {@link ConvForwardArgs} (gy as its out, gw as its w), and when `gb` is given the bias
+ * gradient gb[o] = Σ gy[:, o, :] too; `gw` and `gb` are overwritten.
  */
 export interface ConvWeightGradArgs {
   g: WindowGeometry;
@@ -148,6 +149,7 @@ export interface ConvWeightGradArgs {
   x: TypedArray;
   gy: TypedArray;
   gw: TypedArray;
+  gb: TypedArray | null;
 }
 
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */

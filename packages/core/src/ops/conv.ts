@@ -36,8 +36,8 @@ export interface ConvAttrs {
  * kernel (x's columns times the weight, group by group, and the bias); backward is written in the
  * differentiable im2col, col2im and matmul ops: gx = col2im(Wᵀ·gy), gw = Σₙ gy·im2col(x)ᵀ,
  * gb = Σ gy over batch and positions, so that a recorded backward (createGraph) records gw's
- * dependence on x too. When the backward is not recorded, gw is one convWeightGrad kernel
- * instead. Nothing is saved: the kernels unfold x again where they need its columns.
+ * dependence on x too. When the backward is not recorded, gw and gb are one convWeightGrad
+ * kernel instead. Nothing is saved: the kernels unfold x again where they need its columns.
  */
 function convOp(name: 'conv1d' | 'conv2d') {
   return defineOp<ConvAttrs>({
@@ -70,17 +70,21 @@ function convOp(name: 'conv1d' | 'conv2d') {
         const gcols = reshape(product(wg, gy4, true, false), [n, groups * ckk, l]);
         gx = reshape(foldWindows(gcols, win, oh, ow, as4d(x.shape)), x.shape);
       }
+      const wantsBias = node.inputs.length > 2 && node.needsGrad(2);
       let gw: Tensor | null = null;
+      let gb: Tensor | null = null;
       if (node.needsGrad(1) && !isGradEnabled()) {
-        // Not recorded (no createGraph): one kernel, which unfolds x again image by image.
+        // Not recorded (no createGraph): one kernel, which unfolds x again image by image and
+        // sums gy for the bias in the same pass over it.
         gw = empty(w.shape, w.dtype);
+        gb = wantsBias ? empty([o], w.dtype) : null;
         const g = geometryOf(win, as4d(x.shape), oh, ow);
-        kernels().convWeightGrad({ g, groups, channels: o, x: x.data, gy: gy.data, gw: gw.data });
+        kernels().convWeightGrad({ g, groups, channels: o, x: x.data, gy: gy.data, gw: gw.data, gb: gb && gb.data });
       } else if (node.needsGrad(1)) {
         const cols = unfoldWindows(reshape(x, as4d(x.shape)), win, oh, ow);
         gw = reshape(sum(product(gy4, reshape(cols, [n, groups, ckk, l]), false, true), 0), w.shape);
       }
-      const gb = node.inputs.length > 2 && node.needsGrad(2) ? sum(gy, x.ndim === 3 ? [0, 2] : [0, 2, 3]) : null;
+      if (wantsBias && gb === null) gb = sum(gy, x.ndim === 3 ? [0, 2] : [0, 2, 3]);
       return node.inputs.length > 2 ? [gx, gw, gb] : [gx, gw];
     },
   });

@@ -49,8 +49,21 @@ function forwardBy(be: Pick<KernelBackend, 'im2col' | 'gemm' | 'addBias'>, a: Co
 export const convForward: KernelBackend['convForward'] = (a) =>
   forwardBy({ im2col: jsIm2col, gemm: jsGemm, addBias: jsAddBias }, a);
 
+/** gb[o] = Σ gy[i, o, l] over images and positions (in double, as sumAxis), when gb is given. */
+function biasGrad(a: ConvWeightGradArgs): void {
+  const { g, channels, gy, gb } = a;
+  if (gb === null) return;
+  const len = g.oh * g.ow;
+  for (let o = 0; o < channels; o++) {
+    let s = 0;
+    for (let i = 0; i < g.n; i++) for (let l = 0, r = (i * channels + o) * len; l < len; l++) s += gy[r + l];
+    gb[o] = s;
+  }
+}
+
 /**
- * The reference weight gradient: x unfolded, each entry of gw one sum over images and positions.
+ * The reference weight gradient: x unfolded, each entry of gw (and gb) one sum over images and
+ * positions.
  *
  * @example
  * convWeightGrad({ g, groups: 1, channels: 4, x, gy, gw });
@@ -72,6 +85,7 @@ export const convWeightGrad: KernelBackend['convWeightGrad'] = (a) => {
       }
     }
   }
+  biasGrad(a);
 };
 
 /** gw as a sum of gemms (gy[i, k] · cols[i, k]ᵀ) on a backend's own im2col and gemm. */
@@ -102,6 +116,7 @@ function weightGradBy(be: Pick<KernelBackend, 'im2col' | 'gemm'>, a: ConvWeightG
       for (let j = 0; j < m * kk; j++) gw[k * m * kk + j] += part[j];
     }
   }
+  biasGrad(a);
 }
 
 /**
@@ -118,7 +133,7 @@ export function convByGemm(be: KernelBackend): Accelerations {
       run: (a) => (forwardBy(be, a), true),
     },
     convWeightGrad: {
-      gate: (a) => allFloat32(a.x, a.gy, a.gw),
+      gate: (a) => allFloat32(a.x, a.gy, a.gw) && (a.gb === null || a.gb instanceof Float32Array),
       run: (a) => (weightGradBy(be, a), true),
     },
   };

@@ -54,15 +54,18 @@ export interface NativeAddon {
       threads: number,
     ]
   ): void;
-  /** KernelBackend.convWeightGrad. */
+  /** KernelBackend.convWeightGrad (gb may be null). */
   convWeightGrad(
-    g: Int32Array,
-    x: Float32Array,
-    gy: Float32Array,
-    gw: Float32Array,
-    groups: number,
-    channels: number,
-    threads: number,
+    ...args: [
+      g: Int32Array,
+      x: Float32Array,
+      gy: Float32Array,
+      gw: Float32Array,
+      gb: Float32Array | null,
+      groups: number,
+      channels: number,
+      threads: number,
+    ]
   ): void;
   /** y[o, ch, i] += b[ch]. */
   addBias(y: Float32Array, b: Float32Array, outer: number, channels: number, inner: number, threads: number): void;

@@ -68,11 +68,12 @@ export function nativeWindowKernels(addon: NativeAddon, threads: number): Accele
       },
     },
     convWeightGrad: {
-      gate: (a) => allFloat32(a.x, a.gy, a.gw),
-      run: (a) => (
-        addon.convWeightGrad(pack(a.g), f32(a.x), f32(a.gy), f32(a.gw), a.groups, a.channels, threads),
-        true
-      ),
+      gate: (a) => allFloat32(a.x, a.gy, a.gw) && (a.gb === null || a.gb instanceof Float32Array),
+      run: (a) => {
+        const gb = a.gb as Float32Array | null;
+        addon.convWeightGrad(pack(a.g), f32(a.x), f32(a.gy), f32(a.gw), gb, a.groups, a.channels, threads);
+        return true;
+      },
     },
     addBias: {
       gate: (y, b, outer, channels, inner) => allFloat32(y, b) && big(outer * channels * inner),
