@@ -198,7 +198,7 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
       bias: true,
       seed: 7,
     };
-    const got = run(withNativeKernels(jsBackend, addon!, 2), c, true);
+    const got = run(withNativeKernels(jsBackend, addon!, 2, { adaptive: false }), c, true);
     const want = run(jsBackend, c, false);
     expect(relError(got.out, want.out)).toBeLessThan(1e-4);
     expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
@@ -208,7 +208,7 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     for (const threads of [1, 2]) {
       test(`${isa} on ${threads} thread(s) matches the float64 reference (skipped without ${isa})`, () => {
         if (!addon!.useIsa(isa)) return;
-        matchesReference(withNativeKernels(jsBackend, addon!, threads));
+        matchesReference(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }));
       });
     }
   }

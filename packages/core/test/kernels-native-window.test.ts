@@ -41,7 +41,7 @@ describeNative('native window and elementwise kernels', () => {
   });
 
   test('large calls split across two threads give the same results as one', () => {
-    const two = withNativeKernels(jsBackend, addon!, 2);
+    const two = withNativeKernels(jsBackend, addon!, 2, { adaptive: false });
     const g: WindowGeometry = {
       n: 8,
       c: 30,
@@ -201,7 +201,7 @@ describeNative('native window and elementwise kernels', () => {
   });
 
   test('column sums split across two threads equal the JS kernel bit for bit', () => {
-    const split = withNativeKernels(jsBackend, addon!, 2);
+    const split = withNativeKernels(jsBackend, addon!, 2, { adaptive: false });
     for (const [outer, len, inner] of [
       [1, 900, 130],
       [3, 200, 129],
