@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { type KernelBackend, type WindowGeometry, jsBackend } from '../src/kernels';
+import { type ConvCase, arbConvCase, geometryOf } from './window-arbitraries';
 import { convByGemm } from '../src/kernels/js';
 import { layer } from '../src/kernels/dispatch';
 import { loadNative, withNativeKernels } from '../src/kernels/native';
@@ -12,59 +13,8 @@ import { loadNative, withNativeKernels } from '../src/kernels/native';
 // padding and dilation.
 const { addon } = loadNative();
 
-interface Case {
-  n: number;
-  groups: number;
-  cinG: number;
-  coutG: number;
-  kernel: [number, number];
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
-  extra: [number, number];
-  bias: boolean;
-  seed: number;
-}
-
-const pair = (min: number, max: number): fc.Arbitrary<[number, number]> =>
-  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
-
-const arbCase: fc.Arbitrary<Case> = fc.record({
-  n: fc.integer({ min: 1, max: 3 }),
-  groups: fc.integer({ min: 1, max: 3 }),
-  cinG: fc.integer({ min: 1, max: 3 }),
-  coutG: fc.integer({ min: 1, max: 13 }),
-  kernel: pair(1, 5),
-  stride: pair(1, 2),
-  padding: pair(0, 2),
-  dilation: pair(1, 2),
-  extra: pair(0, 18),
-  bias: fc.boolean(),
-  seed: fc.integer({ min: 1, max: 1e6 }),
-});
-
-/** The case's geometry: an input the dilated kernel fits once padded, plus `extra` pixels. */
-function geometry(c: Case): WindowGeometry {
-  const [h, w] = [0, 1].map((a) => Math.max(1, c.dilation[a] * (c.kernel[a] - 1) + 1 - 2 * c.padding[a] + c.extra[a]));
-  const count = (a: number, size: number): number =>
-    Math.floor((size + 2 * c.padding[a] - c.dilation[a] * (c.kernel[a] - 1) - 1) / c.stride[a]) + 1;
-  return {
-    n: c.n,
-    c: c.cinG * c.groups,
-    h,
-    w,
-    kh: c.kernel[0],
-    kw: c.kernel[1],
-    sh: c.stride[0],
-    sw: c.stride[1],
-    pt: c.padding[0],
-    pl: c.padding[1],
-    dh: c.dilation[0],
-    dw: c.dilation[1],
-    oh: count(0, h),
-    ow: count(1, w),
-  };
-}
+// Past the register tiles' edges: out channels past 6 a group, positions past 64.
+const arbCase = arbConvCase(18, { n: 3, groups: 3, cinG: 3, coutG: 13, kernel: 5 });
 
 function values(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
@@ -77,19 +27,19 @@ function values(n: number, seed: number): Float64Array {
 }
 
 /** A case's geometry, out channels, and operands in float64: x, w, bias, gy. */
-function operands(c: Case): { g: WindowGeometry; channels: number; ops: Float64Array[] } {
-  const g = geometry(c);
-  const channels = c.coutG * c.groups;
+function operands(c: ConvCase): { g: WindowGeometry; channels: number; ops: Float64Array[] } {
+  const g = geometryOf(c);
+  const channels = c.cout;
   const ops = [
     values(g.n * g.c * g.h * g.w, c.seed),
-    values(channels * c.cinG * g.kh * g.kw, c.seed + 1),
+    values(channels * (c.cin / c.groups) * g.kh * g.kw, c.seed + 1),
     values(channels, c.seed + 2),
     values(g.n * channels * g.oh * g.ow, c.seed + 3),
   ];
   return { g, channels, ops };
 }
 
-function run(be: KernelBackend, c: Case, f32: boolean): { out: Float64Array; gw: Float64Array; gb: Float64Array } {
+function run(be: KernelBackend, c: ConvCase, f32: boolean): { out: Float64Array; gw: Float64Array; gb: Float64Array } {
   const cast = (a: Float64Array) => (f32 ? Float32Array.from(a) : a);
   const { g, channels, ops } = operands(c);
   const [x, w, bias, gy] = ops.map(cast);
@@ -123,12 +73,13 @@ test('the JS reference matches the definition: cross-correlation plus bias, and 
       const { g, channels, ops } = operands(c);
       const [x, w, bias, gy] = ops;
       const { out, gw, gb } = run(jsBackend, c, false);
-      const m = c.coutG;
+      const m = c.cout / c.groups;
+      const cinG = c.cin / c.groups;
       // The input pixel under tap (a, b) of channel ch for output position (i, r, j).
       const under = (i: number, k: number, ch: number, a: number, b: number, r: number, j: number): number =>
-        pixel(x, g, i, k * c.cinG + ch, r * g.sh - g.pt + a * g.dh, j * g.sw - g.pl + b * g.dw);
+        pixel(x, g, i, k * cinG + ch, r * g.sh - g.pt + a * g.dh, j * g.sw - g.pl + b * g.dw);
       const taps: [number, number, number][] = [];
-      for (let ch = 0; ch < c.cinG; ch++)
+      for (let ch = 0; ch < cinG; ch++)
         for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) taps.push([ch, a, b]);
       for (let i = 0; i < g.n; i++)
         for (let o = 0; o < channels; o++)
@@ -185,16 +136,16 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     addon!.shutdown();
   });
   test('a call large enough to split over two threads matches the reference', () => {
-    const c: Case = {
+    const c: ConvCase = {
       n: 6,
       groups: 2,
-      cinG: 1,
-      coutG: 31,
+      cin: 2,
+      cout: 62,
       kernel: [5, 5],
       stride: [1, 1],
       padding: [0, 0],
       dilation: [1, 1],
-      extra: [24, 25],
+      size: [29, 30],
       bias: true,
       seed: 7,
     };
