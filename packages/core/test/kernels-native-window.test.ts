@@ -27,6 +27,21 @@ function values(n: number, seed: number, special = false): Float32Array {
 const same = (a: Float32Array | Int32Array, b: Float32Array | Int32Array): boolean =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
 
+/** The geometry of 2×2 max pooling at stride 2 over n×c planes of h×w. */
+function pool2x2(n: number, c: number, h: number, w: number): WindowGeometry {
+  return { n, c, h, w, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pl: 0, dh: 1, dw: 1, oh: h >> 1, ow: w >> 1 };
+}
+
+/** Whether `be`'s max pooling of x gives the JS kernel's maxima and indices: [values, indices]. */
+function poolsAlike(be: KernelBackend, g: WindowGeometry, x: Float32Array): [boolean, boolean] {
+  const out = g.n * g.c * g.oh * g.ow;
+  const [a, b] = [new Float32Array(out), new Float32Array(out)];
+  const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
+  be.maxPool2d(g, x, a, ia);
+  jsBackend.maxPool2d(g, x, b, ib);
+  return [same(a, b), same(ia, ib)];
+}
+
 describeNative('native window and elementwise kernels', () => {
   const saved = structuredClone(thresholds.native);
   let native: KernelBackend;
@@ -42,29 +57,9 @@ describeNative('native window and elementwise kernels', () => {
 
   test('large calls split across two threads give the same results as one', () => {
     const two = withNativeKernels(jsBackend, addon!, 2, { adaptive: false });
-    const g: WindowGeometry = {
-      n: 8,
-      c: 30,
-      h: 24,
-      w: 24,
-      kh: 2,
-      kw: 2,
-      sh: 2,
-      sw: 2,
-      pt: 0,
-      pl: 0,
-      dh: 1,
-      dw: 1,
-      oh: 12,
-      ow: 12,
-    };
+    const g = pool2x2(8, 30, 24, 24);
     const x = values(8 * 30 * 24 * 24, 3, true);
-    const out = 8 * 30 * 144;
-    const [a, b] = [new Float32Array(out), new Float32Array(out)];
-    const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
-    two.maxPool2d(g, x, a, ia);
-    jsBackend.maxPool2d(g, x, b, ib);
-    expect([same(a, b), same(ia, ib)]).toEqual([true, true]);
+    expect(poolsAlike(two, g, x)).toEqual([true, true]);
     const conv = { ...g, c: 1, kh: 5, kw: 5, sh: 1, sw: 1, oh: 20, ow: 20 };
     const cols = 8 * 25 * 400;
     const [p, q] = [new Float32Array(cols), new Float32Array(cols)];
@@ -132,30 +127,8 @@ describeNative('native window and elementwise kernels', () => {
         fc.boolean(),
         fc.integer(),
         (planes, h, w, ties, seed) => {
-          const [oh, ow] = [h >> 1, w >> 1];
-          const g: WindowGeometry = {
-            n: 1,
-            c: planes,
-            h,
-            w,
-            kh: 2,
-            kw: 2,
-            sh: 2,
-            sw: 2,
-            pt: 0,
-            pl: 0,
-            dh: 1,
-            dw: 1,
-            oh,
-            ow,
-          };
           const x = values(planes * h * w, seed, true).map((v) => (ties ? Math.round(v) : v));
-          const out = planes * oh * ow;
-          const [a, b] = [new Float32Array(out), new Float32Array(out)];
-          const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
-          native.maxPool2d(g, x, a, ia);
-          jsBackend.maxPool2d(g, x, b, ib);
-          expect([same(a, b), same(ia, ib)]).toEqual([true, true]);
+          expect(poolsAlike(native, pool2x2(1, planes, h, w), x)).toEqual([true, true]);
         },
       ),
       { numRuns: 200 },
