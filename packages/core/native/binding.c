@@ -17,6 +17,10 @@
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
+ *   lstmSequence(x, wIh, wHh, bIh, bHh, out, acts, xh, steps, batch, in, hidden, t): boolean
+ *   lstmSequenceBackward(gy, acts, out, wIh, wHh, gGates, gX, gState0, steps, batch, in, hidden, t): boolean
+ *                                      a whole sequence (lstm_sequence.c), every array from 0; xh, gX
+ *                                      and gState0 may be null; false when memory could not be had
  *   gruCell(xw, hw, bIh, bHh, h, batch, hidden, out, acts)
  *   gruCellBackward(gOut, acts, h, batch, hidden, gXw, gHw, gH)
  *                                      the recurrent cells (cells.c); biases may be null
@@ -398,6 +402,70 @@ static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Steps, batch, input and hidden size from argv[i…i+3], and threads from argv[i+4]. */
+static int seq_sizes(napi_env env, napi_value *argv, int i, int64_t *v) {
+  if (!counts(env, argv, i, 5, v)) return 0;
+  if (v[0] * v[1] > INT32_MAX / 8 || v[2] + v[3] > INT32_MAX / 8 || v[3] > INT32_MAX / 8) {
+    napi_throw_range_error(env, NULL, "lstmSequence: sizes too large");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value boolean(napi_env env, int value) {
+  napi_value out;
+  CHECK(napi_get_boolean(env, value, &out));
+  return out;
+}
+
+static napi_value lstm_sequence(napi_env env, napi_callback_info info) {
+  NAMED_ARGS(13, "lstmSequence");
+  int64_t v[5];
+  int ok = 1;
+  if (!seq_sizes(env, argv, 8, v)) return NULL;
+  const long t = v[0], b = v[1], in = v[2], h = v[3];
+  tg_lstm_seq a = {
+      .x = span(env, argv, 0, 0, t * b * in, 0, &ok, "lstmSequence"),
+      .w_ih = span(env, argv, 1, 0, 4 * h * in, 0, &ok, "lstmSequence"),
+      .w_hh = span(env, argv, 2, 0, 4 * h * h, 0, &ok, "lstmSequence"),
+      .b_ih = span(env, argv, 3, 0, 4 * h, 1, &ok, "lstmSequence"),
+      .b_hh = span(env, argv, 4, 0, 4 * h, 1, &ok, "lstmSequence"),
+      .out = (float *)span(env, argv, 5, 0, 2 * (t + 1) * b * h, 0, &ok, "lstmSequence"),
+      .acts = (float *)span(env, argv, 6, 0, 5 * t * b * h, 0, &ok, "lstmSequence"),
+      .xh = (float *)span(env, argv, 7, 0, t * b * (in + h), 1, &ok, "lstmSequence"),
+      .steps = (int)t,
+      .batch = (int)b,
+      .in = (int)in,
+      .hidden = (int)h,
+  };
+  if (!ok) return NULL;
+  return boolean(env, tg_lstm_sequence(&a, (int)v[4]) == 0);
+}
+
+static napi_value lstm_sequence_backward(napi_env env, napi_callback_info info) {
+  NAMED_ARGS(13, "lstmSequenceBackward");
+  int64_t v[5];
+  int ok = 1;
+  if (!seq_sizes(env, argv, 8, v)) return NULL;
+  const long t = v[0], b = v[1], in = v[2], h = v[3];
+  tg_lstm_seq_bwd a = {
+      .gy = span(env, argv, 0, 0, 2 * (t + 1) * b * h, 0, &ok, "lstmSequenceBackward"),
+      .acts = span(env, argv, 1, 0, 5 * t * b * h, 0, &ok, "lstmSequenceBackward"),
+      .out = span(env, argv, 2, 0, 2 * (t + 1) * b * h, 0, &ok, "lstmSequenceBackward"),
+      .w_ih = span(env, argv, 3, 0, 4 * h * in, 0, &ok, "lstmSequenceBackward"),
+      .w_hh = span(env, argv, 4, 0, 4 * h * h, 0, &ok, "lstmSequenceBackward"),
+      .g_gates = (float *)span(env, argv, 5, 0, 4 * t * b * h, 0, &ok, "lstmSequenceBackward"),
+      .g_x = (float *)span(env, argv, 6, 0, t * b * in, 1, &ok, "lstmSequenceBackward"),
+      .g_state0 = (float *)span(env, argv, 7, 0, 2 * b * h, 1, &ok, "lstmSequenceBackward"),
+      .steps = (int)t,
+      .batch = (int)b,
+      .in = (int)in,
+      .hidden = (int)h,
+  };
+  if (!ok) return NULL;
+  return boolean(env, tg_lstm_sequence_backward(&a, (int)v[4]) == 0);
+}
+
 static napi_value gru_cell(napi_env env, napi_callback_info info) {
   NAMED_ARGS(9, "gruCell");
   int b, h, ok = 1;
@@ -557,6 +625,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"convWeightGrad", NULL, conv_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCell", NULL, lstm_cell, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"lstmSequence", NULL, lstm_sequence, NULL, NULL, NULL, napi_default, NULL},
+      {"lstmSequenceBackward", NULL, lstm_sequence_backward, NULL, NULL, NULL, napi_default, NULL},
       {"gruCell", NULL, gru_cell, NULL, NULL, NULL, napi_default, NULL},
       {"gruCellBackward", NULL, gru_cell_backward, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -48,7 +48,8 @@ void tg_cells_use(const char *isa) {
 static void lstm_fwd_rows(void *ctx, int64_t lo, int64_t hi) {
   tg_lstm_fwd a = *(const tg_lstm_fwd *)ctx;
   const long h = a.hidden;
-  a.xw += lo * 4 * h, a.hw += lo * 4 * h, a.c += lo * h;
+  a.xw += lo * 4 * h, a.c += lo * h;
+  if (a.hw) a.hw += lo * 4 * h;
   a.h_out += lo * h, a.c_out += lo * h, a.acts += lo * 5 * h;
   a.batch = (int)(hi - lo);
   lstm_fwd(&a);
@@ -70,5 +71,7 @@ void tg_lstm_cell(const tg_lstm_fwd *a, int threads) { tg_parallel(lstm_fwd_rows
 void tg_lstm_cell_backward(const tg_lstm_bwd *a, int threads) {
   tg_parallel(lstm_bwd_rows, (void *)a, a->batch, threads);
 }
+void tg_lstm_cell_rows(const tg_lstm_fwd *a) { lstm_fwd(a); }
+void tg_lstm_cell_backward_rows(const tg_lstm_bwd *a) { lstm_bwd(a); }
 void tg_gru_cell(const tg_gru_fwd *a) { gru_fwd(a); }
 void tg_gru_cell_backward(const tg_gru_bwd *a) { gru_bwd(a); }

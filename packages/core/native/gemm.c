@@ -61,8 +61,12 @@ __attribute__((target("avx2"))) static inline void transpose8x8(const float *src
 #include "gemm_kernel.inc"
 
 typedef void (*block_fn)(const float *, const float *, float *, int, int, int, int, int, int, int, int, int, float *);
+typedef void (*pack_all_fn)(const float *, int, int, int, float *);
+typedef void (*packed_fn)(const float *, long, const float *, float *, long, int, int, int, int, float *);
 
 static block_fn chosen;
+static pack_all_fn chosen_pack_b;
+static packed_fn chosen_packed;
 static const char *isa = "";
 static int mr_of_isa = 1, nr_of_isa = 1;
 
@@ -78,11 +82,15 @@ int tg_gemm_use(const char *name) {
   if (!cpu_has(name)) return -1;
   if (!strcmp(name, "avx512")) {
     chosen = gemm_block_avx512;
+    chosen_pack_b = pack_b_all_avx512;
+    chosen_packed = gemm_packed_avx512;
     isa = "avx512";
     mr_of_isa = 8;
     nr_of_isa = 32;
   } else {
     chosen = gemm_block_avx2;
+    chosen_pack_b = pack_b_all_avx2;
+    chosen_packed = gemm_packed_avx2;
     isa = "avx2";
     mr_of_isa = 6;
     nr_of_isa = 16;
@@ -226,6 +234,25 @@ static int start_pool(int threads) {
 }
 
 static void run_job(struct job j);
+
+long tg_packed_b_floats(int k, int n) {
+  choose();
+  return (long)k * ((n + nr_of_isa - 1) / nr_of_isa * nr_of_isa);
+}
+
+int tg_pack_b(const float *b, int tb, int k, int n, float *dst) {
+  choose();
+  if (!chosen) return -1;
+  chosen_pack_b(b, tb, k, n, dst);
+  return 0;
+}
+
+int tg_gemm_packed(const float *a, long lda, const float *pb, float *c, long ldc, int m, int n, int k, int acc) {
+  float *s = thread_scratch();
+  if (!chosen || !s) return -1;
+  chosen_packed(a, lda, pb, c, ldc, m, n, k, acc, s);
+  return 0;
+}
 
 int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads) {
   choose();

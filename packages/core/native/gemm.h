@@ -20,6 +20,16 @@ int tg_gemm_use(const char *isa);
  */
 int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int ta, int tb, int threads);
 
+/*
+ * A B used in many products (an RNN's weights at every step) packed once: tg_pack_b writes op(B)
+ * (k×n; n×k when tb, row-major) into dst, which holds tg_packed_b_floats(k, n) floats, and
+ * tg_gemm_packed computes C (m×n, row stride ldc) = (or += when acc) A (m×k, row stride lda)·B
+ * on the calling thread. Both return 0, or −1 without the instruction set or scratch memory.
+ */
+long tg_packed_b_floats(int k, int n);
+int tg_pack_b(const float *b, int tb, int k, int n, float *dst);
+int tg_gemm_packed(const float *a, long lda, const float *pb, float *c, long ldc, int m, int n, int k, int acc);
+
 /* A range job: fn(ctx, lo, hi) does items [lo, hi) of a job over [0, total). */
 typedef void (*tg_range_fn)(void *ctx, int64_t lo, int64_t hi);
 

@@ -8,6 +8,7 @@ import {
   checkTensor,
   describe,
 } from './check';
+import { takeBuffer } from './buffer-pool';
 import { type DType, type TypedArray, allocate, checkDType, isFloat } from './dtype';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors';
 import { type Rng, getDefaultRng } from './random';
@@ -99,19 +100,26 @@ export function tensor(values: NestedNumbers | AnyTypedArray | Tensor, options: 
 let allocations = 0;
 
 /**
- * An uninitialised-looking (zero-filled) tensor: the kernels' output allocator. The public
- * functions check sizes first (naming themselves); an allocation that still fails is a
- * ValueError here rather than the engine's RangeError.
+ * An uninitialised-looking (zero-filled) tensor: the kernels' output allocator. A large one may
+ * reuse a buffer given back to the pool (buffer-pool.ts), zeroed again. The public functions
+ * check sizes first (naming themselves); an allocation that still fails is a ValueError here
+ * rather than the engine's RangeError.
  */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   let data: TypedArray;
-  try {
-    data = allocate(dtype, sizeOf(shape));
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    return allocateChecked('allocate', shape, dtype, () => {
-      throw e;
-    });
+  const n = sizeOf(shape);
+  const reused = takeBuffer(dtype, n);
+  if (reused !== undefined) {
+    data = reused.fill(0);
+  } else {
+    try {
+      data = allocate(dtype, n);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return allocateChecked('allocate', shape, dtype, () => {
+        throw e;
+      });
+    }
   }
   const t = new Tensor(data, shape);
   t.allocation = ++allocations;

@@ -8,6 +8,8 @@
  *
  * @packageDocumentation
  */
+import { sealBuiltinOps } from './autograd/op';
+
 export { Tensor, type GradHook, type HookHandle, type NestedArray } from './tensor';
 export { INT32_MAX, INT32_MIN } from './int32';
 export * from './creation';
@@ -94,3 +96,7 @@ export {
   type GraphOp,
 } from './transforms/graph-export';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, userCallSite } from './autograd/anomaly';
+export { bufferPoolStats, clearBufferPool, type BufferPoolStats } from './buffer-pool';
+
+// Last: every op module above has loaded, so the ops defined so far are core's own.
+sealBuiltinOps();

@@ -40,9 +40,9 @@ export class Tensor {
   private retains = false;
   private hookList: GradHook[] | null = null;
   /**
-   * @internal The serial number of the op allocation that made this tensor's buffer (0: the
-   * buffer came from elsewhere — user data, a view, a copy). backward() uses it to tell
-   * gradients it may keep without a copy.
+   * @internal The serial number of the op allocation that made this tensor's buffer, shared by
+   * its views (0: the buffer came from elsewhere — user data, a copy). backward() uses it to
+   * tell gradients it may keep without a copy, and dead ones whose buffer it may reuse.
    */
   allocation = 0;
   /**
@@ -278,6 +278,7 @@ export interface VersionCounter {
 export function viewOf(base: Tensor, shape: readonly number[]): Tensor {
   const t = new Tensor(base.data, shape);
   t.versionCounter = base.versionCounter ??= { value: 0 };
+  t.allocation = base.allocation;
   return t;
 }
 

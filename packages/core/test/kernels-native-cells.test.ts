@@ -1,28 +1,13 @@
 import fc from 'fast-check';
 import { jsBackend, thresholds, type KernelBackend } from '../src/kernels';
-import { type NativeAddon, loadNative, withNativeKernels } from '../src/kernels/native';
+import { type NativeAddon, withNativeKernels } from '../src/kernels/native';
+import { addon, defaultIsa, describeNative, f32, isas, reason, worst } from './native-cells-util';
 
 // The addon's recurrent-cell kernels (native/cells.c) against the JS reference, on every
 // instruction set this CPU runs, at sizes with and without a vector tail and at offsets: within
 // 1e-5 of each array's largest magnitude (float32 arithmetic against the reference's float64).
 // The LSTM kernels also with their batch split across two threads.
-const { addon, reason } = loadNative();
-const describeNative = addon ? describe : describe.skip;
 if (!addon) console.warn(`native cell tests skipped: ${reason}`);
-const defaultIsa = addon?.isa() ?? '';
-const isas = (['avx512', 'avx2'] as const).filter((isa) => addon?.useIsa(isa));
-if (addon) addon.useIsa(defaultIsa as 'avx512' | 'avx2');
-
-const f32 = (n: number, draw: () => number) => Float32Array.from({ length: n }, draw);
-
-/** The largest |a − b| over the arrays, relative to b's largest magnitude (at least 1). */
-function worst(a: Float32Array, b: Float32Array): number {
-  let scale = 1;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / scale);
-  return w;
-}
 
 const sizes = fc.record({
   batch: fc.integer({ min: 1, max: 5 }),
@@ -51,7 +36,7 @@ describeNative('native recurrent cells', () => {
   });
   afterAll(() => {
     Object.assign(thresholds.native, saved);
-    addon!.useIsa(defaultIsa as 'avx512' | 'avx2');
+    addon!.useIsa(defaultIsa);
     // Every kernel compared here ran in the addon (a gate that declined would compare JS with JS).
     expect(calls).toEqual({ lstmCell: true, lstmCellBackward: true, gruCell: true, gruCellBackward: true });
   });

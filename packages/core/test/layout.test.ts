@@ -9,7 +9,7 @@ import ts from 'typescript';
 const LAYERS: readonly (readonly string[])[] = [
   ['platform'],
   ['kernels'],
-  ['errors', 'dtype', 'shape', 'random', 'format', 'int32'],
+  ['errors', 'dtype', 'shape', 'random', 'format', 'int32', 'buffer-pool'],
   ['tensor'],
   ['creation', 'check', 'array-input'],
   ['autograd'],

@@ -90,6 +90,7 @@ export {
   type WarmupLROptions,
 } from './optim/lr-annealing';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './optim/reduce-lr-on-plateau';
+export { type SchedulerLike, type SchedulerStateDict } from './optim/scheduler-state';
 export { accuracy } from './trainer/metrics';
 export { History, TrainRecord, type TrainRecordOf, type TrainRecordProps } from './trainer/history';
 export { BarReporter, LineReporter, type OutputStream, type ProgressReporter } from './trainer/progress';

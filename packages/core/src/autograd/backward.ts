@@ -2,9 +2,10 @@ import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { GraphError, fmtShape } from '../errors';
 import { Tensor, viewOf } from '../tensor';
 import { shapesEqual } from '../shape';
+import { giveBuffer } from '../buffer-pool';
 import { allocationCount, detachedCopy, empty } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
-import type { Node } from './op';
+import { type Node, isBuiltinOp } from './op';
 import { hooks } from './op-hooks';
 import { checkVersions, incrementVersion } from './version';
 
@@ -102,6 +103,7 @@ export function runBackward(
       grads.delete(t);
       if (runs !== null && !runs.has(t) && !targetGrads!.has(t)) continue;
       const hooked = t.applyHooks(gy);
+      if (t.hasHooks) owners?.claim(gy);
       if (hooked !== gy) owners?.claim(hooked);
       gy = hooked;
       if (targetGrads?.has(t)) targetGrads.set(t, gy);
@@ -123,6 +125,13 @@ export function runBackward(
         const g = gxs[i];
         const x = node.inputs[i];
         if (g !== null && x.requiresGrad) deliver(x, g);
+      }
+      // gy is dead now if this pass made it, no hook saw it, it (or a view of it) was handed on
+      // to no one still live, and the rule that read it is one of core's own, which keeps none
+      // of its incoming gradient: then its buffer goes back to the pool.
+      if (owners !== null) {
+        if (!isBuiltinOp(node.op)) owners.claim(gy);
+        if (owners.consumed(gy)) giveBuffer(gy.data);
       }
       if (!retainGraph) node.release();
     }
@@ -226,8 +235,10 @@ class Ownership {
   private readonly start = allocationCount();
   private readonly claimed = new Set<ArrayBufferLike>();
   private readonly seen = new Map<ArrayBufferLike, number>();
+  private readonly live = new Map<ArrayBufferLike, number>();
+  private readonly deliveredTensors = new WeakSet<Tensor>();
 
-  /** Marks a tensor's buffer as held outside this pass's gradients. */
+  /** Marks a tensor's buffer as held outside this pass's gradients (a hook or a rule may keep it). */
   claim(t: Tensor): void {
     this.claimed.add(t.data.buffer);
   }
@@ -235,6 +246,19 @@ class Ownership {
   delivered(g: Tensor): void {
     const b = g.data.buffer;
     this.seen.set(b, (this.seen.get(b) ?? 0) + 1);
+    this.live.set(b, (this.live.get(b) ?? 0) + 1);
+    this.deliveredTensors.add(g);
+  }
+
+  /**
+   * Called once `gy`'s rule has run, so that gy itself no longer counts as a live reference to
+   * its buffer; returns whether the buffer is now dead: this pass allocated it (gy or the tensor
+   * it views), nobody claimed it, and no gradient delivered over it is still live.
+   */
+  consumed(gy: Tensor): boolean {
+    const b = gy.data.buffer;
+    if (this.deliveredTensors.has(gy)) this.live.set(b, this.live.get(b)! - 1);
+    return gy.allocation > this.start && !this.claimed.has(b) && (this.live.get(b) ?? 0) === 0;
   }
 
   exclusive(g: Tensor): boolean {

@@ -41,7 +41,25 @@ export type Op<A> = Readonly<OpSpec<A>>;
  *   forward: ([x]) => map(x, 'exp'), backward: (gy, n) => [mul(gy, n.output!)] });
  */
 export function defineOp<A = void>(spec: OpSpec<A>): Op<A> {
-  return Object.freeze({ ...spec });
+  const op = Object.freeze({ ...spec });
+  if (!builtinsSealed) builtins.add(op);
+  return op;
+}
+
+// The ops defined while @tapegrad/core loads: tapegrad's own, whose backward rules are known to
+// keep nothing of the gradient they receive, so the engine may reuse its buffer once the rule
+// has run (autograd/backward.ts). Ops defined later (nn's, a user's) are not trusted with that.
+const builtins = new WeakSet<object>();
+let builtinsSealed = false;
+
+/** @internal Ends the built-in ops (core's index calls it once every op module has loaded). */
+export function sealBuiltinOps(): void {
+  builtinsSealed = true;
+}
+
+/** @internal Whether `op` is one of core's own ops (see {@link sealBuiltinOps}). */
+export function isBuiltinOp(op: Op<unknown>): boolean {
+  return builtins.has(op);
 }
 
 let nextNodeId = 0;

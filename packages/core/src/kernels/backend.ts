@@ -10,7 +10,14 @@
  * `o·inner + i`.
  */
 import type { TypedArray } from '../dtype';
-import type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
+import type {
+  GruCellArgs,
+  GruCellGradArgs,
+  LstmCellArgs,
+  LstmCellGradArgs,
+  LstmSequenceArgs,
+  LstmSequenceGradArgs,
+} from './recurrent';
 
 /** Names of the binary elementwise kernels. */
 export type BinaryKernel =
@@ -284,6 +291,10 @@ export interface KernelBackend {
   lstmCell(args: LstmCellArgs): void;
   /** The adjoint of lstmCell (see {@link LstmCellGradArgs}). */
   lstmCellBackward(args: LstmCellGradArgs): void;
+  /** An LSTM layer over a whole sequence (see {@link LstmSequenceArgs}). */
+  lstmSequence(args: LstmSequenceArgs): void;
+  /** The adjoint of lstmSequence (see {@link LstmSequenceGradArgs}). */
+  lstmSequenceBackward(args: LstmSequenceGradArgs): void;
   /** One GRU step's gates and update over a batch (see {@link GruCellArgs}). */
   gruCell(args: GruCellArgs): void;
   /** The adjoint of gruCell (see {@link GruCellGradArgs}). */

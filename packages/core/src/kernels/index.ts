@@ -33,7 +33,14 @@ export type {
   UnaryKernel,
   WindowGeometry,
 } from './backend';
-export type { GruCellArgs, GruCellGradArgs, LstmCellArgs, LstmCellGradArgs } from './recurrent';
+export type {
+  GruCellArgs,
+  GruCellGradArgs,
+  LstmCellArgs,
+  LstmCellGradArgs,
+  LstmSequenceArgs,
+  LstmSequenceGradArgs,
+} from './recurrent';
 export { jsBackend } from './js';
 export { threadCount };
 export { thresholds } from './thresholds';

@@ -102,3 +102,54 @@ export interface GruCellGradArgs {
   /** The gradient of h through h' = … + z·h only (the products' share is added by the op). */
   gH: TypedArray;
 }
+
+/**
+ * An LSTM layer over a whole sequence (KernelBackend.lstmSequence): every step's
+ * x_t·W_ihᵀ + h_{t−1}·W_hhᵀ and {@link LstmCellArgs}' update, in one call. Contiguous operands
+ * from 0.
+ */
+export interface LstmSequenceArgs {
+  /** The input, [steps, batch, inSize]. */
+  x: TypedArray;
+  /** W_ih [4·hidden, inSize] and W_hh [4·hidden, hidden]. */
+  wIh: TypedArray;
+  wHh: TypedArray;
+  bIh: TypedArray | null;
+  bHh: TypedArray | null;
+  steps: number;
+  batch: number;
+  inSize: number;
+  hidden: number;
+  /**
+   * Every state, [2, steps + 1, batch, hidden]: h_0 … h_T, then c_0 … c_T. The initial state
+   * (t = 0) is read; the rest is written.
+   */
+  out: TypedArray;
+  /** Saved for backward, [steps, batch, 5·hidden]: every step's LstmCellArgs.acts. */
+  acts: TypedArray;
+  /**
+   * When not null, written [steps, batch, inSize + hidden]: every step's rows [x_t, h_{t−1}],
+   * whose product with the pre-activations' gradient is the gradient of [W_ih, W_hh].
+   */
+  xh: TypedArray | null;
+}
+
+/** The adjoint of {@link LstmSequenceArgs}'s call, from what it wrote. */
+export interface LstmSequenceGradArgs {
+  /** The gradient of `out`, [2, steps + 1, batch, hidden]. */
+  gy: TypedArray;
+  acts: TypedArray;
+  out: TypedArray;
+  wIh: TypedArray;
+  wHh: TypedArray;
+  steps: number;
+  batch: number;
+  inSize: number;
+  hidden: number;
+  /** The gradient of every step's pre-activations, written [steps, batch, 4·hidden]. */
+  gGates: TypedArray;
+  /** The gradient of x, written [steps, batch, inSize], or null (not wanted). */
+  gX: TypedArray | null;
+  /** The gradient of the initial state, written [2, batch, hidden], or null (not wanted). */
+  gState0: TypedArray | null;
+}

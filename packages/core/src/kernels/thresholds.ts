@@ -60,9 +60,10 @@ export const thresholds = {
      */
     cells: 8,
     /**
-     * batch·hidden of a float32 LSTM step from which its batch may be split across the addon's
-     * threads (when that has been faster lately, kernels/threads.ts): B = H = 128 takes ~65 µs
-     * on one AVX-512 core, a hand-off a few µs; 64×64 about 16 µs.
+     * batch·hidden of a float32 LSTM step (steps·batch·hidden of a whole sequence) from which its
+     * batch may be split across the addon's threads (when that has been faster lately,
+     * kernels/threads.ts): B = H = 128 takes ~65 µs on one AVX-512 core, a hand-off a few µs;
+     * 64×64 about 16 µs.
      */
     cellsThreaded: 1 << 12,
   },

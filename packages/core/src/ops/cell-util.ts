@@ -1,8 +1,10 @@
+import { giveBuffer, takeBuffer } from '../buffer-pool';
 import { checkTensor } from '../check';
 import { empty } from '../creation';
 import type { TypedArray } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
+import { sizeOf } from '../shape';
 import { gemmInto } from './matmul';
 import { Tensor } from '../tensor';
 import { checkFloat } from './util';
@@ -45,28 +47,20 @@ export function scratch(key: string, like: Tensor, n: number): TypedArray {
   return a.subarray(0, n);
 }
 
-const pool = new Map<string, TypedArray[]>();
-
 /**
  * A buffer of `n` elements of `like`'s dtype for something an op saves for its backward and never
- * hands out (a recurrent op's activations, megabytes a call): one given back by {@link recycle}
- * when there is one — fresh memory costs its page faults and zeroing on every call — else a new
- * one. Its contents are undefined.
+ * hands out (a recurrent op's activations, megabytes a call): one given back to the buffer pool
+ * (buffer-pool.ts) by {@link recycle} or by a backward pass when there is one — fresh memory costs
+ * its page faults and zeroing on every call — else a new one. Its contents are undefined.
  */
 export function pooled(like: Tensor, shape: readonly number[]): Tensor {
-  let n = 1;
-  for (const d of shape) n *= d;
-  const free = pool.get(`${like.dtype}:${n}`);
-  const data = free?.pop();
+  const data = takeBuffer(like.dtype, sizeOf(shape));
   return data === undefined ? empty(shape, like.dtype) : new Tensor(data, shape);
 }
 
-/** Gives `t`'s buffer back for {@link pooled} (at most a few per size are kept). */
+/** Gives `t`'s buffer back to the pool for {@link pooled} and `empty`; nothing may read it after. */
 export function recycle(t: Tensor): void {
-  const key = `${t.dtype}:${t.size}`;
-  const free = pool.get(key) ?? [];
-  if (free.length < 4) free.push(t.data);
-  pool.set(key, free);
+  giveBuffer(t.data);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Tensor, ValueError, checkBoolean, checkOptions, describe, incrementVers
 import { CheckpointError } from '../errors';
 import { Module } from '../module';
 import type { OptimizerLike, OptimizerStateDictInput, ParamStateDict } from '../optim/optimizer';
+import type { SchedulerLike } from '../optim/scheduler-state';
 import { upgradeKey } from '../legacy-keys';
 import { checkStateDict } from '../state-dict';
 import { readFile, writeAtomic } from '#nn-platform';
@@ -12,25 +13,29 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors';
 export const OPTIMIZER_PREFIX = '__optimizer__.';
 /** Metadata key holding the optimiser's type, hyper-parameters and per-parameter scalars as JSON. */
 export const OPTIMIZER_META_KEY = 'tapegrad.optimizer';
-const RESERVED = ['format', OPTIMIZER_META_KEY, 'tapegrad.crc32'];
+/** Metadata key holding the lr scheduler's state dict as JSON. */
+export const SCHEDULER_META_KEY = 'tapegrad.scheduler';
+const RESERVED = ['format', OPTIMIZER_META_KEY, SCHEDULER_META_KEY, 'tapegrad.crc32'];
 
 /** Options of {@link save}. */
 export interface SaveOptions {
   /** Also store this optimiser's state (tensors under `__optimizer__.`, scalars in metadata). */
   optimizer?: OptimizerLike;
+  /** Also store this lr scheduler's state dict (JSON in metadata, under `tapegrad.scheduler`). */
+  scheduler?: SchedulerLike;
   /** Your own string entries for `__metadata__` (epoch, commit, …). */
   metadata?: { readonly [key: string]: string };
 }
 
 /**
- * Writes the model's parameters and persistent buffers (and optionally the optimiser state) as a safetensors file
+ * Writes the model's parameters and persistent buffers (and optionally the optimiser and lr scheduler state) as a safetensors file
  * readable by any safetensors reader. The bytes go to a temporary file in the same directory,
  * are flushed, and the file is renamed over `file`, so a crash never leaves a partial file
  * under the real name. Node.js only; everywhere, {@link saveBytes} gives the same bytes.
  *
  * @example
- * save(model, 'ckpt.safetensors', { optimizer: opt, metadata: { epoch: '10' } });
- * load(model, 'ckpt.safetensors', { optimizer: opt });
+ * save(model, 'ckpt.safetensors', { optimizer: opt, scheduler: sched, metadata: { epoch: '10' } });
+ * load(model, 'ckpt.safetensors', { optimizer: opt, scheduler: sched });
  */
 export function save(model: Module, file: string, options: SaveOptions = {}): void {
   checkModel('save', model);
@@ -52,7 +57,7 @@ export function saveBytes(model: Module, options: SaveOptions = {}): Uint8Array 
 }
 
 function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uint8Array {
-  const o = checkOptions(who, options, ['optimizer', 'metadata']);
+  const o = checkOptions(who, options, ['optimizer', 'scheduler', 'metadata']);
   if (
     o.metadata !== undefined &&
     (o.metadata === null || typeof o.metadata !== 'object' || Array.isArray(o.metadata))
@@ -60,6 +65,7 @@ function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uin
     throw new ValueError(`${who}: metadata must be an object of strings, got ${describe(o.metadata)}`);
   }
   if (o.optimizer !== undefined) checkOptimizerArg(who, o.optimizer);
+  if (o.scheduler !== undefined) checkSchedulerArg(who, o.scheduler);
   const metadata: { [key: string]: string } = {};
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     if (typeof v !== 'string') throw new ValueError(`${who}: metadata values must be strings, '${k}' is ${typeof v}`);
@@ -78,6 +84,7 @@ function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uin
     }
     metadata[OPTIMIZER_META_KEY] = JSON.stringify({ type: sd.type, paramGroups: sd.paramGroups, scalars });
   }
+  if (options.scheduler) metadata[SCHEDULER_META_KEY] = JSON.stringify(options.scheduler.stateDict());
   return encodeSafetensors(tensors, metadata, { int64: model.int64BufferNames() });
 }
 
@@ -85,12 +92,14 @@ function encodeCheckpoint(who: string, model: Module, options: SaveOptions): Uin
 export interface LoadOptions {
   /** Restore this optimiser's state too (the file must contain it). */
   optimizer?: OptimizerLike;
+  /** Restore this lr scheduler's state too (the file must contain it). */
+  scheduler?: SchedulerLike;
   /** Require exactly the model's parameter names (default true). */
   strict?: boolean;
 }
 
 /**
- * Reads a safetensors file into the model (and optimiser) in place, after validating it
+ * Reads a safetensors file into the model (and optimiser, and lr scheduler) in place, after validating it
  * completely: the format ({@link CheckpointError} for truncated or corrupt files), then names,
  * shapes and dtypes against the model ({@link StateDictError} listing every problem). Nothing
  * is modified unless everything checks out. Returns your metadata. Node.js only; everywhere,
@@ -125,8 +134,9 @@ export function loadBytes(model: Module, bytes: Uint8Array, options: LoadOptions
 }
 
 function loadOptions(who: string, options: LoadOptions): boolean {
-  const o = checkOptions(who, options, ['optimizer', 'strict']);
+  const o = checkOptions(who, options, ['optimizer', 'scheduler', 'strict']);
   if (o.optimizer !== undefined) checkOptimizerArg(who, o.optimizer);
+  if (o.scheduler !== undefined) checkSchedulerArg(who, o.scheduler);
   return o.strict === undefined ? true : checkBoolean(who, 'strict', o.strict);
 }
 
@@ -146,7 +156,9 @@ function decodeInto(
     .map(([k, t]) => [rename(k), t] as const);
   checkStateDict(source, params, weights, strict);
   const optState = options.optimizer ? optimizerState(source, tensors, metadata, options.optimizer, rename) : null;
+  const loadScheduler = options.scheduler ? schedulerLoader(source, metadata, options.scheduler) : null;
   if (optState) options.optimizer!.loadStateDict(optState);
+  loadScheduler?.();
   for (const [name, t] of weights) {
     const p = params.get(name);
     if (p === undefined) continue;
@@ -167,6 +179,28 @@ function checkOptimizerArg(who: string, opt: unknown): void {
   if (typeof o?.stateDict !== 'function' || typeof o.loadStateDict !== 'function') {
     throw new ValueError(`${who}: optimizer must be an optimiser (stateDict, loadStateDict), got ${describe(opt)}`);
   }
+}
+
+function checkSchedulerArg(who: string, sched: unknown): void {
+  const s = sched as Partial<Record<keyof SchedulerLike, unknown>> | null;
+  if (typeof s?.stateDict !== 'function' || typeof s.prepareLoad !== 'function') {
+    throw new ValueError(
+      `${who}: scheduler must be an lr scheduler (StepLR, …, ReduceLROnPlateau), got ${describe(sched)}`,
+    );
+  }
+}
+
+// Checks the file's scheduler state against `target` (changing nothing); returns what loads it.
+function schedulerLoader(source: string, metadata: { [key: string]: string }, target: SchedulerLike): () => void {
+  const raw = metadata[SCHEDULER_META_KEY];
+  if (raw === undefined) throw new CheckpointError(`${source}: the file holds no scheduler state`, 'metadata');
+  let sd: unknown;
+  try {
+    sd = JSON.parse(raw);
+  } catch (e) {
+    throw new CheckpointError(`${source}: invalid ${SCHEDULER_META_KEY} metadata: ${(e as Error).message}`, 'metadata');
+  }
+  return target.prepareLoad(`${source} scheduler`, sd);
 }
 
 function checkFile(who: string, file: unknown): void {

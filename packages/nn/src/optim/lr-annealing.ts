@@ -6,8 +6,10 @@ import {
   checkNumber,
   checkOneOf,
   checkOptions,
+  describe,
 } from '@tapegrad/core';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler';
+import type { SchedulerStateDict } from './scheduler-state';
 
 /**
  * Cosine annealing from the lr down to `etaMin` over `tMax` epochs (SGDR without restarts):
@@ -46,7 +48,8 @@ export interface WarmupLROptions {
 
 /**
  * Linear warm-up from `startFactor`·lr to lr over `warmupEpochs`, then (optionally) another
- * schedule counted from the end of the warm-up. Sets the warm-up's first lr immediately.
+ * schedule counted from the end of the warm-up. Sets the warm-up's first lr immediately. Its
+ * state dict holds the `after` schedule's under `after` (`null` without one).
  *
  * @example
  * const sched = new WarmupLR(opt, { warmupEpochs: 5, after: (o) => new CosineAnnealingLR(o, { tMax: 95 }) });
@@ -76,6 +79,26 @@ export class WarmupLR extends LRScheduler {
       return baseLr * (this.startFactor + ((1 - this.startFactor) * epoch) / this.warmupEpochs);
     }
     return this.after ? this.after.lrAt(epoch - this.warmupEpochs, baseLr, group) : baseLr;
+  }
+
+  /** @internal */
+  override get maxEpoch(): number {
+    return this.warmupEpochs + (this.after ? this.after.maxEpoch : Infinity);
+  }
+
+  /** The `after` schedule's state dict (`null` without one). */
+  protected override extraState(): { after: SchedulerStateDict | null } {
+    return { after: this.after ? this.after.stateDict() : null };
+  }
+
+  protected override prepareExtra(who: string, sd: { after?: unknown }): () => void {
+    if (this.after) return this.after.prepareLoad(`${who} (after)`, sd.after);
+    if (sd.after !== null) {
+      throw new ValueError(
+        `${who}: after must be null (this WarmupLR has no after schedule), got ${describe(sd.after)}`,
+      );
+    }
+    return () => {};
   }
 }
 
@@ -115,7 +138,8 @@ interface Phase {
  * The 1cycle policy (Smith & Topin 2018), PyTorch's `OneCycleLR`, stepped once per **batch**:
  * the lr rises from maxLr/divFactor to maxLr over `pctStart` of the steps, then anneals to
  * maxLr/(divFactor·finalDivFactor), while momentum moves the other way between maxMomentum and
- * baseMomentum. With Trainer.fit pass `schedulerInterval: 'batch'`.
+ * baseMomentum. With Trainer.fit pass `schedulerInterval: 'batch'`. Its state dict's `lastEpoch`
+ * is the step count (≤ totalSteps); loading it restores the lr and the momentum of that step.
  *
  * @example
  * const sched = new OneCycleLR(opt, { maxLr: 0.1, epochs: 10, stepsPerEpoch: loader.length });
@@ -207,6 +231,11 @@ export class OneCycleLR extends LRScheduler {
       start = phase.end;
     }
     return NaN;
+  }
+
+  /** @internal The step count a state dict may hold: at most `totalSteps`. */
+  override get maxEpoch(): number {
+    return this.totalSteps;
   }
 
   lrAt(epoch: number, _baseLr: number, group: number): number {

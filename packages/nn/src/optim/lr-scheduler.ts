@@ -1,5 +1,6 @@
 import { ValueError, checkFunction, checkInteger, checkNumber, checkOptions, describe } from '@tapegrad/core';
 import type { BaseOptions, ParamGroup } from './param-group';
+import { type SchedulerLike, type SchedulerStateDict, checkGroupRates, checkSchedulerState } from './scheduler-state';
 
 /** What a schedule needs of an optimiser: its parameter groups (any `Optimizer`). */
 export interface SchedulableOptimizer {
@@ -24,16 +25,20 @@ export function checkOptimizer(who: string, optimizer: unknown): SchedulableOpti
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
  * for (let e = 0; e < 100; e++) { train(); sched.step(); }
  */
-export abstract class LRScheduler {
-  /** Each group's lr when the schedule was made (PyTorch's `base_lrs`). */
-  readonly baseLrs: readonly number[];
+export abstract class LRScheduler implements SchedulerLike {
+  #baseLrs: readonly number[];
   /** How many times `step()` was called. */
   lastEpoch = 0;
   readonly optimizer: SchedulableOptimizer;
 
   constructor(optimizer: SchedulableOptimizer) {
     this.optimizer = checkOptimizer(this.constructor.name, optimizer);
-    this.baseLrs = Object.freeze(this.optimizer.paramGroups.map((g) => g.lr));
+    this.#baseLrs = Object.freeze(this.optimizer.paramGroups.map((g) => g.lr));
+  }
+
+  /** Each group's lr when the schedule was made (PyTorch's `base_lrs`). */
+  get baseLrs(): readonly number[] {
+    return this.#baseLrs;
   }
 
   /** The first group's initial lr. */
@@ -66,19 +71,84 @@ export abstract class LRScheduler {
     this.applyLrs();
   }
 
+  /**
+   * The schedule's progress as a plain, JSON-safe object `{ type, lastEpoch, baseLrs, … }`
+   * (PyTorch's `state_dict()`). Hyper-parameters (`gamma`, `tMax`, …) are not in it: they are the
+   * constructor's, so build the scheduler as before and load this into it. LambdaLR's functions
+   * are not saved either (as in PyTorch).
+   *
+   * @example
+   * const saved = JSON.stringify(sched.stateDict());
+   * fresh.loadStateDict(JSON.parse(saved)); // fresh continues where sched was
+   */
+  stateDict(): SchedulerStateDict {
+    return {
+      type: this.constructor.name,
+      lastEpoch: this.lastEpoch,
+      baseLrs: [...this.#baseLrs],
+      ...this.extraState(),
+    };
+  }
+
+  /**
+   * Restores a {@link stateDict} of the same class and sets every group's lr to the schedule's
+   * value at the restored epoch, so the next `step()` continues exactly as the saved schedule
+   * would have (loading the optimiser's state too gives the same lrs). A wrong `type`, a missing,
+   * unknown or invalid key, or `baseLrs` of the wrong length is a ValueError naming the key and
+   * the value, and changes nothing.
+   *
+   * @example
+   * const fresh = new StepLR(opt, { stepSize: 30 });
+   * fresh.loadStateDict(saved); // fresh.lastEpoch === saved.lastEpoch
+   */
+  loadStateDict(sd: SchedulerStateDict): void {
+    this.prepareLoad(`${this.constructor.name}.loadStateDict`, sd)();
+  }
+
+  /** @internal See {@link SchedulerLike.prepareLoad}. */
+  prepareLoad(who: string, sd: unknown): () => void {
+    const extra = Object.keys(this.extraState());
+    const o = checkSchedulerState(who, sd, this.constructor.name, ['baseLrs', ...extra], this.maxEpoch);
+    const { lastEpoch } = o;
+    const baseLrs = checkGroupRates(who, 'baseLrs', o.baseLrs, this.optimizer.paramGroups.length);
+    const loadExtra = this.prepareExtra(who, o);
+    this.#lrsAt(who, lastEpoch, baseLrs);
+    return () => {
+      loadExtra();
+      this.lastEpoch = lastEpoch;
+      this.#baseLrs = baseLrs;
+      this.applyLrs();
+    };
+  }
+
+  /** @internal The most steps this schedule can take: Infinity, or OneCycleLR's `totalSteps`. */
+  get maxEpoch(): number {
+    return Infinity;
+  }
+
+  /** A subclass's own entries of its state dict (none by default). */
+  protected extraState(): { [key: string]: unknown } {
+    return {};
+  }
+
+  /** Checks a subclass's own entries of `sd`; returns what loads them (which cannot throw). */
+  protected prepareExtra(_who: string, _sd: { [key: string]: unknown }): () => void {
+    return () => {};
+  }
+
   /** Sets each group's lr for `lastEpoch`; a schedule giving NaN, ±Infinity or < 0 is a ValueError. */
   protected applyLrs(): void {
-    const who = `${this.constructor.name}.step`;
+    const lrs = this.#lrsAt(`${this.constructor.name}.step`, this.lastEpoch, this.#baseLrs);
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = checkNumber(
-        who,
-        `lr of group ${i} at epoch ${this.lastEpoch}`,
-        this.lrAt(this.lastEpoch, this.baseLrs[i], i),
-        {
-          min: 0,
-        },
-      );
+      g.lr = lrs[i];
     });
+  }
+
+  // Every group's lr at `epoch`, all checked before any is set.
+  #lrsAt(who: string, epoch: number, baseLrs: readonly number[]): number[] {
+    return baseLrs.map((b, i) =>
+      checkNumber(who, `lr of group ${i} at epoch ${epoch}`, this.lrAt(epoch, b, i), { min: 0 }),
+    );
   }
 }
 
@@ -159,7 +229,8 @@ export type LrLambda = (epoch: number) => number;
 
 /**
  * lr = initial lr · `lrLambda(epoch)`, PyTorch's `LambdaLR`; one function for every group or one
- * per group. The lr is set to `lrLambda(0)`·lr at once.
+ * per group. The lr is set to `lrLambda(0)`·lr at once. Its `stateDict()` holds no functions (as
+ * in PyTorch): build the new LambdaLR with the same `lrLambda`, then load.
  *
  * @example
  * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });

@@ -1,5 +1,6 @@
 import { ValueError, checkInteger, checkNumber, checkOneOf, checkOptions, describe } from '@tapegrad/core';
 import { type SchedulableOptimizer, checkOptimizer } from './lr-scheduler';
+import { type SchedulerLike, type SchedulerStateDict, checkGroupRates, checkSchedulerState } from './scheduler-state';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -32,7 +33,7 @@ export interface ReduceLROnPlateauOptions {
  * const sched = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
  * for (let e = 0; e < 50; e++) { train(); sched.step(validationLoss()); }
  */
-export class ReduceLROnPlateau {
+export class ReduceLROnPlateau implements SchedulerLike {
   readonly optimizer: SchedulableOptimizer;
   readonly mode: 'min' | 'max';
   readonly factor: number;
@@ -86,7 +87,7 @@ export class ReduceLROnPlateau {
       }
       this.minLrs = minLr.map((v, i) => checkNumber(who, `minLr[${i}]`, v, { min: 0 }));
     } else this.minLrs = Array.from({ length: groups }, () => checkNumber(who, 'minLr', minLr, { min: 0 }));
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = this.#worst;
   }
 
   /** Whether `a` improves on the best so far by more than the threshold. */
@@ -125,6 +126,74 @@ export class ReduceLROnPlateau {
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
     }
+  }
+
+  /**
+   * The plateau search's progress as a plain, JSON-safe object `{ type, lastEpoch, best,
+   * numBadEpochs, cooldownCounter, lastLrs }` with the same keys in either mode: `best` is `null`
+   * until a metric has improved on the start (±Infinity), and an infinite metric that became the
+   * best is the string `'Infinity'` or `'-Infinity'`. The options (`mode`, `factor`, …) are the
+   * constructor's, as in {@link LRScheduler.stateDict}.
+   *
+   * @example
+   * const saved = JSON.stringify(sched.stateDict());
+   * fresh.loadStateDict(JSON.parse(saved)); // fresh continues where sched was
+   */
+  stateDict(): SchedulerStateDict {
+    const { best } = this;
+    return {
+      type: 'ReduceLROnPlateau',
+      lastEpoch: this.lastEpoch,
+      best: Number.isFinite(best) ? best : best === this.#worst ? null : String(best),
+      numBadEpochs: this.numBadEpochs,
+      cooldownCounter: this.cooldownCounter,
+      lastLrs: this.optimizer.paramGroups.map((g) => g.lr),
+    };
+  }
+
+  /**
+   * Restores a {@link stateDict} and sets every group's lr to its `lastLrs`, so the next
+   * `step(metric)` continues exactly as the saved scheduler would have. A wrong `type`, a
+   * missing, unknown or invalid key, or `lastLrs` of the wrong length is a ValueError naming the
+   * key and the value, and changes nothing.
+   *
+   * @example
+   * const fresh = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
+   * fresh.loadStateDict(saved); // fresh.best === the saved best
+   */
+  loadStateDict(sd: SchedulerStateDict): void {
+    this.prepareLoad('ReduceLROnPlateau.loadStateDict', sd)();
+  }
+
+  /** @internal See {@link SchedulerLike.prepareLoad}. */
+  prepareLoad(who: string, sd: unknown): () => void {
+    const keys = ['best', 'numBadEpochs', 'cooldownCounter', 'lastLrs'] as const;
+    const o = checkSchedulerState(who, sd, 'ReduceLROnPlateau', keys);
+    const best = this.#loadBest(who, o.best);
+    const numBadEpochs = checkInteger(who, 'numBadEpochs', o.numBadEpochs, { min: 0 });
+    const cooldownCounter = checkInteger(who, 'cooldownCounter', o.cooldownCounter, { min: 0 });
+    const lrs = checkGroupRates(who, 'lastLrs', o.lastLrs, this.optimizer.paramGroups.length);
+    return () => {
+      this.lastEpoch = o.lastEpoch;
+      this.best = best;
+      this.numBadEpochs = numBadEpochs;
+      this.cooldownCounter = cooldownCounter;
+      this.optimizer.paramGroups.forEach((g, i) => {
+        g.lr = lrs[i];
+      });
+    };
+  }
+
+  #loadBest(who: string, v: unknown): number {
+    if (v === null) return this.#worst;
+    if (v === 'Infinity' || v === '-Infinity') return Number(v);
+    if (typeof v === 'number') return checkNumber(who, 'best', v);
+    throw new ValueError(`${who}: best must be a finite number, null or '±Infinity', got ${describe(v)}`);
+  }
+
+  // The best before any metric: a value every metric improves on.
+  get #worst(): number {
+    return this.mode === 'min' ? Infinity : -Infinity;
   }
 
   /** The first group's current learning rate. */

@@ -7,6 +7,7 @@ import { convForward, convWeightGrad } from './conv';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
 import * as recurrent from './recurrent';
+import { lstmSequenceLoops } from './recurrent-sequence';
 import * as reduce from './reduce';
 import * as scan from './scan';
 import * as strided from './strided';
@@ -26,6 +27,7 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...window,
   ...scan,
   ...recurrent,
+  ...lstmSequenceLoops({ gemm, ...recurrent }),
   gemm,
   convForward,
   convWeightGrad,

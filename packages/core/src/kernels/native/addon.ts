@@ -138,6 +138,45 @@ export interface NativeAddon {
       threads: number,
     ]
   ): void;
+  /**
+   * KernelBackend.lstmSequence on Float32Arrays (the record's fields in order; biases may be
+   * null), the batch split over up to `threads` threads; false when it could not run (no memory).
+   */
+  lstmSequence(
+    ...args: [
+      x: Float32Array,
+      wIh: Float32Array,
+      wHh: Float32Array,
+      bIh: Float32Array | null,
+      bHh: Float32Array | null,
+      out: Float32Array,
+      acts: Float32Array,
+      xh: Float32Array | null,
+      steps: number,
+      batch: number,
+      inSize: number,
+      hidden: number,
+      threads: number,
+    ]
+  ): boolean;
+  /** KernelBackend.lstmSequenceBackward likewise (gX and gState0 may be null). */
+  lstmSequenceBackward(
+    ...args: [
+      gy: Float32Array,
+      acts: Float32Array,
+      out: Float32Array,
+      wIh: Float32Array,
+      wHh: Float32Array,
+      gGates: Float32Array,
+      gX: Float32Array | null,
+      gState0: Float32Array | null,
+      steps: number,
+      batch: number,
+      inSize: number,
+      hidden: number,
+      threads: number,
+    ]
+  ): boolean;
   /** KernelBackend.gruCell on Float32Arrays (biases may be null). */
   gruCell(
     ...args: [

@@ -11,7 +11,7 @@
 import type { TypedArray } from '../../dtype';
 import type { KernelBackend } from '../backend';
 import { type Float32GemmArgs, float32Gemm, layer } from '../dispatch';
-import type { LstmCellArgs, LstmCellGradArgs } from '../recurrent';
+import type { LstmCellArgs, LstmCellGradArgs, LstmSequenceArgs, LstmSequenceGradArgs } from '../recurrent';
 import { Threads } from '../threads';
 import { thresholds } from '../thresholds';
 import type { NativeAddon } from './addon';
@@ -25,7 +25,9 @@ import { nativeWindowKernels } from './window';
  * elementwise ones (add, sub, mul, relu, reluGrad, Adam) by the addon's (kernels/native/window.ts,
  * elementwise.ts), and the float32 recurrent-cell kernels (lstmCell, gruCell and their
  * backwards, in place, from thresholds.native.cells = batch·hidden; an LSTM step's batch split
- * across the threads from thresholds.native.cellsThreaded when that has been faster); float64 and int32, and sizes
+ * across the threads from thresholds.native.cellsThreaded when that has been faster) and the
+ * whole-sequence LSTM kernels (lstmSequence and its backward, native/lstm_sequence.c, whose
+ * batch is split likewise, once for all steps); float64 and int32, and sizes
  * below thresholds.native, stay on `base`. Above thresholds.native.threaded a product is split
  * when that has been faster lately (Threads), or always with `adaptive: false`.
  *
@@ -95,6 +97,44 @@ export function withNativeKernels(
     );
     return true;
   };
+  // A whole sequence, its batch split across the pool once for all steps (lstm_sequence.c).
+  const [sequenceChoice, sequenceBackwardChoice] = [
+    new Threads(options.adaptive ?? true),
+    new Threads(options.adaptive ?? true),
+  ];
+  const lstmSequence = (a: LstmSequenceArgs, split: boolean): boolean =>
+    addon.lstmSequence(
+      f32(a.x),
+      f32(a.wIh),
+      f32(a.wHh),
+      f32(a.bIh),
+      f32(a.bHh),
+      f32(a.out),
+      f32(a.acts),
+      f32(a.xh),
+      a.steps,
+      a.batch,
+      a.inSize,
+      a.hidden,
+      split ? threads : 1,
+    );
+  const lstmSequenceBackward = (a: LstmSequenceGradArgs, split: boolean): boolean =>
+    addon.lstmSequenceBackward(
+      f32(a.gy),
+      f32(a.acts),
+      f32(a.out),
+      f32(a.wIh),
+      f32(a.wHh),
+      f32(a.gGates),
+      f32(a.gX),
+      f32(a.gState0),
+      a.steps,
+      a.batch,
+      a.inSize,
+      a.hidden,
+      split ? threads : 1,
+    );
+  const stepWork = (a: { steps: number; batch: number; hidden: number }): number => a.steps * a.batch * a.hidden;
   const name = `native-${addon.isa()}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`;
   const cells = (batch: number, hidden: number, ...arrays: (TypedArray | null)[]): boolean =>
     batch * hidden >= thresholds.native.cells && arrays.every((a) => a === null || a instanceof Float32Array);
@@ -114,6 +154,15 @@ export function withNativeKernels(
       gate: (a) => cells(a.batch, a.hidden, a.gh, a.gc, a.ghIn, a.gcIn, a.acts, a.c, a.gGates, a.gcPrev),
       run: (a) =>
         backwardChoice.run(a.batch * a.hidden, thresholds.native.cellsThreaded, threads > 1, lstmCellBackward, a),
+    },
+    lstmSequence: {
+      gate: (a) => cells(a.batch, a.hidden, a.x, a.wIh, a.wHh, a.bIh, a.bHh, a.out, a.acts, a.xh),
+      run: (a) => sequenceChoice.run(stepWork(a), thresholds.native.cellsThreaded, threads > 1, lstmSequence, a),
+    },
+    lstmSequenceBackward: {
+      gate: (a) => cells(a.batch, a.hidden, a.gy, a.acts, a.out, a.wIh, a.wHh, a.gGates, a.gX, a.gState0),
+      run: (a) =>
+        sequenceBackwardChoice.run(stepWork(a), thresholds.native.cellsThreaded, threads > 1, lstmSequenceBackward, a),
     },
     gruCell: {
       gate: (a) => cells(a.batch, a.hidden, a.xw, a.hw, a.bIh, a.bHh, a.h, a.out, a.acts),

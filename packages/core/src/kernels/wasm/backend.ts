@@ -2,6 +2,7 @@ import type { TypedArray } from '../../dtype';
 import type { BinaryKernel, KernelBackend, ScalarKernel, UnaryKernel } from '../backend';
 import { type Accelerations, allFloat32, layer } from '../dispatch';
 import { convByGemm, jsBackend } from '../js';
+import { lstmSequenceLoops } from '../js/recurrent-sequence';
 import { thresholds } from '../thresholds';
 import { Arena, WasmCall } from './arena';
 import { type LazyPool, wasmGemm } from './gemm';
@@ -172,6 +173,8 @@ export function createWasmBackend(
     },
   };
   const name = `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`;
-  const core = layer(name, jsBackend, accelerated);
-  return layer(name, core, convByGemm(core));
+  // The sequence kernels loop over this backend's own products and cells, and the convolution's
+  // over its own im2col and gemm, not the JS ones.
+  const be = layer(name, jsBackend, accelerated);
+  return layer(name, Object.freeze({ ...be, ...lstmSequenceLoops(be) }), convByGemm(be));
 }
