@@ -12,6 +12,8 @@
  *   binary(op, a, b, out, t), unary(op, x, out, t), reluGrad(gy, x, out, t), adam(w, g, m, v, scalars, t)
  *                                      elementwise kernels (elementwise.h); every array as long as `out`;
  *                                      `t`: the most threads a large call may be split over
+ *   convForward(g, x, w, bias, out, groups, channels, t), convWeightGrad(g, x, gy, gw, gb, groups, channels, t)
+ *                                      a convolution's products over its columns (conv.h); bias and gb may be null
  *   lstmCell(xw, xwOff, hw, bIh, bHh, c, cOff, batch, hidden, hOut, hOutOff, cOut, cOutOff, acts, actsOff, t)
  *   lstmCellBackward(gh, ghOff, gc, gcOff, ghIn, ghInOff, gcIn, gcInOff, acts, actsOff, c, cOff, batch,
  *                    hidden, gGates, gGatesOff, gcPrev, gcPrevOff, t)
@@ -30,6 +32,7 @@
 #include <stdio.h>
 
 #include "cells.h"
+#include "conv.h"
 #include "gemm.h"
 #include "elementwise.h"
 #include "window.h"
@@ -522,6 +525,61 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A convolution's geometry, groups and channels (argv[0], argv[first], argv[first + 1]) into `a`, checked. */
+static int conv_sizes(napi_env env, napi_value *argv, int first, tg_conv *a) {
+  int64_t v[2];
+  if (!geometry(env, argv[0], &a->g) || !counts(env, argv, first, 2, v)) return 0;
+  if (v[0] < 1 || a->g.c % v[0] != 0 || v[1] % v[0] != 0) {
+    napi_throw_range_error(env, NULL, "conv: groups must be >= 1 and divide the in and out channels");
+    return 0;
+  }
+  a->groups = (int)v[0];
+  a->channels = (int)v[1];
+  return 1;
+}
+
+static napi_value conv_forward(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  tg_conv a = {0};
+  int64_t threads;
+  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 1, &threads)) return NULL;
+  float *x, *w, *bias = NULL, *out;
+  size_t lx, lw, lb = 0, lo;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[3], &bt));
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &w, &lw) || !f32_arg(env, argv[4], &out, &lo) ||
+      (bt != napi_null && !f32_arg(env, argv[3], &bias, &lb)))
+    FAIL(type_error, "convForward: x, w and out must be Float32Arrays, bias one or null");
+  const tg_window *g = &a.g;
+  if (!holds(lx, g->n, g->c, g->h, g->w, 1, 1) || !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1) ||
+      !holds(lo, g->n, a.channels, g->oh, g->ow, 1, 1) || (bias && !holds(lb, a.channels, 1, 1, 1, 1, 1)))
+    FAIL(range_error, "convForward: an array is shorter than the sizes need");
+  a.x = x, a.w = w, a.bias = bias, a.out = out;
+  if (tg_conv_forward(&a, (int)threads) != 0) FAIL(error, "convForward: out of memory");
+  return NULL;
+}
+
+static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  tg_conv a = {0};
+  int64_t threads;
+  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 1, &threads)) return NULL;
+  float *x, *gy, *gw, *gb = NULL;
+  size_t lx, lg, lw, lb = 0;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[4], &bt));
+  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &gy, &lg) || !f32_arg(env, argv[3], &gw, &lw) ||
+      (bt != napi_null && !f32_arg(env, argv[4], &gb, &lb)))
+    FAIL(type_error, "convWeightGrad: x, gy and gw must be Float32Arrays, gb one or null");
+  const tg_window *g = &a.g;
+  if (!holds(lx, g->n, g->c, g->h, g->w, 1, 1) || !holds(lg, g->n, a.channels, g->oh, g->ow, 1, 1) ||
+      !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1) || (gb && !holds(lb, a.channels, 1, 1, 1, 1, 1)))
+    FAIL(range_error, "convWeightGrad: an array is shorter than the sizes need");
+  a.x = x, a.gy = gy, a.gw = gw, a.gb = gb;
+  if (tg_conv_weight_grad(&a, (int)threads) != 0) FAIL(error, "convWeightGrad: out of memory");
+  return NULL;
+}
+
 static napi_value use_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -534,7 +592,7 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   int used = tg_gemm_use(name) == 0;
-  if (used) tg_cells_use(name);
+  if (used) tg_cells_use(name), tg_conv_use(name);
   CHECK(napi_get_boolean(env, used, &out));
   return out;
 }
@@ -563,6 +621,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"unary", NULL, unary, NULL, NULL, NULL, napi_default, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+      {"convForward", NULL, conv_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"convWeightGrad", NULL, conv_weight_grad, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCell", NULL, lstm_cell, NULL, NULL, NULL, napi_default, NULL},
       {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
       {"lstmSequence", NULL, lstm_sequence, NULL, NULL, NULL, napi_default, NULL},
@@ -571,6 +631,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"gruCellBackward", NULL, gru_cell_backward, NULL, NULL, NULL, napi_default, NULL},
   };
   tg_cells_use(tg_gemm_isa());
+  tg_conv_use(tg_gemm_isa());
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
 }

@@ -72,6 +72,11 @@ void tg_im2col(const tg_window *g, const float *x, float *cols, int threads) {
   tg_parallel(im2col_planes, &jb, g->n * g->c, threads_for(g->n * g->c * g->kh * g->kw * g->oh * g->ow, threads));
 }
 
+void tg_im2col_planes(const tg_window *g, const float *x, float *cols, int64_t planes) {
+  struct window_job jb = {g, x, cols, NULL};
+  im2col_planes(&jb, 0, planes);
+}
+
 static void col2im_planes(void *ctx, int64_t lo, int64_t hi) {
   const struct window_job *jb = ctx;
   const tg_window *g = jb->g;
@@ -168,6 +173,57 @@ static void maxpool_inside(const tg_window *g, const float *restrict x, float *r
   }
 }
 
+#ifdef __SSE2__
+/* One more tap of four windows at once: take c where it beats v or is NaN (max_take's rule). */
+static inline void max_take4(__m128 *v, __m128i *at, __m128 c, __m128i p) {
+  const __m128 mask = _mm_or_ps(_mm_cmpgt_ps(c, *v), _mm_cmpunord_ps(c, c));
+  *v = _mm_or_ps(_mm_and_ps(mask, c), _mm_andnot_ps(mask, *v));
+  const __m128i mi = _mm_castps_si128(mask);
+  *at = _mm_or_si128(_mm_and_si128(mi, p), _mm_andnot_si128(mi, *at));
+}
+
+/*
+ * 2×2 windows at stride 2 inside the image (a ConvNet's pooling): four windows at a time from
+ * two rows of eight, split into their even and odd columns, in max_take's order and by its rule.
+ * The scalar loop took 3.3 ms for a SimpleConvNet step's 1.73M inputs.
+ */
+static void maxpool_2x2(const tg_window *g, const float *restrict x, float *restrict out, int32_t *restrict idx,
+                        int64_t lo, int64_t hi) {
+  const int64_t h = g->h, w = g->w, oh = g->oh, ow = g->ow;
+  const __m128i lanes = _mm_setr_epi32(0, 2, 4, 6), one = _mm_set1_epi32(1), down = _mm_set1_epi32((int)w);
+  for (int64_t m = lo; m < hi; m++) {
+    for (int64_t i = 0; i < oh; i++) {
+      const int64_t base = m * h * w + 2 * i * w;
+      const float *r0 = x + base, *r1 = r0 + w;
+      float *o = out + (m * oh + i) * ow;
+      int32_t *ix = idx + (m * oh + i) * ow;
+      int64_t j = 0;
+      for (; j + 4 <= ow; j += 4) {
+        const __m128 a0 = _mm_loadu_ps(r0 + 2 * j), a1 = _mm_loadu_ps(r0 + 2 * j + 4);
+        const __m128 b0 = _mm_loadu_ps(r1 + 2 * j), b1 = _mm_loadu_ps(r1 + 2 * j + 4);
+        __m128 v = _mm_shuffle_ps(a0, a1, 0x88);
+        const __m128i p = _mm_add_epi32(_mm_set1_epi32((int)(base + 2 * j)), lanes);
+        __m128i at = p;
+        max_take4(&v, &at, _mm_shuffle_ps(a0, a1, 0xDD), _mm_add_epi32(p, one));
+        max_take4(&v, &at, _mm_shuffle_ps(b0, b1, 0x88), _mm_add_epi32(p, down));
+        max_take4(&v, &at, _mm_shuffle_ps(b0, b1, 0xDD), _mm_add_epi32(_mm_add_epi32(p, down), one));
+        _mm_storeu_ps(o + j, v);
+        _mm_storeu_si128((__m128i *)(ix + j), at);
+      }
+      for (; j < ow; j++) {
+        const int64_t start = base + 2 * j;
+        running_max r = max_start(x[start], start);
+        max_take(&r, x[start + 1], start + 1);
+        max_take(&r, x[start + w], start + w);
+        max_take(&r, x[start + w + 1], start + w + 1);
+        o[j] = max_value(&r);
+        ix[j] = max_at(&r);
+      }
+    }
+  }
+}
+#endif
+
 static void maxpool_planes(void *ctx, int64_t lo, int64_t hi) {
   const struct window_job *jb = ctx;
   const tg_window *g = jb->g;
@@ -177,6 +233,12 @@ static void maxpool_planes(void *ctx, int64_t lo, int64_t hi) {
   const int64_t h = g->h, w = g->w, oh = g->oh, ow = g->ow, kh = g->kh, kw = g->kw;
   const int64_t sh = g->sh, sw = g->sw, pt = g->pt, pl = g->pl, dh = g->dh, dw = g->dw;
   if (pt == 0 && pl == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w) {
+#ifdef __SSE2__
+    if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+      maxpool_2x2(g, x, out, idx, lo, hi);
+      return;
+    }
+#endif
     maxpool_inside(g, x, out, idx, lo, hi);
     return;
   }

@@ -11,6 +11,8 @@ typedef struct {
 
 /* Each kernel splits a large call over up to `threads` threads (tg_parallel). */
 void tg_im2col(const tg_window *g, const float *x, float *cols, int threads);
+/* im2col of `planes` planes from x into cols on the calling thread (a convolution's per-image columns). */
+void tg_im2col_planes(const tg_window *g, const float *x, float *cols, int64_t planes);
 void tg_col2im(const tg_window *g, const float *cols, float *x, int threads);
 void tg_maxpool2d(const tg_window *g, const float *x, float *out, int32_t *idx, int threads);
 void tg_add_bias(float *y, const float *b, int64_t outer, int64_t channels, int64_t inner, int threads);

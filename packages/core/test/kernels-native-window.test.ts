@@ -27,6 +27,21 @@ function values(n: number, seed: number, special = false): Float32Array {
 const same = (a: Float32Array | Int32Array, b: Float32Array | Int32Array): boolean =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
 
+/** The geometry of 2×2 max pooling at stride 2 over n×c planes of h×w. */
+function pool2x2(n: number, c: number, h: number, w: number): WindowGeometry {
+  return { n, c, h, w, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pl: 0, dh: 1, dw: 1, oh: h >> 1, ow: w >> 1 };
+}
+
+/** Whether `be`'s max pooling of x gives the JS kernel's maxima and indices: [values, indices]. */
+function poolsAlike(be: KernelBackend, g: WindowGeometry, x: Float32Array): [boolean, boolean] {
+  const out = g.n * g.c * g.oh * g.ow;
+  const [a, b] = [new Float32Array(out), new Float32Array(out)];
+  const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
+  be.maxPool2d(g, x, a, ia);
+  jsBackend.maxPool2d(g, x, b, ib);
+  return [same(a, b), same(ia, ib)];
+}
+
 describeNative('native window and elementwise kernels', () => {
   const saved = structuredClone(thresholds.native);
   let native: KernelBackend;
@@ -41,30 +56,10 @@ describeNative('native window and elementwise kernels', () => {
   });
 
   test('large calls split across two threads give the same results as one', () => {
-    const two = withNativeKernels(jsBackend, addon!, 2);
-    const g: WindowGeometry = {
-      n: 8,
-      c: 30,
-      h: 24,
-      w: 24,
-      kh: 2,
-      kw: 2,
-      sh: 2,
-      sw: 2,
-      pt: 0,
-      pl: 0,
-      dh: 1,
-      dw: 1,
-      oh: 12,
-      ow: 12,
-    };
+    const two = withNativeKernels(jsBackend, addon!, 2, { adaptive: false });
+    const g = pool2x2(8, 30, 24, 24);
     const x = values(8 * 30 * 24 * 24, 3, true);
-    const out = 8 * 30 * 144;
-    const [a, b] = [new Float32Array(out), new Float32Array(out)];
-    const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
-    two.maxPool2d(g, x, a, ia);
-    jsBackend.maxPool2d(g, x, b, ib);
-    expect([same(a, b), same(ia, ib)]).toEqual([true, true]);
+    expect(poolsAlike(two, g, x)).toEqual([true, true]);
     const conv = { ...g, c: 1, kh: 5, kw: 5, sh: 1, sw: 1, oh: 20, ow: 20 };
     const cols = 8 * 25 * 400;
     const [p, q] = [new Float32Array(cols), new Float32Array(cols)];
@@ -123,6 +118,23 @@ describeNative('native window and elementwise kernels', () => {
     );
   });
 
+  test('2×2 max pooling at stride 2 (the vectorised path): widths past four windows, odd sizes, ties, NaN', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 2, max: 23 }),
+        fc.boolean(),
+        fc.integer(),
+        (planes, h, w, ties, seed) => {
+          const x = values(planes * h * w, seed, true).map((v) => (ties ? Math.round(v) : v));
+          expect(poolsAlike(native, pool2x2(1, planes, h, w), x)).toEqual([true, true]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test('bias, scatter-add, row and column sums', () => {
     fc.assert(
       fc.property(
@@ -162,7 +174,7 @@ describeNative('native window and elementwise kernels', () => {
   });
 
   test('column sums split across two threads equal the JS kernel bit for bit', () => {
-    const split = withNativeKernels(jsBackend, addon!, 2);
+    const split = withNativeKernels(jsBackend, addon!, 2, { adaptive: false });
     for (const [outer, len, inner] of [
       [1, 900, 130],
       [3, 200, 129],

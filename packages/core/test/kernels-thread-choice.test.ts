@@ -1,6 +1,8 @@
 import * as os from 'os';
 import { threadCount } from '@tapegrad/core';
+import { KernelSplit } from '../src/kernels/native/split';
 import { ThreadChoice } from '../src/kernels/thread-choice';
+import { thresholds } from '../src/kernels/thresholds';
 
 /** Runs `calls` gemms of `macs` where splitting costs `splitMs` and one thread `singleMs`. */
 function simulate(choice: ThreadChoice, macs: number, calls: number, singleMs: number, splitMs: number): number {
@@ -96,6 +98,38 @@ describe('ThreadChoice', () => {
     }
     expect(simulate(c, 3e5, 160, 0.01, 0.02)).toBeLessThan(0.1);
     expect(simulate(c, 1e9, 160, 50, 26)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('KernelSplit (the native window and elementwise kernels)', () => {
+  /** Calls of `size` elements that busy-wait `splitMs` split, `singleMs` not; the thread counts given. */
+  function counts(split: KernelSplit, kernel: string, size: number, calls: number, splitMs: number, singleMs = 0) {
+    const seen: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      split.run(kernel, size, (t) => {
+        seen.push(t);
+        const until = performance.now() + (t > 1 ? splitMs : singleMs);
+        while (performance.now() < until);
+      });
+    }
+    return seen;
+  }
+
+  test('small calls stay on one thread; large ones split always when not adaptive', () => {
+    const big = thresholds.native.split;
+    expect(new Set(counts(new KernelSplit(2, true), 'relu', big - 1, 20, 0))).toEqual(new Set([1]));
+    expect(new Set(counts(new KernelSplit(2, false), 'relu', big, 20, 1))).toEqual(new Set([2]));
+    expect(new Set(counts(new KernelSplit(1, false), 'relu', big, 20, 0))).toEqual(new Set([1]));
+  });
+
+  test('settles on one thread for a kernel whose splits are slower, and keeps kernels apart', () => {
+    const split = new KernelSplit(2, true);
+    const size = thresholds.native.split * 4;
+    const slow = counts(split, 'maxPool2d', size, 120, 1).slice(60);
+    expect(slow.filter((t) => t === 2).length / slow.length).toBeLessThan(0.15);
+    // relu's splits are the faster here: it keeps splitting, whatever maxPool2d chose.
+    const fast = counts(split, 'relu', size, 60, 0, 1);
+    expect(fast.filter((t) => t === 2).length / fast.length).toBeGreaterThan(0.5);
   });
 });
 

@@ -16,21 +16,31 @@ export interface ConvCase {
   seed: number;
 }
 
+/** The largest batch, groups, in and out channels a group, and kernel extent of {@link arbConvCase}. */
+export interface ConvCaseLimits {
+  n: number;
+  groups: number;
+  cinG: number;
+  coutG: number;
+  kernel: number;
+}
+
 /**
  * Convolution cases small enough for gradgradcheck: a batch of 1–2, 1–2 groups of 1–2 channels,
- * kernels 1–3, strides and dilations 1–2, padding 0–2, and an input that the (dilated) kernel
- * fits once padded, plus 0–`extra` more pixels per axis.
+ * kernels 1–3 (or up to `limits`), strides and dilations 1–2, padding 0–2, and an input that the
+ * (dilated) kernel fits once padded, plus 0–`extra` more pixels per axis.
  */
-export function arbConvCase(extra = 2): fc.Arbitrary<ConvCase> {
+export function arbConvCase(extra = 2, limits: Partial<ConvCaseLimits> = {}): fc.Arbitrary<ConvCase> {
+  const most = { n: 2, groups: 2, cinG: 2, coutG: 2, kernel: 3, ...limits };
   const pair = (min: number, max: number): fc.Arbitrary<[number, number]> =>
     fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
   return fc
     .record({
-      n: fc.integer({ min: 1, max: 2 }),
-      groups: fc.integer({ min: 1, max: 2 }),
-      cinG: fc.integer({ min: 1, max: 2 }),
-      coutG: fc.integer({ min: 1, max: 2 }),
-      kernel: pair(1, 3),
+      n: fc.integer({ min: 1, max: most.n }),
+      groups: fc.integer({ min: 1, max: most.groups }),
+      cinG: fc.integer({ min: 1, max: most.cinG }),
+      coutG: fc.integer({ min: 1, max: most.coutG }),
+      kernel: pair(1, most.kernel),
       stride: pair(1, 2),
       dilation: pair(1, 2),
       padding: pair(0, 2),

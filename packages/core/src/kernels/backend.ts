@@ -127,6 +127,38 @@ export interface AdamArgs {
   shrink: number;
 }
 
+/**
+ * A 2-D convolution (cross-correlation) of x, `g.n` images of `g.c` planes in geometry `g`, with
+ * w (`channels` × g.c/groups·kh·kw, PyTorch's weight layout) in `groups` groups, as products
+ * over im2col's columns: for each image i and group k, out[i, k] (channels/groups × oh·ow) =
+ * w[k] · cols[i, k] + bias[k·channels/groups + o] on row o (when bias is given); `out` (n ×
+ * channels × oh·ow) is overwritten. Kernels may unfold one image at a time.
+ */
+export interface ConvForwardArgs {
+  g: WindowGeometry;
+  groups: number;
+  channels: number;
+  x: TypedArray;
+  w: TypedArray;
+  bias: TypedArray | null;
+  out: TypedArray;
+}
+
+/**
+ * A convolution's weight gradient: gw[k] = Σᵢ gy[i, k] · cols[i, k]ᵀ, sizes as
+ * {@link ConvForwardArgs} (gy as its out, gw as its w), and when `gb` is given the bias
+ * gradient gb[o] = Σ gy[:, o, :] too; `gw` and `gb` are overwritten.
+ */
+export interface ConvWeightGradArgs {
+  g: WindowGeometry;
+  groups: number;
+  channels: number;
+  x: TypedArray;
+  gy: TypedArray;
+  gw: TypedArray;
+  gb: TypedArray | null;
+}
+
 /** Everything a backend provides (see the module comment); the JS backend is the reference. */
 export interface KernelBackend {
   /** What runs: `js`, `wasm+2threads`, `native-avx512+2threads/wasm` … */
@@ -245,6 +277,10 @@ export interface KernelBackend {
    * NaN if there is one (PyTorch's rule: val > max || isnan(val)).
    */
   maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
+  /** A convolution's forward: products over x's columns and the bias (see {@link ConvForwardArgs}). */
+  convForward(args: ConvForwardArgs): void;
+  /** A convolution's weight gradient from x and gy (see {@link ConvWeightGradArgs}). */
+  convWeightGrad(args: ConvWeightGradArgs): void;
   /** `y[o, ch, i] += b[ch]` over `outer`×`channels`×`inner`: a per-channel bias (convolution). */
   addBias(y: TypedArray, b: TypedArray, outer: number, channels: number, inner: number): void;
   /** Averages over the windows of {@link AvgWindows}: `out` is planes × oh·ow. */

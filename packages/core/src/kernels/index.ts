@@ -24,6 +24,8 @@ export type {
   AdamArgs,
   AvgWindows,
   BinaryKernel,
+  ConvForwardArgs,
+  ConvWeightGradArgs,
   GemmArgs,
   KernelBackend,
   KernelName,

@@ -48,6 +48,12 @@ export const thresholds = {
      */
     elementwise: 1 << 15,
     /**
+     * Elements (or output elements of a convolution) from which a native window, elementwise or
+     * convolution call may be split across the addon's threads when that has been faster lately
+     * (kernels/native/split.ts); the C side does not split below 2¹⁶ elements either.
+     */
+    split: 1 << 16,
+    /**
      * batch·hidden of a float32 recurrent-cell step from which the addon's kernels take over:
      * they read the arrays in place, so only the call (~0.3 µs) is overhead; the JS loop takes
      * ~0.1 µs an element (five exponentials).

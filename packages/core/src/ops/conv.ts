@@ -22,7 +22,6 @@ import {
   resolvePadding,
   tupleArg,
 } from './window-options';
-import { groupedGemm } from './grouped-gemm';
 
 /** A convolution's attributes: its window (the kernel's extent included), groups and output extent. */
 export interface ConvAttrs {
@@ -33,25 +32,28 @@ export interface ConvAttrs {
 }
 
 /**
- * Convolution (cross-correlation, as PyTorch) as one tape node: forward unfolds x with the
- * im2col kernel and multiplies each image's columns by the weight, group by group, with the
- * gemm kernel; backward is written in the differentiable im2col, col2im and matmul ops:
- * gx = col2im(Wᵀ·gy), gw = Σₙ gy·im2col(x)ᵀ, gb = Σ gy over batch and positions. The columns of
- * the forward are kept for gw, unless x itself is a variable of a recorded backward (createGraph),
- * when they are unfolded again on the tape so that gw's dependence on x is recorded too.
+ * Convolution (cross-correlation, as PyTorch) as one tape node: forward is the convForward
+ * kernel (x's columns times the weight, group by group, and the bias); backward is written in the
+ * differentiable im2col, col2im and matmul ops: gx = col2im(Wᵀ·gy), gw = Σₙ gy·im2col(x)ᵀ,
+ * gb = Σ gy over batch and positions, so that a recorded backward (createGraph) records gw's
+ * dependence on x too. When the backward is not recorded, gw and gb are one convWeightGrad
+ * kernel instead. Nothing is saved: the kernels unfold x again where they need its columns.
  */
 function convOp(name: 'conv1d' | 'conv2d') {
   return defineOp<ConvAttrs>({
     name,
-    forward: ([x, w, b], { win, groups, oh, ow }, save) => {
+    forward: ([x, w, b], { win, groups, oh, ow }) => {
       const x4 = as4d(x.shape);
-      const cols = empty([x4[0], x4[1] * win.kernel[0] * win.kernel[1], oh * ow], x.dtype);
-      const k = kernels();
-      k.im2col(geometryOf(win, x4, oh, ow), x.data, cols.data);
       const out = empty(name === 'conv1d' ? [x4[0], w.shape[0], ow] : [x4[0], w.shape[0], oh, ow], x.dtype);
-      groupedGemm(w.data, cols.data, out.data, x4[0], groups, w.shape[0] / groups, oh * ow, cols.shape[1] / groups);
-      if (b !== undefined) k.addBias(out.data, b.data, x4[0], w.shape[0], oh * ow);
-      save(cols);
+      kernels().convForward({
+        g: geometryOf(win, x4, oh, ow),
+        groups,
+        channels: w.shape[0],
+        x: x.data,
+        w: w.data,
+        bias: b === undefined ? null : b.data,
+        out: out.data,
+      });
       return out;
     },
     backward: (gy, node) => {
@@ -68,13 +70,21 @@ function convOp(name: 'conv1d' | 'conv2d') {
         const gcols = reshape(product(wg, gy4, true, false), [n, groups * ckk, l]);
         gx = reshape(foldWindows(gcols, win, oh, ow, as4d(x.shape)), x.shape);
       }
+      const wantsBias = node.inputs.length > 2 && node.needsGrad(2);
       let gw: Tensor | null = null;
-      if (node.needsGrad(1)) {
-        const cols =
-          isGradEnabled() && x.requiresGrad ? unfoldWindows(reshape(x, as4d(x.shape)), win, oh, ow) : node.saved![0];
+      let gb: Tensor | null = null;
+      if (node.needsGrad(1) && !isGradEnabled()) {
+        // Not recorded (no createGraph): one kernel, which unfolds x again image by image and
+        // sums gy for the bias in the same pass over it.
+        gw = empty(w.shape, w.dtype);
+        gb = wantsBias ? empty([o], w.dtype) : null;
+        const g = geometryOf(win, as4d(x.shape), oh, ow);
+        kernels().convWeightGrad({ g, groups, channels: o, x: x.data, gy: gy.data, gw: gw.data, gb: gb && gb.data });
+      } else if (node.needsGrad(1)) {
+        const cols = unfoldWindows(reshape(x, as4d(x.shape)), win, oh, ow);
         gw = reshape(sum(product(gy4, reshape(cols, [n, groups, ckk, l]), false, true), 0), w.shape);
       }
-      const gb = node.inputs.length > 2 && node.needsGrad(2) ? sum(gy, x.ndim === 3 ? [0, 2] : [0, 2, 3]) : null;
+      if (wantsBias && gb === null) gb = sum(gy, x.ndim === 3 ? [0, 2] : [0, 2, 3]);
       return node.inputs.length > 2 ? [gx, gw, gb] : [gx, gw];
     },
   });

@@ -3,6 +3,7 @@
  * reference: the accelerated backends are tested against it and fall back to it.
  */
 import type { KernelBackend } from '../backend';
+import { convForward, convWeightGrad } from './conv';
 import * as elementwise from './elementwise';
 import { gemm } from './gemm';
 import * as recurrent from './recurrent';
@@ -28,4 +29,7 @@ export const jsBackend: KernelBackend = Object.freeze({
   ...recurrent,
   ...lstmSequenceLoops({ gemm, ...recurrent }),
   gemm,
+  convForward,
+  convWeightGrad,
 });
+export { convByGemm } from './conv';

@@ -41,6 +41,32 @@ export interface NativeAddon {
   col2im(g: Int32Array, cols: Float32Array, x: Float32Array, threads: number): void;
   /** Max pooling on float32 with the winners' indices into x. */
   maxPool2d(g: Int32Array, x: Float32Array, out: Float32Array, idx: Int32Array, threads: number): void;
+  /** KernelBackend.convForward (`g` as for im2col; bias may be null). */
+  convForward(
+    ...args: [
+      g: Int32Array,
+      x: Float32Array,
+      w: Float32Array,
+      bias: Float32Array | null,
+      out: Float32Array,
+      groups: number,
+      channels: number,
+      threads: number,
+    ]
+  ): void;
+  /** KernelBackend.convWeightGrad (gb may be null). */
+  convWeightGrad(
+    ...args: [
+      g: Int32Array,
+      x: Float32Array,
+      gy: Float32Array,
+      gw: Float32Array,
+      gb: Float32Array | null,
+      groups: number,
+      channels: number,
+      threads: number,
+    ]
+  ): void;
   /** y[o, ch, i] += b[ch]. */
   addBias(y: Float32Array, b: Float32Array, outer: number, channels: number, inner: number, threads: number): void;
   /** out[idx[i]] += g[i] for every i < idx.length; throws (writing nothing) on an index outside [0, len). */

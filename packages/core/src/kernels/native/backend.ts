@@ -16,6 +16,7 @@ import { Threads } from '../threads';
 import { thresholds } from '../thresholds';
 import type { NativeAddon } from './addon';
 import { nativeElementwiseKernels } from './elementwise';
+import { KernelSplit } from './split';
 import { nativeWindowKernels } from './window';
 
 /**
@@ -137,9 +138,10 @@ export function withNativeKernels(
   const name = `native-${addon.isa()}${threads > 1 ? `+${threads}threads` : ''}/${base.name}`;
   const cells = (batch: number, hidden: number, ...arrays: (TypedArray | null)[]): boolean =>
     batch * hidden >= thresholds.native.cells && arrays.every((a) => a === null || a instanceof Float32Array);
+  const split = new KernelSplit(threads, options.adaptive ?? true);
   return layer(name, base, {
-    ...nativeWindowKernels(addon, threads),
-    ...nativeElementwiseKernels(addon, threads),
+    ...nativeWindowKernels(addon, split),
+    ...nativeElementwiseKernels(addon, split),
     gemm: {
       gate: (g) => float32Gemm(g, thresholds.native.gemm),
       run: (g) => choice.run(g.m * g.n * g.k, thresholds.native.threaded, threads > 1, sgemm, g as Float32GemmArgs),

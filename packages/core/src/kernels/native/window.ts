@@ -10,6 +10,7 @@ import type { WindowGeometry } from '../backend';
 import { type Accelerations, allFloat32 } from '../dispatch';
 import { thresholds } from '../thresholds';
 import type { NativeAddon } from './addon';
+import { KernelSplit } from './split';
 
 // One geometry record for every call: the addon reads it only during the call.
 const fields = new Int32Array(14);
@@ -36,29 +37,52 @@ const f32 = (a: TypedArray): Float32Array => a as Float32Array;
 
 /**
  * The accelerations of the window kernels for `addon`: float32 operands of at least
- * thresholds.native.window elements (large ones split over up to `threads` threads); the rest
- * stays on the base backend.
+ * thresholds.native.window elements (large ones split over up to `threads` threads when
+ * `split` says so); the rest stays on the base backend.
  *
  * @example
- * layer('native', base, { ...nativeWindowKernels(addon, 2) });
+ * layer('native', base, { ...nativeWindowKernels(addon, new KernelSplit(2, true)) });
  */
-export function nativeWindowKernels(addon: NativeAddon, threads: number): Accelerations {
+export function nativeWindowKernels(addon: NativeAddon, split: KernelSplit): Accelerations {
   return {
     im2col: {
       gate: (g, x, cols) => allFloat32(x, cols) && big(cols.length),
-      run: (g, x, cols) => (addon.im2col(pack(g), f32(x), f32(cols), threads), true),
+      run: (g, x, cols) => split.run('im2col', cols.length, (t) => addon.im2col(pack(g), f32(x), f32(cols), t)),
     },
     col2im: {
       gate: (g, cols, x) => allFloat32(x, cols) && big(cols.length),
-      run: (g, cols, x) => (addon.col2im(pack(g), f32(cols), f32(x), threads), true),
+      run: (g, cols, x) => split.run('col2im', cols.length, (t) => addon.col2im(pack(g), f32(cols), f32(x), t)),
     },
     maxPool2d: {
       gate: (g, x, out) => allFloat32(x, out) && big(x.length) && x.length < 2 ** 31,
-      run: (g, x, out, idx) => (addon.maxPool2d(pack(g), f32(x), f32(out), idx, threads), true),
+      run: (g, x, out, idx) =>
+        split.run('maxPool2d', x.length, (t) => addon.maxPool2d(pack(g), f32(x), f32(out), idx, t)),
+    },
+    // A convolution, one image's columns at a time in cache with register tiles over them
+    // (native/conv.c): for figure E the gemm packed panels for 100 products of k = 25, the
+    // bias was another pass, and the batch's columns 5.8 MB written and read twice a step.
+    convForward: {
+      gate: (a) => allFloat32(a.x, a.w, a.out) && (a.bias === null || a.bias instanceof Float32Array),
+      run: (a) => {
+        const bias = a.bias as Float32Array | null;
+        return split.run('convForward', a.out.length, (t) =>
+          addon.convForward(pack(a.g), f32(a.x), f32(a.w), bias, f32(a.out), a.groups, a.channels, t),
+        );
+      },
+    },
+    convWeightGrad: {
+      gate: (a) => allFloat32(a.x, a.gy, a.gw) && (a.gb === null || a.gb instanceof Float32Array),
+      run: (a) => {
+        const gb = a.gb as Float32Array | null;
+        return split.run('convWeightGrad', a.gy.length, (t) =>
+          addon.convWeightGrad(pack(a.g), f32(a.x), f32(a.gy), f32(a.gw), gb, a.groups, a.channels, t),
+        );
+      },
     },
     addBias: {
       gate: (y, b, outer, channels, inner) => allFloat32(y, b) && big(outer * channels * inner),
-      run: (y, b, outer, channels, inner) => (addon.addBias(f32(y), f32(b), outer, channels, inner, threads), true),
+      run: (y, b, outer, channels, inner) =>
+        split.run('addBias', y.length, (t) => addon.addBias(f32(y), f32(b), outer, channels, inner, t)),
     },
     // A flat scatter (max pooling's backward: one axis, no outer or inner extent).
     scatterAddAxis: {
@@ -69,11 +93,10 @@ export function nativeWindowKernels(addon: NativeAddon, threads: number): Accele
     // JS kernel's; column sums (inner > 1: a bias gradient's sums over rows) in float, as its.
     sumAxis: {
       gate: (x, outer, len, inner, out) => allFloat32(x, out) && big(outer * len * inner),
-      run: (x, outer, len, inner, out) => {
-        if (inner === 1) addon.rowSums(f32(x), outer, len, f32(out), threads);
-        else addon.colSums(f32(x), outer, len, inner, f32(out), threads);
-        return true;
-      },
+      run: (x, outer, len, inner, out) =>
+        inner === 1
+          ? split.run('rowSums', outer * len, (t) => addon.rowSums(f32(x), outer, len, f32(out), t))
+          : split.run('colSums', outer * len * inner, (t) => addon.colSums(f32(x), outer, len, inner, f32(out), t)),
     },
   };
 }

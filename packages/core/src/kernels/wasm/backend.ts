@@ -1,7 +1,7 @@
 import type { TypedArray } from '../../dtype';
 import type { BinaryKernel, KernelBackend, ScalarKernel, UnaryKernel } from '../backend';
 import { type Accelerations, allFloat32, layer } from '../dispatch';
-import { jsBackend } from '../js';
+import { convByGemm, jsBackend } from '../js';
 import { lstmSequenceLoops } from '../js/recurrent-sequence';
 import { thresholds } from '../thresholds';
 import { Arena, WasmCall } from './arena';
@@ -173,7 +173,8 @@ export function createWasmBackend(
     },
   };
   const name = `wasm${(options.fma ?? useFma()) ? '-fma' : ''}${pool ? `+${pool.threads}threads` : ''}`;
-  // The sequence kernels loop over this backend's own products and cells, not the JS ones.
+  // The sequence kernels loop over this backend's own products and cells, and the convolution's
+  // over its own im2col and gemm, not the JS ones.
   const be = layer(name, jsBackend, accelerated);
-  return Object.freeze({ ...be, ...lstmSequenceLoops(be) });
+  return layer(name, Object.freeze({ ...be, ...lstmSequenceLoops(be) }), convByGemm(be));
 }
