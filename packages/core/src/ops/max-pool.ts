@@ -1,3 +1,4 @@
+import { markIntermediate } from '../autograd/intermediates';
 import { defineOp, runOp } from '../autograd/op';
 import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { empty } from '../creation';
@@ -29,7 +30,8 @@ const maxPool2dOp = defineOp<PoolAttrs>({
     const out = empty([n, c, oh, ow], x.dtype);
     const idx = empty([n * c * oh * ow], 'int32');
     kernels().maxPool2d(geometryOf(win, x.shape, oh, ow), x.data, out.data, idx.data as Int32Array);
-    save(idx);
+    // The argmax is the node's alone: reused once a backward has released the node.
+    save(markIntermediate(idx));
     return out;
   },
   backward: (gy, node) => {
