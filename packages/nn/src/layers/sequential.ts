@@ -1,5 +1,6 @@
-import type { Tensor } from '@tapegrad/core';
+import { type Tensor, isGradEnabled, markIntermediate } from '@tapegrad/core';
 import { Module } from '../module';
+import { declareKeepsNoTensors, keepsNoTensors } from './keeps-no-tensors';
 
 /** A module taking one tensor to one tensor. */
 export type Layer = { forward(x: Tensor): Tensor } & Module;
@@ -39,8 +40,37 @@ export class Sequential extends Module {
     return this;
   }
 
+  /**
+   * Runs the layers in order. Between two built-in layers (which keep no tensor of a call), the
+   * intermediate result is seen by no one else, so it is marked as the tape's alone: a backward
+   * that frees the graph then reuses its buffer for the next step instead of leaving megabytes
+   * of activations to the garbage collector. Not when a hook or an override wraps either
+   * layer's forward, and never for a tensor sharing its buffer with the input, the output or
+   * an intermediate that a layer may keep.
+   */
   forward(x: Tensor): Tensor {
-    for (let i = 0; i < this.#length; i++) x = this[i].forward(x);
+    const n = this.#length;
+    if (!isGradEnabled() || n < 2) {
+      for (let i = 0; i < n; i++) x = this[i].forward(x);
+      return x;
+    }
+    // Buffers someone else may see: the input's, the output's, and those of intermediates
+    // next to a layer that may keep them (a view of a private result is not private).
+    const seen = new Set<ArrayBufferLike>([x.data.buffer]);
+    const inner: Tensor[] = [];
+    let safePrev = false;
+    for (let i = 0; i < n; i++) {
+      const layer = this[i];
+      const safe = keepsNoTensors(layer);
+      if (i > 0) {
+        if (safe && safePrev) inner.push(x);
+        else seen.add(x.data.buffer);
+      }
+      x = layer.forward(x);
+      safePrev = safe;
+    }
+    seen.add(x.data.buffer);
+    for (const t of inner) if (!seen.has(t.data.buffer)) markIntermediate(t);
     return x;
   }
 
@@ -50,3 +80,5 @@ export class Sequential extends Module {
     return m !== null ? `${m[1]}.${m[2]}` : undefined;
   }
 }
+
+declareKeepsNoTensors(Sequential);
