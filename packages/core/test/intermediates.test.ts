@@ -1,6 +1,10 @@
 import {
   type Tensor,
+  bufferPoolStats,
   clearBufferPool,
+  conv2d,
+  grad,
+  ones,
   defineOp,
   empty,
   markIntermediate,
@@ -112,4 +116,31 @@ test("max pooling's argmax array is reused once its node is released, and not be
   y.sum().backward();
   expect(Array.from(x.grad!.data.subarray(0, 64))).toEqual(g1);
   expect(empty([idx.size], 'int32').data.buffer).toBe(idx.data.buffer);
+});
+
+/** Puts a NaN-filled float32 buffer of n elements in the pool (a marked tensor after a backward). */
+function poisonPool(n: number): void {
+  const w = randn([n], { rng });
+  w.requiresGrad = true;
+  const x = markIntermediate(w.mul(Number.NaN));
+  x.sum().backward();
+}
+
+// Outputs that their kernel overwrites whole take a pooled buffer without zeroing it first; one
+// element left unwritten would show the NaN.
+test.each([
+  ['relu', (a: Tensor) => a.relu()],
+  ['exp', (a: Tensor) => a.exp()],
+  ['matmul', (a: Tensor) => a.reshape([256, 512]).matmul(a.reshape([512, 256]).slice([0, 512], [0, 256]))],
+  ['conv2d without bias', (a: Tensor) => conv2d(a.reshape([2, 1, 256, 256]), ones([2, 1, 1, 1]))],
+  ['conv2d with bias', (a: Tensor) => conv2d(a.reshape([2, 1, 256, 256]), ones([2, 1, 1, 1]), ones([2]))],
+  ['relu backward', (a: Tensor) => grad((v: Tensor) => v.relu().mul(v).sum())(a)],
+])('%s over a reused, dirty buffer gives what a fresh one gives', (_name, f) => {
+  const a = randn([N], { rng });
+  const fresh = Array.from(f(a).data);
+  poisonPool(fresh.length);
+  const before = bufferPoolStats().reused;
+  const again = f(a);
+  expect(bufferPoolStats().reused).toBeGreaterThan(before);
+  expect(Array.from(again.data)).toEqual(fresh);
 });
