@@ -143,3 +143,49 @@ test('the input is never reused, even behind a view', () => {
   randn([10, 64 * 64], { rng });
   expect(Array.from(x.data)).toEqual(copy);
 });
+
+describe('a ReLU before a MaxPool2d runs after it', () => {
+  /** Values in {−2, …, 2} (many ties, windows all ≤ 0), float64, as a leaf. */
+  function tied(shape: number[], seed: number): Tensor {
+    const rng = new Rng(seed);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = tensor(
+      Array.from({ length: n }, () => Math.floor(rng.uniform() * 5) - 2),
+      { dtype: 'float64' },
+    ).reshape(shape);
+    x.requiresGrad = true;
+    return x;
+  }
+
+  test.each([
+    [{ kernelSize: 2 }],
+    [{ kernelSize: 3, stride: 2, padding: 1 }],
+    [{ kernelSize: 2, stride: 1, dilation: 2, ceilMode: true }],
+    [{ kernelSize: 3, stride: 2, ceilMode: true }],
+  ])('with the same values and gradients as relu then max-pool, ties and NaN included (%j)', (options) => {
+    for (const seed of [1, 2, 3]) {
+      const x = tied([2, 3, 7, 7], seed);
+      if (seed === 3) x.data[5] = Number.NaN;
+      const { kernelSize, ...rest } = options;
+      const net = new Sequential(new ReLU(), new MaxPool2d(kernelSize, rest));
+      const w = randn(net.forward(x).shape, { rng: new Rng(seed), dtype: 'float64' });
+      const y = net.forward(x);
+      expect(y.creator!.op.name).toBe('relu'); // the pooling ran first
+      y.mul(w).sum().backward();
+      const got = Array.from(x.grad!.data);
+      x.grad = null;
+      const want = x.relu().maxPool2d(options);
+      want.mul(w).sum().backward();
+      expect(Array.from(y.data)).toEqual(Array.from(want.data));
+      expect(got).toEqual(Array.from(x.grad!.data));
+    }
+  });
+
+  test('not when a hook watches either layer', () => {
+    const relu = new ReLU();
+    const shapes: number[][] = [];
+    relu.registerForwardHook((_m, inputs) => void shapes.push([...(inputs[0] as Tensor).shape]));
+    new Sequential(relu, new MaxPool2d(2)).forward(randn([1, 2, 8, 8]));
+    expect(shapes).toEqual([[1, 2, 8, 8]]);
+  });
+});
