@@ -47,7 +47,7 @@ __attribute__((target("avx2"))) static inline void transpose8x8(const float *src
 }
 
 #define SUFFIX avx512
-#define TARGET "avx512f,avx512vl,fma"
+#define TARGET "avx512f,avx512vl,fma,prfchw"
 #define VL 16
 #define MR 8
 #define NV 2
