@@ -19,6 +19,8 @@
 #define MC 120
 #define NC 4096
 #define MC_PAD (MC + 16)
+/* B slivers up to which gemm_short reads a row-major A in place instead of packing it. */
+#define IN_PLACE_SLIVERS 8
 #define NC_PAD(nr) (NC + (nr))
 
 /*
