@@ -284,8 +284,13 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
     atomic_flag_clear_explicit(&pool_busy, memory_order_release);
     return 0;
   }
-  /* Rows when there are enough of them for two micro-tiles a thread, else columns (C wide and short). */
-  int by_cols = m < 2 * t * mr_of_isa && n > m;
+  /*
+   * Each thread packs the operand that is not split all over again: all of op(B) (k×n) when the
+   * rows are split, all of op(A) (m×k) when the columns are. So columns when C is wider than
+   * tall and has a column tile a thread (a Linear layer's gradients, 100×4320×100: each thread
+   * packed all 1.7 MB of B, and two threads gained little), rows otherwise.
+   */
+  int by_cols = n > m && (n + nr_of_isa - 1) / nr_of_isa >= t;
   int unit = by_cols ? nr_of_isa : mr_of_isa;
   int units = ((by_cols ? n : m) + unit - 1) / unit;
   int chunks = CHUNKS_PER_THREAD * t < units ? CHUNKS_PER_THREAD * t : units;
