@@ -19,6 +19,8 @@
 #define MC 120
 #define NC 4096
 #define MC_PAD (MC + 16)
+/* B slivers up to which gemm_short reads a row-major A in place instead of packing it. */
+#define IN_PLACE_SLIVERS 8
 #define NC_PAD(nr) (NC + (nr))
 
 /*
@@ -46,8 +48,42 @@ __attribute__((target("avx2"))) static inline void transpose8x8(const float *src
   _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
+/*
+ * dst[q·ldd + r] = src[r·lds + q] for a 16×16 block in zmm registers (64 shuffles, 16 loads and
+ * 16 stores, where four 8×8 blocks take 96, 32 and 32): the AVX-512 packer of a transposed B,
+ * x·Wᵀ's W, whose 100×4320 floats a Linear(4320, 100) forward transposes each call.
+ */
+__attribute__((target("avx512f"))) static inline void transpose16x16(const float *src, long lds, float *dst, long ldd) {
+  __m512 r[16], u[16], v[8];
+  for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + i * lds);
+  /* Pairs of rows interleaved, then pairs of pairs: u[4b + j], lane L, is column 4L + j of rows 4b..4b+3. */
+  for (int i = 0; i < 16; i += 2) {
+    u[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    u[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int b = 0; b < 16; b += 4) {
+    __m512d t0 = _mm512_castps_pd(u[b]), t1 = _mm512_castps_pd(u[b + 1]), t2 = _mm512_castps_pd(u[b + 2]),
+            t3 = _mm512_castps_pd(u[b + 3]);
+    r[b] = _mm512_castpd_ps(_mm512_unpacklo_pd(t0, t2));
+    r[b + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(t0, t2));
+    r[b + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(t1, t3));
+    r[b + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(t1, t3));
+  }
+  /* Column 4L + j gathers lane L of r[j], r[4 + j], r[8 + j], r[12 + j]. */
+  for (int j = 0; j < 4; j++) {
+    v[0] = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x44);
+    v[1] = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xEE);
+    v[2] = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x44);
+    v[3] = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xEE);
+    _mm512_storeu_ps(dst + (0 + j) * ldd, _mm512_shuffle_f32x4(v[0], v[2], 0x88));
+    _mm512_storeu_ps(dst + (4 + j) * ldd, _mm512_shuffle_f32x4(v[0], v[2], 0xDD));
+    _mm512_storeu_ps(dst + (8 + j) * ldd, _mm512_shuffle_f32x4(v[1], v[3], 0x88));
+    _mm512_storeu_ps(dst + (12 + j) * ldd, _mm512_shuffle_f32x4(v[1], v[3], 0xDD));
+  }
+}
+
 #define SUFFIX avx512
-#define TARGET "avx512f,avx512vl,fma"
+#define TARGET "avx512f,avx512vl,fma,prfchw"
 #define VL 16
 #define MR 8
 #define NV 2
@@ -282,8 +318,13 @@ int tg_sgemm(const float *a, const float *b, float *c, int m, int n, int k, int 
     atomic_flag_clear_explicit(&pool_busy, memory_order_release);
     return 0;
   }
-  /* Rows when there are enough of them for two micro-tiles a thread, else columns (C wide and short). */
-  int by_cols = m < 2 * t * mr_of_isa && n > m;
+  /*
+   * Each thread packs the operand that is not split all over again: all of op(B) (k×n) when the
+   * rows are split, all of op(A) (m×k) when the columns are. So columns when C is wider than
+   * tall and has a column tile a thread (a Linear layer's gradients, 100×4320×100: each thread
+   * packed all 1.7 MB of B, and two threads gained little), rows otherwise.
+   */
+  int by_cols = n > m && (n + nr_of_isa - 1) / nr_of_isa >= t;
   int unit = by_cols ? nr_of_isa : mr_of_isa;
   int units = ((by_cols ? n : m) + unit - 1) / unit;
   int chunks = CHUNKS_PER_THREAD * t < units ? CHUNKS_PER_THREAD * t : units;

@@ -94,6 +94,19 @@ describeNative('native gemm', () => {
     }
   });
 
+  test.each(isas)('a Linear(4320, 100) layer at batch 100: short, wide and deep products (%s)', (isa) => {
+    expect(addon!.useIsa(isa)).toBe(true);
+    for (const be of [one, two]) {
+      // The gradients gyᵀ·x and gy·W (B one L1 sliver at a time, columns split on two threads).
+      check(be, 100, 4320, 100, true, false, [1, 2, 3], 13);
+      check(be, 100, 4320, 100, false, false, [0, 1, 2], 14);
+      // The forward x·Wᵀ: A read in place over 17 k-blocks, a 4-column edge.
+      check(be, 100, 100, 4320, false, true, [2, 0, 1], 15);
+      // A row stride of 4 KB packs A instead (its rows would share cache sets).
+      check(be, 16, 40, 1024, false, true, [0, 0, 0], 16);
+    }
+  });
+
   test('the widest kernel the CPU has is the default', () => {
     expect(isas.length).toBeGreaterThan(0);
     expect(defaultIsa).toBe(isas[0]);
