@@ -14,54 +14,114 @@
 #include "gemm.h"
 
 #include <stdatomic.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
 /* Ranges a call may be split into (the pool's most threads), and the work (multiply-adds) from which it is. */
 #define MAX_SLOTS 64
 #define SPLIT_MIN (1 << 18)
+/*
+ * Outputs of at least this many floats (4 MiB, twice a core's L2) are written with non-temporal
+ * stores: figure E's 6.9 MB no longer in cache when the next step writes it again, an ordinary
+ * store first read each line from memory (1.7 against 1.1 ms a forward, on one core).
+ */
+#define STREAM_MIN (1L << 20)
+
+/*
+ * A vector of output positions read in place from an image's padded planes (the implicit
+ * columns, for stride 1 across and rows at least a vector wide): lanes [0, split) at off1 on,
+ * lanes [split, VL) at off2 on (the next output row's start); split = VL when the vector stays in
+ * one row; pos is the vector's first output position. A tap's columns are these plus the tap's
+ * offset in the planes.
+ */
+typedef struct {
+  int pos, off1, off2, split;
+} conv_vec;
 
 #define SUFFIX portable
+#define STREAM(p, v) (*(vfu *)(p) = (v))
 #define ATTR
 #define VL 4
 #define FR 3
 #define FV 3
 #define GR 3
 #define GQ 4
+#define XR 3
+#define XV 3
+#define XGR 3
+#define XGQ 4
 #include "conv_kernel.inc"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define SUFFIX avx512
+/* Four 16-byte stores: typed arrays are only 16-byte aligned (V8 allocates them with malloc). */
+#define STREAM(p, v)                                                                               \
+  do {                                                                                             \
+    const __m512 s_ = (__m512)(v);                                                                 \
+    _mm_stream_ps((p), _mm512_castps512_ps128(s_));                                                \
+    _mm_stream_ps((p) + 4, _mm512_extractf32x4_ps(s_, 1));                                         \
+    _mm_stream_ps((p) + 8, _mm512_extractf32x4_ps(s_, 2));                                         \
+    _mm_stream_ps((p) + 12, _mm512_extractf32x4_ps(s_, 3));                                        \
+  } while (0)
 #define ATTR __attribute__((target("avx512f,avx512vl,fma")))
 #define VL 16
 #define FR 6
 #define FV 4
 #define GR 5
 #define GQ 5
+#define XR 6
+#define XV 3
+#define XGR 5
+#define XGQ 5
 #include "conv_kernel.inc"
 
 #define SUFFIX avx2
+#define STREAM(p, v)                                                                               \
+  do {                                                                                             \
+    const __m256 s_ = (__m256)(v);                                                                 \
+    _mm_stream_ps((p), _mm256_castps256_ps128(s_));                                                \
+    _mm_stream_ps((p) + 4, _mm256_extractf128_ps(s_, 1));                                          \
+  } while (0)
 #define ATTR __attribute__((target("avx2,fma")))
 #define VL 8
 #define FR 3
 #define FV 3
 #define GR 3
 #define GQ 4
+#define XR 3
+#define XV 3
+#define XGR 3
+#define XGQ 4
 #include "conv_kernel.inc"
 #endif
 
 typedef void (*fwd_fn)(const float *, const float *, const float *, float *, int, int, int);
 typedef void (*wgrad_fn)(const float *, const float *, int, int, int, int, float *, float *);
+typedef void (*fwdx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, const float *, float *,
+                        int, int, int, long, float *, int);
+typedef void (*wgradx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, int, int, int, int,
+                          long, float *, double *);
 
 static fwd_fn fwd = conv_fwd_portable;
 static wgrad_fn wgrad = conv_wgrad_rows_portable;
+static fwdx_fn fwdx = conv_fwd_x_portable;
+static wgradx_fn wgradx = conv_wgrad_x_portable;
 static int lanes = 4, grad_rows = 3;
 
 void tg_conv_use(const char *isa) {
   fwd = conv_fwd_portable, wgrad = conv_wgrad_rows_portable, lanes = 4, grad_rows = 3;
+  fwdx = conv_fwd_x_portable, wgradx = conv_wgrad_x_portable;
 #if defined(__x86_64__) || defined(__i386__)
-  if (!strcmp(isa, "avx512")) fwd = conv_fwd_avx512, wgrad = conv_wgrad_rows_avx512, lanes = 16, grad_rows = 5;
-  else if (!strcmp(isa, "avx2")) fwd = conv_fwd_avx2, wgrad = conv_wgrad_rows_avx2, lanes = 8, grad_rows = 3;
+  if (!strcmp(isa, "avx512")) {
+    fwd = conv_fwd_avx512, wgrad = conv_wgrad_rows_avx512, lanes = 16, grad_rows = 5;
+    fwdx = conv_fwd_x_avx512, wgradx = conv_wgrad_x_avx512;
+  } else if (!strcmp(isa, "avx2")) {
+    fwd = conv_fwd_avx2, wgrad = conv_wgrad_rows_avx2, lanes = 8, grad_rows = 3;
+    fwdx = conv_fwd_x_avx2, wgradx = conv_wgrad_x_avx2;
+  }
 #endif
 }
 
@@ -72,8 +132,13 @@ void tg_conv_use(const char *isa) {
  */
 struct conv_job {
   const tg_conv *a;
-  long m, kk, len, cols_floats, acc_floats;
+  long m, kk, len, cols_floats, acc_floats, planes_floats;
   float *scratch;
+  /* The implicit columns (`implicit`): padded planes hp × wp, tap offsets, position vectors, masks. */
+  int implicit, nvec, plain, stream;
+  long hp, wp;
+  int *tap, *masks;
+  conv_vec *vd;
   atomic_int slot;
   int64_t first[MAX_SLOTS];
 };
@@ -93,12 +158,57 @@ static void item_cols(const struct conv_job *jb, int64_t it, float *cols) {
   tg_im2col_planes(g, a->x + plane * g->h * g->w, cols, cg);
 }
 
+/* The planes of item `it` into `xs` at hp × wp, padded (the padding, zero, is never written). */
+static void item_planes(const struct conv_job *jb, int64_t it, float *xs) {
+  const tg_conv *a = jb->a;
+  const tg_window *g = &a->g;
+  const int64_t cg = g->c / a->groups;
+  const float *x = a->x + ((it / a->groups) * g->c + (it % a->groups) * cg) * g->h * g->w;
+  const long x0 = g->pl, x1 = g->pl + g->w < jb->wp ? g->pl + g->w : jb->wp;
+  for (int64_t ch = 0; ch < cg; ch++)
+    for (long y = 0; y < jb->hp; y++) {
+      const long sy = y - g->pt;
+      if (sy >= 0 && sy < g->h && x1 > x0)
+        memcpy(xs + (ch * jb->hp + y) * jb->wp + x0, x + (ch * g->h + sy) * g->w, (x1 - x0) * sizeof(float));
+    }
+}
+
+/* Where output position p's columns start in the padded planes. */
+static long position_offset(const struct conv_job *jb, long p) {
+  const tg_window *g = &jb->a->g;
+  return p / g->ow * g->sh * jb->wp + p % g->ow;
+}
+
+/* The forward of positions past the whole vectors, one at a time. */
+static void fwd_tail(const struct conv_job *jb, const float *xs, const float *w, const float *bias, float *out) {
+  for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
+    const float *at = xs + position_offset(jb, p);
+    for (long o = 0; o < jb->m; o++) {
+      float s = 0;
+      for (long q = 0; q < jb->kk; q++) s += w[o * jb->kk + q] * at[jb->tap[q]];
+      out[o * jb->len + p] = s + (bias ? bias[o] : 0.0f);
+    }
+  }
+}
+
 /* Images × groups [lo, hi) of the forward: each item's columns, then its products and bias. */
 static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
   float *cols = claim_slot(jb, lo);
-  for (int64_t it = lo; it < hi; it++) {
+  for (int64_t it = lo; it < hi && jb->implicit; it++) {
+    const long gi = it % a->groups;
+    const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
+    float *out = a->out + it * jb->m * jb->len;
+    item_planes(jb, it, cols);
+    fwdx(cols, jb->tap, jb->vd, jb->masks, w, bias, out, (int)jb->m, jb->nvec, (int)jb->kk, jb->len,
+         cols + jb->planes_floats, jb->stream);
+    fwd_tail(jb, cols, w, bias, out);
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  if (jb->stream) _mm_sfence(); /* the streamed stores visible before the pool reports this range done */
+#endif
+  for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
     item_cols(jb, it, cols);
     fwd(a->w + gi * jb->m * jb->kk, cols, a->bias ? a->bias + gi * jb->m : NULL, a->out + it * jb->m * jb->len,
@@ -127,7 +237,24 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   float *cols = claim_slot(jb, lo);
   float *acc = cols + jb->cols_floats;
   const long cells = (long)a->groups * jb->m * jb->kk;
-  for (int64_t it = lo; it < hi; it++) {
+  for (int64_t it = lo; it < hi && jb->implicit; it++) {
+    const long gi = it % a->groups;
+    const float *gy = a->gy + it * jb->m * jb->len;
+    float *tail = acc + cells * lanes + gi * jb->m * jb->kk;
+    double *bs = a->gb ? bias_sums(acc, cells) + gi * jb->m : NULL;
+    item_planes(jb, it, cols);
+    wgradx(cols, jb->tap, jb->vd, jb->masks, gy, (int)jb->m, jb->nvec, jb->plain, (int)jb->kk, jb->len,
+           acc + gi * jb->m * jb->kk * lanes, bs);
+    for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
+      const float *at = cols + position_offset(jb, p);
+      for (long o = 0; o < jb->m; o++) {
+        const float d = gy[o * jb->len + p];
+        for (long q = 0; q < jb->kk; q++) tail[o * jb->kk + q] += d * at[jb->tap[q]];
+        if (bs) bs[o] += d;
+      }
+    }
+  }
+  for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
     item_cols(jb, it, cols);
     for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
@@ -140,18 +267,66 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
 }
 
-/* Sets up `jb` for `a` with `slots` scratch slots of columns and `acc` floats each; 0 or −1. */
+/*
+ * The implicit columns' tables: tap offsets in the padded planes, position vectors and masks
+ * (lanes from s on, for s in [0, VL]), in one block at jb->tap; 0 or −1.
+ */
+static int implicit_tables(struct conv_job *jb) {
+  const tg_window *g = &jb->a->g;
+  const long cg = g->c / jb->a->groups;
+  jb->nvec = (int)(jb->len / lanes);
+  jb->tap = malloc(sizeof(int) * (jb->kk + (lanes + 1) * lanes) + sizeof(conv_vec) * jb->nvec);
+  if (!jb->tap) return -1;
+  jb->masks = jb->tap + jb->kk;
+  jb->vd = (conv_vec *)(jb->masks + (lanes + 1) * lanes);
+  for (long ch = 0, q = 0; ch < cg; ch++)
+    for (long i = 0; i < g->kh; i++)
+      for (long j = 0; j < g->kw; j++) jb->tap[q++] = (int)((ch * jb->hp + i * g->dh) * jb->wp + j * g->dw);
+  for (int s = 0; s <= lanes; s++)
+    for (int u = 0; u < lanes; u++) jb->masks[s * lanes + u] = u >= s ? -1 : 0;
+  /* Those within one row first, then those reaching into the next (blended). */
+  jb->plain = 0;
+  for (int pass = 0, at = 0; pass < 2; pass++)
+    for (int v = 0; v < jb->nvec; v++) {
+      const long p = (long)v * lanes, x = p % g->ow, split = g->ow - x < lanes ? g->ow - x : lanes;
+      const long next = (p / g->ow + 1) * g->sh * jb->wp - split;
+      if ((split < lanes) != pass) continue;
+      jb->vd[at++] = (conv_vec){(int)p, (int)position_offset(jb, p), (int)(split < lanes ? next : 0), (int)split};
+      jb->plain += !pass;
+    }
+  return 0;
+}
+
+/*
+ * Sets up `jb` for `a` with `slots` scratch slots of columns (or padded planes) and `acc` floats
+ * each; 0 or −1. The implicit columns serve stride 1 across with output rows at least a vector
+ * wide (a vector then reaches into one next row at most); the rest unfolds each image (im2col).
+ */
 static int start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc) {
   const tg_window *g = &a->g;
   jb->a = a;
   jb->m = a->channels / a->groups;
   jb->kk = g->c / a->groups * g->kh * g->kw;
   jb->len = g->oh * g->ow;
-  jb->cols_floats = (jb->kk * jb->len + 15) & ~15L;
+  jb->hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+  jb->wp = g->ow + (g->kw - 1) * g->dw;
+  jb->implicit = g->sw == 1 && g->ow >= lanes && (g->c / a->groups) * jb->hp * jb->wp < (1L << 28);
+  jb->tap = NULL;
+  if (jb->implicit && implicit_tables(jb) != 0) return -1;
+  /* Padded planes and a vector's reach past their end (a blended load's unused lanes), then
+   * the forward's block of columns (XV ≤ 4 vectors of every tap). */
+  jb->planes_floats = (g->c / a->groups * jb->hp * jb->wp + 2L * lanes + 15) & ~15L;
+  jb->cols_floats = jb->implicit ? jb->planes_floats + jb->kk * 4 * lanes : (jb->kk * jb->len + 15) & ~15L;
   jb->acc_floats = (acc + 15) & ~15L;
   atomic_init(&jb->slot, 0);
   jb->scratch = calloc((size_t)slots * (jb->cols_floats + jb->acc_floats), sizeof(float));
+  if (!jb->scratch) free(jb->tap);
   return jb->scratch ? 0 : -1;
+}
+
+static void end_job(struct conv_job *jb) {
+  free(jb->scratch);
+  free(jb->tap);
 }
 
 static int slots_for(int threads) { return threads < 1 ? 1 : threads > MAX_SLOTS ? MAX_SLOTS : threads; }
@@ -161,8 +336,10 @@ int tg_conv_forward(const tg_conv *a, int threads) {
   const int t = slots_for(threads);
   if (start_job(&jb, a, t, 0) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
+  jb.stream = jb.implicit && lanes > 4 && ((uintptr_t)a->out & 15) == 0 && jb.len % 4 == 0 &&
+              items * jb.m * jb.len >= STREAM_MIN;
   tg_parallel(fwd_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
-  free(jb.scratch);
+  end_job(&jb);
   return 0;
 }
 
@@ -197,6 +374,6 @@ int tg_conv_weight_grad(const tg_conv *a, int threads) {
       total += bias_sums(jb.scratch + order[u] * (jb.cols_floats + jb.acc_floats) + jb.cols_floats, cells)[o];
     a->gb[o] = (float)total;
   }
-  free(jb.scratch);
+  end_job(&jb);
   return 0;
 }
