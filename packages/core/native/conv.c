@@ -14,21 +14,13 @@
 #include "gemm.h"
 
 #include <stdatomic.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+
 #include <stdlib.h>
 #include <string.h>
 
 /* Ranges a call may be split into (the pool's most threads), and the work (multiply-adds) from which it is. */
 #define MAX_SLOTS 64
 #define SPLIT_MIN (1 << 18)
-/*
- * Outputs of at least this many floats (4 MiB, twice a core's L2) are written with non-temporal
- * stores: figure E's 6.9 MB no longer in cache when the next step writes it again, an ordinary
- * store first read each line from memory (1.7 against 1.1 ms a forward, on one core).
- */
-#define STREAM_MIN (1L << 20)
 
 /*
  * A vector of output positions read in place from an image's padded planes (the implicit
@@ -42,7 +34,6 @@ typedef struct {
 } conv_vec;
 
 #define SUFFIX portable
-#define STREAM(p, v) (*(vfu *)(p) = (v))
 #define ATTR
 #define VL 4
 #define FR 3
@@ -57,15 +48,6 @@ typedef struct {
 
 #if defined(__x86_64__) || defined(__i386__)
 #define SUFFIX avx512
-/* Four 16-byte stores: typed arrays are only 16-byte aligned (V8 allocates them with malloc). */
-#define STREAM(p, v)                                                                               \
-  do {                                                                                             \
-    const __m512 s_ = (__m512)(v);                                                                 \
-    _mm_stream_ps((p), _mm512_castps512_ps128(s_));                                                \
-    _mm_stream_ps((p) + 4, _mm512_extractf32x4_ps(s_, 1));                                         \
-    _mm_stream_ps((p) + 8, _mm512_extractf32x4_ps(s_, 2));                                         \
-    _mm_stream_ps((p) + 12, _mm512_extractf32x4_ps(s_, 3));                                        \
-  } while (0)
 #define ATTR __attribute__((target("avx512f,avx512vl,fma")))
 #define VL 16
 #define FR 6
@@ -79,12 +61,6 @@ typedef struct {
 #include "conv_kernel.inc"
 
 #define SUFFIX avx2
-#define STREAM(p, v)                                                                               \
-  do {                                                                                             \
-    const __m256 s_ = (__m256)(v);                                                                 \
-    _mm_stream_ps((p), _mm256_castps256_ps128(s_));                                                \
-    _mm_stream_ps((p) + 4, _mm256_extractf128_ps(s_, 1));                                          \
-  } while (0)
 #define ATTR __attribute__((target("avx2,fma")))
 #define VL 8
 #define FR 3
@@ -101,7 +77,7 @@ typedef struct {
 typedef void (*fwd_fn)(const float *, const float *, const float *, float *, int, int, int);
 typedef void (*wgrad_fn)(const float *, const float *, int, int, int, int, float *, float *);
 typedef void (*fwdx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, const float *, float *,
-                        int, int, int, long, float *, int);
+                        int, int, int, long, float *);
 typedef void (*wgradx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, int, int, int, int,
                           long, float *, double *);
 
@@ -135,7 +111,7 @@ struct conv_job {
   long m, kk, len, cols_floats, acc_floats, planes_floats;
   float *scratch;
   /* The implicit columns (`implicit`): padded planes hp × wp, tap offsets, position vectors, masks. */
-  int implicit, nvec, plain, stream;
+  int implicit, nvec, plain;
   long hp, wp;
   int *tap, *masks;
   conv_vec *vd;
@@ -202,12 +178,9 @@ static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
     float *out = a->out + it * jb->m * jb->len;
     item_planes(jb, it, cols);
     fwdx(cols, jb->tap, jb->vd, jb->masks, w, bias, out, (int)jb->m, jb->nvec, (int)jb->kk, jb->len,
-         cols + jb->planes_floats, jb->stream);
+         cols + jb->planes_floats);
     fwd_tail(jb, cols, w, bias, out);
   }
-#if defined(__x86_64__) || defined(__i386__)
-  if (jb->stream) _mm_sfence(); /* the streamed stores visible before the pool reports this range done */
-#endif
   for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
     item_cols(jb, it, cols);
@@ -336,8 +309,6 @@ int tg_conv_forward(const tg_conv *a, int threads) {
   const int t = slots_for(threads);
   if (start_job(&jb, a, t, 0) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
-  jb.stream = jb.implicit && lanes > 4 && ((uintptr_t)a->out & 15) == 0 && jb.len % 4 == 0 &&
-              items * jb.m * jb.len >= STREAM_MIN;
   tg_parallel(fwd_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
   end_job(&jb);
   return 0;
