@@ -69,8 +69,8 @@ typedef struct {
 #define GQ 4
 #define XR 3
 #define XV 3
-#define XGR 3
-#define XGQ 4
+#define XGR 2
+#define XGQ 5
 #include "conv_kernel.inc"
 #endif
 
