@@ -21,6 +21,8 @@
 /* Ranges a call may be split into (the pool's most threads), and the work (multiply-adds) from which it is. */
 #define MAX_SLOTS 64
 #define SPLIT_MIN (1 << 18)
+/* Unfolded products of depth kk over len positions go to the gemm from these sizes. */
+#define GEMM_FROM(kk, len) ((kk) >= 32 && (len) >= 16)
 
 /*
  * A vector of output positions read in place from an image's padded planes (the implicit
@@ -108,10 +110,12 @@ void tg_conv_use(const char *isa) {
  */
 struct conv_job {
   const tg_conv *a;
-  long m, kk, len, cols_floats, acc_floats, planes_floats;
+  long m, kk, len, cols_floats, acc_floats, planes_floats, planes_at;
   float *scratch;
   /* The implicit columns (`implicit`): padded planes hp × wp, tap offsets, position vectors, masks. */
   int implicit, nvec, plain;
+  /* The unfolded path's products on the gemm (packed operands after the columns), where it is faster. */
+  int gemm;
   long hp, wp;
   int *tap, *masks;
   conv_vec *vd;
@@ -125,14 +129,6 @@ static float *claim_slot(struct conv_job *jb, int64_t lo) {
   return jb->scratch + s * (jb->cols_floats + jb->acc_floats);
 }
 
-/* The columns of item `it` (image it / groups, group it % groups) into `cols`. */
-static void item_cols(const struct conv_job *jb, int64_t it, float *cols) {
-  const tg_conv *a = jb->a;
-  const tg_window *g = &a->g;
-  const int64_t cg = g->c / a->groups;
-  const int64_t plane = (it / a->groups) * g->c + (it % a->groups) * cg;
-  tg_im2col_planes(g, a->x + plane * g->h * g->w, cols, cg);
-}
 
 /* The planes of item `it` into `xs` at hp × wp, padded (the padding, zero, is never written). */
 static void item_planes(const struct conv_job *jb, int64_t it, float *xs) {
@@ -149,10 +145,26 @@ static void item_planes(const struct conv_job *jb, int64_t it, float *xs) {
     }
 }
 
-/* Where output position p's columns start in the padded planes. */
+/* Where output position p's columns start in the padded planes (stride 1 across). */
 static long position_offset(const struct conv_job *jb, long p) {
   const tg_window *g = &jb->a->g;
   return p / g->ow * g->sh * jb->wp + p % g->ow;
+}
+
+/* The columns of item `it` (kk × len) into `cols`, from its padded planes in `xs`. */
+static void item_unfold(const struct conv_job *jb, int64_t it, float *xs, float *cols) {
+  const tg_window *g = &jb->a->g;
+  const long ow = g->ow, sw = g->sw;
+  item_planes(jb, it, xs);
+  for (long q = 0; q < jb->kk; q++)
+    for (long y = 0; y < g->oh; y++) {
+      const float *src = xs + jb->tap[q] + y * g->sh * jb->wp;
+      float *dst = cols + q * jb->len + y * ow;
+      if (sw == 1)
+        for (long x = 0; x < ow; x++) dst[x] = src[x];
+      else
+        for (long x = 0; x < ow; x++) dst[x] = src[x * sw];
+    }
 }
 
 /* The forward of positions past the whole vectors, one at a time. */
@@ -183,9 +195,18 @@ static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
   }
   for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
-    item_cols(jb, it, cols);
-    fwd(a->w + gi * jb->m * jb->kk, cols, a->bias ? a->bias + gi * jb->m : NULL, a->out + it * jb->m * jb->len,
-        (int)jb->m, (int)jb->len, (int)jb->kk);
+    const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
+    float *out = a->out + it * jb->m * jb->len;
+    item_unfold(jb, it, cols + jb->planes_at, cols);
+    /* On the gemm: outᵀ (len × m) = colsᵀ·Wᵀ (its tiles fill better than out = W·cols with rows
+     * of 49 or 196), transposed back with the bias. */
+    float *ct = cols + jb->kk * jb->len;
+    if (jb->gemm && tg_sgemm(cols, w, ct, (int)jb->len, (int)jb->m, (int)jb->kk, 1, 1, 1) == 0) {
+      for (long o = 0; o < jb->m; o++)
+        for (long p = 0; p < jb->len; p++) out[o * jb->len + p] = ct[p * jb->m + o] + (bias ? bias[o] : 0.0f);
+      continue;
+    }
+    fwd(w, cols, bias, out, (int)jb->m, (int)jb->len, (int)jb->kk);
   }
 }
 
@@ -229,10 +250,15 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
   for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
-    item_cols(jb, it, cols);
-    for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
-      wgrad(a->gy + it * jb->m * jb->len, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows),
-            (int)jb->kk, (int)jb->len, acc + gi * jb->m * jb->kk * lanes, acc + cells * lanes + gi * jb->m * jb->kk);
+    item_unfold(jb, it, cols + jb->planes_at, cols);
+    /* gW += gy·colsᵀ on the gemm (colsᵀ packed: len × kk) into the per-cell sums, else in tiles. */
+    float *pb = cols + jb->kk * jb->len;
+    if (!jb->gemm || tg_pack_b(cols, 1, (int)jb->len, (int)jb->kk, pb) != 0 ||
+        tg_gemm_packed(a->gy + it * jb->m * jb->len, jb->len, pb, acc + cells * lanes + gi * jb->m * jb->kk, jb->kk,
+                       (int)jb->m, (int)jb->kk, (int)jb->len, 1) != 0)
+      for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
+        wgrad(a->gy + it * jb->m * jb->len, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows),
+              (int)jb->kk, (int)jb->len, acc + gi * jb->m * jb->kk * lanes, acc + cells * lanes + gi * jb->m * jb->kk);
     if (a->gb) {
       double *bs = bias_sums(acc, cells) + gi * jb->m;
       for (long o = 0; o < jb->m; o++) bs[o] += row_sum(a->gy + (it * jb->m + o) * jb->len, jb->len);
@@ -241,13 +267,13 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
 }
 
 /*
- * The implicit columns' tables: tap offsets in the padded planes, position vectors and masks
- * (lanes from s on, for s in [0, VL]), in one block at jb->tap; 0 or −1.
+ * The tap offsets in the padded planes and, for the implicit columns, the position vectors and
+ * masks (lanes from s on, for s in [0, VL]), in one block at jb->tap; 0 or −1.
  */
-static int implicit_tables(struct conv_job *jb) {
+static int tables(struct conv_job *jb) {
   const tg_window *g = &jb->a->g;
   const long cg = g->c / jb->a->groups;
-  jb->nvec = (int)(jb->len / lanes);
+  jb->nvec = jb->implicit ? (int)(jb->len / lanes) : 0;
   jb->tap = malloc(sizeof(int) * (jb->kk + (lanes + 1) * lanes) + sizeof(conv_vec) * jb->nvec);
   if (!jb->tap) return -1;
   jb->masks = jb->tap + jb->kk;
@@ -273,7 +299,8 @@ static int implicit_tables(struct conv_job *jb) {
 /*
  * Sets up `jb` for `a` with `slots` scratch slots of columns (or padded planes) and `acc` floats
  * each; 0 or −1. The implicit columns serve stride 1 across with output rows at least a vector
- * wide (a vector then reaches into one next row at most); the rest unfolds each image (im2col).
+ * wide (a vector then reaches into one next row at most); the rest unfolds each image from its
+ * padded planes, with the products on the gemm from GEMM_FROM, else in register tiles.
  */
 static int start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc) {
   const tg_window *g = &a->g;
@@ -282,14 +309,19 @@ static int start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc)
   jb->kk = g->c / a->groups * g->kh * g->kw;
   jb->len = g->oh * g->ow;
   jb->hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
-  jb->wp = g->ow + (g->kw - 1) * g->dw;
-  jb->implicit = g->sw == 1 && g->ow >= lanes && (g->c / a->groups) * jb->hp * jb->wp < (1L << 28);
-  jb->tap = NULL;
-  if (jb->implicit && implicit_tables(jb) != 0) return -1;
-  /* Padded planes and a vector's reach past their end (a blended load's unused lanes), then
-   * the forward's block of columns (XV ≤ 4 vectors of every tap). */
+  jb->wp = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+  /* Offsets into an item's padded planes are ints: a gigabyte an image is refused (−1). */
+  if (g->c / a->groups * jb->hp * jb->wp >= (1L << 28)) return -1;
+  jb->implicit = g->sw == 1 && g->ow >= lanes;
+  if (tables(jb) != 0) return -1;
+  /* Padded planes and a vector's reach past their end (a blended load's unused lanes), then,
+   * implicit, the forward's block of columns (XV ≤ 4 vectors of every tap). */
   jb->planes_floats = (g->c / a->groups * jb->hp * jb->wp + 2L * lanes + 15) & ~15L;
-  jb->cols_floats = jb->implicit ? jb->planes_floats + jb->kk * 4 * lanes : (jb->kk * jb->len + 15) & ~15L;
+  jb->gemm = !jb->implicit && GEMM_FROM(jb->kk, jb->len) && *tg_gemm_isa();
+  /* Unfolded: the columns, the gemm's packed colsᵀ or its product outᵀ, then the padded planes. */
+  const long packed = tg_packed_b_floats((int)jb->len, (int)jb->kk), product = jb->len * jb->m;
+  jb->planes_at = (jb->kk * jb->len + (jb->gemm ? (packed > product ? packed : product) : 0) + 15) & ~15L;
+  jb->cols_floats = jb->implicit ? jb->planes_floats + jb->kk * 4 * lanes : jb->planes_at + jb->planes_floats;
   jb->acc_floats = (acc + 15) & ~15L;
   atomic_init(&jb->slot, 0);
   jb->scratch = calloc((size_t)slots * (jb->cols_floats + jb->acc_floats), sizeof(float));
