@@ -10,7 +10,7 @@
  * The second build is this checkout's (packages/core/build/Release).
  */
 import * as path from 'path';
-import type { NativeAddon } from '@tapegrad/core/src/kernels/native';
+import type { NativeAddon } from '../packages/core/src/kernels/native';
 
 interface Shape {
   name: string;
@@ -80,7 +80,10 @@ function main(): void {
         const f = clock() - t0;
         t0 = clock();
         b.convWeightGrad(g, x, gy, gws[i], gbs[i], 1, s.out, threads);
-        if (r >= 0) times[i][0].push(f), times[i][1].push(clock() - t0);
+        const wg = clock() - t0;
+        if (r < 0) return;
+        times[i][0].push(f);
+        times[i][1].push(wg);
       });
     const diff = (a: Float32Array, b: Float32Array): number =>
       a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / b.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);

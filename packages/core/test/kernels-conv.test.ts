@@ -18,9 +18,10 @@ const arbCase = arbConvCase(18, { n: 3, groups: 3, cinG: 3, coutG: 13, kernel: 5
 // Output rows of 1–45 positions at stride 1 across: from 8 (AVX2) or 16 (AVX-512) on, the native
 // kernels read the columns in place (vectors reaching into the next row, positions past the last
 // whole vector, padding, dilation, a row stride of 2); below, they unfold each image.
-const arbWide = arbConvCase(40, { n: 2, groups: 2, cinG: 2, coutG: 7, kernel: 5 }).map(
-  (c): ConvCase => ({ ...c, stride: [c.stride[0], 1] }),
-);
+const arbWide = arbConvCase(40, { n: 2, groups: 2, cinG: 2, coutG: 7, kernel: 5 }).map((c): ConvCase => ({
+  ...c,
+  stride: [c.stride[0], 1],
+}));
 
 function values(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
