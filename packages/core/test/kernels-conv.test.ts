@@ -142,25 +142,17 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     addon!.useIsa(defaultIsa);
     addon!.shutdown();
   });
-  test('a call large enough to split over two threads matches the reference', () => {
-    const c: ConvCase = {
-      n: 6,
-      groups: 2,
-      cin: 2,
-      cout: 62,
-      kernel: [5, 5],
-      stride: [1, 1],
-      padding: [0, 0],
-      dilation: [1, 1],
-      size: [29, 30],
-      bias: true,
-      seed: 7,
-    };
-    const got = run(withNativeKernels(jsBackend, addon!, 2, { adaptive: false }), c, true);
-    const want = run(jsBackend, c, false);
+  /** A stride-1, unpadded case with bias: the native kernels on `threads` against the reference. */
+  function matchesAt(threads: number, c: Pick<ConvCase, 'n' | 'groups' | 'cin' | 'cout' | 'kernel' | 'size' | 'seed'>) {
+    const full: ConvCase = { ...c, stride: [1, 1], padding: [0, 0], dilation: [1, 1], bias: true };
+    const got = run(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }), full, true);
+    const want = run(jsBackend, full, false);
     expect(relError(got.out, want.out)).toBeLessThan(1e-4);
     expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
     expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
+  }
+  test('a call large enough to split over two threads matches the reference', () => {
+    matchesAt(2, { n: 6, groups: 2, cin: 2, cout: 62, kernel: [5, 5], size: [29, 30], seed: 7 });
   });
   for (const isa of ['avx512', 'avx2'] as const) {
     for (const threads of [1, 2]) {
@@ -174,24 +166,7 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
       });
       test(`${isa} on ${threads} thread(s) matches it at figure E's layer, 30 5×5 filters over 28×28 (skipped without ${isa})`, () => {
         if (!addon!.useIsa(isa)) return;
-        const e: ConvCase = {
-          n: 5,
-          groups: 1,
-          cin: 1,
-          cout: 30,
-          kernel: [5, 5],
-          stride: [1, 1],
-          padding: [0, 0],
-          dilation: [1, 1],
-          size: [28, 28],
-          bias: true,
-          seed: 11,
-        };
-        const got = run(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }), e, true);
-        const want = run(jsBackend, e, false);
-        expect(relError(got.out, want.out)).toBeLessThan(1e-4);
-        expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
-        expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
+        matchesAt(threads, { n: 5, groups: 1, cin: 1, cout: 30, kernel: [5, 5], size: [28, 28], seed: 11 });
       });
     }
   }
