@@ -1,39 +1,25 @@
 /*
- * Native float32 convolution (KernelBackend.convForward and convWeightGrad) over im2col's
- * columns, one image and group at a time in scratch that stays in cache, never the whole batch's
- * (5.8 MB for figure E's first layer, written and read twice a step):
- * out[i, g] = W[g]·cols[i, g] + b and gW[g] = Σᵢ gy[i, g]·cols[i, g]ᵀ. These products are short in
- * one dimension (k = C·kh·kw = 25 there, or m·n = 30×25 for the weight gradient), where the gemm
- * spends its time packing panels; register tiles read the operands in place instead, with the
- * bias added in the same pass. The batch is split over the pool (the weight gradient's partial
- * sums per range, added in order at the end). Compiled for AVX-512 and AVX2 on x86-64 (chosen with the gemm's
- * instruction set) and portably everywhere.
+ * Native float32 convolution (KernelBackend.convForward and convWeightGrad), one image and group
+ * (item) at a time in scratch that stays in cache (conv_job.c), never the whole batch's columns
+ * (5.8 MB for figure E's first layer, written and read twice a step). At stride 1 across with
+ * output rows at least a vector wide, register tiles read the columns in place from the item's
+ * padded planes (conv_kernel.inc: out = W·cols + b, and gW += gy·colsᵀ with channels × taps in
+ * registers over the whole image); otherwise each item is unfolded, and its products run on the
+ * gemm from GEMM_FROM or in register tiles. The batch is split over the pool (the weight
+ * gradient's partial sums per range, added in order at the end). Compiled for AVX-512 and AVX2
+ * on x86-64 (chosen with the gemm's instruction set) and portably everywhere.
  */
 #include "conv.h"
 
+#include "conv_job.h"
 #include "gemm.h"
 
 #include <stdatomic.h>
-
 #include <stdlib.h>
 #include <string.h>
 
-/* Ranges a call may be split into (the pool's most threads), and the work (multiply-adds) from which it is. */
-#define MAX_SLOTS 64
+/* The work (multiply-adds) from which a call is split over the pool. */
 #define SPLIT_MIN (1 << 18)
-/* Unfolded products of depth kk over len positions go to the gemm from these sizes. */
-#define GEMM_FROM(kk, len) ((kk) >= 32 && (len) >= 16)
-
-/*
- * A vector of output positions read in place from an image's padded planes (the implicit
- * columns, for stride 1 across and rows at least a vector wide): lanes [0, split) at off1 on,
- * lanes [split, VL) at off2 on (the next output row's start); split = VL when the vector stays in
- * one row; pos is the vector's first output position. A tap's columns are these plus the tap's
- * offset in the planes.
- */
-typedef struct {
-  int pos, off1, off2, split;
-} conv_vec;
 
 #define SUFFIX portable
 #define ATTR
@@ -103,74 +89,14 @@ void tg_conv_use(const char *isa) {
 #endif
 }
 
-/*
- * A split call's shared state: one scratch slot per range a thread takes (its columns, and for
- * the weight gradient its accumulators), claimed in turn; `first` records each slot's first
- * item, so that the slots' sums are added in item order whichever thread took which.
- */
-struct conv_job {
-  const tg_conv *a;
-  long m, kk, len, cols_floats, acc_floats, planes_floats, planes_at;
-  float *scratch;
-  /* The implicit columns (`implicit`): padded planes hp × wp, tap offsets, position vectors, masks. */
-  int implicit, nvec, plain;
-  /* The unfolded path's products on the gemm (packed operands after the columns), where it is faster. */
-  int gemm;
-  long hp, wp;
-  int *tap, *masks;
-  conv_vec *vd;
-  atomic_int slot;
-  int64_t first[MAX_SLOTS];
-};
-
-static float *claim_slot(struct conv_job *jb, int64_t lo) {
-  const int s = atomic_fetch_add(&jb->slot, 1);
-  jb->first[s] = lo;
-  return jb->scratch + s * (jb->cols_floats + jb->acc_floats);
-}
 
 
-/* The planes of item `it` into `xs` at hp × wp, padded (the padding, zero, is never written). */
-static void item_planes(const struct conv_job *jb, int64_t it, float *xs) {
-  const tg_conv *a = jb->a;
-  const tg_window *g = &a->g;
-  const int64_t cg = g->c / a->groups;
-  const float *x = a->x + ((it / a->groups) * g->c + (it % a->groups) * cg) * g->h * g->w;
-  const long x0 = g->pl, x1 = g->pl + g->w < jb->wp ? g->pl + g->w : jb->wp;
-  for (int64_t ch = 0; ch < cg; ch++)
-    for (long y = 0; y < jb->hp; y++) {
-      const long sy = y - g->pt;
-      if (sy >= 0 && sy < g->h && x1 > x0)
-        memcpy(xs + (ch * jb->hp + y) * jb->wp + x0, x + (ch * g->h + sy) * g->w, (x1 - x0) * sizeof(float));
-    }
-}
 
-/* Where output position p's columns start in the padded planes (stride 1 across). */
-static long position_offset(const struct conv_job *jb, long p) {
-  const tg_window *g = &jb->a->g;
-  return p / g->ow * g->sh * jb->wp + p % g->ow;
-}
-
-/* The columns of item `it` (kk × len) into `cols`, from its padded planes in `xs`. */
-static void item_unfold(const struct conv_job *jb, int64_t it, float *xs, float *cols) {
-  const tg_window *g = &jb->a->g;
-  const long ow = g->ow, sw = g->sw;
-  item_planes(jb, it, xs);
-  for (long q = 0; q < jb->kk; q++)
-    for (long y = 0; y < g->oh; y++) {
-      const float *src = xs + jb->tap[q] + y * g->sh * jb->wp;
-      float *dst = cols + q * jb->len + y * ow;
-      if (sw == 1)
-        for (long x = 0; x < ow; x++) dst[x] = src[x];
-      else
-        for (long x = 0; x < ow; x++) dst[x] = src[x * sw];
-    }
-}
 
 /* The forward of positions past the whole vectors, one at a time. */
 static void fwd_tail(const struct conv_job *jb, const float *xs, const float *w, const float *bias, float *out) {
   for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
-    const float *at = xs + position_offset(jb, p);
+    const float *at = xs + conv_position_offset(jb, p);
     for (long o = 0; o < jb->m; o++) {
       float s = 0;
       for (long q = 0; q < jb->kk; q++) s += w[o * jb->kk + q] * at[jb->tap[q]];
@@ -183,12 +109,12 @@ static void fwd_tail(const struct conv_job *jb, const float *xs, const float *w,
 static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
-  float *cols = claim_slot(jb, lo);
+  float *cols = conv_claim_slot(jb, lo);
   for (int64_t it = lo; it < hi && jb->implicit; it++) {
     const long gi = it % a->groups;
     const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
     float *out = a->out + it * jb->m * jb->len;
-    item_planes(jb, it, cols);
+    conv_item_planes(jb, it, cols);
     fwdx(cols, jb->tap, jb->vd, jb->masks, w, bias, out, (int)jb->m, jb->nvec, (int)jb->kk, jb->len,
          cols + jb->planes_floats);
     fwd_tail(jb, cols, w, bias, out);
@@ -197,7 +123,7 @@ static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
     const long gi = it % a->groups;
     const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
     float *out = a->out + it * jb->m * jb->len;
-    item_unfold(jb, it, cols + jb->planes_at, cols);
+    conv_item_unfold(jb, it, cols + jb->planes_at, cols);
     /* On the gemm: outᵀ (len × m) = colsᵀ·Wᵀ (its tiles fill better than out = W·cols with rows
      * of 49 or 196), transposed back with the bias. */
     float *ct = cols + jb->kk * jb->len;
@@ -228,7 +154,7 @@ static double *bias_sums(float *acc, long cells) { return (double *)(acc + ((cel
 static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
-  float *cols = claim_slot(jb, lo);
+  float *cols = conv_claim_slot(jb, lo);
   float *acc = cols + jb->cols_floats;
   const long cells = (long)a->groups * jb->m * jb->kk;
   for (int64_t it = lo; it < hi && jb->implicit; it++) {
@@ -236,11 +162,11 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
     const float *gy = a->gy + it * jb->m * jb->len;
     float *tail = acc + cells * lanes + gi * jb->m * jb->kk;
     double *bs = a->gb ? bias_sums(acc, cells) + gi * jb->m : NULL;
-    item_planes(jb, it, cols);
+    conv_item_planes(jb, it, cols);
     wgradx(cols, jb->tap, jb->vd, jb->masks, gy, (int)jb->m, jb->nvec, jb->plain, (int)jb->kk, jb->len,
            acc + gi * jb->m * jb->kk * lanes, bs);
     for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
-      const float *at = cols + position_offset(jb, p);
+      const float *at = cols + conv_position_offset(jb, p);
       for (long o = 0; o < jb->m; o++) {
         const float d = gy[o * jb->len + p];
         for (long q = 0; q < jb->kk; q++) tail[o * jb->kk + q] += d * at[jb->tap[q]];
@@ -250,7 +176,7 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
   for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
-    item_unfold(jb, it, cols + jb->planes_at, cols);
+    conv_item_unfold(jb, it, cols + jb->planes_at, cols);
     /* gW += gy·colsᵀ on the gemm (colsᵀ packed: len × kk) into the per-cell sums, else in tiles. */
     float *pb = cols + jb->kk * jb->len;
     if (!jb->gemm || tg_pack_b(cols, 1, (int)jb->len, (int)jb->kk, pb) != 0 ||
@@ -266,83 +192,17 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
 }
 
-/*
- * The tap offsets in the padded planes and, for the implicit columns, the position vectors and
- * masks (lanes from s on, for s in [0, VL]), in one block at jb->tap; 0 or −1.
- */
-static int tables(struct conv_job *jb) {
-  const tg_window *g = &jb->a->g;
-  const long cg = g->c / jb->a->groups;
-  jb->nvec = jb->implicit ? (int)(jb->len / lanes) : 0;
-  jb->tap = malloc(sizeof(int) * (jb->kk + (lanes + 1) * lanes) + sizeof(conv_vec) * jb->nvec);
-  if (!jb->tap) return -1;
-  jb->masks = jb->tap + jb->kk;
-  jb->vd = (conv_vec *)(jb->masks + (lanes + 1) * lanes);
-  for (long ch = 0, q = 0; ch < cg; ch++)
-    for (long i = 0; i < g->kh; i++)
-      for (long j = 0; j < g->kw; j++) jb->tap[q++] = (int)((ch * jb->hp + i * g->dh) * jb->wp + j * g->dw);
-  for (int s = 0; s <= lanes; s++)
-    for (int u = 0; u < lanes; u++) jb->masks[s * lanes + u] = u >= s ? -1 : 0;
-  /* Those within one row first, then those reaching into the next (blended). */
-  jb->plain = 0;
-  for (int pass = 0, at = 0; pass < 2; pass++)
-    for (int v = 0; v < jb->nvec; v++) {
-      const long p = (long)v * lanes, x = p % g->ow, split = g->ow - x < lanes ? g->ow - x : lanes;
-      const long next = (p / g->ow + 1) * g->sh * jb->wp - split;
-      if ((split < lanes) != pass) continue;
-      jb->vd[at++] = (conv_vec){(int)p, (int)position_offset(jb, p), (int)(split < lanes ? next : 0), (int)split};
-      jb->plain += !pass;
-    }
-  return 0;
-}
 
-/*
- * Sets up `jb` for `a` with `slots` scratch slots of columns (or padded planes) and `acc` floats
- * each; 0 or −1. The implicit columns serve stride 1 across with output rows at least a vector
- * wide (a vector then reaches into one next row at most); the rest unfolds each image from its
- * padded planes, with the products on the gemm from GEMM_FROM, else in register tiles.
- */
-static int start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc) {
-  const tg_window *g = &a->g;
-  jb->a = a;
-  jb->m = a->channels / a->groups;
-  jb->kk = g->c / a->groups * g->kh * g->kw;
-  jb->len = g->oh * g->ow;
-  jb->hp = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
-  jb->wp = (g->ow - 1) * g->sw + (g->kw - 1) * g->dw + 1;
-  /* Offsets into an item's padded planes are ints: a gigabyte an image is refused (−1). */
-  if (g->c / a->groups * jb->hp * jb->wp >= (1L << 28)) return -1;
-  jb->implicit = g->sw == 1 && g->ow >= lanes;
-  if (tables(jb) != 0) return -1;
-  /* Padded planes and a vector's reach past their end (a blended load's unused lanes), then,
-   * implicit, the forward's block of columns (XV ≤ 4 vectors of every tap). */
-  jb->planes_floats = (g->c / a->groups * jb->hp * jb->wp + 2L * lanes + 15) & ~15L;
-  jb->gemm = !jb->implicit && GEMM_FROM(jb->kk, jb->len) && *tg_gemm_isa();
-  /* Unfolded: the columns, the gemm's packed colsᵀ or its product outᵀ, then the padded planes. */
-  const long packed = tg_packed_b_floats((int)jb->len, (int)jb->kk), product = jb->len * jb->m;
-  jb->planes_at = (jb->kk * jb->len + (jb->gemm ? (packed > product ? packed : product) : 0) + 15) & ~15L;
-  jb->cols_floats = jb->implicit ? jb->planes_floats + jb->kk * 4 * lanes : jb->planes_at + jb->planes_floats;
-  jb->acc_floats = (acc + 15) & ~15L;
-  atomic_init(&jb->slot, 0);
-  jb->scratch = calloc((size_t)slots * (jb->cols_floats + jb->acc_floats), sizeof(float));
-  if (!jb->scratch) free(jb->tap);
-  return jb->scratch ? 0 : -1;
-}
-
-static void end_job(struct conv_job *jb) {
-  free(jb->scratch);
-  free(jb->tap);
-}
 
 static int slots_for(int threads) { return threads < 1 ? 1 : threads > MAX_SLOTS ? MAX_SLOTS : threads; }
 
 int tg_conv_forward(const tg_conv *a, int threads) {
   struct conv_job jb;
   const int t = slots_for(threads);
-  if (start_job(&jb, a, t, 0) != 0) return -1;
+  if (conv_start_job(&jb, a, t, 0, lanes) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
   tg_parallel(fwd_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
-  end_job(&jb);
+  conv_end_job(&jb);
   return 0;
 }
 
@@ -350,7 +210,7 @@ int tg_conv_weight_grad(const tg_conv *a, int threads) {
   struct conv_job jb;
   const int t = slots_for(threads);
   const long cells = (long)a->groups * (a->channels / a->groups) * (a->g.c / a->groups * a->g.kh * a->g.kw);
-  if (start_job(&jb, a, t, cells * (lanes + 1) + 2 + 2L * a->channels) != 0) return -1;
+  if (conv_start_job(&jb, a, t, cells * (lanes + 1) + 2 + 2L * a->channels, lanes) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
   tg_parallel(wgrad_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
   /* The slots' sums in item order (slot order is whichever thread claimed first). */
@@ -377,6 +237,6 @@ int tg_conv_weight_grad(const tg_conv *a, int threads) {
       total += bias_sums(jb.scratch + order[u] * (jb.cols_floats + jb.acc_floats) + jb.cols_floats, cells)[o];
     a->gb[o] = (float)total;
   }
-  end_job(&jb);
+  conv_end_job(&jb);
   return 0;
 }
