@@ -1,24 +1,24 @@
 /*
- * Native float32 convolution (KernelBackend.convForward and convWeightGrad) over im2col's
- * columns, one image and group at a time in scratch that stays in cache, never the whole batch's
- * (5.8 MB for figure E's first layer, written and read twice a step):
- * out[i, g] = W[g]·cols[i, g] + b and gW[g] = Σᵢ gy[i, g]·cols[i, g]ᵀ. These products are short in
- * one dimension (k = C·kh·kw = 25 there, or m·n = 30×25 for the weight gradient), where the gemm
- * spends its time packing panels; register tiles read the operands in place instead, with the
- * bias added in the same pass. The batch is split over the pool (the weight gradient's partial
- * sums per range, added in order at the end). Compiled for AVX-512 and AVX2 on x86-64 (chosen with the gemm's
- * instruction set) and portably everywhere.
+ * Native float32 convolution (KernelBackend.convForward and convWeightGrad), one image and group
+ * (item) at a time in scratch that stays in cache (conv_job.c), never the whole batch's columns
+ * (5.8 MB for figure E's first layer, written and read twice a step). At stride 1 across with
+ * output rows at least a vector wide, register tiles read the columns in place from the item's
+ * padded planes (conv_kernel.inc: out = W·cols + b, and gW += gy·colsᵀ with channels × taps in
+ * registers over the whole image); otherwise each item is unfolded, and its products run on the
+ * gemm from GEMM_FROM or in register tiles. The batch is split over the pool (the weight
+ * gradient's partial sums per range, added in order at the end). Compiled for AVX-512 and AVX2
+ * on x86-64 (chosen with the gemm's instruction set) and portably everywhere.
  */
 #include "conv.h"
 
+#include "conv_job.h"
 #include "gemm.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Ranges a call may be split into (the pool's most threads), and the work (multiply-adds) from which it is. */
-#define MAX_SLOTS 64
+/* The work (multiply-adds) from which a call is split over the pool. */
 #define SPLIT_MIN (1 << 18)
 
 #define SUFFIX portable
@@ -28,6 +28,10 @@
 #define FV 3
 #define GR 3
 #define GQ 4
+#define XR 3
+#define XV 3
+#define XGR 3
+#define XGQ 4
 #include "conv_kernel.inc"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -38,6 +42,10 @@
 #define FV 4
 #define GR 5
 #define GQ 5
+#define XR 6
+#define XV 3
+#define XGR 5
+#define XGQ 5
 #include "conv_kernel.inc"
 
 #define SUFFIX avx2
@@ -47,62 +55,84 @@
 #define FV 3
 #define GR 3
 #define GQ 4
+#define XR 3
+#define XV 3
+#define XGR 2
+#define XGQ 5
 #include "conv_kernel.inc"
 #endif
 
 typedef void (*fwd_fn)(const float *, const float *, const float *, float *, int, int, int);
 typedef void (*wgrad_fn)(const float *, const float *, int, int, int, int, float *, float *);
+typedef void (*fwdx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, const float *, float *,
+                        int, int, int, long, float *);
+typedef void (*wgradx_fn)(const float *, const int *, const conv_vec *, const int *, const float *, int, int, int, int,
+                          long, float *, double *);
 
 static fwd_fn fwd = conv_fwd_portable;
 static wgrad_fn wgrad = conv_wgrad_rows_portable;
+static fwdx_fn fwdx = conv_fwd_x_portable;
+static wgradx_fn wgradx = conv_wgrad_x_portable;
 static int lanes = 4, grad_rows = 3;
 
 void tg_conv_use(const char *isa) {
   fwd = conv_fwd_portable, wgrad = conv_wgrad_rows_portable, lanes = 4, grad_rows = 3;
+  fwdx = conv_fwd_x_portable, wgradx = conv_wgrad_x_portable;
 #if defined(__x86_64__) || defined(__i386__)
-  if (!strcmp(isa, "avx512")) fwd = conv_fwd_avx512, wgrad = conv_wgrad_rows_avx512, lanes = 16, grad_rows = 5;
-  else if (!strcmp(isa, "avx2")) fwd = conv_fwd_avx2, wgrad = conv_wgrad_rows_avx2, lanes = 8, grad_rows = 3;
+  if (!strcmp(isa, "avx512")) {
+    fwd = conv_fwd_avx512, wgrad = conv_wgrad_rows_avx512, lanes = 16, grad_rows = 5;
+    fwdx = conv_fwd_x_avx512, wgradx = conv_wgrad_x_avx512;
+  } else if (!strcmp(isa, "avx2")) {
+    fwd = conv_fwd_avx2, wgrad = conv_wgrad_rows_avx2, lanes = 8, grad_rows = 3;
+    fwdx = conv_fwd_x_avx2, wgradx = conv_wgrad_x_avx2;
+  }
 #endif
 }
 
-/*
- * A split call's shared state: one scratch slot per range a thread takes (its columns, and for
- * the weight gradient its accumulators), claimed in turn; `first` records each slot's first
- * item, so that the slots' sums are added in item order whichever thread took which.
- */
-struct conv_job {
-  const tg_conv *a;
-  long m, kk, len, cols_floats, acc_floats;
-  float *scratch;
-  atomic_int slot;
-  int64_t first[MAX_SLOTS];
-};
 
-static float *claim_slot(struct conv_job *jb, int64_t lo) {
-  const int s = atomic_fetch_add(&jb->slot, 1);
-  jb->first[s] = lo;
-  return jb->scratch + s * (jb->cols_floats + jb->acc_floats);
-}
 
-/* The columns of item `it` (image it / groups, group it % groups) into `cols`. */
-static void item_cols(const struct conv_job *jb, int64_t it, float *cols) {
-  const tg_conv *a = jb->a;
-  const tg_window *g = &a->g;
-  const int64_t cg = g->c / a->groups;
-  const int64_t plane = (it / a->groups) * g->c + (it % a->groups) * cg;
-  tg_im2col_planes(g, a->x + plane * g->h * g->w, cols, cg);
+
+
+/* The forward of positions past the whole vectors, one at a time. */
+static void fwd_tail(const struct conv_job *jb, const float *xs, const float *w, const float *bias, float *out) {
+  for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
+    const float *at = xs + conv_position_offset(jb, p);
+    for (long o = 0; o < jb->m; o++) {
+      float s = 0;
+      for (long q = 0; q < jb->kk; q++) s += w[o * jb->kk + q] * at[jb->tap[q]];
+      out[o * jb->len + p] = s + (bias ? bias[o] : 0.0f);
+    }
+  }
 }
 
 /* Images × groups [lo, hi) of the forward: each item's columns, then its products and bias. */
 static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
-  float *cols = claim_slot(jb, lo);
-  for (int64_t it = lo; it < hi; it++) {
+  float *cols = conv_claim_slot(jb, lo);
+  for (int64_t it = lo; it < hi && jb->implicit; it++) {
     const long gi = it % a->groups;
-    item_cols(jb, it, cols);
-    fwd(a->w + gi * jb->m * jb->kk, cols, a->bias ? a->bias + gi * jb->m : NULL, a->out + it * jb->m * jb->len,
-        (int)jb->m, (int)jb->len, (int)jb->kk);
+    const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
+    float *out = a->out + it * jb->m * jb->len;
+    conv_item_planes(jb, it, cols);
+    fwdx(cols, jb->tap, jb->vd, jb->masks, w, bias, out, (int)jb->m, jb->nvec, (int)jb->kk, jb->len,
+         cols + jb->planes_floats);
+    fwd_tail(jb, cols, w, bias, out);
+  }
+  for (int64_t it = lo; it < hi && !jb->implicit; it++) {
+    const long gi = it % a->groups;
+    const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
+    float *out = a->out + it * jb->m * jb->len;
+    conv_item_unfold(jb, it, cols + jb->planes_at, cols);
+    /* On the gemm: outᵀ (len × m) = colsᵀ·Wᵀ (its tiles fill better than out = W·cols with rows
+     * of 49 or 196), transposed back with the bias. */
+    float *ct = cols + jb->kk * jb->len;
+    if (jb->gemm && tg_sgemm(cols, w, ct, (int)jb->len, (int)jb->m, (int)jb->kk, 1, 1, 1) == 0) {
+      for (long o = 0; o < jb->m; o++)
+        for (long p = 0; p < jb->len; p++) out[o * jb->len + p] = ct[p * jb->m + o] + (bias ? bias[o] : 0.0f);
+      continue;
+    }
+    fwd(w, cols, bias, out, (int)jb->m, (int)jb->len, (int)jb->kk);
   }
 }
 
@@ -124,15 +154,37 @@ static double *bias_sums(float *acc, long cells) { return (double *)(acc + ((cel
 static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
-  float *cols = claim_slot(jb, lo);
+  float *cols = conv_claim_slot(jb, lo);
   float *acc = cols + jb->cols_floats;
   const long cells = (long)a->groups * jb->m * jb->kk;
-  for (int64_t it = lo; it < hi; it++) {
+  for (int64_t it = lo; it < hi && jb->implicit; it++) {
     const long gi = it % a->groups;
-    item_cols(jb, it, cols);
-    for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
-      wgrad(a->gy + it * jb->m * jb->len, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows),
-            (int)jb->kk, (int)jb->len, acc + gi * jb->m * jb->kk * lanes, acc + cells * lanes + gi * jb->m * jb->kk);
+    const float *gy = a->gy + it * jb->m * jb->len;
+    float *tail = acc + cells * lanes + gi * jb->m * jb->kk;
+    double *bs = a->gb ? bias_sums(acc, cells) + gi * jb->m : NULL;
+    conv_item_planes(jb, it, cols);
+    wgradx(cols, jb->tap, jb->vd, jb->masks, gy, (int)jb->m, jb->nvec, jb->plain, (int)jb->kk, jb->len,
+           acc + gi * jb->m * jb->kk * lanes, bs);
+    for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
+      const float *at = cols + conv_position_offset(jb, p);
+      for (long o = 0; o < jb->m; o++) {
+        const float d = gy[o * jb->len + p];
+        for (long q = 0; q < jb->kk; q++) tail[o * jb->kk + q] += d * at[jb->tap[q]];
+        if (bs) bs[o] += d;
+      }
+    }
+  }
+  for (int64_t it = lo; it < hi && !jb->implicit; it++) {
+    const long gi = it % a->groups;
+    conv_item_unfold(jb, it, cols + jb->planes_at, cols);
+    /* gW += gy·colsᵀ on the gemm (colsᵀ packed: len × kk) into the per-cell sums, else in tiles. */
+    float *pb = cols + jb->kk * jb->len;
+    if (!jb->gemm || tg_pack_b(cols, 1, (int)jb->len, (int)jb->kk, pb) != 0 ||
+        tg_gemm_packed(a->gy + it * jb->m * jb->len, jb->len, pb, acc + cells * lanes + gi * jb->m * jb->kk, jb->kk,
+                       (int)jb->m, (int)jb->kk, (int)jb->len, 1) != 0)
+      for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
+        wgrad(a->gy + it * jb->m * jb->len, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows),
+              (int)jb->kk, (int)jb->len, acc + gi * jb->m * jb->kk * lanes, acc + cells * lanes + gi * jb->m * jb->kk);
     if (a->gb) {
       double *bs = bias_sums(acc, cells) + gi * jb->m;
       for (long o = 0; o < jb->m; o++) bs[o] += row_sum(a->gy + (it * jb->m + o) * jb->len, jb->len);
@@ -140,29 +192,17 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
 }
 
-/* Sets up `jb` for `a` with `slots` scratch slots of columns and `acc` floats each; 0 or −1. */
-static int start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc) {
-  const tg_window *g = &a->g;
-  jb->a = a;
-  jb->m = a->channels / a->groups;
-  jb->kk = g->c / a->groups * g->kh * g->kw;
-  jb->len = g->oh * g->ow;
-  jb->cols_floats = (jb->kk * jb->len + 15) & ~15L;
-  jb->acc_floats = (acc + 15) & ~15L;
-  atomic_init(&jb->slot, 0);
-  jb->scratch = calloc((size_t)slots * (jb->cols_floats + jb->acc_floats), sizeof(float));
-  return jb->scratch ? 0 : -1;
-}
+
 
 static int slots_for(int threads) { return threads < 1 ? 1 : threads > MAX_SLOTS ? MAX_SLOTS : threads; }
 
 int tg_conv_forward(const tg_conv *a, int threads) {
   struct conv_job jb;
   const int t = slots_for(threads);
-  if (start_job(&jb, a, t, 0) != 0) return -1;
+  if (conv_start_job(&jb, a, t, 0, lanes) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
   tg_parallel(fwd_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
-  free(jb.scratch);
+  conv_end_job(&jb);
   return 0;
 }
 
@@ -170,7 +210,7 @@ int tg_conv_weight_grad(const tg_conv *a, int threads) {
   struct conv_job jb;
   const int t = slots_for(threads);
   const long cells = (long)a->groups * (a->channels / a->groups) * (a->g.c / a->groups * a->g.kh * a->g.kw);
-  if (start_job(&jb, a, t, cells * (lanes + 1) + 2 + 2L * a->channels) != 0) return -1;
+  if (conv_start_job(&jb, a, t, cells * (lanes + 1) + 2 + 2L * a->channels, lanes) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
   tg_parallel(wgrad_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
   /* The slots' sums in item order (slot order is whichever thread claimed first). */
@@ -197,6 +237,6 @@ int tg_conv_weight_grad(const tg_conv *a, int threads) {
       total += bias_sums(jb.scratch + order[u] * (jb.cols_floats + jb.acc_floats) + jb.cols_floats, cells)[o];
     a->gb[o] = (float)total;
   }
-  free(jb.scratch);
+  conv_end_job(&jb);
   return 0;
 }

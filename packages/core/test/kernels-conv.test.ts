@@ -15,6 +15,13 @@ const { addon } = loadNative();
 
 // Past the register tiles' edges: out channels past 6 a group, positions past 64.
 const arbCase = arbConvCase(18, { n: 3, groups: 3, cinG: 3, coutG: 13, kernel: 5 });
+// Output rows of 1–45 positions at stride 1 across: from 8 (AVX2) or 16 (AVX-512) on, the native
+// kernels read the columns in place (vectors reaching into the next row, positions past the last
+// whole vector, padding, dilation, a row stride of 2); below, they unfold each image.
+const arbWide = arbConvCase(40, { n: 2, groups: 2, cinG: 2, coutG: 7, kernel: 5 }).map((c): ConvCase => ({
+  ...c,
+  stride: [c.stride[0], 1],
+}));
 
 function values(n: number, seed: number): Float64Array {
   const out = new Float64Array(n);
@@ -111,9 +118,9 @@ test('the JS reference matches the definition: cross-correlation plus bias, and 
   );
 });
 
-function matchesReference(be: KernelBackend): void {
+function matchesReference(be: KernelBackend, cases = arbCase, numRuns = 60): void {
   fc.assert(
-    fc.property(arbCase, (c) => {
+    fc.property(cases, (c) => {
       const got = run(be, c, true);
       const want = run(jsBackend, c, false);
       expect(relError(got.out, want.out)).toBeLessThan(1e-4);
@@ -121,7 +128,7 @@ function matchesReference(be: KernelBackend): void {
       if (c.bias) expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
       else expect(got.gb.every(Number.isNaN)).toBe(true);
     }),
-    { numRuns: 60 },
+    { numRuns },
   );
 }
 
@@ -135,31 +142,31 @@ test('float32 on a backend’s own gemm (convByGemm) matches the float64 referen
     addon!.useIsa(defaultIsa);
     addon!.shutdown();
   });
-  test('a call large enough to split over two threads matches the reference', () => {
-    const c: ConvCase = {
-      n: 6,
-      groups: 2,
-      cin: 2,
-      cout: 62,
-      kernel: [5, 5],
-      stride: [1, 1],
-      padding: [0, 0],
-      dilation: [1, 1],
-      size: [29, 30],
-      bias: true,
-      seed: 7,
-    };
-    const got = run(withNativeKernels(jsBackend, addon!, 2, { adaptive: false }), c, true);
-    const want = run(jsBackend, c, false);
+  /** A stride-1, unpadded case with bias: the native kernels on `threads` against the reference. */
+  function matchesAt(threads: number, c: Pick<ConvCase, 'n' | 'groups' | 'cin' | 'cout' | 'kernel' | 'size' | 'seed'>) {
+    const full: ConvCase = { ...c, stride: [1, 1], padding: [0, 0], dilation: [1, 1], bias: true };
+    const got = run(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }), full, true);
+    const want = run(jsBackend, full, false);
     expect(relError(got.out, want.out)).toBeLessThan(1e-4);
     expect(relError(got.gw, want.gw)).toBeLessThan(1e-4);
     expect(relError(got.gb, want.gb)).toBeLessThan(1e-4);
+  }
+  test('a call large enough to split over two threads matches the reference', () => {
+    matchesAt(2, { n: 6, groups: 2, cin: 2, cout: 62, kernel: [5, 5], size: [29, 30], seed: 7 });
   });
   for (const isa of ['avx512', 'avx2'] as const) {
     for (const threads of [1, 2]) {
       test(`${isa} on ${threads} thread(s) matches the float64 reference (skipped without ${isa})`, () => {
         if (!addon!.useIsa(isa)) return;
         matchesReference(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }));
+      });
+      test(`${isa} on ${threads} thread(s) matches it on rows a vector wide and more (skipped without ${isa})`, () => {
+        if (!addon!.useIsa(isa)) return;
+        matchesReference(withNativeKernels(jsBackend, addon!, threads, { adaptive: false }), arbWide, 40);
+      });
+      test(`${isa} on ${threads} thread(s) matches it at figure E's layer, 30 5×5 filters over 28×28 (skipped without ${isa})`, () => {
+        if (!addon!.useIsa(isa)) return;
+        matchesAt(threads, { n: 5, groups: 1, cin: 1, cout: 30, kernel: [5, 5], size: [28, 28], seed: 11 });
       });
     }
   }
