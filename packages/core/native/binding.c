@@ -4,7 +4,8 @@
  *   sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, threads): void
  *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
- *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
+ *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t),
+ *   maxPool2dBackward(g, gy, idx, dx, t)
  *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
  *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
  *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t),
@@ -209,6 +210,25 @@ static napi_value max_pool2d(napi_env env, napi_callback_info info) {
   if (g.oh > 0 && g.ow > 0 && ((g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w))
     FAIL(range_error, "maxPool2d: a window lies outside x");
   tg_maxpool2d(&g, x, out, idx, (int)threads);
+  return NULL;
+}
+
+static napi_value max_pool2d_backward(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
+  tg_window g;
+  float *gy, *dx;
+  int32_t *idx;
+  size_t lg, li, ld;
+  if (!geometry(env, argv[0], &g)) return NULL;
+  if (!f32_arg(env, argv[1], &gy, &lg) || !i32_arg(env, argv[2], &idx, &li) || !f32_arg(env, argv[3], &dx, &ld))
+    FAIL(type_error, "maxPool2dBackward: gy and dx must be Float32Arrays, idx an Int32Array");
+  if (!holds(ld, g.n, g.c, g.h, g.w, 1, 1) || !holds(lg, g.n, g.c, g.oh, g.ow, 1, 1) || !holds(li, g.n, g.c, g.oh, g.ow, 1, 1) ||
+      !holds(INT32_MAX, g.n, g.c, g.h, g.w, 1, 1))
+    FAIL(range_error, "maxPool2dBackward: an array is shorter than the geometry needs (or dx has 2^31 elements or more)");
+  if (tg_maxpool2d_backward(&g, gy, idx, dx, (int)threads) < 0)
+    FAIL(range_error, "maxPool2dBackward: an index lies outside its window's plane");
   return NULL;
 }
 
@@ -613,6 +633,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"im2col", NULL, im2col, NULL, NULL, NULL, napi_default, NULL},
       {"col2im", NULL, col2im, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool2d", NULL, max_pool2d, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool2dBackward", NULL, max_pool2d_backward, NULL, NULL, NULL, napi_default, NULL},
       {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
       {"scatterAdd", NULL, scatter_add, NULL, NULL, NULL, napi_default, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_default, NULL},
