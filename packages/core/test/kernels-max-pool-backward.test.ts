@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import * as tg from '@tapegrad/core';
 import { type KernelBackend, type WindowGeometry, jsBackend, thresholds } from '../src/kernels';
 import { loadNative, withNativeKernels } from '../src/kernels/native';
-import { arbConvCase, geometryOf } from './window-arbitraries';
+import { same, values } from './float32-values';
+import { arbPool2x2, arbPoolGeometry } from './window-arbitraries';
 
 // The maxPool2dBackward kernel: the JS reference against hand-worked cases, the native kernel
 // (its 2×2 stride-2 SSE path and its general path) against the JS one bit for bit on one and two
@@ -43,25 +44,9 @@ const { addon, reason } = loadNative();
 const describeNative = addon ? describe : describe.skip;
 if (!addon) console.warn(`native maxPool2dBackward tests skipped: ${reason}`);
 
-const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 0.5];
-
-/** float32 values from `seed`, a seventh of them special (NaN, ±∞, ±0, ...). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s % 7 === 0 ? SPECIAL[s % SPECIAL.length] : (s / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
-
-const same = (a: Float32Array, b: Float32Array): boolean =>
-  a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
-
 /** The winners of max pooling values from `seed` (rounded when `ties`, so that maxima tie). */
 function winners(g: WindowGeometry, seed: number, ties: boolean): Int32Array {
-  const x = values(g.n * g.c * g.h * g.w, seed).map((v) => (ties ? Math.round(v) : v));
+  const x = values(g.n * g.c * g.h * g.w, seed, true).map((v) => (ties ? Math.round(v) : v));
   const idx = new Int32Array(g.n * g.c * g.oh * g.ow);
   jsBackend.maxPool2d(g, x, new Float32Array(idx.length), idx);
   return idx;
@@ -73,7 +58,7 @@ const covered = (g: WindowGeometry, idx: Int32Array): boolean =>
 
 /** Whether `be` gives the JS kernel's dx for the winners `idx` and gradients from `seed`. */
 function alike(be: KernelBackend, g: WindowGeometry, idx: Int32Array, seed: number): boolean {
-  const gy = values(idx.length, seed + 1);
+  const gy = values(idx.length, seed + 1, true);
   const size = g.n * g.c * g.h * g.w;
   const [a, b] = [new Float32Array(size).fill(7), new Float32Array(size).fill(-7)];
   be.maxPool2dBackward(g, gy, idx, a);
@@ -104,31 +89,19 @@ describeNative('native maxPool2dBackward against the JS kernel, bit for bit', ()
 
   test('2×2 windows at stride 2 (the SSE path): widths past four windows, odd sizes, ties, NaN, −0', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 2, max: 9 }),
-        fc.integer({ min: 2, max: 23 }),
-        fc.boolean(),
-        fc.integer(),
-        (c, h, w, ties, seed) => {
-          const g = geom({ n: 2, c, h, w, oh: h >> 1, ow: w >> 1 });
-          expect(bothThreads(g, seed, ties)).toEqual([true, true]);
-        },
-      ),
+      fc.property(arbPool2x2, ({ planes, h, w, ties, seed }) => {
+        const g = geom({ n: 2, c: planes, h, w, oh: h >> 1, ow: w >> 1 });
+        expect(bothThreads(g, seed, ties)).toEqual([true, true]);
+      }),
       { numRuns: 200 },
     );
   });
 
   test('any windows (padding, dilation, overlap: the general path)', () => {
     fc.assert(
-      fc.property(arbConvCase(5), fc.boolean(), (c, ties) => {
-        const g = geometryOf({
-          ...c,
-          padding: [Math.min(c.padding[0], c.kernel[0] >> 1), Math.min(c.padding[1], c.kernel[1] >> 1)],
-        });
-        fc.pre(g.oh >= 1 && g.ow >= 1 && (g.oh - 1) * g.sh - g.pt < g.h && (g.ow - 1) * g.sw - g.pl < g.w);
-        fc.pre(covered(g, winners(g, c.seed, ties)));
-        expect(bothThreads(g, c.seed, ties)).toEqual([true, true]);
+      fc.property(arbPoolGeometry(), fc.boolean(), ({ g, seed }, ties) => {
+        fc.pre(covered(g, winners(g, seed, ties)));
+        expect(bothThreads(g, seed, ties)).toEqual([true, true]);
       }),
       { numRuns: 150 },
     );
