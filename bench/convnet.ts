@@ -5,18 +5,8 @@
  * peers are bench/numpy_peer.py and bench/torch_peer.py. Also tapegrad's per-layer time
  * breakdown of a step.
  */
-import { Rng, Tensor } from '@tapegrad/core';
-import {
-  Adam,
-  Conv2d,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  type Module,
-  ReLU,
-  Sequential,
-  softmaxCrossEntropy,
-} from '@tapegrad/nn';
+import { type KernelBackend, Rng, Tensor, kernels, setBackend } from '@tapegrad/core';
+import { Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, softmaxCrossEntropy } from '@tapegrad/nn';
 import type * as TF from '@tensorflow/tfjs';
 import type { FigureData, TfData } from './trainers';
 
@@ -43,21 +33,54 @@ export const wallMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 export const PHASES = ['conv forward', 'conv backward', 'pooling', 'Linear layers', 'the rest'] as const;
 export type Phase = (typeof PHASES)[number];
 
-const phaseOf = (m: Module, backward: boolean): Phase =>
-  m instanceof Conv2d
-    ? backward
-      ? 'conv backward'
-      : 'conv forward'
-    : m instanceof MaxPool2d
-      ? 'pooling'
-      : m instanceof Linear
-        ? 'Linear layers'
-        : 'the rest';
+/**
+ * The phase a kernel call belongs to in figure E's step: the conv layer's kernels, the pooling's
+ * (forward, and its backward, whichever kernel runs it), the Linear layers' products and bias
+ * sums; anything else (ReLU, the loss, Adam) is "the rest".
+ */
+function phaseOfKernel(kernel: string): Exclude<Phase, 'the rest'> | null {
+  switch (kernel) {
+    case 'convForward':
+    case 'im2col':
+    case 'addBias':
+      return 'conv forward';
+    case 'convWeightGrad':
+    case 'col2im':
+      return 'conv backward';
+    case 'maxPool2d':
+    case 'maxPool2dBackward':
+    case 'scatterAddAxis':
+      return 'pooling';
+    case 'gemm':
+    case 'addRows':
+    case 'sumAxis':
+      return 'Linear layers';
+    default:
+      return null;
+  }
+}
+
+/** `base` with every kernel call's time (by `now`) added to its phase in `ms`. */
+function timedBackend(base: KernelBackend, ms: Record<Phase, number>, now: () => number): KernelBackend {
+  const out: Record<string, unknown> = { ...base };
+  for (const k of Object.keys(base) as (keyof KernelBackend)[]) {
+    const phase = phaseOfKernel(k);
+    const f = base[k];
+    if (phase === null || typeof f !== 'function') continue;
+    out[k] = (...args: unknown[]) => {
+      const t0 = now();
+      (f as (...a: unknown[]) => unknown)(...args);
+      ms[phase] += now() - t0;
+    };
+  }
+  return out as unknown as KernelBackend;
+}
 
 /**
  * tapegrad's trainer of figure E: `run(steps)` continues from where the last call stopped;
- * `profile(steps)` runs steps the same way with every layer's forward and backward timed (forward
- * hooks, and gradient hooks on each layer's output) and returns ms per step by {@link PHASES}.
+ * `profile(steps)` runs steps the same way with every kernel call timed and returns ms per step
+ * by {@link PHASES} (each kernel's calls by {@link phaseOfKernel}; the rest is the step's time
+ * outside those kernels).
  */
 export function tapegradConvTrainer(data: FigureData) {
   const { x, labels } = data;
@@ -82,37 +105,19 @@ export function tapegradConvTrainer(data: FigureData) {
       'Linear layers': 0,
       'the rest': 0,
     };
-    const layers = net.layers;
-    const started: number[] = [];
-    // Layer k's backward runs from its output's gradient arriving until layer k−1's output's
-    // does (or until backward() returns, for the first layer).
-    let arrived: number[] = [];
-    const handles = layers.flatMap((layer, k) => [
-      layer.registerForwardPreHook(() => void (started[k] = now())),
-      layer.registerForwardHook((_m, _in, y) => {
-        ms[phaseOf(layer, false)] += now() - started[k];
-        (y as Tensor).registerHook(() => void (arrived[k] = now()));
-      }),
-    ]);
+    // Timed by kernel, through a wrapper around the current backend: hooks on the layers would
+    // change the step itself (a hooked layer's activations are no longer reused).
+    const base = kernels();
+    setBackend(timedBackend(base, ms, now));
     let total = 0;
     try {
-      for (let s = 0; s < steps; s++) {
-        arrived = [];
-        const t0 = now();
-        const i = idx[pos++ % idx.length];
-        const loss = softmaxCrossEntropy(net.forward(x.take(i).reshape([-1, 1, 28, 28])), labels.take(i));
-        opt.zeroGrad();
-        loss.backward();
-        const done = now();
-        opt.step();
-        total += now() - t0;
-        for (let k = 0; k < layers.length; k++)
-          ms[phaseOf(layers[k], true)] += (k === 0 ? done : arrived[k - 1]) - arrived[k];
-      }
+      const t0 = now();
+      run(steps);
+      total = now() - t0;
     } finally {
-      for (const h of handles) h.remove();
+      setBackend(base);
     }
-    ms['the rest'] += total - PHASES.reduce((sum, p) => sum + ms[p], 0);
+    ms['the rest'] = total - PHASES.reduce((sum, p) => sum + ms[p], 0);
     return Object.fromEntries(PHASES.map((p) => [p, ms[p] / steps])) as Record<Phase, number>;
   };
   return { run, profile };

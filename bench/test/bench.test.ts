@@ -1,4 +1,6 @@
 import { execFileSync } from 'child_process';
+import { Rng, kernels, randn, tensor } from '@tapegrad/core';
+import { tapegradConvTrainer } from '../convnet';
 import * as path from 'path';
 import { Peer } from '../peer';
 import { baseCheckout } from '../base-peer';
@@ -177,5 +179,26 @@ describe('--base (another checkout taking turns)', () => {
     const lines = baseComparison('t', 't@base', ['relu'], f);
     expect(lines[2]).toBe('  B relu 0.750, C 1.500');
     expect(lines[3]).toMatch(/^ {2}A: 64³ 0\.750, 128³ —/);
+  });
+});
+
+describe("figure E's per-phase breakdown", () => {
+  test('times each phase by its kernels, leaves the backend as it was, and sums to the steps', () => {
+    const x = randn([200, 784], { rng: new Rng(1) });
+    const labels = tensor(
+      Array.from({ length: 200 }, (_, i) => i % 10),
+      { dtype: 'int32' },
+    );
+    const batches = [0, 100].map((s) => Int32Array.from({ length: 100 }, (_, i) => s + i));
+    const trainer = tapegradConvTrainer({ x, labels, batches });
+    const before = kernels();
+    let clock = 0;
+    // A fake clock: every reading advances 1 ms, so each timed kernel call counts 1 ms.
+    const ms = trainer.profile(2, () => ++clock);
+    expect(kernels()).toBe(before);
+    for (const phase of ['conv forward', 'conv backward', 'pooling', 'Linear layers'] as const)
+      expect(ms[phase]).toBeGreaterThanOrEqual(1);
+    const total = Object.values(ms).reduce((a, b) => a + b, 0);
+    expect(total * 2).toBe(clock - 1);
   });
 });

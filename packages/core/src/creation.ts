@@ -106,11 +106,25 @@ let allocations = 0;
  * rather than the engine's RangeError.
  */
 export function empty(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return allocateTensor(shape, dtype, true);
+}
+
+/**
+ * @internal The output of a kernel that writes every element: as {@link empty}, but a buffer
+ * reused from the pool keeps its old values instead of being zeroed first (a pass over
+ * megabytes that the kernel would overwrite at once). Never for an output that is accumulated
+ * into or written only in part.
+ */
+export function emptyOverwritten(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return allocateTensor(shape, dtype, false);
+}
+
+function allocateTensor(shape: readonly number[], dtype: DType, zero: boolean): Tensor {
   let data: TypedArray;
   const n = sizeOf(shape);
   const reused = takeBuffer(dtype, n);
   if (reused !== undefined) {
-    data = reused.fill(0);
+    data = zero ? reused.fill(0) : reused;
   } else {
     try {
       data = allocate(dtype, n);

@@ -6,6 +6,7 @@ import { giveBuffer } from '../buffer-pool';
 import { allocationCount, detachedCopy, empty } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import { type Node, isBuiltinOp } from './op';
+import { Recycler } from './intermediates';
 import { hooks } from './op-hooks';
 import { checkVersions, incrementVersion } from './version';
 
@@ -74,6 +75,10 @@ export function runBackward(
   // gradient nothing else refers to) when this pass made that buffer and nothing else holds it
   // — see Ownership. Only for backward() without createGraph and without op hooks watching.
   const owners = !targetGrads && !createGraph && hooks.afterBackward === null ? new Ownership() : null;
+  // Forward tensors marked as held by the tape alone go back to the pool once this pass has
+  // released every node that reads them (see autograd/intermediates.ts).
+  const recycler = owners !== null && !retainGraph ? new Recycler() : null;
+  const gradsSet: Tensor[] = [];
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
   try {
@@ -99,7 +104,10 @@ export function runBackward(
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       let gy = grads.get(t);
-      if (gy === undefined) continue;
+      if (gy === undefined) {
+        recycler?.skipped(t.creator as Node);
+        continue;
+      }
       grads.delete(t);
       if (runs !== null && !runs.has(t) && !targetGrads!.has(t)) continue;
       const hooked = t.applyHooks(gy);
@@ -108,7 +116,10 @@ export function runBackward(
       gy = hooked;
       if (targetGrads?.has(t)) targetGrads.set(t, gy);
       if (runs !== null && !runs.has(t)) continue;
-      if (!targetGrads && t.retainsGrad) accumulateLeafGrad(t, gy, createGraph);
+      if (!targetGrads && t.retainsGrad) {
+        accumulateLeafGrad(t, gy, createGraph);
+        gradsSet.push(t);
+      }
       const node = t.creator as Node;
       if (node.released) {
         throw new GraphError(
@@ -133,13 +144,18 @@ export function runBackward(
         if (!isBuiltinOp(node.op)) owners.claim(gy);
         if (owners.consumed(gy)) giveBuffer(gy.data);
       }
-      if (!retainGraph) node.release();
+      if (!retainGraph) {
+        recycler?.ran(node);
+        node.release();
+      }
     }
     for (const [t, g] of leafGrads) {
       const h = t.applyHooks(g);
       if (targetGrads) targetGrads.set(t, h);
       else accumulateLeafGrad(t, h, createGraph, h === g && !t.hasHooks && owners !== null && owners.exclusive(h));
+      gradsSet.push(t);
     }
+    recycler?.finish(gradsSet.map((t) => t.grad));
     return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
   } finally {
     setGradEnabled(prevMode);

@@ -1,7 +1,7 @@
 import { defineOp, runOp } from '../autograd/op';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { checkInteger, checkOptions, checkTensor } from '../check';
-import { empty } from '../creation';
+import { empty, emptyOverwritten } from '../creation';
 import { DTypeError, ShapeError } from '../errors';
 import { kernels } from '../kernels';
 import { Tensor } from '../tensor';
@@ -44,7 +44,7 @@ function convOp(name: 'conv1d' | 'conv2d') {
     name,
     forward: ([x, w, b], { win, groups, oh, ow }) => {
       const x4 = as4d(x.shape);
-      const out = empty(name === 'conv1d' ? [x4[0], w.shape[0], ow] : [x4[0], w.shape[0], oh, ow], x.dtype);
+      const out = emptyOverwritten(name === 'conv1d' ? [x4[0], w.shape[0], ow] : [x4[0], w.shape[0], oh, ow], x.dtype);
       kernels().convForward({
         g: geometryOf(win, x4, oh, ow),
         groups,

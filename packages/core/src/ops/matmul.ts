@@ -1,6 +1,6 @@
 import { defineOp, runOp } from '../autograd/op';
 import { checkBoolean, checkTensor } from '../check';
-import { empty } from '../creation';
+import { emptyOverwritten } from '../creation';
 import { type TypedArray, promoteTypes } from '../dtype';
 import { DTypeError, ShapeError, fmtShape } from '../errors';
 import { kernels } from '../kernels';
@@ -62,7 +62,7 @@ export function gemmOf(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const n = transB ? b.shape[r - 2] : b.shape[r - 1];
   // Matrices (the common case: layers, their backward) skip the batch bookkeeping.
   const batch = r === 2 ? 1 : sizeOf(a.shape.slice(0, r - 2));
-  const out = empty(r === 2 ? [m, n] : [...a.shape.slice(0, r - 2), m, n], a.dtype);
+  const out = emptyOverwritten(r === 2 ? [m, n] : [...a.shape.slice(0, r - 2), m, n], a.dtype);
   const kern = kernels();
   args.a = a.data;
   args.b = b.data;

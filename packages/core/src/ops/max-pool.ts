@@ -1,8 +1,7 @@
-import { isGradEnabled } from '../autograd/grad-mode';
+import { markIntermediate } from '../autograd/intermediates';
 import { defineOp, runOp } from '../autograd/op';
-import { giveBuffer, takeBuffer } from '../buffer-pool';
 import { checkBoolean, checkOptions, checkTensor } from '../check';
-import { empty } from '../creation';
+import { emptyOverwritten } from '../creation';
 import { ValueError, fmtShape } from '../errors';
 import { type WindowGeometry, kernels } from '../kernels';
 import { Tensor } from '../tensor';
@@ -20,29 +19,27 @@ export interface PoolAttrs {
 }
 
 /**
- * Max pooling as one tape node: the kernel finds each window's maximum and where it is (into an
- * index buffer of the op's own, reused once the engine frees the node); backward puts gy at those
- * places, so the gradient goes to the first maximum of each window, as PyTorch's.
+ * Max pooling as one tape node: the kernel finds each window's maximum and where it is; backward
+ * puts gy at those places, so the gradient goes to the first maximum of each window, as
+ * PyTorch's. The kernels write every element of their outputs, so reused buffers are not zeroed.
  */
 const maxPool2dOp = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   forward: ([x], { win, oh, ow }, save) => {
     const [n, c] = x.shape;
-    const out = empty([n, c, oh, ow], x.dtype);
-    const size = n * c * oh * ow;
-    const idx = new Tensor(takeBuffer('int32', size) ?? new Int32Array(size), [size]);
+    const out = emptyOverwritten([n, c, oh, ow], x.dtype);
+    const idx = emptyOverwritten([n * c * oh * ow], 'int32');
     kernels().maxPool2d(geometryOf(win, x.shape, oh, ow), x.data, out.data, idx.data as Int32Array);
-    save(idx);
+    // The argmax is the node's alone: reused once a backward that frees the graph (so not one
+    // that records a maxPool2dBackward node holding it) has released the node.
+    save(markIntermediate(idx));
     return out;
   },
-  released: (node) => giveBuffer(node.saved![0].data),
   backward: (gy, node) => {
     const x = node.inputs[0];
     const { win, oh, ow } = node.attrs;
     const idx = node.saved![0].data as Int32Array;
-    // A recorded backward node outlives this one's release (and its index buffer's reuse).
-    const own = isGradEnabled() ? idx.slice() : idx;
-    return [runOp(maxPool2dGradOp, [gy], { g: geometryOf(win, x.shape, oh, ow), idx: own })];
+    return [runOp(maxPool2dGradOp, [gy], { g: geometryOf(win, x.shape, oh, ow), idx })];
   },
 });
 
@@ -54,7 +51,7 @@ const maxPool2dOp = defineOp<PoolAttrs>({
 const maxPool2dGradOp = defineOp<{ g: WindowGeometry; idx: Int32Array }>({
   name: 'maxPool2dBackward',
   forward: ([gy], { g, idx }) => {
-    const dx = empty([g.n, g.c, g.h, g.w], gy.dtype);
+    const dx = emptyOverwritten([g.n, g.c, g.h, g.w], gy.dtype);
     kernels().maxPool2dBackward(g, gy.data, idx, dx.data);
     return dx;
   },

@@ -1,5 +1,5 @@
 import { type Op, defineOp, runOp } from '../autograd/op';
-import { empty } from '../creation';
+import { empty, emptyOverwritten } from '../creation';
 import { ValueError } from '../errors';
 import { kernels } from '../kernels';
 import { Tensor } from '../tensor';
@@ -14,7 +14,7 @@ import { checkFloat, mapUnary } from './util';
 const reluGradOp: Op<void> = defineOp({
   name: 'reluGrad',
   forward: ([gy, x]) => {
-    const out = empty(x.shape, x.dtype);
+    const out = emptyOverwritten(x.shape, x.dtype);
     kernels().reluGrad(gy.data, x.data, out.data);
     return out;
   },

@@ -1,7 +1,7 @@
 import { type DType, isFloat } from '../dtype';
 import { checkTensor, describe } from '../check';
 import { DTypeError } from '../errors';
-import { empty } from '../creation';
+import { empty, emptyOverwritten } from '../creation';
 import { Tensor } from '../tensor';
 import { kernels, type UnaryKernel } from '../kernels';
 
@@ -45,7 +45,7 @@ export function checkFloat(op: string, name: string, t: Tensor): void {
 
 /** Applies a unary kernel into a fresh tensor of the same shape and dtype. */
 export function mapUnary(kind: UnaryKernel, x: Tensor): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = emptyOverwritten(x.shape, x.dtype);
   kernels().unary(kind, x.data, out.data);
   return out;
 }

@@ -1,5 +1,6 @@
 import { Tensor, checkInteger, checkNumber, leakyRelu, relu, sigmoid, softmax, tanh } from '@tapegrad/core';
 import { Module } from '../module';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /**
  * Elementwise logistic function, the book's Sigmoid layer.
@@ -84,3 +85,5 @@ export class Softmax extends Module {
     return `axis=${this.axis}`;
   }
 }
+
+declareKeepsNoTensors(Sigmoid, Tanh, ReLU, LeakyReLU, Softmax);

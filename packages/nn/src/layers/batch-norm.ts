@@ -17,6 +17,7 @@ import { Module } from '../module';
 
 const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 import { Parameter } from '../parameter';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /** Options of {@link BatchNorm1d} and {@link BatchNorm2d}: PyTorch's names and defaults. */
 export interface BatchNormOptions {
@@ -190,3 +191,5 @@ export class BatchNorm2d extends BatchNormNd {
     super('BatchNorm2d', [4], numFeatures, options);
   }
 }
+
+declareKeepsNoTensors(BatchNorm1d, BatchNorm2d);

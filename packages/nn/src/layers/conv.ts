@@ -19,6 +19,7 @@ import {
 import { type Initializer, uniform, zeros } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /** Options of the convolution layers besides the op's own. */
 export interface ConvLayerOptions {
@@ -255,3 +256,5 @@ export class ConvTranspose2d extends Module {
     ])}`;
   }
 }
+
+declareKeepsNoTensors(Conv1d, Conv2d, ConvTranspose2d);

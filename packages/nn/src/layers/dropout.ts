@@ -12,6 +12,7 @@ import {
   type DType,
 } from '@tapegrad/core';
 import { Module } from '../module';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /**
  * Inverted dropout of `x` (PyTorch's `F.dropout` in training): each element zeroed with
@@ -95,3 +96,5 @@ export class Dropout2d extends Dropout {
     return mul(x, dropoutMask(planes, x.dtype, this.p, this.rng));
   }
 }
+
+declareKeepsNoTensors(Dropout, Dropout2d);

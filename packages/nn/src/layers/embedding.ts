@@ -18,6 +18,7 @@ import {
 import { type Initializer, normal, zeros } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
@@ -119,3 +120,5 @@ function resolvePadding(fn: string, p: unknown, n: number): number | null {
   const v = checkInteger(fn, 'paddingIdx', p, { min: -n, max: n - 1 });
   return v < 0 ? v + n : v;
 }
+
+declareKeepsNoTensors(Embedding);

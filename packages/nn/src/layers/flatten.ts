@@ -1,5 +1,6 @@
 import { Tensor, checkInteger, flatten } from '@tapegrad/core';
 import { Module } from '../module';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /**
  * Flattens axes `startDim` … `endDim` into one (`torch.nn.Flatten`; defaults 1 and −1, so the
@@ -26,3 +27,5 @@ export class Flatten extends Module {
     return `startDim=${this.startDim}, endDim=${this.endDim}`;
   }
 }
+
+declareKeepsNoTensors(Flatten);

@@ -22,6 +22,7 @@ import {
 } from '@tapegrad/core';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /**
  * Normalises `x` over its last axes, those of `normalizedShape`: (x − mean)/√(var + eps) with the
@@ -130,3 +131,5 @@ export class LayerNorm extends Module {
     return `${fmtShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
   }
 }
+
+declareKeepsNoTensors(LayerNorm);

@@ -16,6 +16,7 @@ import {
 import { type Initializer, uniform, zeros } from '../init';
 import { Module } from '../module';
 import { Parameter } from '../parameter';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -100,3 +101,5 @@ export class Linear extends Module {
     return `in=${this.inFeatures}, out=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
+
+declareKeepsNoTensors(Linear);

@@ -12,6 +12,7 @@ import {
   maxPool2d,
 } from '@tapegrad/core';
 import { Module } from '../module';
+import { declareKeepsNoTensors } from './keeps-no-tensors';
 
 const show = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 
@@ -124,3 +125,5 @@ export class AdaptiveAvgPool2d extends Module {
     return `outputSize=${show(this.outputSize)}`;
   }
 }
+
+declareKeepsNoTensors(MaxPool2d, AvgPool2d, AdaptiveAvgPool2d);

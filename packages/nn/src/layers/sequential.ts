@@ -1,5 +1,8 @@
-import type { Tensor } from '@tapegrad/core';
+import { type Tensor, isGradEnabled, markIntermediate } from '@tapegrad/core';
 import { Module } from '../module';
+import { ReLU } from './activations';
+import { declareKeepsNoTensors, keepsNoTensors } from './keeps-no-tensors';
+import { MaxPool2d } from './pooling';
 
 /** A module taking one tensor to one tensor. */
 export type Layer = { forward(x: Tensor): Tensor } & Module;
@@ -39,8 +42,48 @@ export class Sequential extends Module {
     return this;
   }
 
+  /**
+   * Runs the layers in order. Between two built-in layers (which keep no tensor of a call), the
+   * intermediate result is seen by no one else, so it is marked as the tape's alone: a backward
+   * that frees the graph then reuses its buffer for the next step instead of leaving megabytes
+   * of activations to the garbage collector. Not when a hook or an override wraps either
+   * layer's forward, and never for a tensor sharing its buffer with the input, the output or
+   * an intermediate that a layer may keep.
+   *
+   * A built-in ReLU directly before a built-in MaxPool2d runs after it instead: max commutes
+   * with ReLU, so the output and every gradient are the same (ties and NaN included), on a
+   * quarter of the elements for a 2×2 pool.
+   */
   forward(x: Tensor): Tensor {
-    for (let i = 0; i < this.#length; i++) x = this[i].forward(x);
+    const n = this.#length;
+    const mark = isGradEnabled();
+    // Buffers someone else may see: the input's, the output's, and those of intermediates
+    // next to a layer that may keep them (a view of a private result is not private).
+    const seen = mark ? new Set<ArrayBufferLike>([x.data.buffer]) : null;
+    const inner: Tensor[] = [];
+    let safePrev = false;
+    for (let i = 0; i < n; i++) {
+      const layer = this[i];
+      const safe = keepsNoTensors(layer);
+      if (seen !== null && i > 0) {
+        if (safe && safePrev) inner.push(x);
+        else seen.add(x.data.buffer);
+      }
+      const next = i + 1 < n ? this[i + 1] : null;
+      if (safe && next !== null && commutesWithNext(layer, next)) {
+        const pooled = next.forward(x);
+        if (seen !== null) inner.push(pooled);
+        x = layer.forward(pooled);
+        i++;
+      } else {
+        x = layer.forward(x);
+      }
+      safePrev = safe;
+    }
+    if (seen !== null) {
+      seen.add(x.data.buffer);
+      for (const t of inner) if (!seen.has(t.data.buffer)) markIntermediate(t);
+    }
     return x;
   }
 
@@ -50,3 +93,14 @@ export class Sequential extends Module {
     return m !== null ? `${m[1]}.${m[2]}` : undefined;
   }
 }
+
+/**
+ * Whether `layer` then `next` may run as `next` then `layer`: a built-in ReLU before a built-in
+ * MaxPool2d, neither wrapped by a hook (max(relu(a), relu(b)) = relu(max(a, b)), and the first
+ * maximum of a window is the same element either way wherever the gradient is not zero).
+ */
+function commutesWithNext(layer: Layer, next: Layer): boolean {
+  return layer.constructor === ReLU && next.constructor === MaxPool2d && keepsNoTensors(next);
+}
+
+declareKeepsNoTensors(Sequential);
