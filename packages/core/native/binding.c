@@ -4,7 +4,8 @@
  *   sgemm(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB, threads): void
  *   useIsa(name): boolean              switches to the "avx512" or "avx2" kernel if the CPU has it
  *   shutdown(): void                   stops the pool threads
- *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t)
+ *   im2col(g, x, cols, t), col2im(g, cols, x, t), maxPool2d(g, x, out, idx, t),
+ *   maxPool2dBackward(g, gy, idx, dx, t)
  *                                      window kernels; g is an Int32Array of the 14 WindowGeometry
  *                                      fields (n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow)
  *   addBias(y, b, outer, channels, inner, t), scatterAdd(g, idx, out, len), rowSums(x, rows, cols, out, t),
@@ -191,6 +192,30 @@ static napi_value col2im(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Max pooling's operands, checked against the geometry in `gv`: `big` has the input's n·c·h·w
+ * elements (x, or dx), `small` and the indices `iv` the output's n·c·oh·ow (out, or gy). Throws
+ * (naming `fn`) and returns 0 when one is wrong.
+ */
+static int pool_operands(napi_env env, const char *fn, napi_value gv, napi_value bigv, napi_value smallv, napi_value iv,
+                         tg_window *g, float **big, float **small, int32_t **idx) {
+  size_t lb, ls, li;
+  char msg[160];
+  if (!geometry(env, gv, g)) return 0;
+  if (!f32_arg(env, bigv, big, &lb) || !f32_arg(env, smallv, small, &ls) || !i32_arg(env, iv, idx, &li)) {
+    snprintf(msg, sizeof msg, "%s: the values must be Float32Arrays, the indices an Int32Array", fn);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  if (!holds(lb, g->n, g->c, g->h, g->w, 1, 1) || !holds(ls, g->n, g->c, g->oh, g->ow, 1, 1) ||
+      !holds(li, g->n, g->c, g->oh, g->ow, 1, 1) || !holds(INT32_MAX, g->n, g->c, g->h, g->w, 1, 1)) {
+    snprintf(msg, sizeof msg, "%s: an array is shorter than the geometry needs (or the input has 2^31 elements or more)", fn);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 static napi_value max_pool2d(napi_env env, napi_callback_info info) {
   ARGS(5);
   int64_t threads;
@@ -198,17 +223,24 @@ static napi_value max_pool2d(napi_env env, napi_callback_info info) {
   tg_window g;
   float *x, *out;
   int32_t *idx;
-  size_t lx, lo, li;
-  if (!geometry(env, argv[0], &g)) return NULL;
-  if (!f32_arg(env, argv[1], &x, &lx) || !f32_arg(env, argv[2], &out, &lo) || !i32_arg(env, argv[3], &idx, &li))
-    FAIL(type_error, "maxPool2d: x and out must be Float32Arrays, idx an Int32Array");
-  if (!holds(lx, g.n, g.c, g.h, g.w, 1, 1) || !holds(lo, g.n, g.c, g.oh, g.ow, 1, 1) || !holds(li, g.n, g.c, g.oh, g.ow, 1, 1) ||
-      !holds(INT32_MAX, g.n, g.c, g.h, g.w, 1, 1))
-    FAIL(range_error, "maxPool2d: an array is shorter than the geometry needs (or x has 2^31 elements or more)");
+  if (!pool_operands(env, "maxPool2d", argv[0], argv[1], argv[2], argv[3], &g, &x, &out, &idx)) return NULL;
   /* Every window must cover an element: the first tap of each axis's last window inside x. */
   if (g.oh > 0 && g.ow > 0 && ((g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w))
     FAIL(range_error, "maxPool2d: a window lies outside x");
   tg_maxpool2d(&g, x, out, idx, (int)threads);
+  return NULL;
+}
+
+static napi_value max_pool2d_backward(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t threads;
+  if (!counts(env, argv, 4, 1, &threads)) return NULL;
+  tg_window g;
+  float *gy, *dx;
+  int32_t *idx;
+  if (!pool_operands(env, "maxPool2dBackward", argv[0], argv[3], argv[1], argv[2], &g, &dx, &gy, &idx)) return NULL;
+  if (tg_maxpool2d_backward(&g, gy, idx, dx, (int)threads) < 0)
+    FAIL(range_error, "maxPool2dBackward: an index lies outside its window's plane");
   return NULL;
 }
 
@@ -613,6 +645,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"im2col", NULL, im2col, NULL, NULL, NULL, napi_default, NULL},
       {"col2im", NULL, col2im, NULL, NULL, NULL, napi_default, NULL},
       {"maxPool2d", NULL, max_pool2d, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool2dBackward", NULL, max_pool2d_backward, NULL, NULL, NULL, napi_default, NULL},
       {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
       {"scatterAdd", NULL, scatter_add, NULL, NULL, NULL, napi_default, NULL},
       {"rowSums", NULL, row_sums, NULL, NULL, NULL, napi_default, NULL},

@@ -15,6 +15,13 @@ void tg_im2col(const tg_window *g, const float *x, float *cols, int threads);
 void tg_im2col_planes(const tg_window *g, const float *x, float *cols, int64_t planes);
 void tg_col2im(const tg_window *g, const float *cols, float *x, int threads);
 void tg_maxpool2d(const tg_window *g, const float *x, float *out, int32_t *idx, int threads);
+/*
+ * Max pooling's backward (max_pool_backward.c): dx = gy at the winners' indices idx (as
+ * tg_maxpool2d wrote them), 0 + gy there and zero elsewhere, every element of dx written. Returns
+ * −1 when an index lies outside its window's plane (that gradient is dropped; the 2×2 stride-2
+ * path drops one outside its window without telling), else 0.
+ */
+int tg_maxpool2d_backward(const tg_window *g, const float *gy, const int32_t *idx, float *dx, int threads);
 void tg_add_bias(float *y, const float *b, int64_t outer, int64_t channels, int64_t inner, int threads);
 /* out[idx[i]] += g[i] for i < n; returns the first i whose index is outside [0, len), else −1 (nothing written then). */
 int64_t tg_scatter_add(const float *g, const int32_t *idx, int64_t n, float *out, int64_t len);

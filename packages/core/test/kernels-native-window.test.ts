@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { type WindowGeometry, jsBackend, thresholds, type KernelBackend } from '../src/kernels';
 import { loadNative, withNativeKernels } from '../src/kernels/native';
-import { arbConvCase, geometryOf } from './window-arbitraries';
+import { same, values } from './float32-values';
+import { arbConvCase, arbPool2x2, arbPoolGeometry, geometryOf } from './window-arbitraries';
 
 // The native window and elementwise kernels (native/window.c, native/elementwise.c) against the
 // JS reference, thresholds at 0 so that every size takes the native path; special values (NaN,
@@ -9,23 +10,6 @@ import { arbConvCase, geometryOf } from './window-arbitraries';
 const { addon, reason } = loadNative();
 const describeNative = addon ? describe : describe.skip;
 if (!addon) console.warn(`native window kernel tests skipped: ${reason}`);
-
-const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 0.5];
-
-/** float32 values from `seed`, with special values mixed in when `special`. */
-function values(n: number, seed: number, special = false): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = special && s % 7 === 0 ? SPECIAL[s % SPECIAL.length] : (s / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
-
-/** Equal as float32 bit patterns, NaN equal to NaN. */
-const same = (a: Float32Array | Int32Array, b: Float32Array | Int32Array): boolean =>
-  a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
 
 /** The geometry of 2×2 max pooling at stride 2 over n×c planes of h×w. */
 function pool2x2(n: number, c: number, h: number, w: number): WindowGeometry {
@@ -97,13 +81,8 @@ describeNative('native window and elementwise kernels', () => {
 
   test('max pooling: the same maxima and indices, ties and NaN by PyTorch’s rule', () => {
     fc.assert(
-      fc.property(arbConvCase(5), fc.boolean(), (c, ties) => {
-        const g = geometryOf({
-          ...c,
-          padding: [Math.min(c.padding[0], c.kernel[0] >> 1), Math.min(c.padding[1], c.kernel[1] >> 1)],
-        });
-        if (g.oh < 1 || g.ow < 1 || (g.oh - 1) * g.sh - g.pt >= g.h || (g.ow - 1) * g.sw - g.pl >= g.w) return;
-        const x = values(g.n * g.c * g.h * g.w, c.seed, true).map((v) => (ties ? Math.round(v) : v));
+      fc.property(arbPoolGeometry(), fc.boolean(), ({ g, seed }, ties) => {
+        const x = values(g.n * g.c * g.h * g.w, seed, true).map((v) => (ties ? Math.round(v) : v));
         const out = g.n * g.c * g.oh * g.ow;
         const [a, b] = [new Float32Array(out), new Float32Array(out)];
         const [ia, ib] = [new Int32Array(out), new Int32Array(out)];
@@ -120,17 +99,10 @@ describeNative('native window and elementwise kernels', () => {
 
   test('2×2 max pooling at stride 2 (the vectorised path): widths past four windows, odd sizes, ties, NaN', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 2, max: 9 }),
-        fc.integer({ min: 2, max: 23 }),
-        fc.boolean(),
-        fc.integer(),
-        (planes, h, w, ties, seed) => {
-          const x = values(planes * h * w, seed, true).map((v) => (ties ? Math.round(v) : v));
-          expect(poolsAlike(native, pool2x2(1, planes, h, w), x)).toEqual([true, true]);
-        },
-      ),
+      fc.property(arbPool2x2, ({ planes, h, w, ties, seed }) => {
+        const x = values(planes * h * w, seed, true).map((v) => (ties ? Math.round(v) : v));
+        expect(poolsAlike(native, pool2x2(1, planes, h, w), x)).toEqual([true, true]);
+      }),
       { numRuns: 200 },
     );
   });

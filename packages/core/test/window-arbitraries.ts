@@ -97,3 +97,31 @@ export function geometryOf(c: ConvCase): tg.WindowGeometry {
     ow: count(1, w),
   };
 }
+
+/**
+ * Max-pooling geometries from {@link arbConvCase}: padding at most half the kernel (as the op
+ * requires) and the last window of each axis starting inside the input; with the case's seed.
+ */
+export function arbPoolGeometry(extra = 5): fc.Arbitrary<{ g: tg.WindowGeometry; seed: number }> {
+  return arbConvCase(extra)
+    .map((c) => ({
+      g: geometryOf({
+        ...c,
+        padding: [Math.min(c.padding[0], c.kernel[0] >> 1), Math.min(c.padding[1], c.kernel[1] >> 1)],
+      }),
+      seed: c.seed,
+    }))
+    .filter(({ g }) => g.oh >= 1 && g.ow >= 1 && (g.oh - 1) * g.sh - g.pt < g.h && (g.ow - 1) * g.sw - g.pl < g.w);
+}
+
+/**
+ * 2×2 max pooling at stride 2 (the native kernels' SSE path) over `planes` planes of h×w: widths
+ * past four windows and odd sizes, values rounded to make ties when `ties`, and a seed.
+ */
+export const arbPool2x2 = fc.record({
+  planes: fc.integer({ min: 1, max: 3 }),
+  h: fc.integer({ min: 2, max: 9 }),
+  w: fc.integer({ min: 2, max: 23 }),
+  ties: fc.boolean(),
+  seed: fc.integer(),
+});

@@ -277,6 +277,12 @@ export interface KernelBackend {
    * NaN if there is one (PyTorch's rule: val > max || isnan(val)).
    */
   maxPool2d(g: WindowGeometry, x: TypedArray, out: TypedArray, idx: Int32Array): void;
+  /**
+   * The adjoint of maxPool2d: `dx` (x's size) gets `gy` added at the winners' indices `idx` (as
+   * maxPool2d wrote them: each in its own window's plane) and zero elsewhere. Every element of
+   * `dx` is written (it need not be zeroed first); a gradient lands as `0 + gy`, so −0 becomes 0.
+   */
+  maxPool2dBackward(g: WindowGeometry, gy: TypedArray, idx: Int32Array, dx: TypedArray): void;
   /** A convolution's forward: products over x's columns and the bias (see {@link ConvForwardArgs}). */
   convForward(args: ConvForwardArgs): void;
   /** A convolution's weight gradient from x and gy (see {@link ConvWeightGradArgs}). */

@@ -46,11 +46,11 @@ function outOfRange(v: number, axis: number, n: number, x: Tensor): never {
 }
 
 /**
- * @internal The scatter-add node (gather's adjoint, differentiable by gather) on checked
- * arguments: g `[idx.length]` added at positions `idx` of a zero tensor `[size]`.
+ * @internal The gather node (differentiable by scatter-add) on checked arguments: x's flat
+ * elements at positions `idx`, as `[idx.length]`.
  */
-export function scatterAddFlat(g: Tensor, idx: Int32Array, size: number): Tensor {
-  return runOp(scatterAddOp, [g], { axis: 0, idx, idxShape: [idx.length], inShape: [size] });
+export function gatherFlat(x: Tensor, idx: Int32Array): Tensor {
+  return runOp(gatherOp, [x], { axis: 0, idx, idxShape: [idx.length] });
 }
 
 /**

@@ -1,11 +1,11 @@
 import { markIntermediate } from '../autograd/intermediates';
 import { defineOp, runOp } from '../autograd/op';
 import { checkBoolean, checkOptions, checkTensor } from '../check';
-import { empty } from '../creation';
+import { emptyOverwritten } from '../creation';
 import { ValueError, fmtShape } from '../errors';
-import { kernels } from '../kernels';
+import { type WindowGeometry, kernels } from '../kernels';
 import { Tensor } from '../tensor';
-import { scatterAddFlat } from './gather';
+import { gatherFlat } from './gather';
 import { reshape } from './reshape';
 import { checkFloat } from './util';
 import { type Window2d, geometryOf, tupleArg, windowCount } from './window-options';
@@ -20,25 +20,42 @@ export interface PoolAttrs {
 
 /**
  * Max pooling as one tape node: the kernel finds each window's maximum and where it is; backward
- * adds gy at those places (a scatter-add, whose own backward gathers), so the gradient goes to
- * the first maximum of each window, as PyTorch's.
+ * puts gy at those places, so the gradient goes to the first maximum of each window, as
+ * PyTorch's. The kernels write every element of their outputs, so reused buffers are not zeroed.
  */
 const maxPool2dOp = defineOp<PoolAttrs>({
   name: 'maxPool2d',
   forward: ([x], { win, oh, ow }, save) => {
     const [n, c] = x.shape;
-    const out = empty([n, c, oh, ow], x.dtype);
-    const idx = empty([n * c * oh * ow], 'int32');
+    const out = emptyOverwritten([n, c, oh, ow], x.dtype);
+    const idx = emptyOverwritten([n * c * oh * ow], 'int32');
     kernels().maxPool2d(geometryOf(win, x.shape, oh, ow), x.data, out.data, idx.data as Int32Array);
-    // The argmax is the node's alone: reused once a backward has released the node.
+    // The argmax is the node's alone: reused once a backward that frees the graph (so not one
+    // that records a maxPool2dBackward node holding it) has released the node.
     save(markIntermediate(idx));
     return out;
   },
   backward: (gy, node) => {
     const x = node.inputs[0];
+    const { win, oh, ow } = node.attrs;
     const idx = node.saved![0].data as Int32Array;
-    return [reshape(scatterAddFlat(reshape(gy, [-1]), idx, x.size), x.shape)];
+    return [runOp(maxPool2dGradOp, [gy], { g: geometryOf(win, x.shape, oh, ow), idx })];
   },
+});
+
+/**
+ * Max pooling's backward as a node of its own: dx is gy at the indices, zero elsewhere, written
+ * in one pass (maxPool2dBackward kernel). It is linear in gy; its own backward gathers at the
+ * same indices, so double backward works through max pooling.
+ */
+const maxPool2dGradOp = defineOp<{ g: WindowGeometry; idx: Int32Array }>({
+  name: 'maxPool2dBackward',
+  forward: ([gy], { g, idx }) => {
+    const dx = emptyOverwritten([g.n, g.c, g.h, g.w], gy.dtype);
+    kernels().maxPool2dBackward(g, gy.data, idx, dx.data);
+    return dx;
+  },
+  backward: (gg, node) => [reshape(gatherFlat(reshape(gg, [-1]), node.attrs.idx), node.inputs[0].shape)],
 });
 
 /** Options of {@link maxPool2d} and {@link avgPool2d}: PyTorch's names and defaults. */

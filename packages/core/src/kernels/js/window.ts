@@ -103,6 +103,17 @@ export const maxPool2d: KernelBackend['maxPool2d'] = (g, x, out, idx) => {
   }
 };
 
+export const maxPool2dBackward: KernelBackend['maxPool2dBackward'] = (g, gy, idx, dx) => {
+  const { n, c, h, w, oh, ow } = g;
+  const hw = h * w;
+  const l = oh * ow;
+  // Plane by plane: the zeros and the plane's gradients meet in cache, so dx is written once.
+  for (let m = 0; m < n * c; m++) {
+    dx.fill(0, m * hw, (m + 1) * hw);
+    for (let o = m * l; o < (m + 1) * l; o++) dx[idx[o]] += gy[o];
+  }
+};
+
 export const addBias: KernelBackend['addBias'] = (y, b, outer, channels, inner) => {
   for (let o = 0, p = 0; o < outer; o++) {
     for (let ch = 0; ch < channels; ch++) {

@@ -41,6 +41,8 @@ export interface NativeAddon {
   col2im(g: Int32Array, cols: Float32Array, x: Float32Array, threads: number): void;
   /** Max pooling on float32 with the winners' indices into x. */
   maxPool2d(g: Int32Array, x: Float32Array, out: Float32Array, idx: Int32Array, threads: number): void;
+  /** Max pooling's backward on float32: every element of dx written; throws on an index outside its plane. */
+  maxPool2dBackward(g: Int32Array, gy: Float32Array, idx: Int32Array, dx: Float32Array, threads: number): void;
   /** KernelBackend.convForward (`g` as for im2col; bias may be null). */
   convForward(
     ...args: [

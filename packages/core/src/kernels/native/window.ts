@@ -1,7 +1,7 @@
 /**
- * The native window kernels (packages/core/native/window.c): im2col, col2im, max pooling, the
- * per-channel bias, the scatter-add of max pooling's backward and row sums, in C on the typed
- * arrays' own memory. In JS these loops ran 5–15 ms a SimpleConvNet step (figure E); the WASM
+ * The native window kernels (packages/core/native/window.c): im2col, col2im, max pooling and its
+ * backward (max_pool_backward.c), the per-channel bias, a flat scatter-add and row sums, in C on
+ * the typed arrays' own memory. In JS these loops ran 5–15 ms a SimpleConvNet step (figure E); the WASM
  * backend would copy 7 MB of activations in and out for each. Calls of 2¹⁶ elements or more are
  * split across the addon's thread pool (native/window.c).
  */
@@ -58,6 +58,11 @@ export function nativeWindowKernels(addon: NativeAddon, split: KernelSplit): Acc
       run: (g, x, out, idx) =>
         split.run('maxPool2d', x.length, (t) => addon.maxPool2d(pack(g), f32(x), f32(out), idx, t)),
     },
+    maxPool2dBackward: {
+      gate: (g, gy, _idx, dx) => allFloat32(gy, dx) && big(dx.length) && dx.length < 2 ** 31,
+      run: (g, gy, idx, dx) =>
+        split.run('maxPool2dBackward', dx.length, (t) => addon.maxPool2dBackward(pack(g), f32(gy), idx, f32(dx), t)),
+    },
     // A convolution, one image's columns at a time in cache with register tiles over them
     // (native/conv.c): for figure E the gemm packed panels for 100 products of k = 25, the
     // bias was another pass, and the batch's columns 5.8 MB written and read twice a step.
@@ -84,7 +89,7 @@ export function nativeWindowKernels(addon: NativeAddon, split: KernelSplit): Acc
       run: (y, b, outer, channels, inner) =>
         split.run('addBias', y.length, (t) => addon.addBias(f32(y), f32(b), outer, channels, inner, t)),
     },
-    // A flat scatter (max pooling's backward: one axis, no outer or inner extent).
+    // A flat scatter (one axis, no outer or inner extent: gather's backward on a flattened tensor).
     scatterAddAxis: {
       gate: (g, outer, _len, inner, idx, out) => outer === 1 && inner === 1 && allFloat32(g, out) && big(idx.length),
       run: (g, _outer, len, _inner, idx, out) => (addon.scatterAdd(f32(g), idx, f32(out), len), true),
