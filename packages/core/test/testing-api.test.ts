@@ -208,6 +208,26 @@ describe('gradcheck', () => {
     expect(() => numericalGradient((t) => t.sum(), [x], { points: 3 as 4 })).toThrow(/points must be 2 or 4, got 3/);
   });
 
+  test('a function that curves on a scale near the step passes: the 4-point stencil at the same step comes before the wide one', () => {
+    // Layer normalisation over 8 values whose variance (1.6e-5) is about its eps (1e-5): it
+    // curves on a ~5e-3 scale. A fast-check run drew this input: the 2-point estimate at 1e-6 was
+    // off by ~1e-6 and the wide 4-point one at 1e-3 by 1e-2, so a correct gradient failed.
+    const x = tensor(
+      [-1.02e-282, -2.48e-234, 1.83e-131, 2.86e-186, 7e-323, 1.59e-16, 5.3e-243, -0.011242198508983772],
+      { dtype: 'float64' },
+    );
+    const w = tensor([1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7], { dtype: 'float64' });
+    const norm = (t: Tensor, s: Tensor): Tensor => {
+      const c = t.sub(t.mean());
+      return c.div(c.square().mean().add(1e-5).sqrt()).mul(s);
+    };
+    const tol = { rtol: 1e-6, atol: 1e-8 };
+    for (let seed = 0; seed < 8; seed++) expect(gradcheck(norm, [x, w], { ...tol, seed }).ok).toBe(true);
+    // A wrong rule still fails all three estimates.
+    const wrong = (t: Tensor, s: Tensor): Tensor => norm(runOp(brokenMul, [s.mul(0).add(1), t], undefined), s);
+    expect(() => gradcheck(wrong, [x, w], tol)).toThrow(GradcheckError);
+  });
+
   test('int32 inputs are constants; float32 inputs are checked in float64', () => {
     const x = tensor([1, 2, 3]);
     const i = tensor([2, 0], { dtype: 'int32' });

@@ -71,8 +71,8 @@ export function gradgradcheck(
   const analytic = s.requiresGrad
     ? runBackward([s], [new Tensor(new Float64Array([1]), s.shape)], { targets: leaves })
     : leaves.map(() => null);
-  const numeric = (points: 2 | 4): (Tensor | null)[] =>
-    byPosition(numericalGradient(g, [...floatPos.map((p) => xs[p]), gy], points === 2 ? { eps } : { points }));
+  const numeric = (points: 2 | 4, sameStep: boolean): (Tensor | null)[] =>
+    byPosition(numericalGradient(g, [...floatPos.map((p) => xs[p]), gy], sameStep ? { points, eps } : { points }));
   // Report by the caller's argument positions; gy is input number inputs.length.
   const byPosition = (gs: readonly (Tensor | null)[]): (Tensor | null)[] => {
     const out: (Tensor | null)[] = xs.map(() => null);
