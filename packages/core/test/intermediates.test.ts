@@ -144,3 +144,9 @@ test.each([
   expect(bufferPoolStats().reused).toBeGreaterThan(before);
   expect(Array.from(again.data)).toEqual(fresh);
 });
+
+test('markIntermediate refuses what is not a tensor, with a typed error naming it', () => {
+  for (const bad of [null, undefined, 5, 'x', {}, [1, 2]]) {
+    expect(() => markIntermediate(bad as unknown as Tensor)).toThrow(/markIntermediate: t must be a Tensor/);
+  }
+});

@@ -1,4 +1,5 @@
 import { giveBuffer } from '../buffer-pool';
+import { checkTensor } from '../check';
 import type { Tensor } from '../tensor';
 import type { Node } from './op';
 
@@ -32,6 +33,7 @@ const marked = new WeakSet<Tensor>();
  * return pool.forward(relu.forward(h));
  */
 export function markIntermediate(t: Tensor): Tensor {
+  checkTensor('markIntermediate', 't', t);
   marked.add(t);
   return t;
 }
