@@ -189,3 +189,22 @@ describe('a ReLU before a MaxPool2d runs after it', () => {
     expect(shapes).toEqual([[1, 2, 8, 8]]);
   });
 });
+
+test('a nested Sequential counts as keeping nothing only if all its layers do', () => {
+  const rng = new Rng(6);
+  const keeper = new KeepingReLU();
+  const net = new Sequential(
+    new Sequential(new Conv2d(1, 8, 3, { rng }), keeper),
+    new Flatten(),
+    new Linear(8 * 62 * 62, 10, { rng }),
+  );
+  const opt = new Adam(net.parameters());
+  const copies: number[][] = [];
+  for (let s = 0; s < 3; s++) {
+    opt.zeroGrad();
+    softmaxCrossEntropy(net.forward(batch(s)), labels).backward();
+    opt.step();
+    copies.push(Array.from(keeper.kept[s].data.subarray(0, 512)));
+  }
+  keeper.kept.forEach((t, s) => expect(Array.from(t.data.subarray(0, 512))).toEqual(copies[s]));
+});

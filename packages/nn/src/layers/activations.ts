@@ -86,4 +86,8 @@ export class Softmax extends Module {
   }
 }
 
-declareKeepsNoTensors(Sigmoid, Tanh, ReLU, LeakyReLU, Softmax);
+declareKeepsNoTensors(Sigmoid);
+declareKeepsNoTensors(Tanh);
+declareKeepsNoTensors(ReLU);
+declareKeepsNoTensors(LeakyReLU);
+declareKeepsNoTensors(Softmax);

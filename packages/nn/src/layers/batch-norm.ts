@@ -192,4 +192,5 @@ export class BatchNorm2d extends BatchNormNd {
   }
 }
 
-declareKeepsNoTensors(BatchNorm1d, BatchNorm2d);
+declareKeepsNoTensors(BatchNorm1d);
+declareKeepsNoTensors(BatchNorm2d);

@@ -257,4 +257,6 @@ export class ConvTranspose2d extends Module {
   }
 }
 
-declareKeepsNoTensors(Conv1d, Conv2d, ConvTranspose2d);
+declareKeepsNoTensors(Conv1d);
+declareKeepsNoTensors(Conv2d);
+declareKeepsNoTensors(ConvTranspose2d);

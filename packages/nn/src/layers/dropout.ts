@@ -97,4 +97,5 @@ export class Dropout2d extends Dropout {
   }
 }
 
-declareKeepsNoTensors(Dropout, Dropout2d);
+declareKeepsNoTensors(Dropout);
+declareKeepsNoTensors(Dropout2d);

@@ -126,4 +126,6 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
-declareKeepsNoTensors(MaxPool2d, AvgPool2d, AdaptiveAvgPool2d);
+declareKeepsNoTensors(MaxPool2d);
+declareKeepsNoTensors(AvgPool2d);
+declareKeepsNoTensors(AdaptiveAvgPool2d);

@@ -103,4 +103,4 @@ function commutesWithNext(layer: Layer, next: Layer): boolean {
   return layer.constructor === ReLU && next.constructor === MaxPool2d && keepsNoTensors(next);
 }
 
-declareKeepsNoTensors(Sequential);
+declareKeepsNoTensors(Sequential, (s) => s.layers.every(keepsNoTensors));
