@@ -53,7 +53,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { defineOp, runOp, Node, type Op, type OpSpec, type Grads } from './autograd/op';
 export { backward, topoOrder, runBackward, type BackwardOptions } from './autograd/backward';
 export { incrementVersion } from './autograd/version';
-export { markIntermediate } from './autograd/intermediates';
+export { markIntermediate, worthRecycling } from './autograd/intermediates';
 export {
   kernels,
   ready,

@@ -46,6 +46,11 @@ export class Tensor {
    */
   allocation = 0;
   /**
+   * @internal Declared by `markIntermediate`: only the tape holds this tensor, so a backward that
+   * frees the graph may reuse its buffer (autograd/intermediates.ts).
+   */
+  intermediate = false;
+  /**
    * @internal Counts the in-place writes to this tensor's data; shared with its views (see
    * {@link viewOf}); null until a write or a view needs it.
    */

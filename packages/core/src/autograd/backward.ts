@@ -118,7 +118,7 @@ export function runBackward(
       if (runs !== null && !runs.has(t)) continue;
       if (!targetGrads && t.retainsGrad) {
         accumulateLeafGrad(t, gy, createGraph);
-        gradsSet.push(t);
+        if (recycler !== null) gradsSet.push(t);
       }
       const node = t.creator as Node;
       if (node.released) {
@@ -153,9 +153,9 @@ export function runBackward(
       const h = t.applyHooks(g);
       if (targetGrads) targetGrads.set(t, h);
       else accumulateLeafGrad(t, h, createGraph, h === g && !t.hasHooks && owners !== null && owners.exclusive(h));
-      gradsSet.push(t);
+      if (recycler !== null) gradsSet.push(t);
     }
-    recycler?.finish(gradsSet.map((t) => t.grad));
+    recycler?.finish(gradsSet);
     return targets ? targets.map((t) => targetGrads!.get(t) ?? null) : [];
   } finally {
     setGradEnabled(prevMode);

@@ -1,4 +1,4 @@
-import { giveBuffer } from '../buffer-pool';
+import { POOL_MIN_ELEMENTS, giveBuffer } from '../buffer-pool';
 import { checkTensor } from '../check';
 import type { Tensor } from '../tensor';
 import type { Node } from './op';
@@ -19,8 +19,6 @@ import type { Node } from './op';
  * and released every node it saw that reads the tensor, no node it skipped reads it, and no
  * gradient it set holds that buffer.
  */
-const marked = new WeakSet<Tensor>();
-
 /**
  * Declares that nothing but the autograd tape holds `t` or any view of its buffer — no
  * variable, closure, module field or hook — so that once a `backward()` that frees the graph
@@ -34,13 +32,16 @@ const marked = new WeakSet<Tensor>();
  */
 export function markIntermediate(t: Tensor): Tensor {
   checkTensor('markIntermediate', 't', t);
-  marked.add(t);
+  t.intermediate = true;
   return t;
 }
 
-/** @internal Whether `t` was declared with {@link markIntermediate}. */
-export function isIntermediate(t: Tensor): boolean {
-  return marked.has(t);
+/**
+ * @internal Whether marking `t` can save anything: the pool keeps no array below
+ * POOL_MIN_ELEMENTS, so a container need not track smaller ones.
+ */
+export function worthRecycling(t: Tensor): boolean {
+  return t.size >= POOL_MIN_ELEMENTS;
 }
 
 /**
@@ -48,25 +49,29 @@ export function isIntermediate(t: Tensor): boolean {
  * and released are candidates; those read by nodes it skipped are kept.
  */
 export class Recycler {
-  private readonly candidates = new Set<Tensor>();
-  private readonly kept = new Set<Tensor>();
+  // Made on first use: most passes meet no marked tensor.
+  private candidates: Set<Tensor> | null = null;
+  private kept: Set<Tensor> | null = null;
 
   /** `node` ran and is about to be released (call before `node.release()`, which drops `saved`). */
   ran(node: Node): void {
-    this.collect(node, this.candidates);
+    this.collect(node, true);
   }
 
   /** `node` was in the graph but did not run: whatever it reads stays live. */
   skipped(node: Node): void {
-    this.collect(node, this.kept);
+    this.collect(node, false);
   }
 
-  /** Gives back the candidates' buffers, except those kept or held by `grads` (the gradients set). */
-  finish(grads: readonly (Tensor | null)[]): void {
-    if (this.candidates.size === 0) return;
+  /**
+   * Gives back the candidates' buffers, except those kept or held by the gradients of `holders`
+   * (the tensors whose .grad the pass set).
+   */
+  finish(holders: readonly Tensor[]): void {
+    if (this.candidates === null) return;
     const held = new Set<ArrayBufferLike>();
-    for (const t of this.kept) held.add(t.data.buffer);
-    for (const g of grads) if (g !== null) held.add(g.data.buffer);
+    if (this.kept !== null) for (const t of this.kept) held.add(t.data.buffer);
+    for (const h of holders) if (h.grad !== null) held.add(h.grad.data.buffer);
     const given = new Set<ArrayBufferLike>();
     for (const t of this.candidates) {
       const b = t.data.buffer;
@@ -76,9 +81,14 @@ export class Recycler {
     }
   }
 
-  private collect(node: Node, into: Set<Tensor>): void {
-    for (const x of node.inputs) if (marked.has(x)) into.add(x);
-    if (node.saved !== null) for (const s of node.saved) if (marked.has(s)) into.add(s);
-    if (node.output !== null && marked.has(node.output)) into.add(node.output);
+  private collect(node: Node, ran: boolean): void {
+    for (const x of node.inputs) if (x.intermediate) this.add(x, ran);
+    if (node.saved !== null) for (const s of node.saved) if (s.intermediate) this.add(s, ran);
+    if (node.output !== null && node.output.intermediate) this.add(node.output, ran);
+  }
+
+  private add(t: Tensor, ran: boolean): void {
+    if (ran) (this.candidates ??= new Set()).add(t);
+    else (this.kept ??= new Set()).add(t);
   }
 }

@@ -1,4 +1,4 @@
-import { type Tensor, isGradEnabled, markIntermediate } from '@tapegrad/core';
+import { type Tensor, isGradEnabled, markIntermediate, worthRecycling } from '@tapegrad/core';
 import { Module } from '../module';
 import { ReLU } from './activations';
 import { declareKeepsNoTensors, keepsNoTensors } from './keeps-no-tensors';
@@ -56,23 +56,25 @@ export class Sequential extends Module {
    */
   forward(x: Tensor): Tensor {
     const n = this.#length;
-    const mark = isGradEnabled();
-    // Buffers someone else may see: the input's, the output's, and those of intermediates
-    // next to a layer that may keep them (a view of a private result is not private).
-    const seen = mark ? new Set<ArrayBufferLike>([x.data.buffer]) : null;
-    const inner: Tensor[] = [];
+    const track = isGradEnabled();
+    const input = x;
+    // Private intermediates large enough to be worth reusing, and the intermediates next to a
+    // layer that may keep them (whose buffers — a view of a private result is not private —
+    // must not be given back); made only when needed, since small nets have none.
+    let inner: Tensor[] | null = null;
+    let kept: Tensor[] | null = null;
     let safePrev = false;
     for (let i = 0; i < n; i++) {
       const layer = this[i];
       const safe = keepsNoTensors(layer);
-      if (seen !== null && i > 0) {
-        if (safe && safePrev) inner.push(x);
-        else seen.add(x.data.buffer);
+      if (track && i > 0) {
+        if (!(safe && safePrev)) (kept ??= []).push(x);
+        else if (worthRecycling(x)) (inner ??= []).push(x);
       }
       const next = i + 1 < n ? this[i + 1] : null;
       if (safe && next !== null && commutesWithNext(layer, next)) {
         const pooled = next.forward(x);
-        if (seen !== null) inner.push(pooled);
+        if (track && worthRecycling(pooled)) (inner ??= []).push(pooled);
         x = layer.forward(pooled);
         i++;
       } else {
@@ -80,8 +82,9 @@ export class Sequential extends Module {
       }
       safePrev = safe;
     }
-    if (seen !== null) {
-      seen.add(x.data.buffer);
+    if (inner !== null) {
+      const seen = new Set<ArrayBufferLike>([input.data.buffer, x.data.buffer]);
+      if (kept !== null) for (const t of kept) seen.add(t.data.buffer);
       for (const t of inner) if (!seen.has(t.data.buffer)) markIntermediate(t);
     }
     return x;
