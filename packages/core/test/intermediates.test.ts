@@ -8,6 +8,7 @@ import {
   defineOp,
   empty,
   markIntermediate,
+  worthRecycling,
   maxPool2d,
   randn,
   Rng,
@@ -145,8 +146,11 @@ test.each([
   expect(Array.from(again.data)).toEqual(fresh);
 });
 
-test('markIntermediate refuses what is not a tensor, with a typed error naming it', () => {
+test('markIntermediate and worthRecycling refuse what is not a tensor, with a typed error naming them', () => {
   for (const bad of [null, undefined, 5, 'x', {}, [1, 2]]) {
     expect(() => markIntermediate(bad as unknown as Tensor)).toThrow(/markIntermediate: t must be a Tensor/);
+    expect(() => worthRecycling(bad as unknown as Tensor)).toThrow(/worthRecycling: t must be a Tensor/);
   }
+  expect(worthRecycling(randn([N]))).toBe(true);
+  expect(worthRecycling(randn([N / 4]))).toBe(false);
 });

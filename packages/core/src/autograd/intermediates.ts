@@ -41,6 +41,7 @@ export function markIntermediate(t: Tensor): Tensor {
  * POOL_MIN_ELEMENTS, so a container need not track smaller ones.
  */
 export function worthRecycling(t: Tensor): boolean {
+  checkTensor('worthRecycling', 't', t);
   return t.size >= POOL_MIN_ELEMENTS;
 }
 
