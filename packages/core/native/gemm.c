@@ -260,13 +260,18 @@ static void *worker_main(void *arg) {
   }
 }
 
+/*
+ * Starts workers up to threads−1; the threads a job may use: `threads`, or fewer where a worker
+ * could not be started. Never more, though an earlier call may have started more workers: a
+ * convolution allocates scratch for `threads` ranges (four ranges in two slots overran them).
+ */
 static int start_pool(int threads) {
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   while (started < threads - 1) {
     if (pthread_create(&workers[started], NULL, worker_main, NULL) != 0) break;
     started++;
   }
-  return started + 1;
+  return started + 1 < threads ? started + 1 : threads;
 }
 
 static void run_job(struct job j);
