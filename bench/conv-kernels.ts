@@ -38,6 +38,19 @@ function load(file: string): NativeAddon {
   return m.exports;
 }
 
+/** convWeightGrad on `threads` threads and as many ranges (builds before ranges took 8 arguments). */
+function weightGrad(
+  b: NativeAddon,
+  ...[g, x, gy, gw, gb, out, threads]: [Int32Array, ...Float32Array[], number, number]
+): void {
+  const call = b.convWeightGrad as (...a: unknown[]) => void;
+  try {
+    call(g, x, gy, gw, gb, 1, out, threads, threads);
+  } catch {
+    call(g, x, gy, gw, gb, 1, out, threads);
+  }
+}
+
 function filled(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);
   let s = seed >>> 0;
@@ -79,7 +92,7 @@ function main(): void {
         b.convForward(g, x, w, bias, outs[i], 1, s.out, threads);
         const f = clock() - t0;
         t0 = clock();
-        b.convWeightGrad(g, x, gy, gws[i], gbs[i], 1, s.out, threads);
+        weightGrad(b, g, x, gy, gws[i], gbs[i], s.out, threads);
         const wg = clock() - t0;
         if (r < 0) return;
         times[i][0].push(f);

@@ -592,10 +592,10 @@ static napi_value conv_forward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
-  ARGS(8);
+  ARGS(9);
   tg_conv a = {0};
-  int64_t threads;
-  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 1, &threads)) return NULL;
+  int64_t threads[2]; /* threads, then ranges */
+  if (!conv_sizes(env, argv, 5, &a) || !counts(env, argv, 7, 2, threads)) return NULL;
   float *x, *gy, *gw, *gb = NULL;
   size_t lx, lg, lw, lb = 0;
   napi_valuetype bt;
@@ -608,7 +608,7 @@ static napi_value conv_weight_grad(napi_env env, napi_callback_info info) {
       !holds(lw, a.channels, g->c / a.groups, g->kh, g->kw, 1, 1) || (gb && !holds(lb, a.channels, 1, 1, 1, 1, 1)))
     FAIL(range_error, "convWeightGrad: an array is shorter than the sizes need");
   a.x = x, a.gy = gy, a.gw = gw, a.gb = gb;
-  if (tg_conv_weight_grad(&a, (int)threads) != 0) FAIL(error, "convWeightGrad: out of memory");
+  if (tg_conv_weight_grad(&a, (int)threads[1], (int)threads[0]) != 0) FAIL(error, "convWeightGrad: out of memory");
   return NULL;
 }
 

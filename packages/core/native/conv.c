@@ -5,8 +5,9 @@
  * output rows at least a vector wide, register tiles read the columns in place from the item's
  * padded planes (conv_kernel.inc: out = W·cols + b, and gW += gy·colsᵀ with channels × taps in
  * registers over the whole image); otherwise each item is unfolded, and its products run on the
- * gemm from GEMM_FROM or in register tiles. The batch is split over the pool (the weight
- * gradient's partial sums per range, added in order at the end). Compiled for AVX-512 and AVX2
+ * gemm from GEMM_FROM or in register tiles. The batch is split over the pool; the weight
+ * gradient's ranges of images are fixed by the caller (its configured threads), summed apart and
+ * added in range order, so its bits do not depend on how many threads ran them. Compiled for AVX-512 and AVX2
  * on x86-64 (chosen with the gemm's instruction set) and portably everywhere.
  */
 #include "conv.h"
@@ -109,7 +110,7 @@ static void fwd_tail(const struct conv_job *jb, const float *xs, const float *w,
 static void fwd_items(void *ctx, int64_t lo, int64_t hi) {
   struct conv_job *jb = ctx;
   const tg_conv *a = jb->a;
-  float *cols = conv_claim_slot(jb, lo);
+  float *cols = conv_claim_slot(jb);
   for (int64_t it = lo; it < hi && jb->implicit; it++) {
     const long gi = it % a->groups;
     const float *w = a->w + gi * jb->m * jb->kk, *bias = a->bias ? a->bias + gi * jb->m : NULL;
@@ -147,24 +148,43 @@ static double row_sum(const float *row, long len) {
   return t;
 }
 
-/* Where a slot's bias sums (doubles, `channels` of them) start in its accumulators. */
-static double *bias_sums(float *acc, long cells) { return (double *)(acc + ((cells * (lanes + 1) + 1) & ~1L)); }
+/*
+ * A weight gradient's job: its images × groups (items) cut into `ranges` ranges fixed by the
+ * call (never by how many threads run them), range r summing into slot r's accumulators —
+ * `lanes` (cells × lanes, the vector kernels' sums across positions; none on the gemm), `tail`
+ * (cells) and the bias's (channels, in double) — which are added in range order at the end.
+ */
+struct wgrad_job {
+  struct conv_job jb;
+  int64_t items;
+  int ranges;
+  long cells;
+  atomic_int failed;
+};
 
-/* Images × groups [lo, hi) of the weight gradient (and bias), into this range's accumulators. */
-static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
-  struct conv_job *jb = ctx;
+/* Slot r's scratch: its columns, then its accumulators (lanes unless on the gemm, tail, bias). */
+static float *slot_of(const struct wgrad_job *wj, int r) {
+  return wj->jb.scratch + r * (wj->jb.cols_floats + wj->jb.acc_floats);
+}
+static float *tail_of(const struct wgrad_job *wj, int r) {
+  return slot_of(wj, r) + wj->jb.cols_floats + wj->jb.lane_floats;
+}
+static double *bias_of(const struct wgrad_job *wj, int r) { return (double *)(tail_of(wj, r) + ((wj->cells + 1) & ~1L)); }
+
+/* Items [lo, hi) of the weight gradient (and bias) into slot r's accumulators. */
+static void wgrad_items(struct wgrad_job *wj, int r, int64_t lo, int64_t hi) {
+  struct conv_job *jb = &wj->jb;
   const tg_conv *a = jb->a;
-  float *cols = conv_claim_slot(jb, lo);
-  float *acc = cols + jb->cols_floats;
-  const long cells = (long)a->groups * jb->m * jb->kk;
+  float *cols = slot_of(wj, r), *lane = cols + jb->cols_floats, *tail0 = tail_of(wj, r);
+  double *bias = a->gb ? bias_of(wj, r) : NULL;
   for (int64_t it = lo; it < hi && jb->implicit; it++) {
     const long gi = it % a->groups;
     const float *gy = a->gy + it * jb->m * jb->len;
-    float *tail = acc + cells * lanes + gi * jb->m * jb->kk;
-    double *bs = a->gb ? bias_sums(acc, cells) + gi * jb->m : NULL;
+    float *tail = tail0 + gi * jb->m * jb->kk;
+    double *bs = bias ? bias + gi * jb->m : NULL;
     conv_item_planes(jb, it, cols);
     wgradx(cols, jb->tap, jb->vd, jb->masks, gy, (int)jb->m, jb->nvec, jb->plain, (int)jb->kk, jb->len,
-           acc + gi * jb->m * jb->kk * lanes, bs);
+           lane + gi * jb->m * jb->kk * lanes, bs);
     for (long p = (long)jb->nvec * lanes; p < jb->len; p++) {
       const float *at = cols + conv_position_offset(jb, p);
       for (long o = 0; o < jb->m; o++) {
@@ -176,67 +196,70 @@ static void wgrad_items(void *ctx, int64_t lo, int64_t hi) {
   }
   for (int64_t it = lo; it < hi && !jb->implicit; it++) {
     const long gi = it % a->groups;
+    const float *gy = a->gy + it * jb->m * jb->len;
+    float *tail = tail0 + gi * jb->m * jb->kk;
     conv_item_unfold(jb, it, cols + jb->planes_at, cols);
     /* gW += gy·colsᵀ on the gemm (colsᵀ packed: len × kk) into the per-cell sums, else in tiles. */
     float *pb = cols + jb->kk * jb->len;
-    if (!jb->gemm || tg_pack_b(cols, 1, (int)jb->len, (int)jb->kk, pb) != 0 ||
-        tg_gemm_packed(a->gy + it * jb->m * jb->len, jb->len, pb, acc + cells * lanes + gi * jb->m * jb->kk, jb->kk,
-                       (int)jb->m, (int)jb->kk, (int)jb->len, 1) != 0)
-      for (long o0 = 0; o0 < jb->m; o0 += grad_rows)
-        wgrad(a->gy + it * jb->m * jb->len, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows),
-              (int)jb->kk, (int)jb->len, acc + gi * jb->m * jb->kk * lanes, acc + cells * lanes + gi * jb->m * jb->kk);
-    if (a->gb) {
-      double *bs = bias_sums(acc, cells) + gi * jb->m;
-      for (long o = 0; o < jb->m; o++) bs[o] += row_sum(a->gy + (it * jb->m + o) * jb->len, jb->len);
+    if (jb->gemm && (tg_pack_b(cols, 1, (int)jb->len, (int)jb->kk, pb) != 0 ||
+                     tg_gemm_packed(gy, jb->len, pb, tail, jb->kk, (int)jb->m, (int)jb->kk, (int)jb->len, 1) != 0)) {
+      atomic_store(&wj->failed, 1);
+      return;
     }
+    for (long o0 = 0; !jb->gemm && o0 < jb->m; o0 += grad_rows)
+      wgrad(gy, cols, (int)o0, (int)(jb->m - o0 < grad_rows ? jb->m - o0 : grad_rows), (int)jb->kk, (int)jb->len,
+            lane + gi * jb->m * jb->kk * lanes, tail);
+    for (long o = 0; bias && o < jb->m; o++) bias[gi * jb->m + o] += row_sum(gy + o * jb->len, jb->len);
   }
 }
 
-
+/* Ranges [lo, hi) of the weight gradient, whichever thread runs them. */
+static void wgrad_ranges(void *ctx, int64_t lo, int64_t hi) {
+  struct wgrad_job *wj = ctx;
+  for (int64_t r = lo; r < hi; r++)
+    wgrad_items(wj, (int)r, wj->items * r / wj->ranges, wj->items * (r + 1) / wj->ranges);
+}
 
 static int slots_for(int threads) { return threads < 1 ? 1 : threads > MAX_SLOTS ? MAX_SLOTS : threads; }
 
 int tg_conv_forward(const tg_conv *a, int threads) {
   struct conv_job jb;
   const int t = slots_for(threads);
-  if (conv_start_job(&jb, a, t, 0, lanes) != 0) return -1;
+  if (conv_start_job(&jb, a, t, 0, 0, lanes) != 0) return -1;
   const int64_t items = a->g.n * a->groups;
   tg_parallel(fwd_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
   conv_end_job(&jb);
   return 0;
 }
 
-int tg_conv_weight_grad(const tg_conv *a, int threads) {
-  struct conv_job jb;
-  const int t = slots_for(threads);
-  const long cells = (long)a->groups * (a->channels / a->groups) * (a->g.c / a->groups * a->g.kh * a->g.kw);
-  if (conv_start_job(&jb, a, t, cells * (lanes + 1) + 2 + 2L * a->channels, lanes) != 0) return -1;
-  const int64_t items = a->g.n * a->groups;
-  tg_parallel(wgrad_items, &jb, items, items * jb.m * jb.len * jb.kk >= SPLIT_MIN ? t : 1);
-  /* The slots' sums in item order (slot order is whichever thread claimed first). */
-  const int used = atomic_load(&jb.slot);
-  int order[MAX_SLOTS];
-  for (int s = 0; s < used; s++) {
-    int at = s;
-    while (at > 0 && jb.first[order[at - 1]] > jb.first[s]) order[at] = order[at - 1], at--;
-    order[at] = s;
-  }
-  for (long c = 0; c < cells; c++) {
+int tg_conv_weight_grad(const tg_conv *a, int ranges, int threads) {
+  struct wgrad_job wj;
+  struct conv_job *jb = &wj.jb;
+  const long m = a->channels / a->groups, kk = a->g.c / a->groups * a->g.kh * a->g.kw;
+  wj.cells = a->groups * m * kk;
+  wj.items = a->g.n * a->groups;
+  /* Small calls are one range: whether a call is cut depends on its sizes and `ranges` only. */
+  wj.ranges = wj.items * m * a->g.oh * a->g.ow * kk >= SPLIT_MIN ? slots_for(ranges) : 1;
+  if (wj.ranges > wj.items) wj.ranges = (int)(wj.items > 0 ? wj.items : 1);
+  if (conv_start_job(jb, a, wj.ranges, wj.cells + 2 + 2L * a->channels, wj.cells * lanes, lanes) != 0) return -1;
+  atomic_init(&wj.failed, 0);
+  tg_parallel(wgrad_ranges, &wj, wj.ranges, threads);
+  const int failed = atomic_load(&wj.failed);
+  for (long c = 0; !failed && c < wj.cells; c++) {
     float total = 0;
-    for (int u = 0; u < used; u++) {
-      const float *acc = jb.scratch + order[u] * (jb.cols_floats + jb.acc_floats) + jb.cols_floats;
+    for (int r = 0; r < wj.ranges; r++) {
+      const float *lane = slot_of(&wj, r) + jb->cols_floats;
       float s = 0;
-      for (int v = 0; v < lanes; v++) s += acc[c * lanes + v];
-      total += s + acc[cells * lanes + c];
+      for (int v = 0; v < lanes && jb->lane_floats; v++) s += lane[c * lanes + v];
+      total += s + tail_of(&wj, r)[c];
     }
     a->gw[c] = total;
   }
-  for (long o = 0; a->gb && o < a->channels; o++) {
+  for (long o = 0; !failed && a->gb && o < a->channels; o++) {
     double total = 0;
-    for (int u = 0; u < used; u++)
-      total += bias_sums(jb.scratch + order[u] * (jb.cols_floats + jb.acc_floats) + jb.cols_floats, cells)[o];
+    for (int r = 0; r < wj.ranges; r++) total += bias_of(&wj, r)[o];
     a->gb[o] = (float)total;
   }
-  conv_end_job(&jb);
-  return 0;
+  conv_end_job(jb);
+  return failed ? -1 : 0;
 }

@@ -19,8 +19,14 @@ typedef struct {
 
 /* Uses the kernels of `isa` ("avx512", "avx2", else the portable ones). */
 void tg_conv_use(const char *isa);
-/* Both return 0, or −1 when their scratch could not be allocated (nothing written then). */
+/*
+ * Both return 0, or −1 when their scratch could not be allocated (nothing written then). The
+ * forward's images go to up to `threads` threads. The weight gradient's images are cut into
+ * `ranges` ranges (one when the call is small), each summed apart on whichever of up to `threads`
+ * threads takes it and the partial sums added in range order: for a given `ranges` its bits do
+ * not depend on `threads`, nor on the pool being busy.
+ */
 int tg_conv_forward(const tg_conv *a, int threads);
-int tg_conv_weight_grad(const tg_conv *a, int threads);
+int tg_conv_weight_grad(const tg_conv *a, int ranges, int threads);
 
 #endif

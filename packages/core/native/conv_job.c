@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-float *conv_claim_slot(struct conv_job *jb, int64_t lo) {
-  const int s = atomic_fetch_add(&jb->slot, 1);
-  jb->first[s] = lo;
-  return jb->scratch + s * (jb->cols_floats + jb->acc_floats);
+float *conv_claim_slot(struct conv_job *jb) {
+  return jb->scratch + atomic_fetch_add(&jb->slot, 1) * (jb->cols_floats + jb->acc_floats);
 }
 
 void conv_item_planes(const struct conv_job *jb, int64_t it, float *xs) {
@@ -87,7 +85,7 @@ static int tables(struct conv_job *jb) {
  * then reaches into one next row at most); the rest unfolds each image from its padded planes,
  * with the products on the gemm from GEMM_FROM, else in register tiles.
  */
-int conv_start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc, int lanes) {
+int conv_start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc, long lane_acc, int lanes) {
   const tg_window *g = &a->g;
   jb->a = a;
   jb->lanes = lanes;
@@ -108,7 +106,8 @@ int conv_start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc, i
   const long packed = tg_packed_b_floats((int)jb->len, (int)jb->kk), product = jb->len * jb->m;
   jb->planes_at = (jb->kk * jb->len + (jb->gemm ? (packed > product ? packed : product) : 0) + 15) & ~15L;
   jb->cols_floats = jb->implicit ? jb->planes_floats + jb->kk * 4 * lanes : jb->planes_at + jb->planes_floats;
-  jb->acc_floats = (acc + 15) & ~15L;
+  jb->lane_floats = jb->gemm ? 0 : lane_acc;
+  jb->acc_floats = (jb->lane_floats + acc + 15) & ~15L;
   atomic_init(&jb->slot, 0);
   jb->scratch = calloc((size_t)slots * (jb->cols_floats + jb->acc_floats), sizeof(float));
   if (!jb->scratch) free(jb->tap);

@@ -23,14 +23,13 @@ typedef struct {
 } conv_vec;
 
 /*
- * A split call's shared state: one scratch slot per range a thread takes (its columns, and for
- * the weight gradient its accumulators), claimed in turn; `first` records each slot's first
- * item, so that the slots' sums are added in item order whichever thread took which.
+ * A split call's shared state: scratch slots (their columns, and for the weight gradient their
+ * accumulators), claimed in turn by the forward's ranges, one to each of the weight gradient's.
  */
 struct conv_job {
   const tg_conv *a;
   int lanes; /* floats a vector of the kernels in use */
-  long m, kk, len, cols_floats, acc_floats, planes_floats, planes_at;
+  long m, kk, len, cols_floats, acc_floats, lane_floats, planes_floats, planes_at;
   float *scratch;
   /* The implicit columns (`implicit`): padded planes hp × wp, tap offsets, position vectors, masks. */
   int implicit, nvec, plain;
@@ -40,17 +39,17 @@ struct conv_job {
   int *tap, *masks;
   conv_vec *vd;
   atomic_int slot;
-  int64_t first[MAX_SLOTS];
 };
 
 /*
  * Sets up `jb` for `a` with `slots` scratch slots of columns (or padded planes) and `acc` floats
- * each, for kernels of `lanes` floats a vector; 0 or −1 (nothing to free then).
+ * each, after `lane_acc` floats of per-lane sums unless the products run on the gemm (which sums
+ * into the `acc` floats alone), for kernels of `lanes` floats a vector; 0 or −1 (nothing to free then).
  */
-int conv_start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc, int lanes);
+int conv_start_job(struct conv_job *jb, const tg_conv *a, int slots, long acc, long lane_acc, int lanes);
 void conv_end_job(struct conv_job *jb);
-/* The next free slot's scratch, for the range of items from `lo`. */
-float *conv_claim_slot(struct conv_job *jb, int64_t lo);
+/* The next free slot's scratch. */
+float *conv_claim_slot(struct conv_job *jb);
 /* The planes of item `it` into `xs`, padded to hp × wp. */
 void conv_item_planes(const struct conv_job *jb, int64_t it, float *xs);
 /* The columns of item `it` (kk × len) into `cols`, through its padded planes in `xs`. */

@@ -56,7 +56,11 @@ export interface NativeAddon {
       threads: number,
     ]
   ): void;
-  /** KernelBackend.convWeightGrad (gb may be null). */
+  /**
+   * KernelBackend.convWeightGrad (gb may be null), its images cut into `ranges` ranges (the
+   * configured threads; one for a small call) summed apart and added in order, on up to `threads`
+   * threads: the same bits for any `threads`.
+   */
   convWeightGrad(
     ...args: [
       g: Int32Array,
@@ -67,6 +71,7 @@ export interface NativeAddon {
       groups: number,
       channels: number,
       threads: number,
+      ranges: number,
     ]
   ): void;
   /** y[o, ch, i] += b[ch]. */

@@ -20,7 +20,8 @@ export class KernelSplit {
    * split.run('relu', x.length, (t) => addon.unary(0, x, out, t));
    */
   constructor(
-    private readonly threads: number,
+    /** The configured threads, split or not (the convolution's weight gradient cuts its sums by them). */
+    readonly threads: number,
     private readonly adaptive: boolean,
   ) {
     this.work = (call, split) => (call(split ? this.threads : 1), true);

@@ -75,12 +75,13 @@ export function nativeWindowKernels(addon: NativeAddon, split: KernelSplit): Acc
         );
       },
     },
+    // Its sums are cut by the configured threads, split or not: the same bits either way.
     convWeightGrad: {
       gate: (a) => allFloat32(a.x, a.gy, a.gw) && (a.gb === null || a.gb instanceof Float32Array),
       run: (a) => {
         const gb = a.gb as Float32Array | null;
         return split.run('convWeightGrad', a.gy.length, (t) =>
-          addon.convWeightGrad(pack(a.g), f32(a.x), f32(a.gy), f32(a.gw), gb, a.groups, a.channels, t),
+          addon.convWeightGrad(pack(a.g), f32(a.x), f32(a.gy), f32(a.gw), gb, a.groups, a.channels, t, split.threads),
         );
       },
     },
