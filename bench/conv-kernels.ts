@@ -5,9 +5,12 @@
  * `threads` 2, wall time instead, to see what the split buys:
  *
  *     cp packages/core/build/Release/tapegrad_native.node /tmp/old.node   # before the change
- *     npx ts-node -P bench/tsconfig.json bench/conv-kernels.ts /tmp/old.node [rounds] [threads]
+ *     npx ts-node -P bench/tsconfig.json bench/conv-kernels.ts /tmp/old.node [rounds] [threads] [ranges]
  *
- * The second build is this checkout's (packages/core/build/Release).
+ * The second build is this checkout's (packages/core/build/Release). The weight gradient's images
+ * are cut into `ranges` ranges (by default `threads`: a backend's configured threads), e.g. 2 on
+ * one thread for what a two-thread backend's unsplit call costs; builds before ranges took
+ * `threads` alone.
  */
 import * as path from 'path';
 import type { NativeAddon } from '../packages/core/src/kernels/native';
@@ -38,14 +41,14 @@ function load(file: string): NativeAddon {
   return m.exports;
 }
 
-/** convWeightGrad on `threads` threads and as many ranges (builds before ranges took 8 arguments). */
+/** convWeightGrad on `threads` threads in `ranges` ranges (builds before ranges took 8 arguments). */
 function weightGrad(
   b: NativeAddon,
-  ...[g, x, gy, gw, gb, out, threads]: [Int32Array, ...Float32Array[], number, number]
+  ...[g, x, gy, gw, gb, out, threads, ranges]: [Int32Array, ...Float32Array[], number, number, number]
 ): void {
   const call = b.convWeightGrad as (...a: unknown[]) => void;
   try {
-    call(g, x, gy, gw, gb, 1, out, threads, threads);
+    call(g, x, gy, gw, gb, 1, out, threads, ranges);
   } catch {
     call(g, x, gy, gw, gb, 1, out, threads);
   }
@@ -69,12 +72,15 @@ const wallMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1];
 
 function main(): void {
-  const [oldFile, roundsArg, threadsArg] = process.argv.slice(2);
+  const [oldFile, roundsArg, threadsArg, rangesArg] = process.argv.slice(2);
   const rounds = Number(roundsArg ?? 30);
   const threads = Number(threadsArg ?? 1);
+  const ranges = Number(rangesArg ?? threads);
   const clock = threads > 1 ? wallMs : cpuMs;
   const builds = [load(oldFile), load(path.join(__dirname, '../packages/core/build/Release/tapegrad_native.node'))];
-  console.log(`${threads} thread(s), ${threads > 1 ? 'wall' : 'CPU'} ms a call, median of ${rounds}; old / new`);
+  console.log(
+    `${threads} thread(s), ${ranges} range(s), ${threads > 1 ? 'wall' : 'CPU'} ms a call, median of ${rounds}; old / new`,
+  );
   for (const s of shapes) {
     const oh = s.hw + 2 * s.pad - s.k + 1;
     const g = Int32Array.from([s.n, s.c, s.hw, s.hw, s.k, s.k, 1, 1, s.pad, s.pad, 1, 1, oh, oh]);
@@ -92,7 +98,7 @@ function main(): void {
         b.convForward(g, x, w, bias, outs[i], 1, s.out, threads);
         const f = clock() - t0;
         t0 = clock();
-        weightGrad(b, g, x, gy, gws[i], gbs[i], s.out, threads);
+        weightGrad(b, g, x, gy, gws[i], gbs[i], s.out, threads, ranges);
         const wg = clock() - t0;
         if (r < 0) return;
         times[i][0].push(f);
@@ -105,7 +111,7 @@ function main(): void {
     console.log(
       `${s.name.padEnd(20)} forward ${fo.toFixed(3)} / ${fn.toFixed(3)} (×${(fn / fo).toFixed(2)})  ` +
         `weightGrad ${wo.toFixed(3)} / ${wn.toFixed(3)} (×${(wn / wo).toFixed(2)})  ` +
-        `Δout ${diff(outs[1], outs[0]).toExponential(1)} Δgw ${diff(gws[1], gws[0]).toExponential(1)}`,
+        `Δout ${diff(outs[1], outs[0]).toExponential(1)} Δgw ${diff(gws[1], gws[0]).toExponential(1)} (${gws[1].filter((v, i) => v !== gws[0][i]).length} differ)`,
     );
   }
   builds.forEach((b) => b.shutdown());
