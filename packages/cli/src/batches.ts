@@ -25,6 +25,29 @@ export function* epochBatches(
 }
 
 /**
+ * The book's `Trainer` batches for one epoch: `floor(n / batchSize)` batches (at least one), each
+ * `batchSize` rows drawn independently with replacement (`np.random.choice(train_size,
+ * batch_size)`, PyTorch's `RandomSampler(replacement=True)`), so an epoch sees about 63% of the
+ * rows, some twice.
+ *
+ * @example
+ * for (const { x, t } of replacementBatches(data.x, data.labels, 100, rng)) net.loss(x, t).backward();
+ */
+export function* replacementBatches(
+  x: Tensor,
+  t: Tensor,
+  batchSize: number,
+  rng: Rng,
+): Generator<{ x: Tensor; t: Tensor; iter: number; iters: number }> {
+  const n = x.shape[0];
+  const iters = Math.max(1, Math.floor(n / batchSize));
+  for (let i = 0; i < iters; i++) {
+    const idx = randomBatch(n, batchSize, rng);
+    yield { x: x.gather(idx), t: t.gather(idx), iter: i, iters };
+  }
+}
+
+/**
  * `count` random row indices as an int32 tensor: the book's `np.random.choice(train_size, batch_size)`.
  *
  * @example

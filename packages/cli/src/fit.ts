@@ -1,6 +1,6 @@
-import { noGrad, Rng, type Tensor } from '@tapegrad/core';
+import { checkInteger, checkOneOf, noGrad, Rng, type Tensor } from '@tapegrad/core';
 import { type Module, softmaxCrossEntropy } from '@tapegrad/nn';
-import { epochBatches } from './batches';
+import { epochBatches, replacementBatches } from './batches';
 import { epochProgress } from './progress';
 import { accuracyOf, evaluateAccuracy } from './accuracy';
 
@@ -29,11 +29,23 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** How {@link fit} draws an epoch's batches (see {@link FitOptions.sampling}). */
+export type FitSampling = 'shuffle' | 'replacement';
+
+const SAMPLINGS: readonly FitSampling[] = ['shuffle', 'replacement'];
+
 /** Options of {@link fit}. */
 export interface FitOptions {
   epochs: number;
   batchSize: number;
   rng: Rng;
+  /**
+   * How an epoch's batches are drawn: `'shuffle'` (default) a fresh permutation cut into
+   * consecutive batches, every row once; `'replacement'` each batch drawn with replacement, as
+   * the book's `Trainer` (`np.random.choice`) and PyTorch's `RandomSampler(replacement=True)`.
+   * Either way an epoch is `floor(n / batchSize)` steps.
+   */
+  sampling?: FitSampling;
   /** Evaluated after every epoch (e.g. the test set). */
   evalSet?: DataSplit;
   /** Called after each optimiser step with the batch loss (e.g. to record a loss curve). */
@@ -46,7 +58,8 @@ export interface FitOptions {
 }
 
 /**
- * A plain classification training loop: shuffled mini-batches, softmax cross-entropy, one
+ * A plain classification training loop: shuffled mini-batches (or drawn with replacement, as
+ * the book's `Trainer`: `sampling: 'replacement'`), softmax cross-entropy, one
  * optimiser step per batch, a progress bar (or lines when not on a terminal) and a per-epoch
  * record with loss, running train accuracy and the accuracy on `evalSet`.
  *
@@ -60,6 +73,12 @@ export function fit(
   train: DataSplit,
   options: FitOptions,
 ): EpochRecord[] {
+  checkInteger('fit', 'options.epochs', options.epochs, { min: 0 });
+  checkInteger('fit', 'options.batchSize', options.batchSize, { min: 1 });
+  const batches =
+    checkOneOf('fit', 'options.sampling', options.sampling ?? 'shuffle', SAMPLINGS) === 'shuffle'
+      ? epochBatches
+      : replacementBatches;
   const log = options.log ?? ((line: string) => console.log(line));
   const history: EpochRecord[] = [];
   const t0 = performance.now();
@@ -70,7 +89,7 @@ export function fit(
     let seen = 0;
     const total = Math.max(1, Math.floor(train.x.shape[0] / options.batchSize));
     const progress = epochProgress(epoch, options.epochs, total, log, { quiet: options.quiet });
-    for (const { x, t, iter, iters } of epochBatches(train.x, train.labels, options.batchSize, options.rng)) {
+    for (const { x, t, iter, iters } of batches(train.x, train.labels, options.batchSize, options.rng)) {
       const logits = model.forward(x);
       const loss = softmaxCrossEntropy(logits, t);
       optimizer.zeroGrad();

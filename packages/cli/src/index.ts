@@ -67,9 +67,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 export { parseFlags, usage, UsageError, type FlagSpec, type Parsed } from './args';
 export { processIo, type Io } from './io';
 export { accuracyOf, evaluateAccuracy } from './accuracy';
-export { epochBatches, randomBatch } from './batches';
+export { epochBatches, randomBatch, replacementBatches } from './batches';
 export { DATA_NAMES, loadProblem, SPLIT_SEED, type DataName, type Problem } from './data';
-export { fit, type DataSplit, type EpochRecord, type FitOptions, type Stepper } from './fit';
+export { fit, type DataSplit, type EpochRecord, type FitOptions, type FitSampling, type Stepper } from './fit';
 export {
   ACTIVATIONS,
   buildModel,
