@@ -1,6 +1,14 @@
 import * as path from 'node:path';
 import { Rng, type Tensor, kernels } from '@tapegrad/core';
-import { type DataName, type DataSplit, type EpochRecord, evaluateAccuracy, fit, loadProblem } from '@tapegrad/cli';
+import {
+  type DataName,
+  type DataSplit,
+  type EpochRecord,
+  type FitSampling,
+  evaluateAccuracy,
+  fit,
+  loadProblem,
+} from '@tapegrad/cli';
 import { Adam, ExponentialLR, type Module, save } from '@tapegrad/nn';
 import { exportOnnx } from '@tapegrad/onnx';
 import { imageGrid, savePlot } from '@tapegrad/plot';
@@ -16,6 +24,13 @@ export interface ImageSettings {
   seed: number;
   /** Multiply the learning rate by this after every epoch (ExponentialLR; default 1). */
   lrDecay?: number;
+  /** Adam's ε (default PyTorch's 1e-8; the books' `common/optimizer.py` adds 1e-7 to √v). */
+  eps?: number;
+  /**
+   * How batches are drawn (fit's `sampling`; default `'shuffle'`): the book's `Trainer` draws each
+   * with replacement (`'replacement'`).
+   */
+  sampling?: FitSampling;
 }
 
 /** A convolutional network trained on 28×28 grey images by {@link trainImageClassifier}. */
@@ -54,7 +69,7 @@ interface Run<M> {
   losses: LossPoint[];
 }
 
-/** Trains a fresh `net` from `seed`: Adam (and the lr decay), shuffled batches, test set scored per epoch. */
+/** Trains a fresh `net` from `seed`: Adam (and the lr decay), the settings' batches, test set scored per epoch. */
 function trainOnce<M extends { forward(x: Tensor): Tensor } & Module>(
   net: ImageClassifier<M>,
   seed: number,
@@ -68,12 +83,13 @@ function trainOnce<M extends { forward(x: Tensor): Tensor } & Module>(
   const rng = new Rng(seed);
   const model = net.build(rng);
   before(model);
-  const optimizer = new Adam(model.parameters(), { lr: s.lr });
+  const optimizer = new Adam(model.parameters(), { lr: s.lr, ...(s.eps === undefined ? {} : { eps: s.eps }) });
   const scheduler = new ExponentialLR(optimizer, { gamma: s.lrDecay ?? 1 });
   const losses = lossWindows(20);
   const history = fit(model, optimizer, data.train, {
     epochs,
     batchSize: s.batchSize,
+    sampling: s.sampling,
     rng,
     evalSet: data.test,
     log,
@@ -92,7 +108,7 @@ const best = (history: readonly EpochRecord[]): number => Math.max(...history.ma
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 /**
- * Trains `net` with Adam and softmax cross-entropy on shuffled mini-batches, scoring the test set
+ * Trains `net` with Adam and softmax cross-entropy on mini-batches, scoring the test set
  * after every epoch, then the whole training set once. Writes into `outDir`: the first-layer
  * filters before and after training (`filters-before.png`, `filters-after.png`, as the book's
  * figure 7-24), the loss and accuracy curves, the weights (`model.safetensors`, PyTorch's
@@ -120,8 +136,9 @@ export async function trainImageClassifier<M extends { forward(x: Tensor): Tenso
   };
   const { model, history, losses } = trainOnce(net, s.seed, data, epochs, log, smoke, (m) => {
     log(
-      `${net.title}: ${m.numParameters()} parameters; Adam lr ${s.lr}${s.lrDecay ? ` ×${s.lrDecay}/epoch` : ''}, ` +
-        `batch ${s.batchSize}, ${epochs} epochs on ${train.x.shape[0]} ${s.data} images (test ${test.x.shape[0]}); ` +
+      `${net.title}: ${m.numParameters()} parameters; Adam lr ${s.lr}${s.lrDecay ? ` ×${s.lrDecay}/epoch` : ''}` +
+        `${s.eps === undefined ? '' : ` ε ${s.eps}`}, batch ${s.batchSize}` +
+        `${s.sampling === 'replacement' ? ' (drawn with replacement)' : ''}, ${epochs} epochs on ${train.x.shape[0]} ${s.data} images (test ${test.x.shape[0]}); ` +
         `kernels: ${kernels().name}`,
     );
     drawFilters(m, 'before training');

@@ -7,10 +7,14 @@ import { simpleConvNet } from './model';
 export const description =
   "DLfS 1 ch. 7: the book's SimpleConvNet (conv 30×5×5, max-pool, 100 hidden) on MNIST with Adam (book: ~99% test accuracy)";
 
-/** The book's `train_convnet.py`: Adam lr 0.001, batch 100, 20 epochs, seed ours. */
+/**
+ * The book's `train_convnet.py` through its `Trainer`: Adam lr 0.001 (its `optimizer.py` adds
+ * 1e-7 to √v), batches of 100 drawn with replacement (`np.random.choice`), 600 an epoch, 20
+ * epochs; the seed is ours.
+ */
 export const SIMPLE_CONVNET: ImageClassifier<ReturnType<typeof simpleConvNet>> = {
   title: 'SimpleConvNet (MNIST)',
-  settings: { data: 'mnist', lr: 0.001, batchSize: 100, epochs: 20, seed: 1 },
+  settings: { data: 'mnist', lr: 0.001, eps: 1e-7, batchSize: 100, sampling: 'replacement', epochs: 20, seed: 1 },
   build: simpleConvNet,
   filters: (net) => (net[0] as Conv2d).weight,
   smoke: { images: 500, epochs: 2 },
