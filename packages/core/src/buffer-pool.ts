@@ -28,6 +28,14 @@ export const POOL_MAX_PER_SIZE = 6;
 /** At most this many bytes held free in all. */
 export const POOL_MAX_BYTES = 256 * 2 ** 20;
 
+/**
+ * @internal Whether an array over `buffer` could ever be pooled: the smallest pooled array
+ * (POOL_MIN_ELEMENTS of a 4-byte dtype) fits in it. The engine tracks only such buffers.
+ */
+export function poolableBuffer(buffer: ArrayBufferLike): boolean {
+  return buffer.byteLength >= POOL_MIN_ELEMENTS * 4;
+}
+
 const free = new Map<string, TypedArray[]>();
 let heldBytes = 0;
 let reused = 0;

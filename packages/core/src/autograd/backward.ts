@@ -2,7 +2,7 @@ import { checkBoolean, checkOptions, checkTensor } from '../check';
 import { GraphError, fmtShape } from '../errors';
 import { Tensor, viewOf } from '../tensor';
 import { shapesEqual } from '../shape';
-import { giveBuffer } from '../buffer-pool';
+import { POOL_MIN_ELEMENTS, giveBuffer, poolableBuffer } from '../buffer-pool';
 import { allocationCount, detachedCopy, empty } from '../creation';
 import { isGradEnabled, setGradEnabled } from './grad-mode';
 import { type Node, isBuiltinOp } from './op';
@@ -246,6 +246,10 @@ export function backward(root: Tensor, gy?: Tensor | null, options: BackwardOpti
  * of it, as reshape's), and no hook returned it (a hook may keep what it returns). A sum of
  * contributions made by the engine is never delivered, so it qualifies. The one way to defeat
  * this is a custom backward rule that keeps a fresh tensor it returns somewhere else.
+ *
+ * Only buffers the pool could take are tracked (poolableBuffer); a gradient over a smaller one is
+ * never given back and is copied into .grad, as before any of this: for a small net the
+ * bookkeeping cost more than the copies (figure C, a 2-10-3 MLP, took 1.12× the CPU time).
  */
 class Ownership {
   private readonly start = allocationCount();
@@ -256,11 +260,13 @@ class Ownership {
 
   /** Marks a tensor's buffer as held outside this pass's gradients (a hook or a rule may keep it). */
   claim(t: Tensor): void {
-    this.claimed.add(t.data.buffer);
+    const b = trackedBuffer(t);
+    if (b !== null) this.claimed.add(b);
   }
 
   delivered(g: Tensor): void {
-    const b = g.data.buffer;
+    const b = trackedBuffer(g);
+    if (b === null) return;
     this.seen.set(b, (this.seen.get(b) ?? 0) + 1);
     this.live.set(b, (this.live.get(b) ?? 0) + 1);
     this.deliveredTensors.add(g);
@@ -272,15 +278,29 @@ class Ownership {
    * it views), nobody claimed it, and no gradient delivered over it is still live.
    */
   consumed(gy: Tensor): boolean {
-    const b = gy.data.buffer;
+    const b = trackedBuffer(gy);
+    if (b === null) return false;
     if (this.deliveredTensors.has(gy)) this.live.set(b, this.live.get(b)! - 1);
     return gy.allocation > this.start && !this.claimed.has(b) && (this.live.get(b) ?? 0) === 0;
   }
 
   exclusive(g: Tensor): boolean {
-    const b = g.data.buffer;
+    const b = trackedBuffer(g);
+    if (b === null) return false;
     return g.allocation > this.start && !this.claimed.has(b) && (this.seen.get(b) ?? 0) <= 1;
   }
+}
+
+/**
+ * `t`'s buffer if Ownership tracks it (poolableBuffer), else null. A tensor `empty` made, or a
+ * view of one, spans its whole buffer, so its length tells without reading `.buffer` (which
+ * makes V8 move a small array's data off the heap: for a small net, the larger part of the
+ * bookkeeping's cost); any other tensor may be a small window on a large buffer.
+ */
+function trackedBuffer(t: Tensor): ArrayBufferLike | null {
+  if (t.allocation > 0 && t.data.length < POOL_MIN_ELEMENTS) return null;
+  const b = t.data.buffer;
+  return poolableBuffer(b) ? b : null;
 }
 
 function accumulateLeafGrad(t: Tensor, g: Tensor, createGraph: boolean, owned = false): void {
