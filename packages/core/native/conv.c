@@ -21,6 +21,13 @@
 
 /* The work (multiply-adds) from which a call is split over the pool. */
 #define SPLIT_MIN (1 << 18)
+/*
+ * The most bytes of accumulators a weight gradient's ranges take together (each range holds
+ * up to cells × (lanes + 1) floats): fewer ranges past it, so a wide layer on many threads
+ * (512×512×3×3 on 64: 151 MB a range) does not allocate gigabytes. It depends on the shape and
+ * the configured threads only, so the bits stay the same split or not.
+ */
+#define WGRAD_SCRATCH_MAX (256L << 20)
 
 #define SUFFIX portable
 #define ATTR
@@ -241,6 +248,7 @@ int tg_conv_weight_grad(const tg_conv *a, int ranges, int threads) {
   /* Small calls are one range: whether a call is cut depends on its sizes and `ranges` only. */
   wj.ranges = wj.items * m * a->g.oh * a->g.ow * kk >= SPLIT_MIN ? slots_for(ranges) : 1;
   if (wj.ranges > wj.items) wj.ranges = (int)(wj.items > 0 ? wj.items : 1);
+  while (wj.ranges > 1 && wj.ranges * wj.cells * (lanes + 1) * (long)sizeof(float) > WGRAD_SCRATCH_MAX) wj.ranges--;
   if (conv_start_job(jb, a, wj.ranges, wj.cells + 2 + 2L * a->channels, wj.cells * lanes, lanes) != 0) return -1;
   atomic_init(&wj.failed, 0);
   tg_parallel(wgrad_ranges, &wj, wj.ranges, threads);
