@@ -109,6 +109,7 @@ export function runBackward(
         continue;
       }
       grads.delete(t);
+      owners?.taken(gy);
       if (runs !== null && !runs.has(t) && !targetGrads!.has(t)) continue;
       const hooked = t.applyHooks(gy);
       if (t.hasHooks) owners?.claim(gy);
@@ -273,14 +274,25 @@ class Ownership {
   }
 
   /**
-   * Called once `gy`'s rule has run, so that gy itself no longer counts as a live reference to
-   * its buffer; returns whether the buffer is now dead: this pass allocated it (gy or the tensor
-   * it views), nobody claimed it, and no gradient delivered over it is still live.
+   * The pass took `gy` off the pending gradients of its tensor: if it is a delivered gradient (not
+   * a sum the engine made of several), that delivery is no longer live. Called before the rule
+   * runs, so that a rule handing `gy` itself on (sub's, add's gx) leaves that delivery live.
+   */
+  taken(gy: Tensor): void {
+    const b = trackedBuffer(gy);
+    if (b !== null && this.deliveredTensors.has(gy)) this.live.set(b, this.live.get(b)! - 1);
+  }
+
+  /**
+   * Called once `gy`'s rule has run; returns whether its buffer is now dead: this pass allocated
+   * it (gy or the tensor it views), nobody claimed it, and no gradient delivered over it is still
+   * live. A sum the engine made and a rule then handed on is such a delivery: counting its
+   * release here, not in `taken`, once returned the pending gradient of the next tensor to the
+   * pool (a conv before training-mode BatchNorm got a weight gradient 1000× too small).
    */
   consumed(gy: Tensor): boolean {
     const b = trackedBuffer(gy);
     if (b === null) return false;
-    if (this.deliveredTensors.has(gy)) this.live.set(b, this.live.get(b)! - 1);
     return gy.allocation > this.start && !this.claimed.has(b) && (this.live.get(b) ?? 0) === 0;
   }
 
