@@ -6,6 +6,7 @@ import {
   AdaGrad,
   Adam,
   AdamW,
+  Dropout,
   type Module,
   RMSProp,
   SGD,
@@ -73,9 +74,29 @@ const OPTIMIZERS: OptimizerCase[] = [
   },
 ];
 
-/** Dropout draws different masks on the two sides, so a net with it trains in eval mode. */
-const hasDropout = (arch: Architecture): boolean =>
-  arch.torch.layers.some((l) => l.type === 'Dropout' || l.type === 'TransformerEncoderLayer');
+/**
+ * How a net trains here. Dropout draws different masks on the two sides, so the net trains in
+ * training mode (BatchNorm on batch statistics, its running ones updated) with its Dropout
+ * layers (their indices among the torch layers) in eval mode; a Transformer layer, whose dropout
+ * sits inside it, trains wholly in eval mode.
+ */
+function modes(arch: Architecture): { train: boolean; evalLayers: number[] } {
+  const layers = arch.torch.layers;
+  if (layers.some((l) => l.type === 'TransformerEncoderLayer')) return { train: false, evalLayers: [] };
+  return { train: true, evalLayers: layers.flatMap((l, i) => (l.type === 'Dropout' ? [i] : [])) };
+}
+
+/** Puts `model` in the modes' state; a listed layer that is not a Dropout throws. */
+function setModes(model: Module, arch: Architecture, { train, evalLayers }: ReturnType<typeof modes>): void {
+  model.train(train);
+  const children = new Map(model.namedChildren());
+  for (const i of evalLayers) {
+    const name = arch.torch.names?.[i] ?? String(i);
+    const child = children.get(name);
+    if (!(child instanceof Dropout)) throw new Error(`${arch.name}: layer ${name} is not a Dropout`);
+    child.eval();
+  }
+}
 
 /**
  * The key projection's bias of an attention layer: it adds q·b to every score of a query, which
@@ -112,11 +133,13 @@ maybe('every architecture trains as PyTorch does, with every optimizer, within 1
         const dir = path.join(root, `case-${a}-${o}`);
         fs.mkdirSync(dir);
         const rng = new Rng(1000 * a + o);
-        const train = !hasDropout(arch);
-        const model = arch.build(rng).to('float64').train(train);
-        save(model, path.join(dir, 'init.safetensors'));
+        const mode = modes(arch);
+        const model = arch.build(rng).to('float64');
         const [x] = randomInputs([[STEPS, BATCH, ...arch.input.slice(1)]], rng, 'float64', false, [arch.ids]);
-        const out = noGrad(() => model.forward(at(x, 0))).shape;
+        // The output's shape, from an eval-mode pass (a training-mode one would move BatchNorm's statistics).
+        const out = noGrad(() => model.eval().forward(at(x, 0))).shape;
+        setModes(model, arch, mode);
+        save(model, path.join(dir, 'init.safetensors'));
         const target = randn([STEPS, ...out], { rng, dtype: 'float64' });
         fs.writeFileSync(
           path.join(dir, 'data.safetensors'),
@@ -127,7 +150,7 @@ maybe('every architecture trains as PyTorch does, with every optimizer, within 1
         );
         fs.writeFileSync(
           path.join(dir, 'spec.json'),
-          JSON.stringify({ ...arch.torch, train, optimizer: opt.torch, arguments: opt.arguments }),
+          JSON.stringify({ ...arch.torch, ...mode, optimizer: opt.torch, arguments: opt.arguments }),
         );
         const optimizer = opt.make(model.parameters());
         const losses: number[] = [];

@@ -1,10 +1,10 @@
 """The PyTorch side of the training parity test (pytorch-training.test.ts). For each case folder
-given: spec.json (the torch.nn layers, as torch_roundtrip.py builds them, the mode, the
-torch.optim optimizer and its arguments), init.safetensors (tapegrad's initial state dict, float64)
-and data.safetensors (`x` and `target`, one batch per step along axis 0). It loads the initial
-state strictly into the float64 model and takes one optimizer step per batch on the mean squared
-error, then writes the final state dict (final.safetensors). Prints a JSON report with the loss
-before each step."""
+given: spec.json (the torch.nn layers, as torch_roundtrip.py builds them, the mode, the Dropout
+layers kept in eval mode, the torch.optim optimizer and its arguments), init.safetensors
+(tapegrad's initial state dict, float64) and data.safetensors (`x` and `target`, one batch per
+step along axis 0). It loads the initial state strictly into the float64 model and takes one
+optimizer step per batch on the mean squared error, then writes the final state dict
+(final.safetensors). Prints a JSON report with the loss before each step."""
 import json
 import os
 import sys
@@ -33,6 +33,8 @@ def run(case):
     model = build(spec).double()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, strict=True)
     model.train(spec["train"])
+    for i in spec["evalLayers"]:
+        model[i].eval()  # Dropout: the two sides would draw different masks
     x, target = torch.from_numpy(data["x"]), torch.from_numpy(data["target"])
     if x.dtype == torch.int32:
         x = x.long()  # token ids: torch.nn.Embedding takes int64
