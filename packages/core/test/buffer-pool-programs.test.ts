@@ -6,7 +6,7 @@ import { POOL_MIN_ELEMENTS } from '../src/buffer-pool';
 // while it runs; grad() (a targeted pass) never does. So on any program the two must return the
 // same gradients to the last bit: a difference means the pass recycled a buffer something could
 // still read. Random programs over pool-sized values, with shared subexpressions (so that the
-// engine sums several deliveries), rules that hand their gradient on unchanged (add, sub, views)
+// engine sums several deliveries), rules that hand their gradient on unchanged (add, sub, clone, views)
 // and reductions that allocate while other gradients are pending, as BatchNorm does.
 
 const R = 256;
@@ -15,9 +15,9 @@ const LEAVES = 3; // x, y: [R, C]; b: [C], broadcast along the rows
 
 type Instr =
   | { op: 'add' | 'sub' | 'mul'; a: number; b: number }
-  | { op: 'tanh' | 'centre' | 'normalise' | 'view' | 'subConst' | 'addScalar' | 'neg'; a: number };
+  | { op: 'tanh' | 'centre' | 'normalise' | 'view' | 'subConst' | 'addScalar' | 'neg' | 'clone'; a: number };
 
-const unary = ['tanh', 'centre', 'normalise', 'view', 'subConst', 'addScalar', 'neg'] as const;
+const unary = ['tanh', 'centre', 'normalise', 'view', 'subConst', 'addScalar', 'neg', 'clone'] as const;
 const binary = ['add', 'sub', 'mul'] as const;
 
 /** An instruction reads values by index modulo how many exist when it runs. */
@@ -58,6 +58,9 @@ function run(program: readonly Instr[], outputs: readonly number[], leaves: Tens
         break;
       case 'neg':
         v = a.neg();
+        break;
+      case 'clone':
+        v = a.clone();
         break;
     }
     vals.push(v);

@@ -157,6 +157,13 @@ const CASES: Case[] = [
     forward: (x) => x.neg().exp().add(x.abs()),
   },
   {
+    name: 'clone (Identity)',
+    onnx: ['Identity', 'Mul'],
+    ops: ['clone', 'mul'],
+    shapes: [[3, 4]],
+    forward: (x) => x.clone().mul(x),
+  },
+  {
     name: 'log, sqrt',
     onnx: ['Add', 'Log', 'Sqrt'],
     ops: ['log', 'sqrt'],

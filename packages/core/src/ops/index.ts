@@ -12,6 +12,7 @@ export { type ConvOptions, conv1d, conv2d } from './conv';
 export { type ConvTransposeOptions, convTranspose2d } from './conv-transpose';
 export { cumsum } from './cumsum';
 export { clip } from './clip';
+export { clone } from './clone';
 export { div } from './div';
 export { embedding, type EmbeddingOptions } from './embedding';
 export { erf } from './erf';

@@ -21,6 +21,7 @@ export const sub = direct('Sub');
 export const mul = direct('Mul');
 export const div = direct('Div');
 export const neg = direct('Neg');
+export const clone = direct('Identity');
 export const exp = direct('Exp');
 export const log = direct('Log');
 export const sqrt = direct('Sqrt');
