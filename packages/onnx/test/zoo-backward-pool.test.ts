@@ -7,12 +7,13 @@ import { type Architecture, ZOO } from './zoo';
  * The kernels' side of the buffer pool, on the real layers: backward() gives dead gradients and
  * tape-only activations back to the pool as it runs, a targeted pass (runBackward with targets,
  * as grad() uses) never does, so both must give every parameter the same gradient to the bit.
- * Every architecture of the interop table at a batch of 128, where the convolutions', pools',
- * BatchNorms', LSTM's and attention's tensors are pool-sized, in float32 on the fast kernels;
- * two steps, so that the second runs on the buffers the first gave back. (The engine's side,
- * on random programs: packages/core/test/buffer-pool-programs.test.ts.)
+ * Every architecture of the interop table at a batch where its large tensors are pool-sized (the
+ * convolutions', pools', BatchNorms', LSTM's, attention's and LayerNorm's), in float32 on the
+ * fast kernels; two steps, so that the second runs on the buffers the first gave back. (The
+ * engine's side, on random programs: packages/core/test/buffer-pool-programs.test.ts.)
  */
-const BATCH = 128;
+/** 128 images fill conv layers past the pool's minimum; a [B, 10, 32] sequence needs B > 204. */
+const batchOf = (arch: Architecture): number => (arch.input.length === 4 ? 128 : 256);
 
 /** Training mode (BatchNorm on batch statistics), but no random masks: Dropout and attention in eval. */
 function deterministicTraining(model: Module): void {
@@ -38,7 +39,7 @@ describe.each(ZOO)('$name', (arch: Architecture) => {
     const params = model.parameters();
     const rng = new Rng(4);
     for (let step = 0; step < 2; step++) {
-      const [x] = randomInputs([[BATCH, ...arch.input.slice(1)]], rng, 'float32', false, [arch.ids]);
+      const [x] = randomInputs([[batchOf(arch), ...arch.input.slice(1)]], rng, 'float32', false, [arch.ids]);
       // BatchNorm moves its running statistics on each forward: two forwards per step, from the same state.
       const state = model.stateDict();
       const loss = lossOf(model.forward(x), new Rng(100 + step));
