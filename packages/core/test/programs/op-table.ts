@@ -5,6 +5,7 @@ import {
   broadcastShapes,
   broadcastTo,
   clip,
+  clone,
   concat,
   div,
   dot,
@@ -55,6 +56,7 @@ const EXPONENTS = [0, 1, 2, 3, -1, -2, 0.5, 1.5];
 /** Every public differentiable op, with the composites users reach through methods. */
 export const OPS: readonly OpEntry[] = [
   unary('neg', neg),
+  unary('clone', clone),
   unary('exp', exp, (x) => within(x, -5, 3)),
   unary('log', log, (x) => within(x, 0.2, Infinity)),
   unary('sqrt', sqrt, (x) => within(x, 0.2, Infinity)),
@@ -300,10 +302,12 @@ export const OPS: readonly OpEntry[] = [
     name: 'concat',
     arity: 2,
     build: ([a, b], c) => {
-      if (a.ndim === 0 || a.ndim !== b.ndim) return null;
+      if (a.ndim === 0) return null;
       const axis = c.axis(a.ndim);
       const k = axis < 0 ? axis + a.ndim : axis;
-      if (a.shape.some((d, i) => i !== k && d !== b.shape[i])) return null;
+      // Operands that do not fit together (most pairs) still take part: y through a scalar.
+      if (a.ndim !== b.ndim || a.shape.some((d, i) => i !== k && d !== b.shape[i]))
+        return (x, y) => concat([x, x.mul(sum(y))], axis);
       return (x, y) => concat([x, y], axis);
     },
   },
